@@ -1,0 +1,1 @@
+"""Sub-commands of ``python -m equity``; one module each, each with ``register(subparsers)``."""

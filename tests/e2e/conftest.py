@@ -1,0 +1,131 @@
+"""Browser tests: Playwright driving Debian's Chromium against ``streamlit run app.py``.
+
+Fixtures:
+- ``app_url``: base URL of one ``streamlit run`` server started for the whole session.
+- ``page``: a fresh Playwright page (1400x900) in a fresh browser context.
+- ``screenshot``: ``screenshot(page, "name")`` saves ``artifacts/screenshots/name.png``.
+
+Outside CI the tests skip when /usr/bin/chromium is missing; in CI (CI=true) they fail,
+because scripts/test.sh installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: scripts/test.sh should have installed it")
+        pytest.skip(f"{CHROMIUM} not installed")
+    port = _free_port()
+    log = (ROOT / "artifacts").resolve()
+    log.mkdir(exist_ok=True)
+    log_file = open(log / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log_file.close()
+            pytest.fail(f"streamlit did not start; see {log_file.name}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log_file.close()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(pg, name: str, full_page: bool = True) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+def wait_for_app(pg, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished running the script (no running indicator)."""
+    pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || document.querySelector('[data-testid=\"stStatusWidget\"]').innerText === ''",
+        timeout=timeout,
+    )
+    pg.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout)
