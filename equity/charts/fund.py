@@ -1,0 +1,484 @@
+"""Figures and texts for the Transfer fund page: pure builders, results in, figures out.
+
+Every builder takes keyword arguments only, ends with ``lang`` ("en" | "zh") and returns a
+``plotly.graph_objects.Figure`` (or a plain ``str`` / ``DataFrame`` for the headline and the
+measures table). No Streamlit here: the page reads widgets, calls ``equity`` and hands the
+results to these builders.
+
+Units: the model works in 0-1 fractions and yuan; the figures show percentages, percentage
+points (1 point = 0.01 on the 0-1 scale) and yuan formatted for the language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from equity.charts import style
+from equity.i18n import CATALOGUE, fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
+
+SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
+"""Keys of ``FundAccount.sources`` in the order the money-flow chart lists them."""
+
+_EPS_POINTS = 0.05
+"""Changes smaller than this many percentage points count as "unchanged" in the headline:
+they would print as the same one-decimal number before and after."""
+
+
+class GapLike(Protocol):
+    """The fields of ``equity.fund.GroupGap`` the builders read (fractions on the 0-1 scale)."""
+
+    column: str
+    group_a: str
+    group_b: str
+    a_before: float
+    b_before: float
+    a_after: float
+    b_after: float
+    before: float
+    after: float
+
+
+class FundLike(Protocol):
+    """The fields of ``equity.fund.FundAccount`` the builders read (yuan / year)."""
+
+    gross: float
+    overhead: float
+    allocated: float
+    unspent: float
+    sources: Mapping[str, float]
+
+
+class ResultLike(Protocol):
+    """The fields of ``equity.fund.SimulationResult`` the headline reads."""
+
+    regions: pd.DataFrame
+    fund: FundLike
+    gap: GapLike
+    newly_covered: float
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def group_label(value: str, lang: str) -> str:
+    """A group value as people read it: known area types translated, others as given."""
+    key = f"tf.area.{value}"
+    return t(key, lang) if key in CATALOGUE else str(value)
+
+
+def indicator_label(column: str, lang: str) -> str:
+    """The plain name of an indicator column ("charity coverage" / "慈善救助覆盖率")."""
+    key = f"tf.indicator.{column}"
+    return t(key, lang) if key in CATALOGUE else column.replace("_", " ")
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _points(fraction: float) -> float:
+    """0-1 difference -> percentage points."""
+    return float(fraction) * 100.0
+
+
+def _empty(fig: go.Figure, text: str) -> go.Figure:
+    fig.add_annotation(
+        text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        font={"size": 20},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+# --------------------------------------------------------------------------- headline
+
+
+def build_headline(*, result: ResultLike, lang: str) -> str:
+    """One sentence saying what the fund does to the group gap, in ``lang``.
+
+    Narrows / widens compare the size of the gap (``|after|`` against ``|before|``, in points
+    rounded to one decimal as shown), so a gap that reverses sign but shrinks still "narrows".
+    """
+    gap = result.gap
+    gap_text = t(
+        "tf.groups_gap", lang,
+        a=group_label(gap.group_a, lang), b=group_label(gap.group_b, lang),
+        indicator=indicator_label(gap.column, lang),
+    )
+    before = _points(gap.before)
+    after = _points(gap.after)
+    gross = float(result.fund.gross)
+    if gross <= 0:
+        return _capitalise(t("tf.headline.zero", lang, gap=gap_text,
+                             before=fmt_points(before, lang)))
+    values = {
+        "money": fmt_money(gross, lang),
+        "gap": gap_text,
+        "before": fmt_points(before, lang),
+        "after": fmt_points(after, lang),
+        "patients": fmt_count(round(float(result.newly_covered)), lang),
+    }
+    size_before, size_after = round(abs(before), 1), round(abs(after), 1)
+    if size_after < size_before - _EPS_POINTS / 2:
+        sentence = t("tf.headline.narrows", lang, **values)
+    elif size_after > size_before + _EPS_POINTS / 2:
+        sentence = t("tf.headline.widens", lang, **values)
+    else:
+        sentence = t("tf.headline.unchanged", lang, **values)
+    return _capitalise(sentence)
+
+
+def build_headline_notes(*, result: ResultLike, lang: str) -> list[str]:
+    """Short follow-up sentences: money left unspent, regions that lose coverage."""
+    notes: list[str] = []
+    unspent = float(result.fund.unspent)
+    if unspent >= 0.5:
+        notes.append(t("tf.headline.unspent", lang, money=fmt_money(unspent, lang)))
+    if "status" in result.regions.columns:
+        losers = int((result.regions["status"] == "loses").sum())
+        if losers:
+            notes.append(t("tf.headline.losers", lang, n=losers))
+    return notes
+
+
+# --------------------------------------------------------------------------- before / after
+
+
+def build_before_after_figure(
+    *, gap: GapLike, lang: str, presenter: bool = False
+) -> go.Figure:
+    """Grouped bars: the indicator in group A and group B, before and after (percent)."""
+    groups = [group_label(gap.group_a, lang), group_label(gap.group_b, lang)]
+    before = [_points(gap.a_before), _points(gap.b_before)]
+    after = [_points(gap.a_after), _points(gap.b_after)]
+    fig = go.Figure()
+    favourable = style.is_favourable(gap.column)
+    light = style.FAVOURABLE_LIGHT if favourable else style.ADVERSE_LIGHT
+    for name, values, colour, pattern in (
+        (t("tf.before", lang), before, light, "/"),
+        (t("tf.after", lang), after, style.indicator_colour(gap.column), ""),
+    ):
+        fig.add_trace(go.Bar(
+            x=groups, y=values, name=name, marker_color=colour,
+            marker_pattern_shape=pattern,
+            text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
+        ))
+    top = max([*before, *after, 1.0])
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="%", range=[0, min(100.0, top * 1.15) if top <= 100 else top])
+    indicator = _capitalise(indicator_label(gap.column, lang))
+    return style.apply_style(
+        fig, title=t("tf.chart.before_after", lang, indicator=indicator), lang=lang,
+        presenter=presenter,
+    )
+
+
+# --------------------------------------------------------------------------- winners and losers
+
+
+def region_change_points(regions: pd.DataFrame, column: str) -> pd.Series:
+    """After minus before for ``column`` per region, in percentage points, indexed by name."""
+    before = regions[f"{column}_before"].astype(float)
+    after = regions[f"{column}_after"].astype(float)
+    return pd.Series(
+        ((after - before) * 100.0).to_numpy(), index=regions["region_name"].astype(str).to_numpy(),
+        name="change_points",
+    )
+
+
+def build_region_change_figure(
+    *,
+    regions: pd.DataFrame,
+    column: str = "charity_coverage",
+    favourable: bool = True,
+    lang: str,
+    presenter: bool = False,
+) -> go.Figure:
+    """Diverging horizontal bars: each region's change in ``column``, winners and losers.
+
+    ``favourable`` says whether a rise is good (coverage) or bad (out-of-pocket share); bars are
+    coloured by whether the change helps patients, not by its sign.
+    """
+    change = region_change_points(regions, column).sort_values()
+    good = change if favourable else -change
+    colours = [
+        style.FAVOURABLE if g > 1e-9 else style.ADVERSE if g < -1e-9 else style.NEUTRAL
+        for g in good
+    ]
+    labels = [
+        t("tf.gains", lang) if g > 1e-9 else t("tf.loses", lang) if g < -1e-9
+        else t("tf.unchanged", lang)
+        for g in good
+    ]
+    fig = go.Figure(go.Bar(
+        x=change.to_numpy(), y=list(change.index), orientation="h", marker_color=colours,
+        text=[f"{v:+.1f}" for v in change], textposition="outside", customdata=labels,
+        hovertemplate="%{y}: %{x:+.2f}<extra>%{customdata}</extra>", showlegend=False,
+    ))
+    span = max(1.0, float(change.abs().max()) if len(change) else 1.0) * 1.25
+    fig.update_xaxes(
+        title_text=t("tf.chart.region_change_axis", lang), range=[-span, span],
+        zeroline=True, zerolinewidth=2, zerolinecolor="#444444",
+    )
+    fig.update_yaxes(automargin=True)
+    indicator = indicator_label(column, lang)
+    height = max(360, 34 * len(change) + 160)
+    fig.update_layout(height=height)
+    return style.apply_style(
+        fig, title=t("tf.chart.region_change", lang, indicator=indicator), lang=lang,
+        presenter=presenter,
+    )
+
+
+# --------------------------------------------------------------------------- money flow
+
+
+def build_money_flow_figure(
+    *, fund: FundLike, regions: pd.DataFrame, lang: str, presenter: bool = False
+) -> go.Figure:
+    """Sankey: sources -> transfer fund -> administration, each region, unspent reserve (yuan).
+
+    Regions receiving nothing are left out; a zero fund gives an empty figure with a note.
+    """
+    gross = float(fund.gross)
+    title = t("tf.chart.money_flow", lang, total=fmt_money(gross, lang))
+    fig = go.Figure()
+    if gross <= 0:
+        return style.apply_style(_empty(fig, t("tf.flow.empty", lang)), title=title, lang=lang,
+                                 presenter=presenter)
+    labels: list[str] = []
+    colours: list[str] = []
+    source_idx: list[int] = []
+    target_idx: list[int] = []
+    values: list[float] = []
+    link_colours: list[str] = []
+
+    def node(label: str, colour: str) -> int:
+        labels.append(label)
+        colours.append(colour)
+        return len(labels) - 1
+
+    def link(a: int, b: int, amount: float, colour: str) -> None:
+        source_idx.append(a)
+        target_idx.append(b)
+        values.append(amount)
+        link_colours.append(colour)
+
+    fund_node = None
+    for i, key in enumerate(SOURCES):
+        amount = float(fund.sources.get(key, 0.0))
+        if amount <= 0:
+            continue
+        colour = style.GROUP_COLOURS[i % len(style.GROUP_COLOURS)]
+        src = node(f"{t(f'tf.flow.{key}', lang)}<br>{fmt_money(amount, lang)}", colour)
+        if fund_node is None:
+            fund_node = node(f"{t('tf.flow.fund', lang)}<br>{fmt_money(gross, lang)}",
+                             style.FAVOURABLE)
+        link(src, fund_node, amount, _translucent(colour))
+    if fund_node is None:  # sources not broken down: the fund is its own source
+        fund_node = node(f"{t('tf.flow.fund', lang)}<br>{fmt_money(gross, lang)}", style.FAVOURABLE)
+    for key, amount, colour in (
+        ("overhead", float(fund.overhead), style.ADVERSE),
+        ("unspent", float(fund.unspent), style.NEUTRAL),
+    ):
+        if amount > 0.5:
+            out = node(f"{t(f'tf.flow.{key}', lang)}<br>{fmt_money(amount, lang)}", colour)
+            link(fund_node, out, amount, _translucent(colour))
+    receiving = regions.loc[regions["allocation"].astype(float) > 0.5]
+    receiving = receiving.sort_values("allocation", ascending=False)
+    for name, amount in zip(
+        receiving["region_name"].astype(str), receiving["allocation"].astype(float), strict=True
+    ):
+        out = node(f"{name}<br>{fmt_money(amount, lang)}", style.FAVOURABLE)
+        link(fund_node, out, amount, _translucent(style.FAVOURABLE))
+    fig.add_trace(go.Sankey(
+        arrangement="snap",
+        node={"label": labels, "color": colours, "pad": 18, "thickness": 22,
+              "line": {"width": 0}},
+        link={"source": source_idx, "target": target_idx, "value": values,
+              "color": link_colours},
+        valueformat=",.0f", valuesuffix=" ¥" if lang == "en" else " 元",
+    ))
+    fig.update_layout(height=max(420, 36 * len(receiving) + 160))
+    return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
+
+
+def _translucent(hex_colour: str, alpha: float = 0.35) -> str:
+    """``#RRGGBB`` -> ``rgba(r,g,b,alpha)`` for Sankey links."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def build_measures_table(
+    *,
+    measures: Mapping[str, Mapping[str, Mapping[str, float]]],
+    indicator: str,
+    info: Mapping[str, Any],
+    lang: str,
+) -> pd.DataFrame:
+    """Before/after HEAT measures for ``indicator`` with a plain-language reading.
+
+    ``measures`` is ``SimulationResult.measures``; ``info`` is ``equity.measures.MEASURES``
+    (abbreviation -> MeasureInfo with name_en/zh and reading_en/zh). Every measure in the table
+    is 0 at perfect equality, so a smaller absolute value after the fund reads "more equal".
+    Values that do not apply (NaN) say so instead of showing a number.
+    """
+    before = measures.get("before", {}).get(indicator, {})
+    after = measures.get("after", {}).get(indicator, {})
+    rows = []
+    for abbr in before:
+        b = float(before[abbr])
+        a = float(after.get(abbr, math.nan))
+        meta = info.get(abbr)
+        name = getattr(meta, f"name_{lang}", abbr) if meta is not None else abbr
+        reading = getattr(meta, f"reading_{lang}", "") if meta is not None else ""
+        if math.isnan(a) or math.isnan(b):
+            direction = t("tf.measures.not_applicable", lang)
+            change = math.nan
+        else:
+            change = a - b
+            if abs(abs(a) - abs(b)) <= 1e-9 * max(1.0, abs(b)):
+                direction = t("tf.measures.same", lang)
+            elif abs(a) < abs(b):
+                direction = t("tf.measures.more_equal", lang)
+            else:
+                direction = t("tf.measures.less_equal", lang)
+        rows.append({
+            t("tf.measures.col.measure", lang): abbr,
+            t("tf.measures.col.name", lang): name,
+            t("tf.measures.col.before", lang): b,
+            t("tf.measures.col.after", lang): a,
+            t("tf.measures.col.change", lang): change,
+            t("tf.measures.col.direction", lang): direction,
+            t("tf.measures.col.reading", lang): reading,
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- optimal allocation
+
+
+def build_optimal_figure(
+    *, optimal: pd.DataFrame, names: Mapping[str, str], lang: str, presenter: bool = False
+) -> go.Figure:
+    """Grouped horizontal bars per region: the formula's allocation and the optimal one (yuan).
+
+    ``optimal`` is ``OptimalResult.regions`` (region_id, allocation_formula,
+    allocation_optimal, ...); ``names`` maps region_id -> region_name.
+    """
+    frame = optimal.sort_values("allocation_optimal")
+    y = [names.get(str(rid), str(rid)) for rid in frame["region_id"]]
+    fig = go.Figure()
+    for column, key, colour in (
+        ("allocation_formula", "tf.optimal.formula", style.FAVOURABLE_LIGHT),
+        ("allocation_optimal", "tf.optimal.optimal", style.FAVOURABLE),
+    ):
+        values = frame[column].astype(float).to_numpy()
+        fig.add_trace(go.Bar(
+            y=y, x=values, orientation="h", name=t(key, lang), marker_color=colour,
+            text=[fmt_money(v, lang) for v in values], textposition="auto",
+            hovertemplate="%{y}: %{x:,.0f}<extra>" + t(key, lang) + "</extra>",
+        ))
+    fig.update_layout(barmode="group", height=max(380, 48 * len(frame) + 160))
+    fig.update_xaxes(title_text=t("tf.optimal.axis", lang) + (" (yuan)" if lang == "en"
+                                                               else "（元）"))
+    fig.update_yaxes(automargin=True)
+    return style.apply_style(fig, title=t("tf.optimal.title", lang), lang=lang,
+                             presenter=presenter)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def build_tornado_figure(
+    *, sensitivity: pd.DataFrame, step: float = 0.1, lang: str, presenter: bool = False
+) -> go.Figure:
+    """Tornado: the gap after (points) when each setting is moved down and up by ``step``.
+
+    ``sensitivity`` is ``equity.solve.sensitivity``'s frame (parameter, label_en, label_zh,
+    low_value, high_value, gap_low, gap_high, base_gap; gaps as 0-1 fractions). Bars start at
+    the base gap; the widest swing is on top.
+    """
+    frame = sensitivity.copy()
+    frame["swing"] = (frame["gap_high"].astype(float) - frame["gap_low"].astype(float)).abs()
+    frame = frame.sort_values("swing", ascending=True)
+    base = _points(float(frame["base_gap"].iloc[0])) if len(frame) else 0.0
+    labels = frame[f"label_{lang}"].astype(str).tolist()
+    fig = go.Figure()
+    for column, value_col, key, colour in (
+        ("gap_low", "low_value", "tf.tornado.low", style.GROUP_COLOURS[2]),
+        ("gap_high", "high_value", "tf.tornado.high", style.GROUP_COLOURS[0]),
+    ):
+        gaps = frame[column].astype(float).to_numpy() * 100.0
+        settings = [fmt_number(v, lang, 4) for v in frame[value_col].astype(float)]
+        fig.add_trace(go.Bar(
+            y=labels, x=gaps - base, base=base, orientation="h", name=t(key, lang),
+            marker_color=colour, customdata=settings,
+            hovertemplate="%{y} = %{customdata}: %{x:.2f}<extra>" + t(key, lang) + "</extra>",
+        ))
+    fig.add_vline(x=base, line_width=2, line_color="#333333",
+                  annotation_text=t("tf.tornado.base", lang, gap=fmt_points(base, lang)),
+                  annotation_position="top")
+    fig.update_layout(barmode="overlay", height=max(380, 44 * len(frame) + 180))
+    fig.update_xaxes(title_text=t("tf.tornado.axis", lang))
+    fig.update_yaxes(automargin=True)
+    return style.apply_style(
+        fig, title=t("tf.tornado.title", lang, step=f"{step:.0%}"), lang=lang,
+        presenter=presenter,
+    )
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+
+def build_uncertainty_figure(
+    *,
+    percentiles: pd.DataFrame,
+    indicator: str = "charity_coverage",
+    draws: int,
+    lang: str,
+    presenter: bool = False,
+) -> go.Figure:
+    """Per-region bands of the indicator after the fund: 5-95% and 25-75% of draws, median dot.
+
+    ``percentiles`` has one row per region: region_name, p5, p25, p50, p75, p95 (0-1 fractions),
+    and optionally ``point`` (this scenario's value without uncertainty).
+    """
+    frame = percentiles.sort_values("p50")
+    names = frame["region_name"].astype(str).tolist()
+    pct = {c: frame[c].astype(float).to_numpy() * 100.0 for c in ("p5", "p25", "p50", "p75",
+                                                                     "p95")}
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=names, x=pct["p95"] - pct["p5"], base=pct["p5"], orientation="h",
+        name=t("tf.unc.band90", lang), marker_color=_translucent(style.FAVOURABLE, 0.25),
+        hovertemplate="%{y}: %{base:.1f}–%{x:.1f}<extra></extra>",
+    ))
+    fig.add_trace(go.Bar(
+        y=names, x=pct["p75"] - pct["p25"], base=pct["p25"], orientation="h",
+        name=t("tf.unc.band50", lang), marker_color=_translucent(style.FAVOURABLE, 0.6),
+        hoverinfo="skip",
+    ))
+    fig.add_trace(go.Scatter(
+        y=names, x=pct["p50"], mode="markers", name=t("tf.unc.median", lang),
+        marker={"color": "#000000", "size": 11, "symbol": "line-ns-open",
+                "line": {"width": 3}},
+        hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+    ))
+    fig.update_layout(barmode="overlay", height=max(380, 40 * len(frame) + 160))
+    fig.update_xaxes(title_text="%")
+    fig.update_yaxes(automargin=True)
+    title = t("tf.unc.title", lang, indicator=indicator_label(indicator, lang),
+              draws=fmt_count(draws, lang))
+    return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
