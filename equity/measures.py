@@ -1,0 +1,1292 @@
+"""Summary measures of inequality, as WHO's Health Equity Assessment Toolkit (HEAT) defines them.
+
+One function per measure, named by its HEAT abbreviation (``d``, ``r``, ``par`` ... ``rci``);
+each returns a :class:`MeasureResult`. A measure that does not apply to the data (too few
+subgroups, a zero mean, no order, no reference subgroup, all estimates zero, ...) returns
+``value = nan`` with a plain-language ``reason``; it never raises. Malformed input (arrays of
+different lengths, text where numbers belong) raises :class:`ValueError` naming the argument.
+
+Inputs
+------
+``estimates``  one value per subgroup (region, area type, wealth quintile ...), in the
+               indicator's own units: a fraction 0-1, a percent 0-100, deaths per 1000 ...
+``population`` subgroup sizes (persons; for this project usually patients). Population shares
+               ``p_j = pop_j / sum(pop)`` weight every weighted measure.
+``favourable`` True for an indicator where more is better (coverage), False where more is worse
+               (out-of-pocket share). It decides which subgroup is "best".
+``order``      optional ordering of the subgroups from least to most advantaged (wealth quintile
+               1..5, or an economic level such as GDP per capita). Needed by SII, RII, ACI and
+               RCI; it also changes which subgroups D, R and PAR compare (HEAT's rules).
+``reference``  optional reference subgroup (row index, or a 0/1 mask with exactly one 1).
+``scale``      the indicator scale (1 for fractions, 100 for percent, 1000 per thousand), used
+               only by SII/RII, which turn estimates into counts. ``None`` infers it from the
+               largest estimate as WHO's ``healthequal`` package does (<=1 -> 1, <=100 -> 100,
+               <=1000 -> 1000, ...).
+
+Conventions (HEAT-Measures ``R/calc-*.R`` at WHOequity/HEAT-Measures@f4777e6, reproduced against
+WHO's stored results in ``tests/fixtures/heat/``; see ``tests/test_measures.py``)
+-----------------------------------------------------------------------------------------------
+* ``mu = sum_j p_j y_j`` - the population-weighted mean, never a separately supplied average.
+* D, PAR, BGSD, MD*, SII and ACI are in the indicator's units; BGV in squared units; COV, PAF,
+  IDISU and IDISW in percent (x100) as HEAT reports them; R and RII are ratios; RCI is a
+  *fraction* (HEAT's code and WHO's stored values; HEAT's Technical Notes print ``ACI/mu*100``).
+* TI and MLD: HEAT multiplies them by 1000. The functions here return the plain index (HEAT's
+  value / 1000), the design's JSON convention; ``summarise(..., heat_units=True)`` gives HEAT's.
+* HEAT computes the "many-subgroup" measures (BGV ... MLD, SII ... RCI) only for more than two
+  subgroups, and D, R, PAR, PAF from two. That rule is kept. HEAT shows BGV ... MLD only for
+  non-ordered dimensions; they do not depend on the order, so here they are computed for
+  ordered data too.
+* Missing estimates (NaN) drop their row, as HEAT does, and HEAT's validation rules then decide
+  which measures still apply (e.g. ordered measures need every estimate; the non-ordered
+  complex measures need at least 85% of them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MEASURES",
+    "ORDER",
+    "MeasureInfo",
+    "MeasureResult",
+    "Subgroups",
+    "aci",
+    "as_values",
+    "bgsd",
+    "bgv",
+    "cov",
+    "d",
+    "idisu",
+    "idisw",
+    "mdbu",
+    "mdbw",
+    "mdmu",
+    "mdmw",
+    "mdru",
+    "mdrw",
+    "measure_table",
+    "mld",
+    "paf",
+    "par",
+    "prepare",
+    "r",
+    "rci",
+    "rii",
+    "sii",
+    "summarise",
+    "ti",
+]
+
+NAN = math.nan
+ZERO_REPLACEMENT = 1e-6
+"""TI and MLD replace a zero estimate by this value, in the indicator's own units (HEAT:
+``est_nonzero <- ifelse(est==0, 0.000001, est)``)."""
+RII_LIMITS = (0.0, 700.0)
+"""HEAT's ``HEAT_measures_outlier2NA`` turns an RII outside this range into NA."""
+HEAT_TI_MLD_FACTOR = 1000.0
+"""HEAT reports TI and MLD multiplied by 1000 ("added 1000 * per git 374")."""
+MIN_SHARE_PRESENT = 0.85
+"""HEAT's ``test_under85_pct``: the non-ordered complex measures need >= 85% of estimates."""
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureResult:
+    """One summary measure: its HEAT abbreviation, its value, and why it is NaN if it is."""
+
+    measure: str
+    value: float
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the measure applied and has a finite value."""
+        return self.reason is None and math.isfinite(self.value)
+
+    def __float__(self) -> float:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureInfo:
+    """What a measure is, for labels, tables and the Methods page.
+
+    ``groups``: "two" = defined from two subgroups on (D, R, PAR, PAF); "many" = HEAT computes it
+    only for more than two subgroups. ``units``: "indicator" (the estimate's own units),
+    "squared" (units squared), "percent", "ratio", "fraction" or "index" (TI/MLD; x1000 in HEAT
+    units).
+    """
+
+    abbr: str
+    name_en: str
+    name_zh: str
+    kind: str  # "absolute" | "relative"
+    ordered: bool
+    groups: str  # "two" | "many"
+    weighted: bool
+    units: str
+    reading_en: str
+    reading_zh: str
+
+
+def _info(abbr, name_en, name_zh, kind, ordered, groups, weighted, units, reading_en, reading_zh):
+    return MeasureInfo(
+        abbr, name_en, name_zh, kind, ordered, groups, weighted, units, reading_en, reading_zh
+    )
+
+
+MEASURES: dict[str, MeasureInfo] = {
+    m.abbr: m
+    for m in (
+        _info(
+            "D", "Difference", "差值", "absolute", False, "two", False, "indicator",
+            "Difference: the gap between the two compared subgroups, in the indicator's units; "
+            "0 means no gap.",
+            "差值：两个比较亚组之间的差距，单位与指标相同；0 表示没有差距。",
+        ),
+        _info(
+            "R", "Ratio", "比值", "relative", False, "two", False, "ratio",
+            "Ratio: how many times higher one compared subgroup is than the other; 1 means "
+            "equal.",
+            "比值：一个比较亚组是另一个的多少倍；1 表示相等。",
+        ),
+        _info(
+            "PAR", "Population attributable risk", "人群归因风险", "absolute", False, "two",
+            True, "indicator",
+            "Population attributable risk: how much the average would improve if everyone did "
+            "as well as the best (or reference) subgroup.",
+            "人群归因风险：如果所有人都达到最佳（或参照）亚组的水平，总体平均值可以改善多少。",
+        ),
+        _info(
+            "PAF", "Population attributable fraction", "人群归因分数", "relative", False, "two",
+            True, "percent",
+            "Population attributable fraction: that possible improvement as a percentage of the "
+            "average.",
+            "人群归因分数：上述可改善幅度占总体平均值的百分比。",
+        ),
+        _info(
+            "BGV", "Between-group variance", "组间方差", "absolute", False, "many", True,
+            "squared",
+            "Between-group variance: the population-weighted average squared distance of each "
+            "subgroup from the average; 0 means all subgroups are equal.",
+            "组间方差：各亚组与总体平均值距离平方的人口加权平均；0 表示各亚组相同。",
+        ),
+        _info(
+            "BGSD", "Between-group standard deviation", "组间标准差", "absolute", False, "many",
+            True, "indicator",
+            "Between-group standard deviation: the typical distance of a subgroup from the "
+            "average, in the indicator's units.",
+            "组间标准差：亚组与总体平均值的典型距离，单位与指标相同。",
+        ),
+        _info(
+            "COV", "Coefficient of variation", "变异系数", "relative", False, "many", True,
+            "percent",
+            "Coefficient of variation: the between-group standard deviation as a percentage of "
+            "the average.",
+            "变异系数：组间标准差占总体平均值的百分比。",
+        ),
+        _info(
+            "MDMU", "Mean difference from mean (unweighted)", "与均值的平均差（未加权）",
+            "absolute", False, "many", False, "indicator",
+            "Mean difference from the mean: how far, on average, each subgroup lies from the "
+            "average, counting every subgroup equally.",
+            "与均值的平均差：各亚组与总体平均值的平均距离，每个亚组同等计数。",
+        ),
+        _info(
+            "MDMW", "Mean difference from mean (weighted)", "与均值的平均差（加权）",
+            "absolute", False, "many", True, "indicator",
+            "Weighted mean difference from the mean: how far the average person's subgroup "
+            "lies from the average.",
+            "加权的与均值平均差：按人口加权，亚组与总体平均值的平均距离。",
+        ),
+        _info(
+            "MDBU", "Mean difference from best performing subgroup (unweighted)",
+            "与最佳亚组的平均差（未加权）", "absolute", False, "many", False, "indicator",
+            "Mean difference from the best subgroup: how far, on average, subgroups lag behind "
+            "the best one, counting every subgroup equally.",
+            "与最佳亚组的平均差：各亚组落后于最佳亚组的平均距离，每个亚组同等计数。",
+        ),
+        _info(
+            "MDBW", "Mean difference from best performing subgroup (weighted)",
+            "与最佳亚组的平均差（加权）", "absolute", False, "many", True, "indicator",
+            "Weighted mean difference from the best subgroup: how far the average person's "
+            "subgroup lags behind the best one.",
+            "加权的与最佳亚组平均差：按人口加权，亚组落后于最佳亚组的平均距离。",
+        ),
+        _info(
+            "MDRU", "Mean difference from reference subgroup (unweighted)",
+            "与参照亚组的平均差（未加权）", "absolute", False, "many", False, "indicator",
+            "Mean difference from the reference subgroup: how far, on average, subgroups lie "
+            "from the chosen reference, counting every subgroup equally.",
+            "与参照亚组的平均差：各亚组与所选参照亚组的平均距离，每个亚组同等计数。",
+        ),
+        _info(
+            "MDRW", "Mean difference from reference subgroup (weighted)",
+            "与参照亚组的平均差（加权）", "absolute", False, "many", True, "indicator",
+            "Weighted mean difference from the reference subgroup: how far the average "
+            "person's subgroup lies from the chosen reference.",
+            "加权的与参照亚组平均差：按人口加权，亚组与所选参照亚组的平均距离。",
+        ),
+        _info(
+            "IDISU", "Index of disparity (unweighted)", "差异指数（未加权）", "relative", False,
+            "many", False, "percent",
+            "Index of disparity: the unweighted mean difference from the mean as a percentage "
+            "of the average.",
+            "差异指数：未加权的与均值平均差占总体平均值的百分比。",
+        ),
+        _info(
+            "IDISW", "Index of disparity (weighted)", "差异指数（加权）", "relative", False,
+            "many", True, "percent",
+            "Weighted index of disparity: the weighted mean difference from the mean as a "
+            "percentage of the average.",
+            "加权差异指数：加权的与均值平均差占总体平均值的百分比。",
+        ),
+        _info(
+            "TI", "Theil index", "泰尔指数", "relative", False, "many", True, "index",
+            "Theil index: how unevenly the indicator is shared out relative to population; "
+            "0 means perfectly even.",
+            "泰尔指数：指标相对于人口分布的不均衡程度；0 表示完全均衡。",
+        ),
+        _info(
+            "MLD", "Mean log deviation", "平均对数偏差", "relative", False, "many", True,
+            "index",
+            "Mean log deviation: like the Theil index but more sensitive to subgroups far "
+            "below the average; 0 means perfectly even.",
+            "平均对数偏差：与泰尔指数类似，但对远低于平均值的亚组更敏感；0 表示完全均衡。",
+        ),
+        _info(
+            "SII", "Slope index of inequality", "不平等斜率指数", "absolute", True, "many",
+            True, "indicator",
+            "Slope index of inequality: the modelled difference between the most and least "
+            "advantaged ends of the economic scale, in the indicator's units.",
+            "不平等斜率指数：经济水平最高端与最低端之间的模型估计差值，单位与指标相同。",
+        ),
+        _info(
+            "RII", "Relative index of inequality", "相对不平等指数", "relative", True, "many",
+            True, "ratio",
+            "Relative index of inequality: the modelled ratio between the most and least "
+            "advantaged ends of the economic scale; 1 means equal.",
+            "相对不平等指数：经济水平最高端与最低端之间的模型估计比值；1 表示相等。",
+        ),
+        _info(
+            "ACI", "Absolute concentration index", "绝对集中指数", "absolute", True, "many",
+            True, "indicator",
+            "Absolute concentration index: how much the indicator is concentrated among the "
+            "better-off (positive) or the worse-off (negative), in the indicator's units.",
+            "绝对集中指数：指标集中于经济条件较好者（正值）或较差者（负值）的程度，单位与指标相同。",
+        ),
+        _info(
+            "RCI", "Relative concentration index", "相对集中指数", "relative", True, "many",
+            True, "fraction",
+            "Relative concentration index: the absolute concentration index divided by the "
+            "average, from -1 to 1; 0 means no concentration.",
+            "相对集中指数：绝对集中指数除以总体平均值，取值 -1 到 1；0 表示没有集中。",
+        ),
+    )
+}
+
+ORDER: tuple[str, ...] = tuple(MEASURES)
+"""All measure abbreviations in display order."""
+
+
+# --------------------------------------------------------------------------- prepared input
+
+
+class Subgroups:
+    """Validated subgroup data, prepared once and shared by every measure.
+
+    Build it with :func:`prepare`. Arrays hold only the rows with a non-missing estimate, in
+    the order given. Derived quantities are computed on first use and cached.
+    """
+
+    def __init__(
+        self,
+        y: np.ndarray,
+        pop: np.ndarray,
+        *,
+        favourable: bool,
+        order: np.ndarray | None,
+        order_problem: str | None,
+        reference: int | None,
+        reference_problem: str | None,
+        scale: float | None,
+        n_given: int,
+        n_missing: int,
+        missing_extremes: bool,
+        population_problem: str | None,
+        input_problem: str | None,
+    ) -> None:
+        self.y = y
+        self.pop = pop
+        self.n = y.size
+        self.favourable = favourable
+        self.order = order
+        self.order_problem = order_problem
+        self.reference = reference
+        self.reference_problem = reference_problem
+        self._scale = scale
+        self.n_given = n_given
+        self.n_missing = n_missing
+        self.missing_extremes = missing_extremes
+        self.population_problem = population_problem
+        self.input_problem = input_problem
+
+    # -- derived quantities
+
+    @cached_property
+    def share(self) -> np.ndarray:
+        """Population shares p_j."""
+        return self.pop / self.pop.sum()
+
+    @cached_property
+    def mu(self) -> float:
+        """Population-weighted mean mu = sum p_j y_j (indicator units)."""
+        return float(self.share @ self.y)
+
+    @cached_property
+    def absdev(self) -> np.ndarray:
+        """|y_j - mu|."""
+        return np.abs(self.y - self.mu)
+
+    @cached_property
+    def best(self) -> float:
+        """Best subgroup estimate: max for favourable, min for adverse indicators."""
+        return float(self.y.max() if self.favourable else self.y.min())
+
+    @cached_property
+    def sorted_index(self) -> np.ndarray:
+        """Row indices from least to most advantaged (stable for ties)."""
+        assert self.order is not None
+        return np.argsort(self.order, kind="stable")
+
+    @cached_property
+    def scale(self) -> float:
+        """Indicator scale for SII/RII: given, or inferred from the largest estimate."""
+        if self._scale is not None:
+            return self._scale
+        top = float(self.y.max()) if self.n else 0.0
+        if top <= 1.0:
+            return 1.0
+        scale = 100.0
+        while top > scale:
+            scale *= 10.0
+        return scale
+
+    @cached_property
+    def all_zero(self) -> bool:
+        return bool(self.n) and not self.y.any()
+
+    # -- shared applicability checks; each returns a reason or None
+
+    def common_problem(self, *, weighted: bool) -> str | None:
+        if self.input_problem:
+            return self.input_problem
+        if self.n < 2:
+            return f"needs at least 2 subgroups with an estimate (got {self.n})"
+        if self.all_zero:
+            return "all estimates are zero"
+        if weighted and self.population_problem:
+            return self.population_problem
+        return None
+
+    def many_problem(self, *, weighted: bool) -> str | None:
+        """Checks for HEAT's non-ordered complex measures (more than two subgroups)."""
+        reason = self.common_problem(weighted=weighted)
+        if reason:
+            return reason
+        if self.n_given <= 2:
+            return f"HEAT computes this only for more than 2 subgroups (got {self.n_given})"
+        if self.n_missing and self.n / self.n_given < MIN_SHARE_PRESENT:
+            return (
+                f"estimates missing for {self.n_missing} of {self.n_given} subgroups "
+                f"(HEAT needs at least {MIN_SHARE_PRESENT:.0%})"
+            )
+        return None
+
+    def ordered_problem(self) -> str | None:
+        """Checks for the ordered measures SII, RII, ACI, RCI."""
+        reason = self.common_problem(weighted=True)
+        if reason:
+            return reason
+        if self.order is None:
+            return self.order_problem or "needs subgroups ordered by economic level (order=...)"
+        if self.n_given <= 2:
+            return f"HEAT computes this only for more than 2 subgroups (got {self.n_given})"
+        if self.n_missing:
+            return f"estimates missing for {self.n_missing} subgroups (ordered measures need all)"
+        return None
+
+    def pair(self) -> tuple[float, float] | str:
+        """The two estimates (y1, y2) D and R compare, or a reason why there are none.
+
+        HEAT (``get_est_se_min_max`` with ``ascending <- ifelse(ordered, favourable, TRUE)``):
+        with a reference subgroup: favourable (ref, min of others), adverse (max of others, ref);
+        ordered: favourable (highest, lowest order), adverse (lowest, highest order);
+        otherwise (max, min).
+        """
+        reason = self.common_problem(weighted=False)
+        if reason:
+            return reason
+        if self.n_missing and self.n_given == 2:
+            return "an estimate is missing for one of the 2 subgroups"
+        if self.reference is not None:
+            others = np.delete(self.y, self.reference)
+            ref = float(self.y[self.reference])
+            if self.favourable:
+                return ref, float(others.min())
+            return float(others.max()), ref
+        if self.reference_problem:
+            return self.reference_problem
+        if self.order is not None:
+            if self.missing_extremes:
+                return "the estimate of the lowest or highest ordered subgroup is missing"
+            low, high = self.sorted_index[0], self.sorted_index[-1]
+            if self.favourable:
+                return float(self.y[high]), float(self.y[low])
+            return float(self.y[low]), float(self.y[high])
+        if self.order_problem:
+            return self.order_problem
+        return float(self.y.max()), float(self.y.min())
+
+    def par_reference(self) -> float | str:
+        """Reference estimate for PAR/PAF (HEAT ``calc_par``): the reference subgroup if any;
+        else for ordered data the highest order (whether or not the indicator is favourable);
+        else the best subgroup."""
+        if self.reference is not None:
+            return float(self.y[self.reference])
+        if self.reference_problem:
+            return self.reference_problem
+        if self.order is not None:
+            return float(self.y[int(np.argmax(self.order))])
+        if self.order_problem:
+            return self.order_problem
+        return self.best
+
+
+def _as_vector(values: Any, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected numbers, got {values!r:.80}") from exc
+    if arr.ndim != 1:
+        arr = arr.reshape(-1) if arr.size == 1 else arr
+        if arr.ndim != 1:
+            raise ValueError(f"{name}: expected a one-dimensional sequence, got shape {arr.shape}")
+    return arr
+
+
+def _reference_index(reference: Any, n: int) -> tuple[int | None, str | None]:
+    """Row index of the reference subgroup in the *given* rows, or a reason it is unusable."""
+    if reference is None:
+        return None, None
+    if isinstance(reference, (int, np.integer)) and not isinstance(reference, bool):
+        idx = int(reference)
+        if not -n <= idx < n:
+            raise ValueError(f"reference: index {idx} is outside 0..{n - 1}")
+        return idx % n, None
+    mask = _as_vector(reference, "reference")
+    if mask.size != n:
+        raise ValueError(f"reference: {mask.size} values for {n} subgroups")
+    flagged = np.flatnonzero(mask == 1)
+    if flagged.size == 1:
+        return int(flagged[0]), None
+    if flagged.size == 0:
+        return None, None
+    # HEAT's reference_group_exists(): exactly one flagged row, otherwise there is none
+    return None, f"{flagged.size} subgroups are flagged as reference (HEAT needs exactly one)"
+
+
+def prepare(
+    estimates: Any,
+    population: Any,
+    *,
+    favourable: bool = True,
+    order: Any = None,
+    reference: Any = None,
+    scale: float | None = None,
+) -> Subgroups:
+    """Check and prepare subgroup data once for any number of measures.
+
+    See the module docstring for the arguments. Raises ValueError only for malformed input
+    (lengths differ, non-numbers); every other problem becomes a NaN-with-reason later.
+    """
+    y = _as_vector(estimates, "estimates")
+    pop = _as_vector(population, "population")
+    n_given = y.size
+    if pop.size != n_given:
+        raise ValueError(f"population: {pop.size} values for {n_given} estimates")
+    if scale is not None and not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale: must be a positive number, got {scale!r}")
+
+    ref_idx, reference_problem = _reference_index(reference, n_given)
+
+    order_arr: np.ndarray | None = None
+    order_problem: str | None = None
+    if order is not None:
+        order_arr = _as_vector(order, "order")
+        if order_arr.size != n_given:
+            raise ValueError(f"order: {order_arr.size} values for {n_given} subgroups")
+        n_bad = int(np.isnan(order_arr).sum())
+        if n_bad:
+            order_problem = f"the order (economic level) is missing for {n_bad} subgroups"
+            order_arr = None
+        elif n_given and not order_arr.any():
+            # HEAT data carry subgroup_order = 0 for non-ordered dimensions
+            order_arr = None
+
+    missing = np.isnan(y)
+    n_missing = int(missing.sum())
+    missing_extremes = False
+    if n_missing:
+        if order_arr is not None:
+            missing_extremes = bool(
+                missing[int(np.argmin(order_arr))] or missing[int(np.argmax(order_arr))]
+            )
+        if ref_idx is not None:
+            if missing[ref_idx]:
+                reference_problem = "the reference subgroup's estimate is missing"
+                ref_idx = None
+            else:
+                ref_idx -= int(missing[:ref_idx].sum())
+        keep = ~missing
+        y, pop = y[keep], pop[keep]
+        if order_arr is not None:
+            order_arr = order_arr[keep]
+
+    input_problem = None
+    if np.isinf(y).any():
+        input_problem = "estimates contain an infinite value"
+    population_problem = None
+    if np.isnan(pop).any():
+        population_problem = "population is missing for a subgroup with an estimate"
+    elif (pop < 0).any() or np.isinf(pop).any():
+        population_problem = "population must be finite and non-negative"
+    elif y.size and pop.sum() <= 0:
+        population_problem = "total population is zero"
+
+    return Subgroups(
+        y,
+        pop,
+        favourable=bool(favourable),
+        order=order_arr,
+        order_problem=order_problem,
+        reference=ref_idx,
+        reference_problem=reference_problem,
+        scale=None if scale is None else float(scale),
+        n_given=n_given,
+        n_missing=n_missing,
+        missing_extremes=missing_extremes,
+        population_problem=population_problem,
+        input_problem=input_problem,
+    )
+
+
+def _subgroups(data: Any, population: Any, kwargs: dict[str, Any]) -> Subgroups:
+    if isinstance(data, Subgroups):
+        if population is not None or kwargs:
+            raise ValueError("pass either prepared Subgroups or raw arrays with options, not both")
+        return data
+    if population is None:
+        raise ValueError("population: required (one size per subgroup)")
+    return prepare(data, population, **kwargs)
+
+
+def _nan(measure: str, reason: str) -> MeasureResult:
+    return MeasureResult(measure, NAN, reason)
+
+
+def _mean_problem(s: Subgroups) -> str | None:
+    if s.mu == 0:
+        return "the population-weighted mean is zero"
+    return None
+
+
+# --------------------------------------------------------------------------- simple measures
+
+
+def d(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """D - Difference.
+
+    ``D = y1 - y2``, in the indicator's units. Absolute, simple, ordered or non-ordered,
+    unweighted, two groups (from two subgroups on).
+
+    Which subgroups (HEAT): with a reference subgroup, favourable: y1 = reference,
+    y2 = lowest other; adverse: y1 = highest other, y2 = reference. Ordered (``order``):
+    favourable: highest minus lowest order; adverse: lowest minus highest order. Otherwise
+    y1 = max, y2 = min for both directions. So D > 0 means the advantaged end does better
+    on a favourable indicator (or the disadvantaged end fares worse on an adverse one).
+
+    Reference: HEAT-Measures ``R/calc-d.R``; HEAT Technical Notes, "Difference".
+    """
+    s = _subgroups(data, population, options)
+    pair = s.pair()
+    if isinstance(pair, str):
+        return _nan("D", pair)
+    return MeasureResult("D", pair[0] - pair[1])
+
+
+def r(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """R - Ratio.
+
+    ``R = y1 / y2`` for the same two subgroups as D. Relative, simple, ordered or non-ordered,
+    unweighted, two groups. NaN when y2 is zero (HEAT sets an infinite R to NA).
+
+    Reference: HEAT-Measures ``R/calc-r.R``; HEAT Technical Notes, "Ratio".
+    """
+    s = _subgroups(data, population, options)
+    pair = s.pair()
+    if isinstance(pair, str):
+        return _nan("R", pair)
+    y1, y2 = pair
+    if y2 == 0:
+        return _nan("R", "the comparison subgroup's estimate is zero")
+    return MeasureResult("R", y1 / y2)
+
+
+def _par_value(s: Subgroups) -> float | str:
+    reason = s.common_problem(weighted=True)
+    if reason:
+        return reason
+    ref = s.par_reference()
+    if isinstance(ref, str):
+        return ref
+    value = ref - s.mu
+    # HEAT clamps: the reference can never be "worse" than the mean
+    if (s.favourable and value < 0) or (not s.favourable and value > 0):
+        value = 0.0
+    return value
+
+
+def par(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """PAR - Population attributable risk.
+
+    ``PAR = y_ref - mu`` with ``mu = sum p_j y_j``, clamped at 0 on the wrong side
+    (favourable: PAR >= 0; adverse: PAR <= 0). In the indicator's units. y_ref is the reference
+    subgroup if one is given; otherwise, for ordered data, the highest order (most advantaged,
+    whether or not the indicator is favourable); otherwise the best subgroup (max for
+    favourable, min for adverse). Absolute, complex, ordered or non-ordered, weighted,
+    two or more groups.
+
+    Note: WHO's ``healthequal`` ignores the reference subgroup here and always uses the best.
+
+    Reference: HEAT-Measures ``R/calc-par.R``; HEAT Technical Notes, "Population attributable
+    risk".
+    """
+    s = _subgroups(data, population, options)
+    value = _par_value(s)
+    if isinstance(value, str):
+        return _nan("PAR", value)
+    return MeasureResult("PAR", value)
+
+
+def paf(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """PAF - Population attributable fraction.
+
+    ``PAF = 100 * PAR / mu`` (percent), clamped like PAR. Relative, complex, ordered or
+    non-ordered, weighted, two or more groups. Favourable: >= 0; adverse: <= 0.
+
+    Reference: HEAT-Measures ``R/calc-paf.R``; HEAT Technical Notes, "Population attributable
+    fraction".
+    """
+    s = _subgroups(data, population, options)
+    value = _par_value(s)
+    if isinstance(value, str):
+        return _nan("PAF", value)
+    reason = _mean_problem(s)
+    if reason:
+        return _nan("PAF", reason)
+    value = 100.0 * value / s.mu
+    if (s.favourable and value < 0) or (not s.favourable and value > 0):
+        value = 0.0
+    return MeasureResult("PAF", value)
+
+
+# --------------------------------------------------------------------------- variance family
+
+
+def bgv(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """BGV - Between-group variance.
+
+    ``BGV = sum_j p_j (y_j - mu)^2``, in squared indicator units. Absolute, complex,
+    non-ordered, weighted, more than two groups. Same for favourable and adverse indicators.
+
+    Reference: HEAT-Measures ``R/calc-bgv.R``; HEAT Technical Notes, "Between-group variance".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=True)
+    if reason:
+        return _nan("BGV", reason)
+    return MeasureResult("BGV", float(s.share @ (s.absdev * s.absdev)))
+
+
+def bgsd(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """BGSD - Between-group standard deviation.
+
+    ``BGSD = sqrt(BGV)``, in the indicator's units. Absolute, complex, non-ordered, weighted,
+    more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-bgsd.R``; HEAT Technical Notes, "Between-group standard
+    deviation".
+    """
+    s = _subgroups(data, population, options)
+    v = bgv(s)
+    if v.reason:
+        return _nan("BGSD", v.reason)
+    return MeasureResult("BGSD", math.sqrt(v.value))
+
+
+def cov(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """COV - Coefficient of variation.
+
+    ``COV = 100 * BGSD / mu`` (percent). Relative, complex, non-ordered, weighted, more than two
+    groups.
+
+    Reference: HEAT-Measures ``R/calc-cov.R``; HEAT Technical Notes, "Coefficient of variation".
+    """
+    s = _subgroups(data, population, options)
+    sd = bgsd(s)
+    if sd.reason:
+        return _nan("COV", sd.reason)
+    reason = _mean_problem(s)
+    if reason:
+        return _nan("COV", reason)
+    return MeasureResult("COV", 100.0 * sd.value / s.mu)
+
+
+# --------------------------------------------------------------------------- mean differences
+
+
+def mdmu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MDMU - Mean difference from mean (unweighted).
+
+    ``MDMU = (1/n) sum_j |y_j - mu|`` with the population-weighted ``mu``; indicator units.
+    Absolute, complex, non-ordered, unweighted (mu is weighted), more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-mdmu.R``; HEAT Technical Notes, "Mean difference from
+    mean".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=True)
+    if reason:
+        return _nan("MDMU", reason)
+    return MeasureResult("MDMU", float(s.absdev.mean()))
+
+
+def mdmw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MDMW - Mean difference from mean (weighted).
+
+    ``MDMW = sum_j p_j |y_j - mu|``; indicator units. Absolute, complex, non-ordered, weighted,
+    more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-mdmw.R``; HEAT Technical Notes, "Mean difference from
+    mean".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=True)
+    if reason:
+        return _nan("MDMW", reason)
+    return MeasureResult("MDMW", float(s.share @ s.absdev))
+
+
+def mdbu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MDBU - Mean difference from best performing subgroup (unweighted).
+
+    ``MDBU = (1/n) sum_j |y_best - y_j|``, y_best = max (favourable) or min (adverse) estimate,
+    regardless of any reference subgroup or order. Indicator units. Absolute, complex,
+    non-ordered, unweighted, more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-mdbu.R``; HEAT Technical Notes, "Mean difference from
+    best performing subgroup".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=False)
+    if reason:
+        return _nan("MDBU", reason)
+    return MeasureResult("MDBU", float(np.abs(s.best - s.y).mean()))
+
+
+def mdbw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MDBW - Mean difference from best performing subgroup (weighted).
+
+    ``MDBW = sum_j p_j |y_best - y_j|``; indicator units. For a favourable indicator it equals
+    ``max - mu`` (= PAR without a reference). Absolute, complex, non-ordered, weighted, more
+    than two groups.
+
+    Reference: HEAT-Measures ``R/calc-mdbw.R``; HEAT Technical Notes, "Mean difference from
+    best performing subgroup".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=True)
+    if reason:
+        return _nan("MDBW", reason)
+    # y_best lies on one side of every y_j, so the weighted mean of |y_best - y_j| is |y_best - mu|
+    return MeasureResult("MDBW", abs(s.best - s.mu))
+
+
+def _reference_problem(s: Subgroups) -> str | None:
+    if s.reference is None:
+        return s.reference_problem or "needs a reference subgroup (reference=...)"
+    return None
+
+
+def mdru(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MDRU - Mean difference from reference subgroup (unweighted).
+
+    ``MDRU = (1/n) sum_j |y_ref - y_j|``; indicator units. Absolute, complex, non-ordered,
+    unweighted, more than two groups. Needs a reference subgroup.
+
+    Reference: HEAT-Measures ``R/calc-mdru.R``; HEAT Technical Notes, "Mean difference from
+    reference subgroup".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=False) or _reference_problem(s)
+    if reason:
+        return _nan("MDRU", reason)
+    return MeasureResult("MDRU", float(np.abs(s.y[s.reference] - s.y).mean()))
+
+
+def mdrw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MDRW - Mean difference from reference subgroup (weighted).
+
+    ``MDRW = sum_j p_j |y_ref - y_j|``; indicator units. Absolute, complex, non-ordered,
+    weighted, more than two groups. Needs a reference subgroup.
+
+    Reference: HEAT-Measures ``R/calc-mdrw.R``; HEAT Technical Notes, "Mean difference from
+    reference subgroup".
+    """
+    s = _subgroups(data, population, options)
+    reason = s.many_problem(weighted=True) or _reference_problem(s)
+    if reason:
+        return _nan("MDRW", reason)
+    return MeasureResult("MDRW", float(s.share @ np.abs(s.y[s.reference] - s.y)))
+
+
+def idisu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """IDISU - Index of disparity (unweighted).
+
+    ``IDISU = 100 * MDMU / mu = 100 * (1/n) sum_j |y_j - mu| / mu`` (percent). Relative,
+    complex, non-ordered, unweighted (mu weighted), more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-idisu.R``; Keppel & Pearcy (2002); HEAT Technical Notes,
+    "Index of disparity".
+    """
+    s = _subgroups(data, population, options)
+    m = mdmu(s)
+    reason = m.reason or _mean_problem(s)
+    if reason:
+        return _nan("IDISU", reason)
+    return MeasureResult("IDISU", 100.0 * m.value / s.mu)
+
+
+def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """IDISW - Index of disparity (weighted).
+
+    ``IDISW = 100 * MDMW / mu = 100 * sum_j p_j |y_j - mu| / mu`` (percent). Relative, complex,
+    non-ordered, weighted, more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-idisw.R``; HEAT Technical Notes, "Index of disparity".
+    """
+    s = _subgroups(data, population, options)
+    m = mdmw(s)
+    reason = m.reason or _mean_problem(s)
+    if reason:
+        return _nan("IDISW", reason)
+    return MeasureResult("IDISW", 100.0 * m.value / s.mu)
+
+
+# --------------------------------------------------------------------------- entropy family
+
+
+def _entropy_problem(s: Subgroups) -> str | None:
+    reason = s.many_problem(weighted=True)
+    if reason:
+        return reason
+    if (s.y < 0).any():
+        return "needs non-negative estimates"
+    if s.mu <= 0:
+        return "the population-weighted mean is zero"
+    return None
+
+
+def _log_ratios(s: Subgroups) -> tuple[np.ndarray, np.ndarray]:
+    # HEAT replaces zeros (in the indicator's own units) but keeps mu from the original values
+    nonzero = np.where(s.y == 0, ZERO_REPLACEMENT, s.y)
+    return np.log(nonzero / s.mu), nonzero / s.mu
+
+
+def ti(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """TI - Theil index.
+
+    ``TI = sum_j p_j r_j ln(r_j)``, ``r_j = y_j / mu``; a zero y_j is replaced by 1e-6 (in the
+    indicator's units) as HEAT does. Plain index here; HEAT reports ``1000 * TI``
+    (``summarise(..., heat_units=True)``). Relative, complex, non-ordered, weighted, more than
+    two groups; 0 = no inequality.
+
+    Reference: HEAT-Measures ``R/calc-ti.R``; HEAT Technical Notes, "Theil index".
+    """
+    s = _subgroups(data, population, options)
+    reason = _entropy_problem(s)
+    if reason:
+        return _nan("TI", reason)
+    logs, ratios = _log_ratios(s)
+    return MeasureResult("TI", float(s.share @ (ratios * logs)))
+
+
+def mld(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """MLD - Mean log deviation.
+
+    ``MLD = sum_j p_j (-ln(y_j / mu))``; zeros replaced by 1e-6 as for TI. Plain index here;
+    HEAT reports ``1000 * MLD``. Relative, complex, non-ordered, weighted, more than two groups;
+    0 = no inequality.
+
+    Reference: HEAT-Measures ``R/calc-mld.R``; HEAT Technical Notes, "Mean log deviation".
+    """
+    s = _subgroups(data, population, options)
+    reason = _entropy_problem(s)
+    if reason:
+        return _nan("MLD", reason)
+    logs, _ = _log_ratios(s)
+    return MeasureResult("MLD", -float(s.share @ logs))
+
+
+# --------------------------------------------------------------------------- ordered measures
+
+_MAX_NEWTON = 30
+
+
+def _expit(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+class _LogitFit:
+    """Ends (rank 0 and rank 1) of HEAT's logistic fit, or the reason there is none."""
+
+    __slots__ = ("high", "low", "reason")
+
+    def __init__(self, low: float = NAN, high: float = NAN, reason: str | None = None) -> None:
+        self.low, self.high, self.reason = low, high, reason
+
+
+def _logit_ends(s: Subgroups) -> _LogitFit:
+    """Fit HEAT's ``glm(cbind(est, pop - est) ~ rank, weights = pop, family = binomial)``.
+
+    HEAT: ``pop <- ceiling(pop)``; ``est <- round(est / scale * pop)``; rank = midpoint of the
+    cumulative population share (ordered from least to most advantaged). With the count response
+    *and* ``weights = pop``, each subgroup enters with binomial weight pop^2 and proportion
+    est/pop; the maximum-likelihood equations are ``sum pop_j^2 (f_j - p_j) (1, rank_j) = 0``.
+    Solved by Newton's method (= IRLS for the canonical logit link), started from a weighted
+    least-squares fit of the empirical logits, which lands within a few iterations.
+    Returns expit(b0) (rank 0) and expit(b0 + b1) (rank 1).
+    """
+    reason = s.ordered_problem()
+    if reason:
+        return _LogitFit(reason=reason)
+    idx = s.sorted_index
+    pop = np.ceil(s.pop[idx])
+    counts = np.round(s.y[idx] / s.scale * pop)  # numpy rounds half to even, like R's round()
+    if (counts < 0).any() or (counts > pop).any():
+        return _LogitFit(reason=f"estimates must lie between 0 and the indicator scale {s.scale:g}")
+    total = pop.sum()
+    if total <= 0:
+        return _LogitFit(reason="total population is zero")
+    cum = np.cumsum(pop) / total
+    rank = cum - pop / (2.0 * total)
+    keep = pop > 0
+    if not keep.all():  # empty subgroups carry no information (zero weight)
+        pop, counts, rank = pop[keep], counts[keep], rank[keep]
+    frac = counts / pop
+    if not (frac > 0).any():
+        return _LogitFit(reason="no events after rounding to counts (all estimates round to 0)")
+    if (frac >= 1).all():
+        return _LogitFit(1.0, 1.0)
+    w = pop * pop
+    w = w / w.sum()
+
+    # start: weighted least squares on empirical logits (0.5 added to avoid infinite logits)
+    adj = (counts + 0.5) / (pop + 1.0)
+    z = np.log(adj / (1.0 - adj))
+    b0, b1 = _wls(rank, z, w * adj * (1.0 - adj))
+
+    wf = w * frac
+    for _ in range(_MAX_NEWTON):
+        eta = b0 + b1 * rank
+        p = 1.0 / (1.0 + np.exp(-eta))
+        resid = wf - w * p  # score contributions
+        g0 = resid.sum()
+        g1 = resid @ rank
+        h = w * p * (1.0 - p)
+        h00 = h.sum()
+        h01 = h @ rank
+        h11 = h @ (rank * rank)
+        det = h00 * h11 - h01 * h01
+        if not det > 0:
+            return _LogitFit(reason="the logistic fit is degenerate (no variation to fit)")
+        step0 = (h11 * g0 - h01 * g1) / det
+        step1 = (h00 * g1 - h01 * g0) / det
+        b0 += step0
+        b1 += step1
+        if abs(step0) + abs(step1) < 1e-11 * (1.0 + abs(b0) + abs(b1)):
+            break
+        if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
+            break
+    else:
+        return _LogitFit(reason="the logistic fit did not converge (subgroups perfectly separated)")
+    if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
+        return _LogitFit(reason="the logistic fit did not converge (subgroups perfectly separated)")
+    return _LogitFit(_expit(b0), _expit(b0 + b1))
+
+
+def _wls(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    sw = w.sum()
+    mx = (w @ x) / sw
+    mz = (w @ z) / sw
+    dx = x - mx
+    sxx = w @ (dx * dx)
+    slope = float((w @ (dx * (z - mz))) / sxx) if sxx > 0 else 0.0
+    return float(mz - slope * mx), slope
+
+
+def _cached_fit(s: Subgroups) -> _LogitFit:
+    fit = s.__dict__.get("_logit_fit")
+    if fit is None:
+        fit = _logit_ends(s)
+        s.__dict__["_logit_fit"] = fit
+    return fit
+
+
+def sii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """SII - Slope index of inequality.
+
+    ``SII = scale * (expit(b0 + b1) - expit(b0))`` from HEAT's logistic regression of the
+    subgroup proportions on the midpoint rank (0 = least, 1 = most advantaged), i.e. the modelled
+    difference between the top and bottom of the economic scale, in the indicator's units.
+    Counts as HEAT: ``pop = ceil(pop)``, ``est = round(y / scale * pop)``, fitted with
+    ``weights = pop`` on top of the counts. Positive SII = higher values among the better-off
+    (good for a favourable indicator, bad for an adverse one). Absolute, complex, ordered,
+    weighted, more than two groups. Needs ``order``; estimates within 0..scale.
+
+    Reference: HEAT-Measures ``R/calc-sii.R`` (glm + marginaleffects::avg_comparisons);
+    HEAT Technical Notes, "Slope index of inequality".
+    """
+    s = _subgroups(data, population, options)
+    fit = _cached_fit(s)
+    if fit.reason:
+        return _nan("SII", fit.reason)
+    return MeasureResult("SII", s.scale * (fit.high - fit.low))
+
+
+def rii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """RII - Relative index of inequality.
+
+    ``RII = expit(b0 + b1) / expit(b0)`` from the same logistic fit as SII: the modelled ratio
+    between the top and bottom of the economic scale. A ratio (1 = equal); NaN outside
+    [0, 700] (HEAT's outlier rule). Relative, complex, ordered, weighted, more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-rii.R``; HEAT Technical Notes, "Relative index of
+    inequality".
+    """
+    s = _subgroups(data, population, options)
+    fit = _cached_fit(s)
+    if fit.reason:
+        return _nan("RII", fit.reason)
+    if fit.low == 0:
+        return _nan("RII", "the modelled value at the bottom of the scale is zero")
+    value = fit.high / fit.low
+    lo, hi = RII_LIMITS
+    if not lo <= value <= hi:
+        return _nan("RII", f"RII {value:.4g} is outside HEAT's plausible range [{lo:g}, {hi:g}]")
+    return MeasureResult("RII", value)
+
+
+def _aci_value(s: Subgroups) -> float | str:
+    reason = s.ordered_problem()
+    if reason:
+        return reason
+    idx = s.sorted_index
+    share = s.share[idx]
+    rank = np.cumsum(share) - 0.5 * share
+    return float(2.0 * (share * s.y[idx]) @ rank - s.mu)
+
+
+def aci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """ACI - Absolute concentration index.
+
+    ``ACI = sum_j p_j (2 R_j - 1) y_j = 2 sum_j p_j y_j R_j - mu``, with R_j the midpoint
+    cumulative population share of subgroup j ordered from least to most advantaged. Indicator
+    units. Positive = concentrated among the better-off. Absolute, complex, ordered, weighted,
+    more than two groups. Needs ``order``.
+
+    Reference: HEAT-Measures ``R/calc-aci.R`` (a WLS fit algebraically equal to the formula);
+    HEAT Technical Notes, "Absolute concentration index".
+    """
+    s = _subgroups(data, population, options)
+    value = _aci_value(s)
+    if isinstance(value, str):
+        return _nan("ACI", value)
+    return MeasureResult("ACI", value)
+
+
+def rci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
+    """RCI - Relative concentration index.
+
+    ``RCI = ACI / mu`` as a *fraction* (-1..1), as HEAT's code (``calc_rci``) and WHO's stored
+    values have it. HEAT's Technical Notes print ``RCI = ACI / mu * 100`` (-100..100); multiply
+    by 100 for that reading. Relative, complex, ordered, weighted, more than two groups.
+
+    Reference: HEAT-Measures ``R/calc-rci.R``; HEAT Technical Notes, "Relative concentration
+    index".
+    """
+    s = _subgroups(data, population, options)
+    value = _aci_value(s)
+    if isinstance(value, str):
+        return _nan("RCI", value)
+    reason = _mean_problem(s)
+    if reason:
+        return _nan("RCI", reason)
+    return MeasureResult("RCI", value / s.mu)
+
+
+# --------------------------------------------------------------------------- summaries
+
+_FUNCTIONS: dict[str, Callable[[Subgroups], MeasureResult]] = {
+    "D": d,
+    "R": r,
+    "PAR": par,
+    "PAF": paf,
+    "BGV": bgv,
+    "BGSD": bgsd,
+    "COV": cov,
+    "MDMU": mdmu,
+    "MDMW": mdmw,
+    "MDBU": mdbu,
+    "MDBW": mdbw,
+    "MDRU": mdru,
+    "MDRW": mdrw,
+    "IDISU": idisu,
+    "IDISW": idisw,
+    "TI": ti,
+    "MLD": mld,
+    "SII": sii,
+    "RII": rii,
+    "ACI": aci,
+    "RCI": rci,
+}
+
+
+def summarise(
+    estimates: Any,
+    population: Any,
+    *,
+    favourable: bool = True,
+    order: Any = None,
+    reference: Any = None,
+    heat_units: bool = False,
+    measures: Sequence[str] | None = None,
+    scale: float | None = None,
+) -> dict[str, MeasureResult]:
+    """Every requested HEAT summary measure for one indicator across subgroups.
+
+    Args:
+        estimates: one value per subgroup in the indicator's own units (design.md: fractions
+            0-1 for coverage and out-of-pocket share).
+        population: subgroup sizes (persons), the weights.
+        favourable: True if more is better (coverage), False if more is worse (out-of-pocket).
+        order: economic level or subgroup order (least to most advantaged), for SII/RII/ACI/RCI
+            and HEAT's ordered rules for D/R/PAR; None for non-ordered subgroups.
+        reference: reference subgroup (row index or a 0/1 mask), for MDRU/MDRW and HEAT's
+            reference rules for D/R/PAR/PAF.
+        heat_units: False (default): TI and MLD as plain indices (design.md's JSON).
+            True: TI and MLD x 1000, as HEAT reports them. Nothing else changes: COV, PAF and
+            IDIS* are in percent either way.
+        measures: abbreviations to compute (any case); None = all 21.
+        scale: indicator scale for SII/RII (1, 100, 1000 ...); None infers it.
+
+    Returns:
+        ``{abbr: MeasureResult}`` in the order requested (or :data:`ORDER`).
+
+    Raises:
+        ValueError: malformed input, or an unknown measure name.
+    """
+    if measures is None:
+        wanted: Sequence[str] = ORDER
+    else:
+        wanted = [m.upper() for m in measures]
+        unknown = [m for m in wanted if m not in _FUNCTIONS]
+        if unknown:
+            raise ValueError(
+                f"measures: unknown {', '.join(unknown)}; known: {', '.join(ORDER)}"
+            )
+    s = prepare(
+        estimates, population, favourable=favourable, order=order, reference=reference,
+        scale=scale,
+    )
+    out: dict[str, MeasureResult] = {}
+    for abbr in wanted:
+        res = _FUNCTIONS[abbr](s)
+        if heat_units and abbr in ("TI", "MLD") and res.reason is None:
+            res = MeasureResult(abbr, res.value * HEAT_TI_MLD_FACTOR)
+        out[abbr] = res
+    return out
+
+
+def as_values(results: dict[str, MeasureResult], *, missing: Any = None) -> dict[str, Any]:
+    """``{abbr: float}`` for JSON: plain Python floats; NaN replaced by ``missing`` (None)."""
+    return {
+        k: (float(v.value) if math.isfinite(v.value) else missing) for k, v in results.items()
+    }
+
+
+def measure_table(results: dict[str, MeasureResult], lang: str = "en") -> pd.DataFrame:
+    """A display table: measure, name, value, units, reading, note (why it is empty).
+
+    ``lang`` is "en" or "zh". Units follow the results as given (call :func:`summarise` with
+    ``heat_units=True`` for HEAT's x1000 TI/MLD; the units column then says so).
+    """
+    import pandas as pd
+
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang: expected 'en' or 'zh', got {lang!r}")
+    units_text = {
+        "en": {
+            "indicator": "indicator units",
+            "squared": "indicator units squared",
+            "percent": "%",
+            "ratio": "ratio",
+            "fraction": "fraction",
+            "index": "index",
+        },
+        "zh": {
+            "indicator": "指标单位",
+            "squared": "指标单位的平方",
+            "percent": "%",
+            "ratio": "比值",
+            "fraction": "分数",
+            "index": "指数",
+        },
+    }[lang]
+    rows = []
+    for abbr, res in results.items():
+        info = MEASURES[abbr]
+        rows.append(
+            {
+                "measure": abbr,
+                "name": info.name_en if lang == "en" else info.name_zh,
+                "value": res.value,
+                "units": units_text[info.units],
+                "reading": info.reading_en if lang == "en" else info.reading_zh,
+                "note": res.reason or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["measure", "name", "value", "units", "reading", "note"])
