@@ -120,7 +120,7 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
     values = {
         "money": fmt_money(gross, lang),
         "gap": gap_text,
-        "before": fmt_points(before, lang),
+        "before": f"{before:.1f}",
         "after": fmt_points(after, lang),
         "patients": fmt_count(round(float(result.newly_covered)), lang),
     }

@@ -68,9 +68,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{money}的基金使{gap}从{before}扩大到{after}；新增覆盖{patients}名患者。",
     },
     "tf.headline.unchanged": {
-        "en": "A fund of {money} leaves {gap} unchanged at {before}; "
+        "en": "A fund of {money} leaves {gap} unchanged at {after}; "
         "it reaches {patients} more patients.",
-        "zh": "{money}的基金未改变{gap}（仍为{before}）；新增覆盖{patients}名患者。",
+        "zh": "{money}的基金未改变{gap}（仍为{after}）；新增覆盖{patients}名患者。",
     },
     "tf.headline.unspent": {
         "en": "{money} could not be used by any region and stays in reserve.",

@@ -1,0 +1,256 @@
+"""Transfer fund chart builders and headline: hand-made inputs shaped like the model's results."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from equity.charts import fund as charts
+from equity.charts import style
+
+
+def _gap(before_a=0.90, before_b=0.65, after_a=0.90, after_b=0.806, column="charity_coverage"):
+    return SimpleNamespace(
+        column=column, group_a="urban", group_b="suburban",
+        a_before=before_a, b_before=before_b, a_after=after_a, b_after=after_b,
+        before=before_a - before_b, after=after_a - after_b,
+    )
+
+
+def _regions():
+    return pd.DataFrame({
+        "region_id": ["U1", "S1", "S2", "S3"],
+        "region_name": ["Centre", "North", "East", "Harbour"],
+        "area_type": ["urban", "suburban", "suburban", "suburban"],
+        "allocation": [0.0, 1_500_000.0, 900_000.0, 0.0],
+        "charity_coverage_before": [0.92, 0.60, 0.70, 0.66],
+        "charity_coverage_after": [0.90, 0.75, 0.78, 0.66],
+        "oop_share_before": [0.28, 0.31, 0.30, 0.32],
+        "oop_share_after": [0.28, 0.25, 0.27, 0.33],
+        "status": ["loses", "gains", "gains", "unchanged"],
+    })
+
+
+def _fund(gross=2_400_000.0, overhead=0.0, allocated=2_400_000.0, unspent=0.0, sources=None):
+    if sources is None:
+        sources = {"central_pool": gross, "levy": 0.0, "mutual_aid": 0.0, "charity_pooling": 0.0}
+    return SimpleNamespace(gross=gross, overhead=overhead, allocated=allocated, unspent=unspent,
+                           sources=sources)
+
+
+def _result(gap=None, fund=None, newly=130.0, regions=None):
+    return SimpleNamespace(gap=gap or _gap(), fund=fund or _fund(), newly_covered=newly,
+                           regions=_regions() if regions is None else regions)
+
+
+# ----------------------------------------------------------------------------- headline
+
+
+def test_headline_narrows_in_english_with_model_numbers():
+    text = charts.build_headline(result=_result(), lang="en")
+    assert text == (
+        "A fund of 2.4 million yuan narrows the urban–suburban gap in charity coverage "
+        "from 25.0 to 9.4 points and reaches 130 more patients."
+    )
+
+
+def test_headline_narrows_in_chinese():
+    text = charts.build_headline(result=_result(), lang="zh")
+    assert text == (
+        "240万元的基金使城区与郊区之间的慈善救助覆盖率差距从25.0缩小到9.4个百分点，"
+        "新增覆盖130名患者。"
+    )
+
+
+def test_headline_zero_fund_says_nothing_changes():
+    result = _result(gap=_gap(after_b=0.65), fund=_fund(0.0, 0.0, 0.0, 0.0), newly=0.0)
+    en = charts.build_headline(result=result, lang="en")
+    assert en.startswith("No fund is set yet")
+    assert "25.0 points" in en
+    assert "尚未设置基金" in charts.build_headline(result=result, lang="zh")
+
+
+def test_headline_widens_and_unchanged():
+    widened = _result(gap=_gap(after_a=0.95, after_b=0.66))  # 25.0 -> 29.0
+    assert "widens" in charts.build_headline(result=widened, lang="en")
+    assert "扩大" in charts.build_headline(result=widened, lang="zh")
+    # 25.00 -> 24.98 prints as 25.0 both times: "unchanged", not "narrows from 25.0 to 25.0"
+    same = _result(gap=_gap(after_b=0.6502), newly=0.0)
+    text = charts.build_headline(result=same, lang="en")
+    assert "unchanged at 25.0 points" in text
+
+
+def test_headline_uses_size_of_gap_when_it_reverses():
+    reversed_gap = _result(gap=_gap(after_a=0.90, after_b=0.92))  # 25.0 -> -2.0
+    text = charts.build_headline(result=reversed_gap, lang="en")
+    assert "narrows" in text and "to -2.0 points" in text
+
+
+def test_headline_notes_unspent_and_losers():
+    result = _result(fund=_fund(3_000_000.0, 0.0, 2_400_000.0, 600_000.0))
+    notes = charts.build_headline_notes(result=result, lang="en")
+    assert notes == [
+        "600,000 yuan could not be used by any region and stays in reserve.",
+        "1 region(s) lose coverage through charity pooling.",
+    ]
+    assert charts.build_headline_notes(result=_result(regions=_regions().assign(
+        status="gains")), lang="en") == []
+
+
+# ----------------------------------------------------------------------------- before / after
+
+
+def test_before_after_bars_in_percent():
+    fig = charts.build_before_after_figure(gap=_gap(), lang="en")
+    assert [tr.name for tr in fig.data] == ["Before", "After"]
+    assert list(fig.data[0].x) == ["urban", "suburban"]
+    assert list(fig.data[0].y) == pytest.approx([90.0, 65.0])
+    assert list(fig.data[1].y) == pytest.approx([90.0, 80.6])
+    assert fig.data[1].marker.color == style.FAVOURABLE
+    assert "Charity coverage" in fig.layout.title.text
+
+
+def test_before_after_adverse_indicator_uses_adverse_colour_and_chinese():
+    gap = _gap(0.30, 0.35, 0.30, 0.31, column="oop_share")
+    fig = charts.build_before_after_figure(gap=gap, lang="zh")
+    assert fig.data[1].marker.color == style.ADVERSE
+    assert [tr.name for tr in fig.data] == ["实施前", "实施后"]
+    assert list(fig.data[0].x) == ["城区", "郊区"]
+    assert "自付比例" in fig.layout.title.text
+
+
+# ----------------------------------------------------------------------------- winners / losers
+
+
+def test_region_change_diverging_bars_sorted_and_coloured():
+    fig = charts.build_region_change_figure(regions=_regions(), lang="en")
+    bar = fig.data[0]
+    assert bar.orientation == "h"
+    # changes in points: Centre -2, North +15, East +8, Harbour 0 -> sorted ascending
+    assert list(bar.y) == ["Centre", "Harbour", "East", "North"]
+    assert list(bar.x) == pytest.approx([-2.0, 0.0, 8.0, 15.0])
+    assert list(bar.marker.color) == [style.ADVERSE, style.NEUTRAL, style.FAVOURABLE,
+                                      style.FAVOURABLE]
+    lo, hi = fig.layout.xaxis.range
+    assert lo == -hi and hi >= 15.0  # symmetric axis: zero in the middle
+
+
+def test_region_change_adverse_indicator_colours_by_harm_not_sign():
+    fig = charts.build_region_change_figure(regions=_regions(), column="oop_share",
+                                            favourable=False, lang="en")
+    bar = fig.data[0]
+    by_region = dict(zip(bar.y, bar.marker.color, strict=True))
+    assert by_region["North"] == style.FAVOURABLE   # out-of-pocket share fell 6 points: good
+    assert by_region["Harbour"] == style.ADVERSE    # rose 1 point: bad
+
+
+# ----------------------------------------------------------------------------- money flow
+
+
+def test_money_flow_sankey_closes_and_names_regions():
+    fund = _fund(3_000_000.0, 150_000.0, 2_400_000.0, 450_000.0,
+                 sources={"central_pool": 2_000_000.0, "levy": 1_000_000.0,
+                          "mutual_aid": 0.0, "charity_pooling": 0.0})
+    fig = charts.build_money_flow_figure(fund=fund, regions=_regions(), lang="en")
+    sankey = fig.data[0]
+    assert isinstance(sankey, go.Sankey)
+    labels = [lab.split("<br>")[0] for lab in sankey.node.label]
+    assert labels == ["Central pool", "Transfer fund", "Per-capita levy", "Administration",
+                      "Unspent reserve", "North", "East"]
+    fund_node = labels.index("Transfer fund")
+    into = sum(v for s, tg, v in zip(sankey.link.source, sankey.link.target, sankey.link.value,
+                                      strict=True) if tg == fund_node)
+    out = sum(v for s, tg, v in zip(sankey.link.source, sankey.link.target, sankey.link.value,
+                                     strict=True) if s == fund_node)
+    assert into == pytest.approx(3_000_000.0)
+    assert out == pytest.approx(3_000_000.0)
+    assert "3 million yuan" in fig.layout.title.text
+
+
+def test_money_flow_zero_fund_is_empty_with_note():
+    fig = charts.build_money_flow_figure(fund=_fund(0.0, 0.0, 0.0, 0.0),
+                                         regions=_regions().assign(allocation=0.0), lang="zh")
+    assert len(fig.data) == 0
+    assert fig.layout.annotations[0].text == "没有资金流动：所有来源均为零。"
+
+
+# ----------------------------------------------------------------------------- measures
+
+
+def test_measures_table_direction_and_not_applicable():
+    info = {"BGV": SimpleNamespace(name_en="Between-group variance", name_zh="组间方差",
+                                   reading_en="spread", reading_zh="离散")}
+    measures = {
+        "before": {"charity_coverage": {"BGV": 0.0150, "COV": 14.0, "SII": math.nan}},
+        "after": {"charity_coverage": {"BGV": 0.0020, "COV": 15.0, "SII": math.nan}},
+    }
+    table = charts.build_measures_table(measures=measures, indicator="charity_coverage",
+                                        info=info, lang="en")
+    assert list(table["Measure"]) == ["BGV", "COV", "SII"]
+    assert list(table["Direction"]) == ["more equal", "less equal", "does not apply"]
+    assert table.loc[0, "Change"] == pytest.approx(-0.013)
+    assert table.loc[0, "Name"] == "Between-group variance"
+    zh = charts.build_measures_table(measures=measures, indicator="charity_coverage",
+                                     info=info, lang="zh")
+    assert list(zh.columns)[:2] == ["指标", "名称"] and zh.loc[0, "名称"] == "组间方差"
+
+
+# ----------------------------------------------------------------------------- optimal, tornado
+
+
+def test_optimal_figure_pairs_formula_and_optimal_by_region_name():
+    optimal = pd.DataFrame({"region_id": ["S1", "S2"],
+                            "allocation_formula": [1_500_000.0, 900_000.0],
+                            "allocation_optimal": [600_000.0, 1_800_000.0]})
+    fig = charts.build_optimal_figure(optimal=optimal, names={"S1": "North", "S2": "East"},
+                                      lang="en")
+    assert [tr.name for tr in fig.data] == ["Formula", "Optimal"]
+    assert list(fig.data[1].y) == ["North", "East"]  # sorted by optimal allocation
+    assert list(fig.data[1].x) == pytest.approx([600_000.0, 1_800_000.0])
+    assert list(fig.data[0].x) == pytest.approx([1_500_000.0, 900_000.0])
+
+
+def test_tornado_widest_swing_on_top_and_bars_start_at_base():
+    frame = pd.DataFrame({
+        "parameter": ["central_pool", "take_up"], "label_en": ["Central pool", "Take-up"],
+        "label_zh": ["中央调剂金", "申领率"], "low_value": [2.16e6, 0.9],
+        "high_value": [2.64e6, 1.0], "gap_low": [0.11, 0.10], "gap_high": [0.08, 0.094],
+        "base_gap": [0.094, 0.094],
+    })
+    fig = charts.build_tornado_figure(sensitivity=frame, lang="zh")
+    low, high = fig.data
+    assert list(low.y) == ["申领率", "中央调剂金"]  # plotly draws the last category on top
+    assert low.base == pytest.approx(9.4) and high.base == pytest.approx(9.4)
+    assert [low.base + x for x in low.x] == pytest.approx([10.0, 11.0])
+    assert [high.base + x for x in high.x] == pytest.approx([9.4, 8.0])
+    assert "10%" in fig.layout.title.text
+
+
+def test_uncertainty_bands_in_percent():
+    frame = pd.DataFrame({"region_name": ["North", "East"], "p5": [0.70, 0.74],
+                          "p25": [0.73, 0.76], "p50": [0.75, 0.78], "p75": [0.77, 0.80],
+                          "p95": [0.80, 0.83]})
+    fig = charts.build_uncertainty_figure(percentiles=frame, draws=1000, lang="en")
+    band90, band50, median = fig.data
+    assert list(band90.base) == pytest.approx([70.0, 74.0])
+    assert [b + x for b, x in zip(band90.base, band90.x, strict=True)] == pytest.approx(
+        [80.0, 83.0])
+    assert list(band50.base) == pytest.approx([73.0, 76.0])
+    assert list(median.x) == pytest.approx([75.0, 78.0])
+    assert "1,000 draws" in fig.layout.title.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_builder_styles_with_language(lang):
+    figs = [
+        charts.build_before_after_figure(gap=_gap(), lang=lang),
+        charts.build_region_change_figure(regions=_regions(), lang=lang),
+        charts.build_money_flow_figure(fund=_fund(), regions=_regions(), lang=lang),
+    ]
+    for fig in figs:
+        assert fig.layout.meta["lang"] == lang
+        assert fig.layout.font.size >= style.BASE_FONT
