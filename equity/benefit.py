@@ -1,0 +1,761 @@
+"""The payer cascade: who pays how much of one patient's annual medical cost.
+
+A cascade is an ordered list of layers (basic insurance, critical-illness insurance,
+a special fund, medical assistance, city supplementary insurance, a manufacturer,
+charity). Each layer sees what the layers before it left unpaid and pays part of it;
+whatever is left at the end is the patient's out-of-pocket cost. Money is in yuan
+per patient per year throughout; rates and eligibility shares are fractions (0-1).
+
+A layer's payment, for an eligible patient (``remaining`` = what is still unpaid when
+the layer's turn comes; ``base`` = ``cost`` or ``remaining`` as the layer declares)::
+
+    amount  = max(0, base - deductible)
+    formula = sum over tiers k of rate_k * overlap(amount, [lower_k, upper_k))
+    paid    = min(formula, cap)                        # if the layer has a cap
+    paid    = max(formula, remaining - oop_ceiling)    # if it guarantees a ceiling
+    paid    = clip(paid, 0, remaining)
+
+A layer has a cap or an out-of-pocket ceiling, never both: once a cap binds, the
+ceiling could not be guaranteed. An ineligible patient gets nothing from the layer.
+
+Cascades are data: pydantic models with labels in English and Chinese, units and a
+source for every preset, saved and loaded as JSON (validated; unknown keys are
+errors naming the key). The same arithmetic runs on one patient (:func:`benefit`)
+and, vectorised with numpy, on millions (:func:`cascade_arrays`,
+:func:`run_cascade_chunks`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+MONEY_UNIT = {"en": "yuan / year", "zh": "元/年"}
+FRACTION_UNIT = {"en": "fraction (0-1)", "zh": "比例 (0-1)"}
+
+Payer = Literal[
+    "basic_insurance",
+    "critical_illness",
+    "special_fund",
+    "medical_assistance",
+    "city_supplementary",
+    "manufacturer",
+    "charity",
+]
+
+PAYER_LABELS: dict[str, dict[str, str]] = {
+    "basic_insurance": {"en": "Basic medical insurance", "zh": "基本医疗保险"},
+    "critical_illness": {"en": "Critical-illness insurance", "zh": "大病保险"},
+    "special_fund": {"en": "Rare-disease special fund", "zh": "罕见病专项基金"},
+    "medical_assistance": {"en": "Medical assistance", "zh": "医疗救助"},
+    "city_supplementary": {
+        "en": "City supplementary insurance",
+        "zh": "惠民保 (城市定制型商业医疗保险)",
+    },
+    "manufacturer": {"en": "Manufacturer", "zh": "药品企业"},
+    "charity": {"en": "Charity", "zh": "慈善"},
+}
+"""Who pays, in the order a multi-tiered system usually applies them (003 III(I))."""
+
+OOP_LABEL = {"en": "Out-of-pocket", "zh": "个人自付"}
+
+
+class CascadeError(ValueError):
+    """A cascade that cannot be used; ``problems`` lists each one, naming its key."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+
+
+class Label(_Strict):
+    """A display name in both languages."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+
+def _meta(en: str, zh: str, unit: Mapping[str, str] | str = "") -> dict[str, Any]:
+    unit_dict = dict(unit) if isinstance(unit, Mapping) else {"en": unit, "zh": unit}
+    return {"label": {"en": en, "zh": zh}, "unit": unit_dict}
+
+
+class Tier(_Strict):
+    """One band of a tiered rate: ``rate`` applies to the amount up to ``upto`` yuan
+    (above the previous band's ``upto``); ``upto=None`` means no upper end."""
+
+    upto: float | None = Field(
+        default=None, gt=0, json_schema_extra=_meta("Band ends at", "分段上限", MONEY_UNIT)
+    )
+    rate: float = Field(ge=0, le=1, json_schema_extra=_meta("Rate", "比例", FRACTION_UNIT))
+
+
+class Layer(_Strict):
+    """One payer in the cascade. Money in yuan per patient per year; rates 0-1."""
+
+    name: str = Field(
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_\-]+$",
+        json_schema_extra=_meta("Key", "键名"),
+        description="identifier used in JSON output (letters, digits, _ and -)",
+    )
+    payer: Payer = Field(json_schema_extra=_meta("Payer", "支付方"))
+    label: Label = Field(json_schema_extra=_meta("Name", "名称"))
+    source: str = Field(
+        min_length=1,
+        json_schema_extra=_meta("Source", "来源"),
+        description="document and section, or 'illustrative: ...' with the reason",
+    )
+    illustrative: bool = Field(
+        default=False,
+        json_schema_extra=_meta("Illustrative", "示意性"),
+        description="true when the documents give no rule for this layer and its numbers "
+        "are assumed",
+    )
+    eligibility: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        json_schema_extra=_meta("Eligible share of patients", "符合条件的患者比例", FRACTION_UNIT),
+    )
+    base: Literal["remaining", "cost"] = Field(
+        default="remaining",
+        json_schema_extra=_meta("Applies to", "计算基数"),
+        description="'remaining': what earlier layers left unpaid; 'cost': the total annual cost",
+    )
+    deductible: float = Field(
+        default=0.0, ge=0, json_schema_extra=_meta("Deductible", "起付线", MONEY_UNIT)
+    )
+    rate: float | None = Field(
+        default=None, ge=0, le=1, json_schema_extra=_meta("Rate", "报销/支付比例", FRACTION_UNIT)
+    )
+    tiers: list[Tier] | None = Field(
+        default=None,
+        json_schema_extra=_meta("Tiers on cumulative annual cost", "按年度累计费用分段", ""),
+    )
+    cap: float | None = Field(
+        default=None,
+        ge=0,
+        json_schema_extra=_meta("Annual cap on what this layer pays", "年度支付限额", MONEY_UNIT),
+    )
+    oop_ceiling: float | None = Field(
+        default=None,
+        ge=0,
+        json_schema_extra=_meta(
+            "Out-of-pocket ceiling guaranteed", "个人自付封顶线", MONEY_UNIT
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Layer:
+        if self.rate is not None and self.tiers is not None:
+            raise ValueError("give either 'rate' or 'tiers', not both")
+        if self.rate is None and self.tiers is None and self.oop_ceiling is None:
+            raise ValueError("a layer needs 'rate', 'tiers' or 'oop_ceiling'")
+        if self.cap is not None and self.oop_ceiling is not None:
+            raise ValueError(
+                "give either 'cap' or 'oop_ceiling', not both "
+                "(a ceiling cannot be guaranteed once the cap binds)"
+            )
+        if self.tiers is not None:
+            if not self.tiers:
+                raise ValueError("'tiers' is empty")
+            previous = 0.0
+            for k, tier in enumerate(self.tiers):
+                last = k == len(self.tiers) - 1
+                if tier.upto is None and not last:
+                    raise ValueError(f"tiers[{k}].upto: only the last tier may be open-ended")
+                if tier.upto is not None and tier.upto <= previous:
+                    raise ValueError(f"tiers[{k}].upto must be above the previous band's end")
+                if tier.upto is not None:
+                    previous = tier.upto
+        return self
+
+    def bands(self) -> list[tuple[float, float, float]]:
+        """(lower, upper, rate) bands on the amount above the deductible, in yuan."""
+        if self.tiers is None:
+            return [(0.0, math.inf, self.rate or 0.0)]
+        out: list[tuple[float, float, float]] = []
+        lower = 0.0
+        for tier in self.tiers:
+            upper = math.inf if tier.upto is None else tier.upto
+            out.append((lower, upper, tier.rate))
+            lower = upper
+        return out
+
+
+class Cascade(_Strict):
+    """An ordered stack of payers; the patient pays what the last layer leaves."""
+
+    version: int = Field(default=1, ge=1, le=1)
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
+    label: Label
+    source: str = Field(min_length=1)
+    unit: Label = Field(default_factory=lambda: Label(**MONEY_UNIT))
+    notes: list[str] = Field(default_factory=list)
+    layers: list[Layer] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Cascade:
+        names = [layer.name for layer in self.layers]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"layer names must be unique; repeated: {', '.join(dupes)}")
+        if "oop" in names:
+            raise ValueError("'oop' is reserved for the out-of-pocket remainder")
+        return self
+
+
+LAYER_FIELDS: dict[str, dict[str, Any]] = {
+    key: {
+        "label": (info.json_schema_extra or {}).get("label"),  # type: ignore[union-attr]
+        "unit": (info.json_schema_extra or {}).get("unit"),  # type: ignore[union-attr]
+        "description": info.description,
+    }
+    for key, info in Layer.model_fields.items()
+}
+"""Label (en/zh) and unit of every layer field, for editors and the Methods page."""
+
+
+# ---------------------------------------------------------------------------
+# JSON
+
+
+def _problems(err: ValidationError) -> list[str]:
+    out = []
+    for item in err.errors():
+        path = ""
+        for part in item["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if item["type"] == "extra_forbidden":
+            out.append(f"{path}: unknown key")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            out.append(f"{path or 'cascade'}: {message}")
+    return out
+
+
+def cascade_from_dict(data: Any) -> Cascade:
+    """Validate a cascade given as plain data; raises :class:`CascadeError`."""
+    if not isinstance(data, dict):
+        raise CascadeError([f"cascade: expected a JSON object, got {type(data).__name__}"])
+    try:
+        return Cascade.model_validate(data)
+    except ValidationError as err:
+        raise CascadeError(_problems(err)) from None
+
+
+def cascade_from_json(text: str | bytes) -> Cascade:
+    """Parse and validate a cascade JSON document; raises :class:`CascadeError`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise CascadeError(
+            [f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"]
+        ) from None
+    return cascade_from_dict(data)
+
+
+def cascade_to_json(cascade: Cascade, *, indent: int = 2) -> str:
+    """The cascade as JSON text; ``cascade_from_json`` reads it back unchanged."""
+    return json.dumps(cascade.model_dump(mode="json"), ensure_ascii=False, indent=indent)
+
+
+def load_cascade(path: str | Path) -> Cascade:
+    """Read a cascade JSON file; problems are prefixed with the file name."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise CascadeError([f"{path}: cannot read ({err.strerror})"]) from None
+    try:
+        return cascade_from_json(text)
+    except CascadeError as err:
+        raise CascadeError([f"{path.name}: {p}" for p in err.problems]) from None
+
+
+def save_cascade(cascade: Cascade, path: str | Path) -> None:
+    """Write a cascade as UTF-8 JSON."""
+    Path(path).write_text(cascade_to_json(cascade) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Presets
+
+_ZJ_SOURCE = (
+    "003 IV(II) (Chinese 四(二), English IV(II)); 002 3.2: tiers on drug cost summed over a "
+    "settlement year, 80% for 0-300,000 yuan, 90% for 300,000-700,000, 100% above; "
+    "individual out-of-pocket capped at 100,000 yuan"
+)
+_ZS_SOURCE = (
+    "002 3.3 (Zhoushan notice, April 2025): if the burden left after the first round still "
+    "exceeds 50,000 yuan, the special assistance fund pays 30% of the excess, at most "
+    "100,000 yuan a year"
+)
+_FS_SOURCE = (
+    "003 III(I) (Chinese 三(一)): after basic, critical-illness and supplementary insurance, "
+    "medical assistance pays 80% of the remaining self-paid cost, at most 300,000 yuan a year"
+)
+_HN_SOURCE = (
+    "003 III(I) (Chinese 三(一)): two non-NRDL drugs (Gaucher, Pompe); critical-illness "
+    "insurance pays 50% of drug cost, manufacturer about 40%, patient at most 30,000 yuan"
+)
+
+
+def _preset_zhejiang() -> Cascade:
+    return Cascade(
+        name="zhejiang_special_fund",
+        label=Label(en="Zhejiang rare-disease special fund", zh="浙江省罕见病用药保障专项基金"),
+        source=_ZJ_SOURCE,
+        notes=[
+            "Covers listed drugs outside the national reimbursement list, so basic insurance "
+            "pays nothing on them (003 IV(II)).",
+            "Medical assistance and charity may follow (002 3.2) but the documents give no "
+            "rule for them, so they are not modelled.",
+        ],
+        layers=[
+            Layer(
+                name="special_fund",
+                payer="special_fund",
+                label=Label(en="Zhejiang special fund", zh="浙江罕见病专项基金"),
+                source=_ZJ_SOURCE,
+                base="cost",
+                tiers=[
+                    Tier(upto=300_000, rate=0.8),
+                    Tier(upto=700_000, rate=0.9),
+                    Tier(upto=None, rate=1.0),
+                ],
+                oop_ceiling=100_000,
+            )
+        ],
+    )
+
+
+def _preset_zhoushan() -> Cascade:
+    return Cascade(
+        name="zhoushan_2025",
+        label=Label(en="Zhoushan 2025 multi-tiered subsidy", zh="舟山2025年罕见病多层次补助"),
+        source=_ZS_SOURCE,
+        notes=[
+            "Only the second round is documented with numbers. Zhouhuibao's share and the "
+            "first round's share are illustrative (002 3.3 names them without rates); "
+            "basic insurance is left out because the scheme targets drugs outside the "
+            "national list.",
+        ],
+        layers=[
+            Layer(
+                name="zhouhuibao",
+                payer="city_supplementary",
+                label=Label(en="Zhouhuibao (illustrative 30%)", zh="舟惠保 (示意: 30%)"),
+                source="illustrative: 002 3.3 says Zhouhuibao 'partially reimburses' first, "
+                "with no rate; 30% assumed",
+                illustrative=True,
+                rate=0.3,
+            ),
+            Layer(
+                name="first_round",
+                payer="charity",
+                label=Label(
+                    en="First round: temporary relief and social organisations "
+                    "(illustrative 20% above 50,000)",
+                    zh="第一轮: 临时救助及工会、残联、红十字会、慈善总会 "
+                    "(示意: 5万元以上部分的20%)",
+                ),
+                source="illustrative: 002 3.3 says the part above 50,000 yuan is first "
+                "covered by temporary relief and social organisations, with no rate; "
+                "20% assumed",
+                illustrative=True,
+                deductible=50_000,
+                rate=0.2,
+            ),
+            Layer(
+                name="second_round",
+                payer="special_fund",
+                label=Label(
+                    en="Second round: special assistance fund", zh="第二轮: 罕见病专项救助基金"
+                ),
+                source=_ZS_SOURCE,
+                deductible=50_000,
+                rate=0.3,
+                cap=100_000,
+            ),
+        ],
+    )
+
+
+def _preset_foshan() -> Cascade:
+    return Cascade(
+        name="foshan_assistance",
+        label=Label(en="Foshan medical assistance", zh="佛山市罕见病医疗救助"),
+        source=_FS_SOURCE,
+        notes=[
+            "Basic and critical-illness insurance shares are illustrative (003 III(I) names "
+            "them without rates); the medical-assistance rule is documented.",
+            "Eligibility is 1: the run describes a patient who qualifies for assistance.",
+        ],
+        layers=[
+            Layer(
+                name="basic_insurance",
+                payer="basic_insurance",
+                label=Label(en="Basic insurance (illustrative 50%)", zh="基本医保 (示意: 50%)"),
+                source="illustrative: 003 III(I) gives no rate; 50% assumed",
+                illustrative=True,
+                rate=0.5,
+            ),
+            Layer(
+                name="critical_illness",
+                payer="critical_illness",
+                label=Label(
+                    en="Critical-illness insurance (illustrative 50% above 20,000)",
+                    zh="大病保险 (示意: 2万元以上部分的50%)",
+                ),
+                source="illustrative: 003 III(I) gives no rate; 50% above a 20,000 yuan "
+                "deductible assumed",
+                illustrative=True,
+                deductible=20_000,
+                rate=0.5,
+            ),
+            Layer(
+                name="medical_assistance",
+                payer="medical_assistance",
+                label=Label(en="Foshan medical assistance", zh="佛山医疗救助"),
+                source=_FS_SOURCE,
+                rate=0.8,
+                cap=300_000,
+            ),
+        ],
+    )
+
+
+def _preset_hunan() -> Cascade:
+    return Cascade(
+        name="hunan_critical_illness",
+        label=Label(
+            en="Hunan critical-illness insurance with manufacturer sharing",
+            zh="湖南大病保险与企业分担",
+        ),
+        source=_HN_SOURCE,
+        notes=[
+            "50% + about 40% leaves 10% to the patient, which stays under 30,000 yuan only "
+            "up to 300,000 yuan of cost. Who pays the rest above that is not documented; the "
+            "preset assumes the manufacturer does (illustrative).",
+        ],
+        layers=[
+            Layer(
+                name="critical_illness",
+                payer="critical_illness",
+                label=Label(en="Critical-illness insurance", zh="大病保险"),
+                source=_HN_SOURCE,
+                base="cost",
+                rate=0.5,
+            ),
+            Layer(
+                name="manufacturer",
+                payer="manufacturer",
+                label=Label(
+                    en="Manufacturer (about 40%; tops up to the 30,000 ceiling: illustrative)",
+                    zh="药品企业 (约40%; 超出3万元封顶部分由企业承担: 示意)",
+                ),
+                source=_HN_SOURCE + "; that the manufacturer guarantees the ceiling is "
+                "illustrative",
+                illustrative=True,
+                base="cost",
+                rate=0.4,
+                oop_ceiling=30_000,
+            ),
+        ],
+    )
+
+
+PRESETS: dict[str, Cascade] = {
+    c.name: c
+    for c in (_preset_zhejiang(), _preset_zhoushan(), _preset_foshan(), _preset_hunan())
+}
+"""Cascades from the documents, by name. Copy before editing (``model_copy(deep=True)``)."""
+
+
+def get_preset(name: str) -> Cascade:
+    """A deep copy of a preset; unknown names raise :class:`CascadeError` listing the known."""
+    try:
+        return PRESETS[name].model_copy(deep=True)
+    except KeyError:
+        known = ", ".join(PRESETS)
+        raise CascadeError([f"unknown preset {name!r}; known presets: {known}"]) from None
+
+
+def _resolve(preset: str | Cascade) -> Cascade:
+    return get_preset(preset) if isinstance(preset, str) else preset
+
+
+# ---------------------------------------------------------------------------
+# One patient
+
+
+@dataclass(frozen=True)
+class LayerPayment:
+    """What one layer paid for one patient, in yuan."""
+
+    name: str
+    payer: str
+    label: dict[str, str]
+    paid: float
+    eligible: bool
+    illustrative: bool
+
+
+CATASTROPHIC_THRESHOLDS: tuple[float, ...] = (0.10, 0.25, 0.40)
+"""Out-of-pocket as a share of household income above which spending is catastrophic."""
+
+
+@dataclass(frozen=True)
+class BenefitResult:
+    """One patient through a cascade. Money in yuan per year."""
+
+    preset: str
+    cost: float
+    layers: tuple[LayerPayment, ...]
+    oop: float
+    income: float | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def oop_share_of_income(self) -> float | None:
+        """Out-of-pocket / household income (may exceed 1); None without an income."""
+        if self.income is None:
+            return None
+        return math.inf if self.income == 0 else self.oop / self.income
+
+    def to_dict(self) -> dict[str, Any]:
+        """design.md's benefit JSON: ``{"cost","layers":[{"name","paid"}],"oop"}`` plus extras."""
+        out: dict[str, Any] = {
+            "preset": self.preset,
+            "cost": float(self.cost),
+            "layers": [
+                {
+                    "name": p.name,
+                    "paid": float(p.paid),
+                    "payer": p.payer,
+                    "label_en": p.label["en"],
+                    "label_zh": p.label["zh"],
+                    "eligible": p.eligible,
+                    "illustrative": p.illustrative,
+                }
+                for p in self.layers
+            ],
+            "oop": float(self.oop),
+        }
+        if self.income is not None:
+            share = self.oop_share_of_income
+            out["income"] = float(self.income)
+            out["oop_share_of_income"] = None if share is None or math.isinf(share) else share
+            out["catastrophic"] = {
+                f"{round(t * 100)}%": bool(self.oop > t * self.income)
+                for t in CATASTROPHIC_THRESHOLDS
+            }
+        out["notes"] = list(self.notes)
+        return out
+
+
+def _check_money(value: float, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CascadeError([f"{what}: expected a number of yuan, got {value!r}"]) from None
+    if not math.isfinite(number) or number < 0:
+        raise CascadeError([f"{what}: must be a finite amount of yuan >= 0, got {value!r}"])
+    return number
+
+
+def benefit(
+    preset: str | Cascade,
+    cost: float,
+    *,
+    income: float | None = None,
+    eligible: Mapping[str, bool] | None = None,
+) -> BenefitResult:
+    """Run one patient with annual cost ``cost`` (yuan) through a cascade.
+
+    ``eligible`` maps layer names to whether this patient qualifies; a layer not named
+    applies when its eligibility share is above 0 (the patient is taken to be one who
+    qualifies). ``income`` (household income, yuan/year) adds the out-of-pocket share
+    of income and the catastrophic-spending flags to the result.
+    """
+    cascade = _resolve(preset)
+    cost = _check_money(cost, "cost")
+    if income is not None:
+        income = _check_money(income, "income")
+    eligible = dict(eligible or {})
+    unknown = sorted(set(eligible) - {layer.name for layer in cascade.layers})
+    if unknown:
+        raise CascadeError([f"eligible: unknown layer {name!r}" for name in unknown])
+    flags = {
+        layer.name: np.array([eligible.get(layer.name, layer.eligibility > 0)])
+        for layer in cascade.layers
+    }
+    arrays = cascade_arrays(cascade, np.array([cost]), eligible=flags)
+    payments = tuple(
+        LayerPayment(
+            name=layer.name,
+            payer=layer.payer,
+            label=layer.label.model_dump(),
+            paid=float(arrays.paid[layer.name][0]),
+            eligible=bool(flags[layer.name][0]),
+            illustrative=layer.illustrative,
+        )
+        for layer in cascade.layers
+    )
+    return BenefitResult(
+        preset=cascade.name,
+        cost=cost,
+        layers=payments,
+        oop=float(arrays.oop[0]),
+        income=income,
+        notes=tuple(cascade.notes),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Many patients
+
+
+@dataclass(frozen=True)
+class CascadeArrays:
+    """Vectorised cascade result: per patient, yuan per year."""
+
+    cost: np.ndarray
+    paid: dict[str, np.ndarray]
+    oop: np.ndarray
+
+
+def _eligibility(
+    cascade: Cascade,
+    n: int,
+    eligible: Mapping[str, np.ndarray] | None,
+    rng: np.random.Generator | None,
+) -> dict[str, np.ndarray | bool]:
+    out: dict[str, np.ndarray | bool] = {}
+    given = dict(eligible or {})
+    unknown = sorted(set(given) - {layer.name for layer in cascade.layers})
+    if unknown:
+        raise CascadeError([f"eligible: unknown layer {name!r}" for name in unknown])
+    for layer in cascade.layers:
+        if layer.name in given:
+            flags = np.asarray(given[layer.name], dtype=bool)
+            if flags.shape != (n,):
+                raise CascadeError(
+                    [f"eligible[{layer.name!r}]: expected {n} flags, got shape {flags.shape}"]
+                )
+            out[layer.name] = flags
+        elif layer.eligibility >= 1:
+            out[layer.name] = True
+        elif layer.eligibility <= 0:
+            out[layer.name] = False
+        elif rng is None:
+            raise CascadeError(
+                [
+                    f"layer {layer.name!r}: eligibility {layer.eligibility} is partial; pass "
+                    "eligible flags or an rng to draw them"
+                ]
+            )
+        else:
+            out[layer.name] = rng.random(n) < layer.eligibility
+    return out
+
+
+def cascade_arrays(
+    cascade: Cascade,
+    cost: np.ndarray,
+    *,
+    eligible: Mapping[str, np.ndarray] | None = None,
+    rng: np.random.Generator | None = None,
+) -> CascadeArrays:
+    """Vectorised cascade over an array of annual costs (yuan).
+
+    ``eligible`` gives boolean flags per layer name; layers not named are applied to
+    everyone (share 1), no one (share 0), or a random ``rng`` draw at their share.
+    """
+    cost = np.asarray(cost, dtype=np.float64)
+    if cost.ndim != 1:
+        raise CascadeError([f"cost: expected a 1-d array, got shape {cost.shape}"])
+    if cost.size and (not np.all(np.isfinite(cost)) or cost.min() < 0):
+        raise CascadeError(["cost: every cost must be a finite amount of yuan >= 0"])
+    flags = _eligibility(cascade, cost.size, eligible, rng)
+    remaining = cost.copy()
+    paid: dict[str, np.ndarray] = {}
+    scratch = np.empty_like(cost)
+    for layer in cascade.layers:
+        base = cost if layer.base == "cost" else remaining
+        amount = np.subtract(base, layer.deductible)
+        np.maximum(amount, 0.0, out=amount)
+        pay = np.zeros_like(cost)
+        for lower, upper, rate in layer.bands():
+            if rate == 0:
+                continue
+            # overlap of [0, amount) with the band [lower, upper)
+            np.subtract(amount, lower, out=scratch)
+            np.clip(scratch, 0.0, upper - lower, out=scratch)
+            scratch *= rate
+            pay += scratch
+        if layer.cap is not None:
+            np.minimum(pay, layer.cap, out=pay)
+        if layer.oop_ceiling is not None:
+            np.subtract(remaining, layer.oop_ceiling, out=scratch)
+            np.maximum(pay, scratch, out=pay)
+        np.clip(pay, 0.0, remaining, out=pay)
+        flag = flags[layer.name]
+        if flag is False:
+            pay[:] = 0.0
+        elif flag is not True:
+            pay *= flag
+        remaining -= pay
+        paid[layer.name] = pay
+    # Guard against -0.0 and sub-fen float residue turning into negative out-of-pocket.
+    np.maximum(remaining, 0.0, out=remaining)
+    return CascadeArrays(cost=cost, paid=paid, oop=remaining)
+
+
+def run_cascade_chunks(
+    cascade: Cascade,
+    cost: np.ndarray,
+    *,
+    eligible: Mapping[str, np.ndarray] | None = None,
+    seed: int | None = 0,
+    chunk_size: int = 1_000_000,
+    progress: Callable[[float], None] | None = None,
+) -> CascadeArrays:
+    """:func:`cascade_arrays` in chunks, reporting the fraction done to ``progress``.
+
+    Partial eligibility shares are drawn from ``np.random.default_rng(seed)``.
+    """
+    cost = np.asarray(cost, dtype=np.float64)
+    n = cost.size
+    if chunk_size < 1:
+        raise CascadeError([f"chunk_size: must be >= 1, got {chunk_size}"])
+    rng = np.random.default_rng(seed)
+    paid = {layer.name: np.empty(n) for layer in cascade.layers}
+    oop = np.empty(n)
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        part = None
+        if eligible is not None:
+            part = {k: np.asarray(v)[start:stop] for k, v in eligible.items()}
+        result = cascade_arrays(cascade, cost[start:stop], eligible=part, rng=rng)
+        for name, values in result.paid.items():
+            paid[name][start:stop] = values
+        oop[start:stop] = result.oop
+        if progress is not None:
+            progress(stop / n)
+    if progress is not None and n == 0:
+        progress(1.0)
+    return CascadeArrays(cost=cost, paid=paid, oop=oop)
