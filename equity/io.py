@@ -1,0 +1,1043 @@
+"""Read region tables from CSV, XLSX, Parquet, GeoJSON, zipped Shapefile, GeoPackage and
+WHO HEAT Plus data files, and check them against ``equity.schema``.
+
+Every problem in a file is collected and raised at once as a :class:`DataError`; a file
+with any problem loads nothing. Each :class:`Problem` names the file, the row and the
+column, and says what was expected.
+
+Row numbers are those a person sees when opening the file in a spreadsheet: the header is
+row 1, so the first data row is row 2 (for a CSV file that is also its line number, unless a
+quoted cell spans several lines). Records in a Parquet file and features in a geospatial
+file are numbered from 1 ("record 3", "feature 3").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from equity.datasets import RegionData
+from equity.schema import (
+    COLUMNS,
+    DEFAULT_SEVERITY,
+    FRACTION_COLUMNS,
+    REQUIRED_COLUMNS,
+    canonical_area_type,
+    canonical_column,
+    normalise_name,
+    region_schema,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Largest file read (50 MB): a region table has one row per region, so anything bigger is
+almost certainly the wrong file (or patient-level data that must be aggregated first)."""
+MAX_ROWS = 100_000
+"""Most regions (rows) in one table."""
+
+REPORTED_PROBLEMS_LIMIT = 1000
+"""Problems kept in one DataError; the rest are counted in a final line."""
+
+GEO_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a file. ``row`` is the row a user sees (header = row 1; see module doc),
+    or None for a whole-file or whole-column problem; ``column`` is the header as written in
+    the file (or the canonical name when the column is missing)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    row_label: str = "row"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"{self.row_label} {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column,
+                "message": self.message}
+
+
+class DataError(Exception):
+    """A file could not be loaded; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems[:REPORTED_PROBLEMS_LIMIT]]
+        hidden = len(self.problems) - REPORTED_PROBLEMS_LIMIT
+        if hidden > 0:
+            lines.append(f"... and {hidden} more problems")
+        return "\n".join(lines)
+
+
+class _Collector:
+    """Gathers problems for one file."""
+
+    def __init__(self, file: str, row_label: str = "row"):
+        self.file = file
+        self.row_label = row_label
+        self.problems: list[Problem] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, row, column, message, self.row_label))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise DataError(_sorted(self.problems))
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.column or ""))
+
+
+@dataclass
+class _Raw:
+    """A file's cells before parsing: headers as written, values as read (objects)."""
+
+    file: str
+    frame: pd.DataFrame
+    rows: list[int]
+    row_label: str = "row"
+    # (frame position, canonical column) -> file row, for tables assembled from long
+    # files (HEAT Plus), where each cell comes from a different row of the file.
+    cell_rows: dict[tuple[int, str], int] | None = None
+    geometry: Any = None  # GeoSeries aligned with frame, or None
+    notes: list[str] = field(default_factory=list)
+
+    def row_of(self, position: int, column: str | None) -> int:
+        if self.cell_rows is not None and column is not None:
+            found = self.cell_rows.get((position, column))
+            if found is not None:
+                return found
+        return self.rows[position]
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def _source_bytes(source: str | Path | bytes, name: str, problems: _Collector) -> bytes | None:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        if not path.exists():
+            problems.add(None, None, "file not found")
+            return None
+        if path.is_dir():
+            problems.add(None, None, "this is a folder, not a file")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(None, None, _too_big(size))
+            return None
+        data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(None, None, _too_big(len(data)))
+        return None
+    if not data.strip():
+        problems.add(None, None, "the file is empty")
+        return None
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"the file is {size / 1024 / 1024:.1f} MB; the limit is "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB. A region table has one row per region: "
+        "aggregate patient-level records to regions first, or remove unused columns"
+    )
+
+
+def _detect_format(name: str, data: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    by_suffix = {
+        ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+        ".xls": "xls", ".parquet": "parquet", ".pq": "parquet", ".geojson": "geojson",
+        ".json": "geojson", ".gpkg": "gpkg", ".zip": "zip", ".shp": "shp",
+    }
+    if data.startswith(b"PK"):
+        # An .xlsx is a zip too: tell them apart by content, whatever the extension says.
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return by_suffix.get(suffix, "zip")
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        return "zip"
+    if data.startswith(b"PAR1"):
+        return "parquet"
+    if data.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    if data.lstrip()[:1] == b"{":
+        return "geojson"
+    return "csv"
+
+
+# ----------------------------------------------------------------------------- readers
+
+
+def _decode_text(data: bytes, problems: _Collector) -> tuple[str, str] | None:
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" in data[:4096]:
+        problems.add(
+            None, None,
+            "this is not a text (CSV) file: it contains binary data. Save it as "
+            "'CSV UTF-8' or upload the workbook with its .xlsx extension",
+        )
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data.decode("utf-8-sig"), "UTF-8 with BOM"
+        except UnicodeDecodeError as exc:
+            problems.add(None, None, f"the file says it is UTF-8 but is not ({exc.reason} at "
+                         f"byte {exc.start}); save it again as 'CSV UTF-8'")
+            return None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK, the encoding Chinese Excel uses for "CSV".
+        return data.decode("gb18030"), "GBK (GB18030)"
+    except UnicodeDecodeError as exc:
+        problems.add(
+            None, None,
+            f"the text encoding is neither UTF-8 nor GBK (undecodable byte at position "
+            f"{exc.start}); save the file as 'CSV UTF-8 (comma delimited)'",
+        )
+        return None
+
+
+def _read_csv(data: bytes, name: str, problems: _Collector) -> _Raw | None:
+    decoded = _decode_text(data, problems)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", "\t", ";", "，"], key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        delimiter = ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        problems.add(None, None, f"not a readable CSV file ({exc})")
+        return None
+    raw = _raw_from_records(records, name, first_row=1, problems=problems)
+    if raw is not None:
+        raw.notes.append(f"read as CSV, encoding {encoding}, delimiter {delimiter!r}")
+    return raw
+
+
+def _raw_from_records(records: list[Any], name: str, first_row: int,
+                      problems: _Collector) -> _Raw | None:
+    """Rows of cells (first non-blank row = header) -> _Raw with spreadsheet row numbers."""
+    numbered = [(first_row + i, list(r)) for i, r in enumerate(records)]
+    numbered = [(n, r) for n, r in numbered if not _blank_row(r)]
+    if not numbered:
+        problems.add(None, None, "the file has no header and no data")
+        return None
+    header_row, header = numbered[0]
+    body = numbered[1:]
+    if not body:
+        problems.add(None, None, f"the file has a header (row {header_row}) but no data rows")
+        return None
+    if len(body) > MAX_ROWS:
+        problems.add(None, None, f"the file has {len(body):,} data rows; the limit is "
+                     f"{MAX_ROWS:,} regions")
+        return None
+    width = max(len(header), *(len(r) for _, r in body))
+    headers = [_header_text(h) for h in header] + [""] * (width - len(header))
+    cells = [r + [None] * (width - len(r)) for _, r in body]
+    for n, r in body:
+        extra = [v for v in r[len(header):] if not _blank(v)]
+        if extra:
+            problems.add(n, None, f"this row has {len(r)} cells but the header has "
+                         f"{len(header)}: values beyond the last column ({extra[0]!r}...)")
+    frame = pd.DataFrame(cells, columns=range(width), dtype=object)
+    frame.columns = headers
+    return _Raw(file=name, frame=frame, rows=[n for n, _ in body])
+
+
+def _header_text(value: Any) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _blank_row(values: list[Any]) -> bool:
+    return all(_blank(v) for v in values)
+
+
+def _read_xlsx(data: bytes, name: str, problems: _Collector) -> _Raw | None:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        problems.add(None, None, f"not a readable Excel .xlsx workbook ({type(exc).__name__}: "
+                     f"{exc})")
+        return None
+    try:
+        preferred = [s for s in book.sheetnames if normalise_name(s) in {"regions", "地区", "data"}]
+        sheet_name = preferred[0] if preferred else book.sheetnames[0]
+        sheet = book[sheet_name]
+        sheet.reset_dimensions()
+        records = []
+        first_row = None
+        for row in sheet.iter_rows():
+            cells = list(row)
+            if first_row is None:
+                first_row = next((c.row for c in cells if hasattr(c, "row")), 1)
+            records.append([c.value for c in cells])
+            if len(records) > MAX_ROWS + 10:
+                break
+    finally:
+        book.close()
+    raw = _raw_from_records(records, name, first_row=first_row or 1, problems=problems)
+    if raw is not None:
+        raw.notes.append(f"read sheet {sheet_name!r} of the workbook")
+    return raw
+
+
+def _read_parquet(data: bytes, name: str, problems: _Collector) -> _Raw | None:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except Exception as exc:  # pyarrow's errors are several types (ArrowInvalid, OSError)
+        problems.add(None, None, f"not a readable Parquet file ({exc})")
+        return None
+    metadata = table.schema.metadata or {}
+    if b"geo" in metadata:
+        import geopandas as gpd
+
+        frame = gpd.read_parquet(io.BytesIO(data))
+        return _raw_from_geoframe(frame, name, problems)
+    frame = table.to_pandas()
+    if frame.empty:
+        problems.add(None, None, "the file has no records")
+        return None
+    if len(frame) > MAX_ROWS:
+        problems.add(None, None, f"the file has {len(frame):,} records; the limit is "
+                     f"{MAX_ROWS:,} regions")
+        return None
+    frame = frame.astype(object)
+    frame.columns = [str(c) for c in frame.columns]
+    return _Raw(file=name, frame=frame.reset_index(drop=True),
+                rows=list(range(1, len(frame) + 1)), row_label="record")
+
+
+def _read_geo(data: bytes, name: str, fmt: str, problems: _Collector,
+              path: Path | None = None) -> _Raw | None:
+    frame = _read_geoframe(data, name, fmt, problems, path)
+    if frame is None:
+        return None
+    return _raw_from_geoframe(frame, name, problems)
+
+
+def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
+                   path: Path | None = None) -> gpd.GeoDataFrame | None:
+    import geopandas as gpd
+    import pyogrio
+
+    if fmt == "geojson":
+        try:
+            json.loads(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            problems.add(None, None, "a GeoJSON file must be UTF-8 text")
+            return None
+        except json.JSONDecodeError as exc:
+            problems.add(exc.lineno, None, f"not valid JSON: {exc.msg} (line {exc.lineno}, "
+                         f"column {exc.colno}); a GeoJSON file must be a FeatureCollection")
+            return None
+    if fmt == "shp":
+        if path is None:
+            problems.add(None, None, "a Shapefile has several parts (.shp, .shx, .dbf, .prj): "
+                         "upload them together in one .zip")
+            return None
+        target: Any = path
+    else:
+        target = None
+    with tempfile.TemporaryDirectory() as tmp:
+        if fmt == "zip":
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    names = archive.namelist()
+                    shapes = [n for n in names if n.lower().endswith(".shp")
+                              and not n.startswith("__MACOSX")]
+                    if not shapes:
+                        problems.add(None, None, "the zip file holds no .shp file; a zipped "
+                                     "Shapefile needs .shp, .shx, .dbf (and .prj) together")
+                        return None
+                    if len(shapes) > 1:
+                        problems.add(None, None, f"the zip file holds {len(shapes)} Shapefiles "
+                                     f"({', '.join(shapes)}); keep one")
+                        return None
+                    stem = shapes[0][:-4]
+                    parts = {n.lower() for n in names}
+                    for needed in (".shx", ".dbf"):
+                        if (stem + needed).lower() not in parts:
+                            problems.add(None, None, f"the zip file has {shapes[0]} but no "
+                                         f"{stem + needed}; a Shapefile needs both")
+                    if problems.problems:
+                        return None
+                    archive.extractall(tmp)
+                    target = Path(tmp) / shapes[0]
+            except zipfile.BadZipFile:
+                problems.add(None, None, "not a readable zip file")
+                return None
+        elif target is None:
+            suffix = {"geojson": ".geojson", "gpkg": ".gpkg"}[fmt]
+            target = Path(tmp) / f"upload{suffix}"
+            target.write_bytes(data)
+        layer_note = None
+        try:
+            layers = pyogrio.list_layers(target)
+            layer = None
+            if len(layers) > 1:
+                layer = str(layers[0][0])
+                layer_note = (f"the file has {len(layers)} layers; read the first, {layer!r}")
+            frame = gpd.read_file(target, engine="pyogrio", layer=layer)
+        except Exception as exc:  # GDAL reports damaged files with several exception types
+            problems.add(None, None, f"not a readable {_FORMAT_NAMES[fmt]} ({exc})")
+            return None
+    if layer_note:
+        frame.attrs["note"] = layer_note
+    if frame.empty:
+        problems.add(None, None, "the file has no features")
+        return None
+    if len(frame) > MAX_ROWS:
+        problems.add(None, None, f"the file has {len(frame):,} features; the limit is "
+                     f"{MAX_ROWS:,} regions")
+        return None
+    return _to_wgs84(frame, problems)
+
+
+_FORMAT_NAMES = {
+    "geojson": "GeoJSON file", "gpkg": "GeoPackage", "zip": "zipped Shapefile",
+    "shp": "Shapefile",
+}
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, problems: _Collector) -> gpd.GeoDataFrame | None:
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+            frame = frame.set_crs("EPSG:4326")
+            frame.attrs["note"] = "no coordinate reference system given: read as lon/lat"
+        else:
+            problems.add(None, None, "the coordinates are not longitude/latitude and the file "
+                         "has no coordinate reference system (for a Shapefile, add its .prj)")
+            return None
+    elif frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs("EPSG:4326")
+    return frame
+
+
+def _raw_from_geoframe(frame: gpd.GeoDataFrame, name: str, problems: _Collector) -> _Raw:
+    geometry = frame.geometry.reset_index(drop=True)
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(object)
+    table.columns = [str(c) for c in table.columns]
+    raw = _Raw(file=name, frame=table.reset_index(drop=True),
+               rows=list(range(1, len(frame) + 1)), row_label="feature", geometry=geometry)
+    if frame.attrs.get("note"):
+        raw.notes.append(str(frame.attrs["note"]))
+    return raw
+
+
+# ----------------------------------------------------------------------------- HEAT Plus
+
+HEAT_COLUMNS = ("setting", "date", "indicator_abbr", "indicator_name", "dimension", "subgroup",
+                "estimate", "population", "indicator_scale")
+"""Columns of the WHO HEAT Plus data template this reader uses (others are ignored)."""
+
+HEAT_INDICATOR_HINT = (
+    "an indicator_abbr or indicator_name that names a region-table column, e.g. "
+    "'charity_coverage' / '慈善救助覆盖率', 'oop_share' / '自付比例', "
+    "'cost_per_patient' / '人均医疗费用', 'subsidy_per_patient' / '人均救助金额'"
+)
+
+
+def _is_heat(raw: _Raw) -> bool:
+    keys = {normalise_name(c) for c in raw.frame.columns}
+    return {"subgroup", "estimate"} <= keys and bool({"indicatorabbr", "indicatorname"} & keys)
+
+
+def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
+    """A HEAT Plus long table (one row per setting x date x indicator x subgroup) -> one row
+    per subgroup (and per date when there are several), columns named by the indicators.
+
+    Mapping (documented in the README): each subgroup of the file's one dimension is a
+    region (region_id = region_name = subgroup, prefixed "setting / " when there are several
+    settings); area_type is the file's ``area_type`` column if it has one, else the subgroup
+    (so a comparison is between two subgroups, as in HEAT); an indicator is matched to a
+    region-table column by its abbreviation, else its name, through the column aliases;
+    estimates of fraction indicators are divided by ``indicator_scale`` when given (HEAT's
+    100 for percentages); ``patients`` is the ``population`` of the charity-coverage rows
+    unless a 'patients' indicator is given; several dates become a ``year`` column.
+    """
+    frame = raw.frame.copy()
+    frame.columns = [normalise_name(c) for c in frame.columns]
+    rename = {"indicatorabbr": "indicator_abbr", "indicatorname": "indicator_name",
+              "indicatorscale": "indicator_scale", "areatype": "area_type", "year": "date"}
+    frame = frame.rename(columns=rename)
+    for needed in ("subgroup", "estimate"):
+        if needed not in frame.columns:
+            problems.add(None, needed, "a HEAT Plus file needs this column")
+    if problems.problems:
+        return None
+
+    def text(column: str) -> pd.Series:
+        if column not in frame.columns:
+            return pd.Series([""] * len(frame), dtype=object)
+        return frame[column].map(_cell_text)
+
+    abbr, iname = text("indicator_abbr"), text("indicator_name")
+    setting, date, dimension = text("setting"), text("date"), text("dimension")
+    subgroup = text("subgroup")
+    target = [canonical_column(a) if a else None for a in abbr]
+    target = [t if t is not None else (canonical_column(n) if n else None)
+              for t, n in zip(target, iname, strict=True)]
+    found = sorted({t for t in target if t is not None})
+    unknown = sorted({(a or n) for a, n, t in zip(abbr, iname, target, strict=True)
+                      if t is None and (a or n)})
+    if unknown:
+        raw.notes.append("HEAT indicators not used (no matching column): " + ", ".join(unknown))
+    needed = [c for c in REQUIRED_COLUMNS if c not in {"region_id", "region_name", "area_type",
+                                                       "patients"}]
+    for column in needed:
+        if column not in found:
+            problems.add(None, "indicator_abbr",
+                         f"no indicator for {column} ({COLUMNS[column].meaning_en}); expected "
+                         f"{HEAT_INDICATOR_HINT}. Indicators found: "
+                         f"{', '.join(sorted(set(abbr) | set(iname)) - {''}) or 'none'}")
+    dimensions = sorted(set(dimension) - {""})
+    if len(dimensions) > 1:
+        problems.add(None, "dimension", f"the file has {len(dimensions)} dimensions "
+                     f"({', '.join(dimensions)}); keep only the one whose subgroups are regions")
+    if "patients" not in found and "population" not in frame.columns:
+        problems.add(None, "population", "without a 'patients' indicator, the population of the "
+                     "charity-coverage rows gives the patients in each subgroup")
+    for i, sub in enumerate(subgroup):
+        if target[i] is not None and not sub:
+            problems.add(raw.rows[i], "subgroup", "empty subgroup")
+    if problems.problems:
+        return None
+
+    several_settings = len(set(setting)) > 1
+    dates = sorted(set(date) - {""})
+    several_dates = len(dates) > 1
+    keys: dict[tuple[str, str], int] = {}
+    out_rows: list[dict[str, Any]] = []
+    cell_rows: dict[tuple[int, str], int] = {}
+    first_rows: list[int] = []
+    has_area = "area_type" in frame.columns
+    scale = frame["indicator_scale"] if "indicator_scale" in frame.columns else None
+    for i in range(len(frame)):
+        column = target[i]
+        if column is None:
+            continue
+        region = f"{setting[i]} / {subgroup[i]}" if several_settings else subgroup[i]
+        key = (region, date[i] if several_dates else "")
+        if key not in keys:
+            keys[key] = len(out_rows)
+            record = {"region_id": region, "region_name": region,
+                      "area_type": _cell_text(frame["area_type"].iloc[i]) if has_area
+                      else subgroup[i]}
+            if several_dates:
+                record["year"] = date[i]
+            out_rows.append(record)
+            first_rows.append(raw.rows[i])
+        position = keys[key]
+        if column in out_rows[position]:
+            problems.add(raw.rows[i], "estimate", f"a second {column} estimate for subgroup "
+                         f"{region!r}{' in ' + key[1] if key[1] else ''} (first in row "
+                         f"{cell_rows[(position, column)]})")
+            continue
+        value = frame["estimate"].iloc[i]
+        if column in FRACTION_COLUMNS and scale is not None and not _blank(scale.iloc[i]):
+            scale_value = _to_number(scale.iloc[i])
+            number = _to_number(value)
+            if scale_value and number is not None and not _cell_text(value).endswith("%"):
+                value = f"{number / scale_value * 100}%" if scale_value != 1 else number
+        out_rows[position][column] = value
+        cell_rows[(position, column)] = raw.rows[i]
+        if column == "charity_coverage" and "patients" not in found:
+            out_rows[position]["patients"] = frame["population"].iloc[i]
+            cell_rows[(position, "patients")] = raw.rows[i]
+    if problems.problems:
+        return None
+    table = pd.DataFrame(out_rows, dtype=object)
+    for column in table.columns:
+        for position in range(len(table)):
+            if (position, column) not in cell_rows and column in found:
+                problems.add(None, "subgroup", f"subgroup {table['region_id'].iloc[position]!r} "
+                             f"has no {column} estimate")
+    if problems.problems:
+        return None
+    notes = [*raw.notes, "read as a WHO HEAT Plus data file: each subgroup is a region"]
+    return _Raw(file=raw.file, frame=table, rows=first_rows, row_label=raw.row_label,
+                cell_rows=cell_rows, notes=notes)
+
+
+# ----------------------------------------------------------------------------- parsing
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: blanks -> '', whole floats (Excel's 330100.0) -> '330100'."""
+    if _blank(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _to_number(value: Any) -> float | None:
+    """A numeric cell as float, or None if it is not a number. Accepts thousands separators
+    ('200,000'), a leading '¥' and full-width digits; a trailing '%' is handled by callers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = text.replace(",", "").replace(" ", "").replace("\u00a0", "").lstrip("¥￥")
+    if not _NUMBER.match(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+@dataclass
+class _Parsed:
+    table: pd.DataFrame
+    readings: dict[str, str]
+    bad_cells: set[tuple[int, str]]
+    raw_values: dict[str, list[Any]]
+    header_of: dict[str, str]
+
+
+def _map_headers(raw: _Raw, problems: _Collector) -> tuple[dict[str, str], list[str]]:
+    """canonical column -> header as written; and the headers kept as extra columns."""
+    header_of: dict[str, str] = {}
+    extras: list[str] = []
+    for header in raw.frame.columns:
+        if header == "":
+            if not all(_blank(v) for v in raw.frame.iloc[:, list(raw.frame.columns).index("")]):
+                problems.add(None, None, "a column with values has no header; name it or "
+                             "delete it")
+            continue
+        canonical = canonical_column(header)
+        if canonical is None:
+            extras.append(header)
+            continue
+        if canonical in header_of:
+            problems.add(None, header, f"both '{header_of[canonical]}' and '{header}' give "
+                         f"{canonical}; keep one")
+            continue
+        header_of[canonical] = header
+    for column in REQUIRED_COLUMNS:
+        if column not in header_of:
+            spec = COLUMNS[column]
+            problems.add(None, column, f"required column missing: {column} "
+                         f"({spec.meaning_en}, {spec.unit}); accepted headers: "
+                         f"{', '.join((column, *spec.aliases))}")
+    return header_of, extras
+
+
+def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parsed:
+    n = len(raw.frame)
+    table: dict[str, Any] = {}
+    readings: dict[str, str] = {}
+    bad: set[tuple[int, str]] = set()
+    raw_values: dict[str, list[Any]] = {}
+    for column, header in header_of.items():
+        spec = COLUMNS[column]
+        values = list(raw.frame[header])
+        raw_values[column] = values
+        if spec.dtype == "str":
+            texts = [_cell_text(v) for v in values]
+            if column == "area_type":
+                texts = [canonical_area_type(t) if t else t for t in texts]
+            table[column] = pd.array(
+                [t if t else None for t in texts], dtype="str"
+            )
+            continue
+        numbers: list[float] = []
+        percent_flags: list[bool] = []
+        for position, value in enumerate(values):
+            if _blank(value):
+                numbers.append(math.nan)
+                percent_flags.append(False)
+                continue
+            text = value if not isinstance(value, str) else value.strip()
+            has_percent = isinstance(text, str) and text.endswith(("%", "％"))
+            number = _to_number(text[:-1] if has_percent else text)
+            if number is None or (has_percent and column not in FRACTION_COLUMNS):
+                expected = spec.expected
+                why = ("a percent sign is only allowed in share columns"
+                       if number is not None else "not a number")
+                problems.add(raw.row_of(position, column), header,
+                             f"{why}: {value!r}; expected {expected}")
+                bad.add((position, column))
+                numbers.append(math.nan)
+                percent_flags.append(False)
+                continue
+            numbers.append(number)
+            percent_flags.append(has_percent)
+        array = np.array(numbers, dtype=float)
+        if column in FRACTION_COLUMNS:
+            array, readings[column], note = _read_fractions(array, np.array(percent_flags))
+            if note:
+                raw.notes.append(f"{header}: {note}")
+        table[column] = array
+    frame = pd.DataFrame(table, index=pd.RangeIndex(n))
+    return _Parsed(frame, readings, bad, raw_values, header_of)
+
+
+def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray, str, str]:
+    """Fractions on the 0-1 scale from cells written 0.65, 65 or '65%'.
+
+    Cells with a percent sign are divided by 100. The other cells are fractions when all of
+    them lie within 0-1 (well, at most 1), else percentages (divided by 100); values above 100
+    then fail the schema's 'at most 100%' check.
+    """
+    plain = ~percent & ~np.isnan(values)
+    out = values.copy()
+    out[percent] = values[percent] / 100.0
+    note = ""
+    if not plain.any():
+        reading = "percent sign"
+    elif np.nanmax(np.abs(values[plain])) <= 1.0:
+        reading = "fraction (0-1)"
+    else:
+        reading = "percent (0-100)"
+        out[plain] = values[plain] / 100.0
+        small = values[plain & (values > 0) & (values <= 1.0)]
+        if small.size:
+            note = (f"read as percent (0-100) because some values exceed 1, so "
+                    f"{small[0]:g} means {small[0]:g}%; write it as {small[0] * 100:g} if "
+                    f"{small[0] * 100:g}% was meant")
+    if percent.any() and plain.any():
+        reading = f"percent sign + {reading}"
+    return out, reading, note
+
+
+_CHECK_MESSAGES = {
+    "minimum": "below the minimum",
+    "maximum": "above the maximum",
+}
+
+
+def _validate(raw: _Raw, parsed: _Parsed, problems: _Collector) -> pd.DataFrame:
+    """Run the pandera schema lazily and turn its failure cases into Problems."""
+    import pandera.errors
+
+    schema = region_schema(list(parsed.table.columns))
+    try:
+        schema.validate(parsed.table, lazy=True)
+    except pandera.errors.SchemaErrors as err:
+        _problems_from_failures(raw, parsed, err.failure_cases, problems)
+    return parsed.table
+
+
+def _problems_from_failures(raw: _Raw, parsed: _Parsed, cases: pd.DataFrame,
+                            problems: _Collector) -> None:
+    seen: set[tuple[Any, ...]] = set()
+    keys = parsed.table["region_id"] if "region_id" in parsed.table.columns else None
+    for case in cases.to_dict("records"):
+        column = case.get("column")
+        check = str(case.get("check"))
+        index = case.get("index")
+        position = None if index is None or _blank(index) else int(index)
+        if check == "patients_total_positive":
+            problems.add(None, parsed.header_of.get("patients"), "the patients column adds up "
+                         "to 0; at least one region needs patients (weighted means divide by it)")
+            continue
+        if column is None or column not in parsed.header_of or position is None:
+            if position is None and column is not None:
+                problems.add(None, parsed.header_of.get(column, column),
+                             f"failed check {check}")
+            continue
+        if (position, column) in parsed.bad_cells:
+            continue
+        header = parsed.header_of[column]
+        row = raw.row_of(position, column)
+        spec = COLUMNS[column]
+        value = parsed.raw_values[column][position]
+        if check in ("field_uniqueness", "multiple_fields_uniqueness"):
+            key = ("dup", position)
+            if key in seen or keys is None:
+                continue
+            seen.add(key)
+            same = [raw.row_of(p, "region_id") for p in range(len(keys))
+                    if keys.iloc[p] == keys.iloc[position] and p != position
+                    and ("year" not in parsed.table.columns
+                         or parsed.table["year"].iloc[p] == parsed.table["year"].iloc[position])]
+            what = "region_id" + (" and year" if "year" in parsed.table.columns else "")
+            problems.add(row, parsed.header_of["region_id"],
+                         f"duplicate {what} {keys.iloc[position]!r} (also in "
+                         f"{raw.row_label} {', '.join(str(s) for s in same)}); each region "
+                         "must appear once")
+            continue
+        key = (position, column, check)
+        if key in seen:
+            continue
+        seen.add(key)
+        if check == "not_nullable" or (check == "non_empty" and _blank(value)):
+            message = f"empty cell; expected {spec.expected}"
+            if not spec.required:
+                message += " (or delete the whole column: it is optional)"
+        elif check == "maximum" and column in FRACTION_COLUMNS:
+            message = f"{value!r} is above 100%; expected {spec.expected}"
+        elif check == "minimum":
+            message = f"{value!r} is negative; expected {spec.expected}" if (
+                _to_number(str(value).rstrip("%％")) or 0) < 0 else (
+                f"{value!r} is too small; expected {spec.expected}")
+        elif check == "maximum":
+            message = f"{value!r} is too large; expected {spec.expected}"
+        elif check == "whole":
+            message = f"{value!r} is not a whole number; expected {spec.expected}"
+        else:
+            message = f"{value!r} failed check {check}; expected {spec.expected}"
+        problems.add(row, header, message)
+
+
+# ----------------------------------------------------------------------------- public
+
+
+def _display_name(source: str | Path | bytes, filename: str | None) -> str:
+    if filename:
+        return filename
+    if isinstance(source, str | Path):
+        return str(source)
+    return "uploaded file"
+
+
+def _read_raw(source: str | Path | bytes, name: str, problems: _Collector) -> _Raw | None:
+    data = _source_bytes(source, name, problems)
+    if data is None:
+        return None
+    fmt = _detect_format(name, data)
+    path = Path(source) if isinstance(source, str | Path) else None
+    if fmt == "xls":
+        problems.add(None, None, "the old Excel .xls format is not read; save the workbook as "
+                     ".xlsx or as 'CSV UTF-8'")
+        return None
+    if fmt == "csv":
+        return _read_csv(data, name, problems)
+    if fmt == "xlsx":
+        return _read_xlsx(data, name, problems)
+    if fmt == "parquet":
+        return _read_parquet(data, name, problems)
+    return _read_geo(data, name, fmt, problems, path)
+
+
+def read_regions(
+    source: str | Path | bytes,
+    *,
+    filename: str | None = None,
+    boundaries: str | Path | bytes | None = None,
+    boundaries_filename: str | None = None,
+) -> RegionData:
+    """Read and check a region table; join boundaries from a separate file by region_id.
+
+    ``source`` is a path or the file's bytes (then ``filename`` gives its name, used for the
+    format and in messages). The format follows the content and extension: CSV (UTF-8,
+    UTF-8 with BOM, GBK, UTF-16), XLSX, Parquet, GeoJSON, zipped Shapefile, GeoPackage; a
+    CSV/XLSX/Parquet with the WHO HEAT Plus columns is read as a HEAT Plus data file.
+    Raises :class:`DataError` listing every problem; nothing is loaded if there is any.
+    """
+    name = _display_name(source, filename)
+    problems = _Collector(name)
+    raw = _read_raw(source, name, problems)
+    if raw is None:
+        problems.raise_if_any()
+        raise DataError([Problem(name, None, None, "the file could not be read")])
+    problems.row_label = raw.row_label
+    if _is_heat(raw):
+        converted = _heat_to_regions(raw, problems)
+        problems.raise_if_any()
+        assert converted is not None
+        raw = converted
+    header_of, extras = _map_headers(raw, problems)
+    parsed = _parse(raw, header_of, problems)
+    table = _validate(raw, parsed, problems)
+    problems.raise_if_any()
+
+    notes = list(raw.notes)
+    if extras:
+        notes.append("columns kept as they are (not region-table columns): " + ", ".join(extras))
+        for header in extras:
+            table[header] = pd.array([_cell_text(v) or None for v in raw.frame[header]],
+                                     dtype="str")
+    if "severity" not in table.columns:
+        table["severity"] = DEFAULT_SEVERITY
+        notes.append("no severity column: every region has severity 1 (equal need)")
+    if "year" in table.columns:
+        table["year"] = table["year"].astype("int64")
+    ordered = [c for c in COLUMNS if c in table.columns]
+    table = table[ordered + [c for c in table.columns if c not in COLUMNS]]
+
+    geometry = None
+    if raw.geometry is not None:
+        geometry = _geometry_frame(table["region_id"], raw.geometry)
+    if boundaries is not None:
+        if geometry is not None:
+            notes.append("geometry taken from the boundaries file, not from the table's file")
+        geometry, join_notes = _join_boundaries(table, boundaries, boundaries_filename)
+        notes.extend(join_notes)
+    return RegionData(name=Path(name).name if name != "uploaded file" else name, table=table,
+                      geometry=geometry, fraction_readings=parsed.readings, dictionary=None,
+                      notes=tuple(notes))
+
+
+def _geometry_frame(ids: pd.Series, geometry: Any) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame({"region_id": ids.to_numpy()}, geometry=geometry.to_numpy(),
+                             crs=geometry.crs)
+    return frame[~frame.geometry.isna()].reset_index(drop=True)
+
+
+def read_boundaries(source: str | Path | bytes, *, filename: str | None = None
+                    ) -> gpd.GeoDataFrame:
+    """Boundaries (region_id, geometry) in EPSG:4326 from a geospatial file; raises DataError."""
+    name = _display_name(source, filename)
+    problems = _Collector(name, row_label="feature")
+    data = _source_bytes(source, name, problems)
+    if data is None:
+        problems.raise_if_any()
+    assert data is not None
+    fmt = _detect_format(name, data)
+    if fmt not in ("geojson", "gpkg", "zip", "shp"):
+        problems.add(None, None, "boundaries must be a GeoJSON, GeoPackage or zipped Shapefile")
+        problems.raise_if_any()
+    path = Path(source) if isinstance(source, str | Path) else None
+    frame = _read_geoframe(data, name, fmt, problems, path)
+    problems.raise_if_any()
+    assert frame is not None
+    id_column = next((c for c in frame.columns if c != frame.geometry.name
+                      and canonical_column(c) == "region_id"), None)
+    if id_column is None:
+        problems.add(None, "region_id", "the boundaries have no region_id column (or alias: "
+                     f"{', '.join(COLUMNS['region_id'].aliases)}) to join on; found "
+                     f"{', '.join(str(c) for c in frame.columns if c != frame.geometry.name)}")
+        problems.raise_if_any()
+    ids = frame[id_column].map(_cell_text)
+    for position, value in enumerate(ids):
+        if not value:
+            problems.add(position + 1, str(id_column), "empty region_id")
+    duplicated = ids[ids.duplicated(keep="first") & (ids != "")]
+    for position, value in duplicated.items():
+        problems.add(int(position) + 1, str(id_column),
+                     f"region_id {value!r} appears in more than one feature")
+    problems.raise_if_any()
+    return _geometry_frame(ids.reset_index(drop=True), frame.geometry.reset_index(drop=True))
+
+
+def _join_boundaries(table: pd.DataFrame, boundaries: str | Path | bytes,
+                     filename: str | None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    shapes = read_boundaries(boundaries, filename=filename)
+    ids = set(table["region_id"])
+    shape_ids = set(shapes["region_id"])
+    notes = []
+    missing = sorted(ids - shape_ids)
+    unused = sorted(shape_ids - ids)
+    if missing:
+        notes.append(f"{len(missing)} region(s) without geometry: {', '.join(missing)}")
+    if unused:
+        notes.append(f"{len(unused)} boundary feature(s) with no region in the table: "
+                     f"{', '.join(unused)}")
+    joined = shapes[shapes["region_id"].isin(ids)].reset_index(drop=True)
+    return joined, notes
+
+
+def summary(data: RegionData, *, group_column: str = "area_type") -> dict[str, Any]:
+    """Plain-Python summary of a region table (for the validate command and the Data page):
+    rows, groups with counts, total patients, patient-weighted fractions by group, fraction
+    readings, geometry. Fractions on the 0-1 scale; counts in persons."""
+    table = data.table
+    groups = table.groupby(group_column, sort=False)
+    by_group: dict[str, dict[str, float]] = {}
+    for label, part in groups:
+        weights = part["patients"].to_numpy(dtype=float)
+        entry: dict[str, float] = {"regions": len(part), "patients": float(weights.sum())}
+        for column in FRACTION_COLUMNS:
+            if column in part.columns:
+                total = weights.sum()
+                entry[column] = (float(np.dot(weights, part[column].to_numpy(dtype=float))
+                                       / total) if total > 0 else math.nan)
+        by_group[str(label)] = entry
+    with_geometry = 0 if data.geometry is None else int(
+        data.geometry["region_id"].isin(table["region_id"]).sum())
+    return {
+        "name": data.name,
+        "rows": len(table),
+        "columns": [str(c) for c in table.columns],
+        "group_column": group_column,
+        "groups": by_group,
+        "total_patients": float(table["patients"].sum()),
+        "fraction_readings": dict(data.fraction_readings),
+        "geometry": data.geometry is not None,
+        "regions_with_geometry": with_geometry,
+        "notes": list(data.notes),
+    }
+
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "DataError",
+    "Problem",
+    "RegionData",
+    "read_boundaries",
+    "read_regions",
+    "summary",
+]
+
