@@ -127,6 +127,8 @@ class _Raw:
     cell_rows: dict[tuple[int, str], int] | None = None
     geometry: Any = None  # GeoSeries aligned with frame, or None
     notes: list[str] = field(default_factory=list)
+    # column -> reading fixed by the file itself (HEAT's indicator_scale)
+    readings: dict[str, str] = field(default_factory=dict)
 
     def row_of(self, position: int, column: str | None) -> int:
         if self.cell_rows is not None and column is not None:
@@ -386,8 +388,8 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
             problems.add(None, None, "a GeoJSON file must be UTF-8 text")
             return None
         except json.JSONDecodeError as exc:
-            problems.add(exc.lineno, None, f"not valid JSON: {exc.msg} (line {exc.lineno}, "
-                         f"column {exc.colno}); a GeoJSON file must be a FeatureCollection")
+            problems.add(None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"character {exc.colno}; a GeoJSON file must be a FeatureCollection")
             return None
     if fmt == "shp":
         if path is None:
@@ -549,7 +551,7 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
             problems.add(None, "indicator_abbr",
                          f"no indicator for {column} ({COLUMNS[column].meaning_en}); expected "
                          f"{HEAT_INDICATOR_HINT}. Indicators found: "
-                         f"{', '.join(sorted(set(abbr) | set(iname)) - {''}) or 'none'}")
+                         f"{', '.join(sorted((set(abbr) | set(iname)) - {''})) or 'none'}")
     dimensions = sorted(set(dimension) - {""})
     if len(dimensions) > 1:
         problems.add(None, "dimension", f"the file has {len(dimensions)} dimensions "
@@ -569,6 +571,7 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
     keys: dict[tuple[str, str], int] = {}
     out_rows: list[dict[str, Any]] = []
     cell_rows: dict[tuple[int, str], int] = {}
+    readings: dict[str, str] = {}
     first_rows: list[int] = []
     has_area = "area_type" in frame.columns
     scale = frame["indicator_scale"] if "indicator_scale" in frame.columns else None
@@ -597,8 +600,12 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
         if column in FRACTION_COLUMNS and scale is not None and not _blank(scale.iloc[i]):
             scale_value = _to_number(scale.iloc[i])
             number = _to_number(value)
-            if scale_value and number is not None and not _cell_text(value).endswith("%"):
-                value = f"{number / scale_value * 100}%" if scale_value != 1 else number
+            if scale_value and number is not None:
+                # HEAT states the scale (100 = percent), so no guessing from the values.
+                value = number / scale_value
+                readings[column] = (f"percent (0-100), from indicator_scale {scale_value:g}"
+                                    if scale_value == 100 else
+                                    f"estimate / indicator_scale {scale_value:g}")
         out_rows[position][column] = value
         cell_rows[(position, column)] = raw.rows[i]
         if column == "charity_coverage" and "patients" not in found:
@@ -616,7 +623,7 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
         return None
     notes = [*raw.notes, "read as a WHO HEAT Plus data file: each subgroup is a region"]
     return _Raw(file=raw.file, frame=table, rows=first_rows, row_label=raw.row_label,
-                cell_rows=cell_rows, notes=notes)
+                cell_rows=cell_rows, notes=notes, readings=readings)
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -733,6 +740,8 @@ def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parse
         array = np.array(numbers, dtype=float)
         if column in FRACTION_COLUMNS:
             array, readings[column], note = _read_fractions(array, np.array(percent_flags))
+            if column in raw.readings:
+                readings[column], note = raw.readings[column], ""
             if note:
                 raw.notes.append(f"{header}: {note}")
         table[column] = array
@@ -768,10 +777,15 @@ def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray
     return out, reading, note
 
 
-_CHECK_MESSAGES = {
-    "minimum": "below the minimum",
-    "maximum": "above the maximum",
-}
+def _check_kind(check: str) -> str:
+    """Pandera's built-in checks report their own names (greater_than_or_equal_to(0.0)...)."""
+    if check.startswith(("greater_than", "minimum")):
+        return "minimum"
+    if check.startswith(("less_than", "maximum")):
+        return "maximum"
+    if check.startswith(("str_length", "non_empty")):
+        return "non_empty"
+    return check
 
 
 def _validate(raw: _Raw, parsed: _Parsed, problems: _Collector) -> pd.DataFrame:
@@ -825,6 +839,7 @@ def _problems_from_failures(raw: _Raw, parsed: _Parsed, cases: pd.DataFrame,
                          f"{raw.row_label} {', '.join(str(s) for s in same)}); each region "
                          "must appear once")
             continue
+        check = _check_kind(check)
         key = (position, column, check)
         if key in seen:
             continue

@@ -181,7 +181,8 @@ def normalise_name(name: object) -> str:
 def _build_alias_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for spec in _SPECS:
-        for alias in (spec.name, *spec.aliases):
+        # A Shapefile's .dbf truncates field names to 10 characters (charity_co, cost_per_p).
+        for alias in (spec.name, *spec.aliases, spec.name[:10]):
             key = normalise_name(alias)
             if key in index and index[key] != spec.name:
                 raise RuntimeError(f"alias {alias!r} names both {index[key]} and {spec.name}")
