@@ -1,0 +1,214 @@
+"""Maps of an indicator by region, drawn without any tile server or CDN.
+
+- ``build_choropleth_figure``: plotly ``go.Choroplethmap`` on ``map_style="white-bg"`` (a blank
+  background, so nothing is fetched) from GeoJSON made once by ``geometry_to_geojson``.
+- ``build_tile_grid_figure``: one equal square per region, for data without boundaries.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from equity.charts.style import apply_style, font_size, indicator_scale
+from equity.i18n import fmt_pct, t
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+def geometry_to_geojson(geometry: gpd.GeoDataFrame, *, tolerance: float | None = None) -> dict:
+    """A GeoJSON FeatureCollection (EPSG:4326) with ``id`` = region_id, simplified for drawing.
+
+    ``tolerance`` is in degrees; by default 1/500 of the larger side of the bounding box, which
+    keeps outlines recognisable while cutting the vertices a browser has to draw. Topology is
+    preserved so neighbouring regions still meet.
+    """
+    frame = geometry[["region_id", "geometry"]].copy()
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    if tolerance is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        tolerance = max(maxx - minx, maxy - miny) / 500.0
+    if tolerance > 0:
+        frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    frame["region_id"] = frame["region_id"].astype(str)
+    features = []
+    for region_id, shape in zip(frame["region_id"], frame.geometry, strict=True):
+        if shape is None or shape.is_empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": region_id,
+                "properties": {"region_id": region_id},
+                "geometry": shape.__geo_interface__,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _bounds(geojson: dict) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        elif isinstance(coords, (list, tuple)):
+            for c in coords:
+                walk(c)
+
+    for feature in geojson["features"]:
+        walk(feature["geometry"]["coordinates"])
+    if not xs:
+        return (-180.0, -85.0, 180.0, 85.0)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def map_view(geojson: dict, *, width_px: int = 700, height_px: int = 520) -> dict:
+    """Centre and zoom (web-mercator tile zoom) that fit every feature in a map of that size."""
+    minx, miny, maxx, maxy = _bounds(geojson)
+    centre = {"lon": (minx + maxx) / 2.0, "lat": (miny + maxy) / 2.0}
+    lon_span = max(maxx - minx, 1e-6)
+    # Mercator stretches latitudes: measure the north-south span in projected units.
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    lat_span = max(merc(maxy) - merc(miny), 1e-6)
+    zoom_x = math.log2(width_px * 360.0 / (256.0 * lon_span))
+    zoom_y = math.log2(height_px * 360.0 / (256.0 * lat_span))
+    zoom = max(0.0, min(zoom_x, zoom_y) - 0.25)
+    return {"center": centre, "zoom": zoom}
+
+
+def _hover(table: pd.DataFrame, values: pd.Series, lang: str, group_column: str | None) -> list:
+    rows = []
+    patients_label = t("chart.hover_patients", lang)
+    for i, (name, patients) in enumerate(
+        zip(table["region_name"].astype(str), table["patients"].astype(float), strict=True)
+    ):
+        share = fmt_pct(float(values.iloc[i]), lang)
+        text = f"{name}: {share}<br>{patients_label}: {patients:,.0f}"
+        if group_column is not None:
+            group = table[group_column].astype(str).iloc[i]
+            text += f"<br>{t('chart.hover_group', lang)}: {group}"
+        rows.append(text)
+    return rows
+
+
+def build_choropleth_figure(
+    *,
+    geojson: dict,
+    table: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    schematic: bool = False,
+    group_column: str | None = None,
+    presenter: bool = False,
+) -> go.Figure:
+    """Choropleth of ``indicator`` (0-1 in the table, shown in %) on a blank background.
+
+    The title says "schematic" when the boundaries are not real ones (City W's).
+    """
+    name = t(f"ind.{indicator}", lang)
+    values = table[indicator].astype(float)
+    size = font_size(presenter)
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=list(table["region_id"].astype(str)),
+            z=list(values * 100.0),
+            featureidkey="id",
+            colorscale=indicator_scale(indicator),
+            zmin=0,
+            zmax=100,
+            marker={"line": {"color": "#333333", "width": 1.2}, "opacity": 0.95},
+            colorbar={"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},
+            text=_hover(table, values, lang, group_column),
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    view = map_view(geojson)
+    fig.update_layout(map={"style": "white-bg", **view})
+    key = "chart.map_title_schematic" if schematic else "chart.map_title"
+    apply_style(fig, title=t(key, lang, indicator=name), lang=lang, presenter=presenter, height=560)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": round(size * 3.5), "b": 0})
+    return fig
+
+
+def build_tile_grid_figure(
+    *,
+    table: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    group_column: str | None = None,
+    presenter: bool = False,
+) -> go.Figure:
+    """Equal squares, one per region (grouped by ``group_column`` then by name), coloured by
+    ``indicator`` and labelled with the region name and value: a map for data with no geometry."""
+    name = t(f"ind.{indicator}", lang)
+    frame = table.reset_index(drop=True)
+    sort_cols = [group_column, "region_name"] if group_column else ["region_name"]
+    frame = frame.sort_values(sort_cols, kind="stable").reset_index(drop=True)
+    n = len(frame)
+    ncols = max(1, math.ceil(math.sqrt(n * 1.6)))
+    values = frame[indicator].astype(float)
+    scale = indicator_scale(indicator)
+    colours = sample_colorscale(scale, [min(max(v, 0.0), 1.0) for v in values])
+    size = font_size(presenter)
+    fig = go.Figure()
+    xs, ys = [], []
+    for i in range(n):
+        col, row = i % ncols, i // ncols
+        x0, y0 = col, -row
+        xs.append(x0 + 0.5)
+        ys.append(y0 + 0.5)
+        fig.add_shape(
+            type="rect", x0=x0 + 0.04, x1=x0 + 0.96, y0=y0 + 0.04, y1=y0 + 0.96,
+            fillcolor=colours[i], line={"color": "#333333", "width": 1},
+        )
+    labels = [
+        f"{region}<br>{fmt_pct(v, lang)}"
+        for region, v in zip(frame["region_name"].astype(str), values, strict=True)
+    ]
+    text_colours = ["white" if v >= 0.6 else "#111111" for v in values]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=labels,
+            textfont={"color": text_colours, "size": round(size * 0.85)},
+            marker={
+                "size": 1,
+                "opacity": 0,
+                "color": list(values * 100.0),
+                "colorscale": scale,
+                "cmin": 0,
+                "cmax": 100,
+                "showscale": True,
+                "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},
+            },
+            hovertext=_hover(frame, values, lang, group_column),
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    nrows = math.ceil(n / ncols) if n else 1
+    fig.update_xaxes(visible=False, range=[-0.05, ncols + 0.05])
+    fig.update_yaxes(visible=False, range=[-nrows + 0.95, 1.05], scaleanchor="x")
+    apply_style(
+        fig,
+        title=t("chart.grid_title", lang, indicator=name),
+        lang=lang,
+        presenter=presenter,
+        height=max(360, 120 + nrows * 130),
+    )
+    return fig

@@ -1,0 +1,296 @@
+"""Overview charts: where the coverage gap stands.
+
+``group_summary`` gives the patient-weighted group averages the headline metrics show;
+``build_ranked_regions_figure`` ranks the regions with the group averages and the documents'
+reference points drawn as labelled context lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from equity.charts.style import (
+    GROUP_PATTERNS,
+    NEUTRAL,
+    REFERENCE,
+    apply_style,
+    font_size,
+    indicator_colour,
+)
+from equity.i18n import fmt_pct, t
+
+INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
+"""Indicators the Overview can rank and map (both 0-1 fractions in the region table)."""
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A documented figure drawn as context on a chart of ``indicator`` (value: 0-1 fraction)."""
+
+    indicator: str
+    value: float
+    label_en: str
+    label_zh: str
+    source: str
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+# Figures from /work/shared/reference/figures.md, "International reference points" (document 000,
+# sections 3.1.1-3.2.2). Used when the data layer offers no ``reference_points()``.
+DOCUMENT_REFERENCE_LINES: tuple[ReferenceLine, ...] = (
+    ReferenceLine(
+        "charity_coverage", 0.50, "Australia remote, before: ~50%", "澳大利亚偏远地区（之前）约50%",
+        "000, 3.1.1-3.2.2",
+    ),
+    ReferenceLine(
+        "charity_coverage", 0.75, "Australia remote, after: ~75%", "澳大利亚偏远地区（之后）约75%",
+        "000, 3.1.1-3.2.2",
+    ),
+    ReferenceLine(
+        "oop_share", 0.10, "Japan: under 10%", "日本：低于10%", "000, 3.1.1-3.2.2",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """Patient-weighted averages of the two compared groups (fractions 0-1; patients in persons)."""
+
+    column: str
+    group_a: str
+    group_b: str
+    a_coverage: float
+    b_coverage: float
+    a_patients: float
+    b_patients: float
+    oop_share: float
+    patients: float
+
+    @property
+    def gap_points(self) -> float:
+        """Coverage of A minus coverage of B, in percentage points (NaN if a group is empty)."""
+        return (self.a_coverage - self.b_coverage) * 100.0
+
+
+def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
+    """Sum(w*v)/sum(w); NaN when the weights sum to zero (an empty group has no average)."""
+    total = float(weights.sum())
+    if total <= 0:
+        return math.nan
+    return float((values * weights).sum() / total)
+
+
+def group_summary(table: pd.DataFrame, *, column: str, a: str, b: str) -> GroupSummary:
+    """Patient-weighted charity coverage of groups ``a`` and ``b`` of ``column``, and the
+    out-of-pocket share and patient total over all regions."""
+    labels = table[column].astype(str)
+    in_a = labels == str(a)
+    in_b = labels == str(b)
+    patients = table["patients"].astype(float)
+    return GroupSummary(
+        column=column,
+        group_a=str(a),
+        group_b=str(b),
+        a_coverage=weighted_mean(table.loc[in_a, "charity_coverage"], patients[in_a]),
+        b_coverage=weighted_mean(table.loc[in_b, "charity_coverage"], patients[in_b]),
+        a_patients=float(patients[in_a].sum()),
+        b_patients=float(patients[in_b].sum()),
+        oop_share=weighted_mean(table["oop_share"], patients),
+        patients=float(patients.sum()),
+    )
+
+
+def group_label(value: str, lang: str) -> str:
+    """A group value as shown to people: known area types are translated, others kept."""
+    key = f"group.{value}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return str(value)
+
+
+def document_reference_lines() -> list[ReferenceLine]:
+    """Reference lines from ``equity.datasets.reference_points()`` when the data layer provides
+    them, else the figures of ``DOCUMENT_REFERENCE_LINES`` (same documents, same sections)."""
+    try:
+        from equity.datasets import reference_points
+
+        table = reference_points()
+    except (ImportError, OSError):
+        return list(DOCUMENT_REFERENCE_LINES)
+    lines = reference_lines_from_table(table)
+    return lines or list(DOCUMENT_REFERENCE_LINES)
+
+
+def reference_lines_from_table(table: pd.DataFrame) -> list[ReferenceLine]:
+    """Lines for the rows of a reference-point table whose indicator the Overview draws."""
+    lines: list[ReferenceLine] = []
+    for row in table.to_dict("records"):
+        indicator = str(row.get("indicator", ""))
+        if indicator not in INDICATORS:
+            continue
+        place = str(row.get("place", ""))
+        source = str(row.get("source", ""))
+        for when in ("before", "after"):
+            value = row.get(f"value_{when}")
+            if value is None or pd.isna(value):
+                continue
+            lines.append(_reference_line(indicator, float(value), place, when, row, source))
+    return lines
+
+
+def _reference_line(
+    indicator: str, value: float, place: str, when: str, row: dict, source: str
+) -> ReferenceLine:
+    text = str(row.get("value_text") or "") if when == "after" else ""
+    pct = f"{value * 100:.0f}%"
+    zh_place = _PLACE_ZH.get(place, place)
+    has_both = not pd.isna(row.get("value_before")) and not pd.isna(row.get("value_after"))
+    if has_both:
+        en = f"{place}, {when}: ~{pct}"
+        zh = f"{zh_place}（{'之前' if when == 'before' else '之后'}）约{pct}"
+    else:
+        en = f"{place}: {text or pct}"
+        zh = f"{zh_place}：{pct}"
+    return ReferenceLine(indicator, value, en, zh, source)
+
+
+_PLACE_ZH: dict[str, str] = {
+    "Australia": "澳大利亚",
+    "Australia (remote areas)": "澳大利亚偏远地区",
+    "Japan": "日本",
+    "European Union": "欧盟",
+    "EU": "欧盟",
+    "Singapore": "新加坡",
+    "United States": "美国",
+    "OECD": "经合组织国家",
+    "China": "中国",
+}
+
+
+def reference_lines_for(
+    indicator: str, lines: Iterable[ReferenceLine] | None = None
+) -> list[ReferenceLine]:
+    """The reference lines that apply to ``indicator``."""
+    pool = DOCUMENT_REFERENCE_LINES if lines is None else tuple(lines)
+    return [line for line in pool if line.indicator == indicator]
+
+
+def build_ranked_regions_figure(
+    *,
+    table: pd.DataFrame,
+    indicator: str,
+    compare: dict[str, str],
+    lang: str,
+    references: Sequence[ReferenceLine] = (),
+    presenter: bool = False,
+) -> go.Figure:
+    """Horizontal bars of ``indicator`` (in %) per region, best at the top.
+
+    Bars take the indicator's colour (coverage blue, out-of-pocket vermillion); group A is solid,
+    group B hatched, other regions grey. Dashed lines mark the patient-weighted group averages;
+    dotted black lines the documents' reference points, labelled with their source.
+    """
+    if indicator not in INDICATORS:
+        raise ValueError(f"indicator must be one of {INDICATORS}, got {indicator!r}")
+    column, a, b = compare["column"], str(compare["a"]), str(compare["b"])
+    name = t(f"ind.{indicator}", lang)
+    colour = indicator_colour(indicator)
+    higher_is_better = indicator == "charity_coverage"
+    frame = table.assign(_value=table[indicator].astype(float) * 100.0)
+    frame = frame.assign(_group=frame[column].astype(str))
+    # Plotly draws the first category at the bottom: sort so the best region ends on top.
+    frame = frame.sort_values("_value", ascending=higher_is_better, kind="stable")
+    order = list(frame["region_name"].astype(str))
+
+    fig = go.Figure()
+    groups = [(a, GROUP_PATTERNS[0], colour), (b, GROUP_PATTERNS[1], colour)]
+    others = sorted(set(frame["_group"]) - {a, b})
+    size = font_size(presenter)
+    for value, pattern, fill in groups:
+        part = frame[frame["_group"] == value]
+        fig.add_trace(_bar(part, group_label(value, lang), fill, pattern, lang))
+    if others:
+        part = frame[frame["_group"].isin(others)]
+        fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang))
+
+    summary = group_summary(table, column=column, a=a, b=b)
+    means = {a: summary.a_coverage, b: summary.b_coverage}
+    if indicator == "oop_share":
+        patients = table["patients"].astype(float)
+        labels = table[column].astype(str)
+        means = {
+            g: weighted_mean(table.loc[labels == g, "oop_share"], patients[labels == g])
+            for g in (a, b)
+        }
+    for g, dash in ((a, "dash"), (b, "dashdot")):
+        mean = means[g]
+        if math.isnan(mean):
+            continue
+        fig.add_vline(
+            x=mean * 100.0,
+            line={"color": NEUTRAL, "dash": dash, "width": 2},
+            annotation={
+                "text": t("chart.group_mean", lang, group=group_label(g, lang))
+                + f" {fmt_pct(mean, lang)}",
+                "font": {"size": round(size * 0.85), "color": NEUTRAL},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            },
+            annotation_position="bottom right" if g == a else "bottom left",
+        )
+    for i, line in enumerate(references):
+        fig.add_vline(
+            x=line.value * 100.0,
+            line={"color": REFERENCE, "dash": "dot", "width": 2},
+            annotation={
+                "text": f"{line.label(lang)} ({line.source})",
+                "font": {"size": round(size * 0.8), "color": REFERENCE},
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "yshift": -round(size * 1.6) * (i % 2),
+            },
+            annotation_position="top left" if i % 2 == 0 else "top right",
+        )
+    fig.update_xaxes(
+        title_text=t("chart.rank_x", lang, indicator=name), range=[0, 100], ticksuffix="%"
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=order, title_text="")
+    apply_style(
+        fig,
+        title=t("chart.rank_title", lang, indicator=name),
+        lang=lang,
+        presenter=presenter,
+        height=max(360, 140 + len(order) * round(size * 2.1)),
+    )
+    fig.update_layout(barmode="overlay", bargap=0.25, margin={"t": round(size * 8)})
+    return fig
+
+
+def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -> go.Bar:
+    texts = [fmt_pct(v / 100.0, lang) for v in part["_value"]]
+    return go.Bar(
+        x=list(part["_value"]),
+        y=list(part["region_name"].astype(str)),
+        orientation="h",
+        name=label,
+        marker={
+            "color": colour,
+            "line": {"color": colour, "width": 1.5},
+            "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"},
+        },
+        text=texts,
+        textposition="outside",
+        cliponaxis=False,
+        customdata=list(part["patients"].astype(float)),
+        hovertemplate="%{y}: %{text}<br>"
+        + t("chart.hover_patients", lang)
+        + ": %{customdata:,.0f}<extra>"
+        + label
+        + "</extra>",
+    )

@@ -1,0 +1,124 @@
+"""Colours and layout shared by every chart.
+
+Palette: Okabe & Ito (2008), "Color Universal Design", distinguishable with the common forms of
+colour blindness. One rule everywhere: favourable indicators (coverage: higher is better) are
+blue, adverse indicators (out-of-pocket share: higher is worse) are vermillion. Group A / group B
+are told apart by fill pattern as well as shade, so they survive greyscale printing.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+FAVOURABLE: str = OKABE_ITO["blue"]
+"""Colour of indicators where more is better (charity coverage, newly covered patients)."""
+ADVERSE: str = OKABE_ITO["vermillion"]
+"""Colour of indicators where more is worse (out-of-pocket share and amounts)."""
+FAVOURABLE_LIGHT: str = OKABE_ITO["sky_blue"]
+ADVERSE_LIGHT: str = OKABE_ITO["orange"]
+NEUTRAL: str = "#555555"
+REFERENCE: str = OKABE_ITO["black"]
+GAIN: str = FAVOURABLE
+LOSS: str = ADVERSE
+
+# Sequential scales for maps: white -> the indicator's colour, so "darker" always means "more".
+FAVOURABLE_SCALE: list[list[float | str]] = [[0.0, "#F2F7FB"], [0.5, "#56B4E9"], [1.0, "#0072B2"]]
+ADVERSE_SCALE: list[list[float | str]] = [[0.0, "#FDF3EC"], [0.5, "#E69F00"], [1.0, "#D55E00"]]
+
+# Categorical colours for groups beyond A/B (e.g. several area types), Okabe-Ito order without
+# the two indicator colours so a group is never mistaken for "good" or "bad".
+GROUP_COLOURS: tuple[str, ...] = (
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["yellow"],
+    OKABE_ITO["black"],
+)
+GROUP_PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "-", "|")
+"""Bar fill patterns: group A solid, group B hatched, further groups dotted, crossed, ..."""
+
+FAVOURABLE_INDICATORS: frozenset[str] = frozenset(
+    {"charity_coverage", "assistance_coverage", "subsidy_per_patient", "newly_covered"}
+)
+ADVERSE_INDICATORS: frozenset[str] = frozenset(
+    {"oop_share", "oop_per_patient", "cost_per_patient", "oop_yuan"}
+)
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Noto Sans, Source Han Sans SC, Arial, sans-serif"
+BASE_FONT = 16
+PRESENTER_FONT = 22
+
+
+def is_favourable(indicator: str) -> bool:
+    """True if more of ``indicator`` is better; ``ValueError`` for an indicator of unknown sense.
+
+    Prefix matches count, so ``charity_coverage_after`` and ``oop_share_before`` work.
+    """
+    for name in FAVOURABLE_INDICATORS:
+        if indicator == name or indicator.startswith(name + "_"):
+            return True
+    for name in ADVERSE_INDICATORS:
+        if indicator == name or indicator.startswith(name + "_"):
+            return False
+    raise ValueError(f"unknown indicator direction for {indicator!r}")
+
+
+def indicator_colour(indicator: str) -> str:
+    """Blue for a favourable indicator, vermillion for an adverse one."""
+    return FAVOURABLE if is_favourable(indicator) else ADVERSE
+
+
+def indicator_scale(indicator: str) -> list[list[float | str]]:
+    """Sequential colour scale for maps of ``indicator`` (darker = more)."""
+    return FAVOURABLE_SCALE if is_favourable(indicator) else ADVERSE_SCALE
+
+
+def font_size(presenter: bool = False) -> int:
+    """Base font size in px for charts: 16, or 22 in presenter mode."""
+    return PRESENTER_FONT if presenter else BASE_FONT
+
+
+def apply_style(
+    fig: go.Figure, *, title: str, lang: str, presenter: bool = False, height: int | None = None
+) -> go.Figure:
+    """Apply the house layout to ``fig`` in place and return it.
+
+    Large fonts (16 px, 22 px for presenters), a CJK-capable font family so Chinese renders in
+    exports too, a white background, a horizontal legend above the plot and room for the title.
+    ``lang`` sets the plotly locale separators (both languages use "," for thousands).
+    """
+    size = font_size(presenter)
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": round(size * 1.3)}},
+        font={"family": FONT_FAMILY, "size": size, "color": "#222222"},
+        separators=".,",
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0.0,
+            "font": {"size": size},
+        },
+        margin={"l": 10, "r": 20, "t": round(size * 6), "b": 10},
+        hoverlabel={"font": {"size": size, "family": FONT_FAMILY}},
+        meta={"lang": lang, "presenter": presenter},
+    )
+    if height is not None:
+        fig.update_layout(height=height)
+    fig.update_xaxes(automargin=True, title_font={"size": size}, tickfont={"size": size})
+    fig.update_yaxes(automargin=True, title_font={"size": size}, tickfont={"size": size})
+    return fig

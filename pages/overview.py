@@ -1,0 +1,168 @@
+"""Overview: where the coverage gap stands (headline metrics, map, regions ranked)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_support import (
+    escape_md,
+    get_compare,
+    get_data,
+    get_lang,
+    is_presenter,
+    require_shell,
+    show_error,
+)
+from equity.charts.maps import (
+    build_choropleth_figure,
+    build_tile_grid_figure,
+    geometry_to_geojson,
+)
+from equity.charts.overview import (
+    INDICATORS,
+    build_ranked_regions_figure,
+    document_reference_lines,
+    group_label,
+    group_summary,
+    reference_lines_for,
+)
+from equity.i18n import fmt_count, fmt_pct, fmt_points, t
+from equity.report import figure_to_image
+
+require_shell()
+lang = get_lang()
+data = get_data()
+compare = get_compare()
+presenter = is_presenter()
+
+st.title(t("ov.title", lang))
+if data is None:
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _geojson(dataset_key: str, _geometry) -> dict:
+    # Simplified once per dataset and held for every session: the browser draws fewer vertices.
+    return geometry_to_geojson(_geometry)
+
+
+@st.cache_data(show_spinner=False)
+def _references() -> list:
+    return document_reference_lines()
+
+
+def _downloads(fig, stem: str) -> None:
+    left, right = st.columns(2)
+    left.download_button(
+        t("ov.download_png", lang), data=lambda: figure_to_image(fig, "png"),
+        file_name=f"{stem}.png", mime="image/png", on_click="ignore",
+        icon=":material/download:", key=f"png_{stem}",
+    )
+    right.download_button(
+        t("ov.download_svg", lang), data=lambda: figure_to_image(fig, "svg"),
+        file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore",
+        icon=":material/download:", key=f"svg_{stem}",
+    )
+
+
+table = data.table
+st.caption(t("ov.intro", lang, dataset=escape_md(data.name)))
+try:
+    summary = group_summary(table, column=compare["column"], a=compare["a"], b=compare["b"])
+except (KeyError, ValueError) as exc:
+    show_error(exc)
+    st.stop()
+
+a_name = group_label(summary.group_a, lang)
+b_name = group_label(summary.group_b, lang)
+for group, count in ((summary.group_a, summary.a_patients), (summary.group_b, summary.b_patients)):
+    if count <= 0:
+        st.warning(t("ov.no_group", lang, group=escape_md(group_label(group, lang))))
+
+headline = t(
+    "ov.headline",
+    lang,
+    a=escape_md(a_name),
+    b=escape_md(b_name),
+    a_value=fmt_pct(summary.a_coverage, lang),
+    b_value=fmt_pct(summary.b_coverage, lang),
+    gap=fmt_points(summary.gap_points, lang),
+)
+st.markdown("### " + headline[:1].upper() + headline[1:])
+
+cols = st.columns(5)
+cols[0].metric(
+    t("ov.metric_cov", lang, group=escape_md(a_name)), fmt_pct(summary.a_coverage, lang),
+    help=t("ov.metric_cov_help", lang, group=escape_md(a_name)), border=True,
+)
+cols[1].metric(
+    t("ov.metric_cov", lang, group=escape_md(b_name)), fmt_pct(summary.b_coverage, lang),
+    help=t("ov.metric_cov_help", lang, group=escape_md(b_name)), border=True,
+)
+cols[2].metric(
+    t("ov.metric_gap", lang), fmt_points(summary.gap_points, lang),
+    help=t("ov.metric_gap_help", lang, a=escape_md(a_name), b=escape_md(b_name)), border=True,
+)
+cols[3].metric(
+    t("ov.metric_oop", lang), fmt_pct(summary.oop_share, lang),
+    help=t("ov.metric_oop_help", lang), border=True,
+)
+cols[4].metric(
+    t("ov.metric_patients", lang), fmt_count(summary.patients, lang),
+    help=t("ov.metric_patients_help", lang), border=True,
+)
+
+indicator = st.segmented_control(
+    t("ov.indicator", lang),
+    INDICATORS,
+    default=INDICATORS[0],
+    format_func=lambda key: t(f"ind.{key}", lang),
+    key="ov_indicator",
+    persist_state="session",
+    required=True,
+)
+indicator = indicator or INDICATORS[0]
+st.caption(t(f"ind.{indicator}.help", lang))
+
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.subheader(t("ov.map_header", lang))
+    if data.geometry is not None and len(data.geometry):
+        schematic = any("schematic" in note.lower() for note in data.notes)
+        geojson = _geojson(f"{data.name}:{len(data.geometry)}", data.geometry)
+        map_fig = build_choropleth_figure(
+            geojson=geojson, table=table, indicator=indicator, lang=lang,
+            schematic=schematic, group_column=compare["column"], presenter=presenter,
+        )
+    else:
+        map_fig = build_tile_grid_figure(
+            table=table, indicator=indicator, lang=lang, group_column=compare["column"],
+            presenter=presenter,
+        )
+    st.plotly_chart(map_fig, width="stretch", config={"displaylogo": False}, key="map")
+    _downloads(map_fig, f"map_{indicator}")
+
+with right:
+    st.subheader(t("ov.rank_header", lang))
+    references = reference_lines_for(indicator, _references())
+    rank_fig = build_ranked_regions_figure(
+        table=table, indicator=indicator, compare=compare, lang=lang,
+        references=references, presenter=presenter,
+    )
+    st.plotly_chart(rank_fig, width="stretch", config={"displaylogo": False}, key="rank")
+    _downloads(rank_fig, f"ranking_{indicator}")
+    if references:
+        st.caption(t("ov.reference_caption", lang))
+
+st.subheader(t("ov.reference_header", lang))
+st.markdown(
+    "\n".join(
+        f"- {escape_md(line.label(lang))} — {escape_md(line.source)}"
+        for line in _references()
+    )
+)
+
+if data.notes:
+    with st.expander(t("ov.notes", lang)):
+        for note in data.notes:
+            st.markdown(f"- {escape_md(note)}")

@@ -1,0 +1,537 @@
+"""Transfer fund page: the simulator. Wiring only: read widgets, call ``equity``, draw.
+
+Controls are generated from ``equity.scenario.PARAMETERS`` and bound to the page URL
+(``bind="query-params"``), so the address bar always holds the scenario (non-default values
+only) and opening a copied link reproduces it. A link value that cannot be used falls back to
+its default with a visible notice. The model runs through ``st.cache_data`` keyed by the data
+and the scenario's JSON; the heavier analyses sit in lazily-run tabs and fragments so a
+slider move reruns only the simulation and the charts on screen.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from app_support import escape_md, get_compare, get_data, get_lang, is_presenter, notice
+from equity.charts import fund as charts
+from equity.i18n import fmt_count, fmt_money, fmt_points, t
+from equity.scenario import (
+    PARAMETER_BY_KEY,
+    PARAMETERS,
+    RECIPIENTS_BELOW_TARGET,
+    Parameter,
+    Scenario,
+    ScenarioError,
+    scenario_from_flat,
+    scenario_from_json,
+    scenario_to_flat,
+    scenario_to_json,
+)
+
+GROUPS: tuple[str, ...] = ("financing", "allocation", "use", "target")
+"""Control groups, in the order shown; "compare" groups come from the sidebar (app.py)."""
+INDICATOR_KEY = "compare.indicator"
+PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
+"""Gap indicators this page offers: both are 0-1 shares, so gaps read in percentage points."""
+CONTROL_KEYS: tuple[str, ...] = (
+    *(p.key for p in PARAMETERS if p.group in GROUPS),
+    INDICATOR_KEY,
+)
+NOTICES = "tf_url_notices"
+RESETS = "tf_url_resets"
+
+
+# --------------------------------------------------------------------------- model calls (cached)
+
+
+def data_key(data: Any) -> str:
+    """Identity of a region table for the caches: name, size and a hash of its values."""
+    table = data.table
+    digest = int(pd.util.hash_pandas_object(table, index=False).sum()) & 0xFFFFFFFFFFFF
+    return f"{data.name}:{len(table)}:{digest:x}"
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def simulate(key: str, scenario_json: str, _data: Any) -> Any:
+    from equity.fund import simulate as run
+
+    return run(_data, scenario_from_json(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def goal_seek(key: str, scenario_json: str, target_gap: float, lever: str, _data: Any) -> Any:
+    from equity.solve import goal_seek as run
+
+    return run(_data, scenario_from_json(scenario_json), target_gap=target_gap, lever=lever)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def optimal(key: str, scenario_json: str, objective: str, _data: Any) -> Any:
+    from equity.solve import optimal_allocation
+
+    return optimal_allocation(_data, scenario_from_json(scenario_json), objective=objective)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def sensitivity(key: str, scenario_json: str, _data: Any) -> pd.DataFrame:
+    from equity.solve import sensitivity as run
+
+    return run(_data, scenario_from_json(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def uncertainty(key: str, scenario_json: str, draws: int, _data: Any) -> Any:
+    from equity.solve import uncertainty as run
+
+    return run(_data, scenario_from_json(scenario_json), draws=draws, seed=0)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def geojson(key: str, _data: Any) -> dict:
+    from equity.charts.maps import geometry_to_geojson
+
+    return geometry_to_geojson(_data.geometry)
+
+
+# --------------------------------------------------------------------------- URL checks
+
+
+def _raw_url_values() -> dict[str, str]:
+    return {key: st.query_params[key] for key in CONTROL_KEYS if key in st.query_params}
+
+
+def _check_url(lang: str, options: dict[str, list[str]]) -> None:
+    """Record a notice and schedule a reset to the default for each unusable link value.
+
+    The bound widgets drop unreadable values and clamp out-of-range ones on their own, without
+    telling anyone; the design wants the default and a visible notice, so the value is reset
+    on an immediate rerun (a URL value wins over session state only on a widget's first run).
+    """
+    raw = _raw_url_values()
+    if not raw:
+        return
+    _, problems = scenario_from_flat(raw)
+    bad: dict[str, str] = {}
+    for problem in problems:
+        key = problem.split(":", 1)[0]
+        keys = [k for k in CONTROL_KEYS if k == key or k.startswith(key + ".")]
+        for k in keys:
+            bad[k] = problem
+    for key, choices in options.items():
+        if key in raw and key not in bad and raw[key] not in choices:
+            bad[key] = f"{key}: {raw[key]!r} is not offered here; using the default"
+    if not bad:
+        return
+    items = [
+        f"{PARAMETER_BY_KEY[k].label[lang]} ({k}={raw.get(k, '')!r})" for k in sorted(bad)
+        if k in raw
+    ]
+    st.session_state[NOTICES] = [t("tf.notice.url", lang, items="; ".join(items)),
+                                 *dict.fromkeys(bad.values())]
+    st.session_state[RESETS] = {k: PARAMETER_BY_KEY[k].default for k in bad}
+
+
+def _apply_resets() -> None:
+    for key, value in st.session_state.pop(RESETS, {}).items():
+        st.session_state[key] = _widget_value(PARAMETER_BY_KEY[key], value)
+
+
+def _clear_notices() -> None:
+    st.session_state.pop(NOTICES, None)
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def _widget_value(p: Parameter, value: Any) -> Any:
+    return float(value) if p.numeric else value
+
+
+def _label(p: Parameter, lang: str) -> str:
+    unit = p.unit[lang]
+    suffix = f" {t('tf.unit_suffix', lang, unit=unit)}" if unit and p.kind != "fraction" else ""
+    return f"{p.label[lang]}{suffix}"
+
+
+def _recipient_options(data: Any) -> list[str]:
+    area_types = sorted(data.table["area_type"].astype(str).unique())
+    return [RECIPIENTS_BELOW_TARGET, *area_types]
+
+
+def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
+    common: dict[str, Any] = {
+        "key": p.key,
+        "help": p.help[lang],
+        "bind": "query-params",
+        "persist_state": "session",
+        "on_change": _clear_notices,
+    }
+    if p.key in options:
+        choices = options[p.key]
+        if p.key == "recipients":
+            def fmt(value: str) -> str:
+                if value == RECIPIENTS_BELOW_TARGET:
+                    return t("tf.recipients.below_target", lang)
+                return f"{t('tf.recipients.groups', lang)}: {charts.group_label(value, lang)}"
+        else:
+            def fmt(value: str) -> str:
+                return charts.indicator_label(value, lang)
+        return st.selectbox(_label(p, lang), choices, index=choices.index(p.default),
+                            format_func=fmt, **common)
+    if p.kind == "money":
+        digits = 0 if float(p.step or 1).is_integer() else 1
+        return st.number_input(
+            _label(p, lang), min_value=float(p.minimum or 0.0), max_value=float(p.maximum),
+            value=float(p.default), step=float(p.step or 1.0), format=f"%.{digits}f", **common,
+        )
+    return st.slider(
+        _label(p, lang), min_value=float(p.minimum), max_value=float(p.maximum),
+        value=float(p.default), step=float(p.step or 0.01),
+        format="percent" if p.kind == "fraction" else "%.2f", **common,
+    )
+
+
+def controls(lang: str, options: dict[str, list[str]]) -> dict[str, Any]:
+    """One widget per page parameter, in four groups; returns key -> widget value."""
+    values: dict[str, Any] = {}
+    with st.expander(t("tf.controls", lang), expanded=True, icon=":material/tune:"):
+        columns = st.columns(len(GROUPS), gap="medium")
+        for column, group in zip(columns, GROUPS, strict=True):
+            with column:
+                st.markdown(f"**{t(f'tf.group.{group}', lang)}**")
+                if group == "allocation":
+                    st.caption(t("tf.group.allocation_help", lang))
+                keys = [p.key for p in PARAMETERS if p.group == group]
+                if group == "target":
+                    keys.append(INDICATOR_KEY)
+                for key in keys:
+                    values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
+    return values
+
+
+def scenario_of(values: dict[str, Any], compare: dict[str, str]) -> tuple[Scenario, list[str]]:
+    """The scenario the widgets describe (validated by equity.scenario), with its notices."""
+    flat = {key: str(value) for key, value in values.items()}
+    flat.update({f"compare.{k}": str(v) for k, v in compare.items() if k in ("column", "a",
+                                                                           "b")})
+    return scenario_from_flat(flat)
+
+
+# --------------------------------------------------------------------------- results
+
+
+def headline(result: Any, lang: str) -> None:
+    st.markdown(f"### {escape_md(charts.build_headline(result=result, lang=lang))}")
+    for line in charts.build_headline_notes(result=result, lang=lang):
+        st.caption(escape_md(line))
+    gap = result.gap
+    before, after = abs(gap.before) * 100.0, abs(gap.after) * 100.0
+    cost = getattr(gap, "cost_per_point", math.nan)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("tf.metric.gap_after", lang), fmt_points(gap.after * 100.0, lang),
+              delta=f"{after - before:+.1f}", delta_color="inverse")
+    c2.metric(t("tf.metric.newly_covered", lang), fmt_count(round(result.newly_covered), lang))
+    c3.metric(t("tf.metric.oop_saved", lang), fmt_money(result.oop_yuan_saved, lang))
+    c4.metric(
+        t("tf.metric.cost_per_point", lang),
+        fmt_money(cost, lang) if cost is not None and math.isfinite(cost)
+        else t("tf.metric.not_applicable", lang),
+    )
+
+
+def results_tab(result: Any, data: Any, key: str, lang: str, presenter: bool) -> None:
+    column = result.gap.column
+    favourable = column != "oop_share"
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.plotly_chart(
+            charts.build_before_after_figure(gap=result.gap, lang=lang, presenter=presenter),
+            key="tf_before_after",
+        )
+    with right:
+        st.plotly_chart(
+            charts.build_region_change_figure(regions=result.regions, column=column,
+                                              favourable=favourable, lang=lang,
+                                              presenter=presenter),
+            key="tf_region_change",
+        )
+    if data.geometry is None:
+        st.info(t("tf.chart.no_map", lang))
+        return
+    schematic = any("schematic" in note.lower() for note in data.notes)
+    st.plotly_chart(
+        charts.build_change_map_figure(geojson=geojson(key, data), regions=result.regions,
+                                       column=column, favourable=favourable,
+                                       schematic=schematic, lang=lang, presenter=presenter),
+        key="tf_map",
+    )
+
+
+def money_tab(result: Any, lang: str, presenter: bool) -> None:
+    fund = result.fund
+    st.plotly_chart(
+        charts.build_money_flow_figure(fund=fund, regions=result.regions, lang=lang,
+                                       presenter=presenter),
+        key="tf_money_flow",
+    )
+    st.caption(t("tf.flow.accounting", lang, gross=fmt_money(fund.gross, lang),
+                 overhead=fmt_money(fund.overhead, lang),
+                 allocated=fmt_money(fund.allocated, lang),
+                 unspent=fmt_money(fund.unspent, lang)))
+
+
+def measures_tab(result: Any, lang: str) -> None:
+    from equity.measures import MEASURES
+
+    column = result.gap.column
+    st.subheader(t("tf.measures.title", lang, indicator=charts.indicator_label(column, lang)))
+    table = charts.build_measures_table(measures=result.measures, indicator=column,
+                                        info=MEASURES, lang=lang)
+    number = st.column_config.NumberColumn(format="%.4f")
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={t(f"tf.measures.col.{c}", lang): number
+                       for c in ("before", "after", "change")},
+    )
+    st.caption(t("tf.measures.caption", lang))
+
+
+@st.fragment
+def goal_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
+    """Goal seek: its own inputs rerun only this fragment."""
+    if st.session_state.pop("tf_rerun_app", False):
+        st.rerun()
+    st.subheader(t("tf.goal.title", lang))
+    levers = [p for p in PARAMETERS if p.group == "financing" and p.key != "admin_overhead"]
+    c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
+    target = c1.number_input(t("tf.goal.target", lang), min_value=0.0, max_value=100.0,
+                             value=10.0, step=0.5, format="%.1f", key="tf_goal_target")
+    lever = c2.selectbox(t("tf.goal.lever", lang), [p.key for p in levers],
+                         format_func=lambda k: PARAMETER_BY_KEY[k].label[lang],
+                         key="tf_goal_lever")
+    scenario_json = scenario_to_json(scenario)
+    if c3.button(t("tf.goal.button", lang), type="primary", key="tf_goal_run"):
+        with st.spinner(t("tf.goal.button", lang)):
+            answer = goal_seek(key, scenario_json, target / 100.0, lever, data)
+        st.session_state["tf_goal_answer"] = (scenario_json, lever, target, answer)
+    stored = st.session_state.get("tf_goal_answer")
+    if stored is None:
+        return
+    asked_json, asked_lever, _, answer = stored
+    p = PARAMETER_BY_KEY[asked_lever]
+    lever_label = p.label[lang]
+    if answer.reachable:
+        shown = fmt_money(answer.value, lang) if p.kind == "money" else f"{answer.value:.0%}"
+        st.success(t("tf.goal.reachable", lang, lever=lever_label, value=shown,
+                     gap=fmt_points(answer.gap * 100.0, lang)), icon=":material/check_circle:")
+        if asked_json == scenario_json:
+            st.button(t("tf.goal.apply", lang), key="tf_goal_apply", on_click=_apply_goal,
+                      args=(asked_lever, float(answer.value)))
+    else:
+        st.error(t("tf.goal.unreachable", lang, lever=lever_label,
+                   message=escape_md(answer.message)), icon=":material/block:")
+    if asked_json != scenario_json:
+        st.caption(t("tf.goal.stale", lang))
+
+
+def _apply_goal(key: str, value: float) -> None:
+    p = PARAMETER_BY_KEY[key]
+    step = float(p.step or 0.0)
+    # Round up to the widget's step so the applied value still reaches the target.
+    applied = math.ceil(value / step - 1e-9) * step if step else value
+    st.session_state[key] = min(float(p.maximum), applied)
+    st.session_state["tf_rerun_app"] = True
+    _clear_notices()
+
+
+@st.fragment
+def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: str,
+                    presenter: bool) -> None:
+    st.subheader(t("tf.optimal.title", lang))
+    if result.fund.gross <= 0:
+        st.info(t("tf.optimal.no_fund", lang))
+        return
+    objective = st.segmented_control(
+        t("tf.optimal.objective", lang), ["min_gap", "max_min"], default="min_gap",
+        format_func=lambda o: t(f"tf.optimal.{o}", lang), key="tf_optimal_objective",
+    ) or "min_gap"
+    with st.spinner(t("tf.optimal.title", lang)):
+        answer = optimal(key, scenario_to_json(scenario), objective, data)
+    names = dict(zip(result.regions["region_id"].astype(str),
+                     result.regions["region_name"].astype(str), strict=True))
+    st.markdown(t("tf.optimal.summary", lang,
+                  formula=fmt_points(answer.gap_formula * 100.0, lang),
+                  optimal=fmt_points(answer.gap_optimal * 100.0, lang)))
+    st.plotly_chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
+                                                presenter=presenter), key="tf_optimal")
+
+
+def sensitivity_section(data: Any, key: str, scenario: Scenario, lang: str,
+                        presenter: bool) -> None:
+    with st.spinner(t("tf.tornado.title", lang, step="10%")):
+        frame = sensitivity(key, scenario_to_json(scenario), data)
+    st.plotly_chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
+                                                presenter=presenter), key="tf_tornado")
+
+
+@st.fragment
+def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
+                        presenter: bool) -> None:
+    c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+    draws = int(c1.number_input(t("tf.unc.draws", lang), min_value=100, max_value=5000,
+                                value=500, step=100, key="tf_unc_draws"))
+    scenario_json = scenario_to_json(scenario)
+    if c2.button(t("tf.unc.button", lang), key="tf_unc_run"):
+        with st.spinner(t("tf.unc.running", lang, draws=fmt_count(draws, lang))):
+            answer = uncertainty(key, scenario_json, draws, data)
+        st.session_state["tf_unc_answer"] = (scenario_json, draws, answer)
+    stored = st.session_state.get("tf_unc_answer")
+    if stored is None:
+        return
+    asked_json, asked_draws, answer = stored
+    if asked_json != scenario_json:
+        st.caption(t("tf.unc.stale", lang))
+    gap = answer.gap_after
+    st.markdown(t("tf.unc.summary", lang, p5=fmt_points(gap[5] * 100.0, lang),
+                  p50=fmt_points(gap[50] * 100.0, lang),
+                  p95=fmt_points(gap[95] * 100.0, lang)))
+    st.plotly_chart(
+        charts.build_uncertainty_figure(percentiles=answer.regions, draws=asked_draws,
+                                        indicator=scenario.compare.indicator, lang=lang,
+                                        presenter=presenter),
+        key="tf_uncertainty",
+    )
+
+
+def share_tab(scenario: Scenario, data: Any, lang: str) -> None:
+    st.info(t("tf.share.link", lang), icon=":material/link:")
+    flat = scenario_to_flat(scenario)
+    if flat:
+        st.caption(t("tf.share.query", lang))
+        st.code("?" + urlencode(flat), language=None)
+    else:
+        st.caption(t("tf.share.defaults", lang))
+    st.download_button(
+        t("tf.share.download", lang), data=scenario_to_json(scenario),
+        file_name="scenario.json", mime="application/json", icon=":material/download:",
+        key="tf_download",
+    )
+    st.file_uploader(t("tf.share.upload", lang), type=["json"], key="tf_upload",
+                     on_change=_load_scenario_file, args=(data, lang))
+    message = st.session_state.pop("tf_upload_message", None)
+    if message is not None:
+        kind, text, problems = message
+        if kind == "ok":
+            st.success(text, icon=":material/check_circle:")
+        else:
+            items = "\n".join(f"- {escape_md(p)}" for p in problems)
+            st.error(f"{text}\n\n{items}", icon=":material/error:")
+
+
+def _load_scenario_file(data: Any, lang: str) -> None:
+    """Upload callback: validate the file through equity.scenario, then set every control."""
+    upload = st.session_state.get("tf_upload")
+    if upload is None:
+        return
+    name = escape_md(upload.name)
+    try:
+        text = upload.getvalue().decode("utf-8")
+        loaded = scenario_from_json(text)
+    except UnicodeDecodeError:
+        st.session_state["tf_upload_message"] = (
+            "error", t("tf.share.bad_file", lang, name=name), [t("tf.share.not_text", lang)])
+        return
+    except ScenarioError as err:
+        st.session_state["tf_upload_message"] = (
+            "error", t("tf.share.bad_file", lang, name=name), err.problems)
+        return
+    for key in CONTROL_KEYS:
+        p = PARAMETER_BY_KEY[key]
+        value = loaded.get(key)
+        if key == "recipients" and isinstance(value, tuple):
+            value = value[0] if len(value) == 1 else p.default
+        st.session_state[key] = _widget_value(p, value)
+    # The groups compared live in the sidebar (app.py); set them when the data has them.
+    column = loaded.compare.column
+    if column in data.table.columns:
+        values = set(data.table[column].astype(str))
+        if loaded.compare.a in values and loaded.compare.b in values:
+            st.session_state["compare_col"] = column
+            st.session_state["compare_a"] = loaded.compare.a
+            st.session_state["compare_b"] = loaded.compare.b
+    _clear_notices()
+    st.session_state["tf_upload_message"] = ("ok", t("tf.share.loaded", lang, name=name), [])
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    lang = get_lang()
+    presenter = is_presenter()
+    st.title(t("tf.title", lang))
+    data = get_data()
+    if data is None:
+        st.warning(t("tf.notice.no_data", lang))
+        return
+    compare = get_compare()
+    options = {"recipients": _recipient_options(data), INDICATOR_KEY: list(PAGE_INDICATORS)}
+    st.caption(t("tf.intro", lang, a=charts.group_label(compare["a"], lang),
+                 b=charts.group_label(compare["b"], lang)))
+
+    _apply_resets()
+    _check_url(lang, options)
+    headline_box = st.container()
+    values = controls(lang, options)
+    if RESETS in st.session_state:
+        st.rerun()
+    for line in st.session_state.get(NOTICES, []):
+        notice(line)
+
+    scenario, problems = scenario_of(values, compare)
+    for problem in problems:
+        notice(problem)
+    key = data_key(data)
+    try:
+        result = simulate(key, scenario_to_json(scenario), data)
+    except (ValueError, KeyError) as err:
+        st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
+        return
+    with headline_box:
+        headline(result, lang)
+
+    tabs = st.tabs(
+        [t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "goal", "risk",
+                                                 "share")],
+        key="tf_tab", on_change="rerun",
+    )
+    with tabs[0]:
+        if tabs[0].open:
+            results_tab(result, data, key, lang, presenter)
+    with tabs[1]:
+        if tabs[1].open:
+            money_tab(result, lang, presenter)
+    with tabs[2]:
+        if tabs[2].open:
+            measures_tab(result, lang)
+    with tabs[3]:
+        if tabs[3].open:
+            goal_section(data, key, scenario, lang)
+            st.divider()
+            optimal_section(data, key, scenario, result, lang, presenter)
+    with tabs[4]:
+        if tabs[4].open:
+            sensitivity_section(data, key, scenario, lang, presenter)
+            st.divider()
+            uncertainty_section(data, key, scenario, lang, presenter)
+    with tabs[5]:
+        if tabs[5].open:
+            share_tab(scenario, data, lang)
+
+
+main()
