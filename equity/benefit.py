@@ -367,7 +367,7 @@ def _preset_zhoushan() -> Cascade:
                 name="first_round",
                 payer="charity",
                 label=Label(
-                    en="First round: temporary relief and social organisations "
+                    en="First round: relief and social organisations "
                     "(illustrative 20% above 50,000)",
                     zh="第一轮: 临时救助及工会、残联、红十字会、慈善总会 "
                     "(示意: 5万元以上部分的20%)",
@@ -464,7 +464,7 @@ def _preset_hunan() -> Cascade:
                 name="manufacturer",
                 payer="manufacturer",
                 label=Label(
-                    en="Manufacturer (about 40%; tops up to the 30,000 ceiling: illustrative)",
+                    en="Manufacturer (about 40%; ceiling top-up illustrative)",
                     zh="药品企业 (约40%; 超出3万元封顶部分由企业承担: 示意)",
                 ),
                 source=_HN_SOURCE + "; that the manufacturer guarantees the ceiling is "
@@ -494,7 +494,7 @@ def get_preset(name: str) -> Cascade:
         raise CascadeError([f"unknown preset {name!r}; known presets: {known}"]) from None
 
 
-def _resolve(preset: str | Cascade) -> Cascade:
+def resolve_cascade(preset: str | Cascade) -> Cascade:
     return get_preset(preset) if isinstance(preset, str) else preset
 
 
@@ -591,7 +591,7 @@ def benefit(
     qualifies). ``income`` (household income, yuan/year) adds the out-of-pocket share
     of income and the catastrophic-spending flags to the result.
     """
-    cascade = _resolve(preset)
+    cascade = resolve_cascade(preset)
     cost = _check_money(cost, "cost")
     if income is not None:
         income = _check_money(income, "income")
