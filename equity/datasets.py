@@ -169,21 +169,41 @@ def load_fund_series(name: str = "zhejiang") -> pd.DataFrame:
 
 
 def reference_points() -> pd.DataFrame:
-    """International reference points (000 3.1.1-3.2.2, 4.2.2 and Table 1), one row per figure.
+    """International reference points (000 3.1.1-3.2.2, 4.2.2), one row per documented figure.
 
-    Columns: place, mechanism, indicator, value_before, value_after, value_text, unit,
-    source, provenance. Numeric values are floats (fractions as 0-1); ``value_text`` keeps
-    the document's wording (e.g. "under 10%").
+    Columns: place, mechanism, indicator, period ('before' | 'after' | 'current' | 'target'),
+    value and value_high (floats; shares as 0-1 fractions; value_high only for a range),
+    unit, qualifier ('about', 'under', 'up to' or ''), value_text (the document's wording),
+    source (document and section), provenance (always 'source').
     """
-    folder = DATA_DIR / "international"
-    table = pd.read_csv(folder / "reference_points.csv", keep_default_na=False, na_values=[""])
+    table = pd.read_csv(DATA_DIR / "international" / "reference_points.csv",
+                        keep_default_na=False, na_values={"value": [""], "value_high": [""]})
     return table
 
 
+def gene_therapy_inclusion() -> pd.DataFrame:
+    """000 Table 1 (as of 2023): country, therapy, approved, insured_from (year-month text),
+    cost_per_session_usd (US dollars), patient_share (0-1), note; NaN where Table 1 says
+    'not disclosed' or 'not approved'."""
+    return pd.read_csv(DATA_DIR / "international" / "gene_therapy_table1.csv",
+                       keep_default_na=False,
+                       na_values={"cost_per_session_usd": [""], "patient_share": [""]})
+
+
 def reference_dictionary() -> pd.DataFrame:
-    """Column dictionary of :func:`reference_points` (column, unit, provenance, detail)."""
-    folder = DATA_DIR / "international"
-    return pd.read_csv(folder / "dictionary.csv", dtype=str, keep_default_na=False)
+    """Column dictionary of the international files (file, column, unit, provenance, detail)."""
+    return pd.read_csv(DATA_DIR / "international" / "dictionary.csv", dtype=str,
+                       keep_default_na=False)
+
+
+def dataset_dictionary(name: str) -> pd.DataFrame:
+    """The data dictionary of a bundled dataset (column, unit, provenance, detail)."""
+    if name == "city_w":
+        return pd.read_csv(DATA_DIR / "city_w" / "dictionary.csv", dtype=str,
+                           keep_default_na=False)
+    if name == "international":
+        return reference_dictionary()
+    raise ValueError(f"no data dictionary for {name!r}")
 
 
 def template_bytes(fmt: str = "csv", lang: str = "en") -> bytes:

@@ -670,18 +670,38 @@ class _Parsed:
 
 
 def _map_headers(raw: _Raw, problems: _Collector) -> tuple[dict[str, str], list[str]]:
-    """canonical column -> header as written; and the headers kept as extra columns."""
+    """canonical column -> header as written; and the headers kept as extra columns.
+
+    Errors: a header written twice, values under a blank header, two headers naming the same
+    column, a required column missing. Unknown named columns are kept as extras; an optional
+    column with no values at all counts as absent (as in an unfilled template).
+    """
     header_of: dict[str, str] = {}
     extras: list[str] = []
-    for header in raw.frame.columns:
+    labels = [str(c) for c in raw.frame.columns]
+    keep: list[int] = []
+    for position, header in enumerate(labels):
+        column_values = raw.frame.iloc[:, position]
         if header == "":
-            if not all(_blank(v) for v in raw.frame.iloc[:, list(raw.frame.columns).index("")]):
-                problems.add(None, None, "a column with values has no header; name it or "
-                             "delete it")
+            if not all(_blank(v) for v in column_values):
+                problems.add(None, None, f"column {position + 1} has values but no header; "
+                             "name it or delete it")
             continue
+        if header in labels[:position]:
+            problems.add(None, header, "this header appears twice; keep one column")
+            continue
+        keep.append(position)
+    raw.frame = raw.frame.iloc[:, keep]
+    for header in raw.frame.columns:
         canonical = canonical_column(header)
+        empty = all(_blank(v) for v in raw.frame[header])
         if canonical is None:
-            extras.append(header)
+            if not empty:
+                extras.append(header)
+            continue
+        if empty and not COLUMNS[canonical].required:
+            # A template's unused optional column: absent, not a column of empty cells.
+            raw.notes.append(f"optional column '{header}' is empty: ignored")
             continue
         if canonical in header_of:
             problems.add(None, header, f"both '{header_of[canonical]}' and '{header}' give "

@@ -57,7 +57,7 @@ _SPECS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
         "region_name", "text", True, "str",
         "name shown to people (any script)", "地区名称",
-        ("地区", "地区名称", "区域名称", "区县", "名称", "name", "region name", "region",
+        ("地区名称", "地区", "区域名称", "区县", "名称", "name", "region name", "region",
          "district", "district name"),
         unit_zh="文本", expected="a non-empty name",
     ),
