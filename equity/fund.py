@@ -1,0 +1,716 @@
+"""The cross-regional transfer-fund model (annual, region level), as in design.md.
+
+Symbols (per region i; money in yuan / year, fractions 0-1):
+P patients, c charity coverage, s subsidy per covered patient, T total cost per patient,
+o final out-of-pocket share, O = o*T out-of-pocket per patient (average over covered and
+uncovered patients), L the patient's liability before charity.
+
+Liability. ``o*T = L - c*min(s, L)``. The right side is continuous and strictly increasing
+in L while c < 1, so there is exactly one solution: if ``o*T + c*s >= s`` then
+``L = o*T + c*s`` (the subsidy is below the liability), otherwise ``L = o*T / (1 - c)``
+(the subsidy covers the whole liability, covered patients pay nothing).
+
+Financing (gross fund, yuan / year):
+- central pool G;
+- levy ``l x population`` paid by *every* region, recipients included: the Zhejiang fund
+  takes 2 yuan from every enrollee of the province (002 section 3), and the levy comes out
+  of insurance funds, so it changes no region's coverage. Needs ``population``;
+- mutual aid ``m x sum(S over recipients)`` paid by donor regions (all regions that are not
+  recipients), each in proportion to ``gdp_per_capita x population``;
+- charity pooling: ``p x c x P x s`` from each donor region. That region's charity then
+  covers fewer patients: its coverage falls to ``c x (1 - p)`` at the same subsidy.
+Overhead ``a x gross`` is lost; the rest is the net fund F.
+A missing optional column never stops the model: the lever or weight term that needs it
+counts as zero, and the result's ``warnings`` say so.
+
+Recipients: regions with ``c < c*`` ("below_target"), or regions whose area_type is in the
+chosen list. Shortfall ``S_i = max(0, c* - c_i) x P_i x s_i``.
+Weights (sums over recipients): ``w = b_patients P/sum(P) + b_shortfall S/sum(S) +
+b_disadvantage (P/g)/sum(P/g) + b_equal/n`` with g = gdp_per_capita.
+
+Use of an allocation A (with breadth share u, take-up e, maximum coverage c_max):
+breadth money b buys ``e x b / s`` new places; the (1 - e) share is allocated but not
+claimed (``unclaimed``); depth money d raises the subsidy of every covered patient,
+``s' = s + d / (c' P)``, never above L. Normally ``b = u A`` and ``d = (1 - u) A``, exactly
+design.md's ``newly = e u A / s`` and ``s' = s + (1-u) A / (c' P)``. When one channel is
+full (coverage at c_max, or subsidy at L) the rest of A goes to the other channel of the
+same region. A region's capacity, the most it can use, is therefore
+``K = (c_max - c)^+ P s / e + (L - s)^+ max(c, c_max) P``:
+the money that reaches c_max with take-up e, plus the money that lifts every patient then
+covered to the liability.
+
+Water-filling: ``A_i = min(K_i, lambda w_i)`` with lambda such that ``sum A = F`` (or every
+recipient full); what nobody can use is the unspent reserve. Accounting closes:
+``gross = overhead + allocated + unspent``, and ``allocated = breadth + depth + unclaimed``.
+
+After: ``c' = c + newly/P``; ``O' = L - c' min(s', L)``; ``o' = O'/T``. Computed as
+"before minus the change", so that a region the fund does not touch keeps exactly its
+"before" values.
+
+Group gap: patient-weighted means of an indicator in groups A and B, ``D = A - B`` and
+``R = A / B``; points closed ``= 100 (|D_before| - |D_after|)`` for fraction indicators
+(indicator units otherwise); cost per point ``= gross / points closed``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from equity import MODEL_VERSION
+from equity.scenario import RECIPIENTS_BELOW_TARGET, Scenario, scenario_from_dict
+
+if TYPE_CHECKING:
+    from equity.datasets import RegionData
+
+REQUIRED = ("region_id", "region_name", "area_type", "patients", "charity_coverage",
+            "oop_share", "cost_per_patient", "subsidy_per_patient")
+MEASURE_INDICATORS = {"charity_coverage": True, "oop_share": False}
+"""Indicators summarised by the HEAT measures, with favourable (True: more is better)."""
+FRACTION_INDICATORS = ("charity_coverage", "oop_share")
+STATUSES = ("gains", "loses", "unchanged")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Numeric inputs of the model, prepared once from a region table (arrays of length n).
+
+    ``L`` is the liability before charity and ``oop`` = O, the out-of-pocket per patient (yuan)."""
+
+    table: pd.DataFrame
+    region_id: np.ndarray
+    region_name: np.ndarray
+    area_type: np.ndarray
+    P: np.ndarray
+    c: np.ndarray
+    o: np.ndarray
+    T: np.ndarray
+    s: np.ndarray
+    oop: np.ndarray
+    L: np.ndarray
+    population: np.ndarray | None
+    gdp: np.ndarray | None
+    warnings: tuple[str, ...] = ()
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Results that depend on the data only (the "before" measures), computed once."""
+
+    @property
+    def n(self) -> int:
+        return int(self.P.size)
+
+
+def liability(oop: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Liability before charity L (yuan) solving ``O = L - c min(s, L)`` (module docstring)."""
+    high = oop + c * s
+    one_minus_c = 1.0 - c
+    low = np.divide(oop, one_minus_c, out=np.zeros_like(high), where=one_minus_c > 0)
+    return np.where(high >= s, high, low)
+
+
+def _numeric(table: pd.DataFrame, column: str, source: str) -> np.ndarray:
+    try:
+        series = table[column]
+        if not pd.api.types.is_float_dtype(series.dtype):
+            series = pd.to_numeric(series, errors="raise")
+        values = series.to_numpy(dtype=float)
+    except (ValueError, TypeError):
+        raise ValueError(f"{source}: column {column!r} must hold numbers") from None
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        rows = ", ".join(str(int(i) + 1) for i in bad[:5])
+        raise ValueError(f"{source}: column {column!r} is empty or not finite in row(s) {rows}")
+    return values
+
+
+def _check_range(values: np.ndarray, column: str, source: str, lo: float,
+                 hi: float | None = None) -> None:
+    bad = values < lo if hi is None else (values < lo) | (values > hi)
+    if bad.any():
+        rows = ", ".join(str(int(i) + 1) for i in np.flatnonzero(bad)[:5])
+        limit = f"at least {lo:g}" if hi is None else f"between {lo:g} and {hi:g}"
+        raise ValueError(f"{source}: column {column!r} must be {limit} (row(s) {rows})")
+
+
+def prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None = None) -> Regions:
+    """Numeric model inputs from region data (a RegionData, a table, a file or a bundled
+    dataset name). A table with a ``year`` column is reduced to its latest year (a warning
+    says so). Raises ValueError naming the column and rows for unusable values."""
+    if isinstance(data, Regions):
+        return data
+    if isinstance(data, pd.DataFrame):
+        table, source = data, name or "region table"
+    else:
+        from equity.datasets import load
+
+        loaded = load(data)
+        table, source = loaded.table, loaded.name
+    missing = [col for col in REQUIRED if col not in table.columns]
+    if missing:
+        raise ValueError(f"{source}: missing required column(s) {', '.join(missing)}")
+    warnings: list[str] = []
+    if "year" in table.columns and table["year"].nunique() > 1:
+        latest = table["year"].max()
+        table = table[table["year"] == latest]
+        warnings.append(f"the table has several years; the model uses the latest, {latest}")
+    table = table.reset_index(drop=True)
+    text = {col: "str" for col in ("region_id", "region_name", "area_type")
+            if table[col].dtype != "str"}
+    if text:
+        table = table.astype(text)
+    if table.empty:
+        raise ValueError(f"{source}: the region table has no rows")
+    P = _numeric(table, "patients", source)
+    c = _numeric(table, "charity_coverage", source)
+    o = _numeric(table, "oop_share", source)
+    T = _numeric(table, "cost_per_patient", source)
+    s = _numeric(table, "subsidy_per_patient", source)
+    _check_range(P, "patients", source, 0.0)
+    _check_range(c, "charity_coverage", source, 0.0, 1.0)
+    _check_range(o, "oop_share", source, 0.0, 1.0)
+    _check_range(T, "cost_per_patient", source, 0.0)
+    _check_range(s, "subsidy_per_patient", source, 0.0)
+    optional: dict[str, np.ndarray | None] = {}
+    for column in ("population", "gdp_per_capita"):
+        if column in table.columns:
+            values = _numeric(table, column, source)
+            _check_range(values, column, source, 0.0)
+            optional[column] = values
+        else:
+            optional[column] = None
+    oop = o * T
+    L = liability(oop, c, s)
+    above = L > T * (1 + 1e-9)
+    if above.any():
+        warnings.append(
+            f"{int(above.sum())} region(s) have an out-of-pocket share and subsidy that imply "
+            "a liability above the total cost per patient; check those rows"
+        )
+    no_subsidy = (s <= 0) & (P > 0)
+    if no_subsidy.any():
+        names = ", ".join(map(str, table["region_name"].to_numpy()[no_subsidy][:5]))
+        warnings.append(f"no subsidy amount to price new places in {names}; "
+                        "the fund cannot reach these regions")
+    return Regions(
+        table=table,
+        region_id=table["region_id"].to_numpy(dtype=object),
+        region_name=table["region_name"].to_numpy(dtype=object),
+        area_type=table["area_type"].to_numpy(dtype=object),
+        P=P, c=c, o=o, T=T, s=s, oop=oop, L=L,
+        population=optional["population"], gdp=optional["gdp_per_capita"],
+        warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------- core maths
+
+
+def capacity(c, P, s, L, e, c_max):
+    """Most money a region can use (yuan): reach c_max with take-up e, then lift every covered
+    patient's subsidy to L. Broadcasts over a leading draws axis."""
+    headroom = np.maximum(c_max - c, 0.0) * P
+    breadth = np.divide(headroom * s, e, out=np.zeros(np.broadcast(headroom, s, e).shape),
+                        where=s > 0)
+    depth = np.maximum(L - s, 0.0) * np.maximum(c, c_max) * P
+    return np.where(s > 0, breadth + depth, 0.0)
+
+
+def water_fill(F: float, w: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """``A = min(K, lambda w)`` with ``sum(A) = min(F, sum K)`` (exact, by sorting K/w).
+
+    Regions with w = 0 get nothing. Yuan in, yuan out."""
+    A = np.zeros_like(K, dtype=float)
+    live = np.flatnonzero((w > 0) & (K > 0))
+    if F <= 0 or live.size == 0:
+        return A
+    wl, Kl = w[live], K[live]
+    if Kl.sum() <= F:
+        A[live] = Kl
+        return A
+    ratio = Kl / wl
+    order = np.argsort(ratio, kind="stable")
+    r, ws, ks = ratio[order], wl[order], Kl[order]
+    cap_before = np.concatenate(([0.0], np.cumsum(ks)[:-1]))  # full regions below index k
+    w_from = np.cumsum(ws[::-1])[::-1]  # weights of regions k.. (not yet full)
+    # Money used if lambda = r_k: the regions below k are full, the rest get r_k w.
+    used_at = cap_before + r * w_from
+    k = int(np.searchsorted(used_at, F, side="left"))
+    lam = (F - cap_before[k]) / w_from[k]
+    A[live] = np.minimum(Kl, lam * wl)
+    return A
+
+
+def water_fill_batch(F: np.ndarray, w: np.ndarray, K: np.ndarray,
+                     max_rounds: int = 60) -> np.ndarray:
+    """Water-filling for many draws at once: F (d,), w (n,) or (d, n), K (d, n).
+
+    Iterates lambda = (F - money of full regions) / (weight of the others); the set of full
+    regions only grows, so it ends in at most n rounds (a handful in practice); draws that
+    have not settled after ``max_rounds`` are finished exactly by :func:`water_fill`."""
+    w2 = np.broadcast_to(w, K.shape)
+    live = (w2 > 0) & (K > 0)
+    wl = np.where(live, w2, 0.0)
+    Kl = np.where(live, K, 0.0)
+    F = np.asarray(F, dtype=float).reshape(-1)
+    full = np.zeros(K.shape, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(max_rounds):
+            money_full = np.where(full, Kl, 0.0).sum(axis=1)
+            weight_rest = np.where(full, 0.0, wl).sum(axis=1)
+            lam = np.where(weight_rest > 0, (F - money_full) / weight_rest, np.inf)
+            now_full = live & (Kl <= lam[:, None] * wl)
+            if np.array_equal(now_full, full):
+                break
+            full = now_full
+        else:
+            A = np.empty_like(Kl)
+            for i in range(K.shape[0]):
+                A[i] = water_fill(float(F[i]), wl[i], Kl[i])
+            return A
+        A = np.where(full, Kl, np.minimum(Kl, np.nan_to_num(lam[:, None] * wl, posinf=0.0)))
+    return np.where(F[:, None] > 0, A, 0.0)
+
+
+def split(A, u, e, c, P, s, L, c_max):
+    """Breadth money b and depth money d (b + d = A) for allocations A <= capacity.
+
+    Normally b = u A. When coverage reaches c_max the rest deepens the subsidy; when the
+    subsidy reaches L (depth full) the rest buys places. Broadcasts."""
+    b_need = np.divide(np.maximum(c_max - c, 0.0) * P * s, e,
+                       out=np.zeros(np.broadcast(c, P, s, e).shape), where=s > 0)
+    head = np.maximum(L - s, 0.0)
+    b = u * A
+    d = A - b
+    breadth_full = b > b_need
+    # depth limit with the places bought so far: head x (c P + e b / s)
+    gain = np.divide(e * head, s, out=np.zeros(np.broadcast(head, s, e).shape), where=s > 0)
+    depth_limit = head * c * P + gain * b
+    depth_full = ~breadth_full & (d > depth_limit)
+    d_when_depth_full = (head * c * P + gain * A) / (1.0 + gain)
+    b = np.where(breadth_full, b_need, np.where(depth_full, A - d_when_depth_full, b))
+    b = np.minimum(b, b_need)
+    d = A - b
+    return b, d
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    recipients: np.ndarray
+    levy: np.ndarray
+    mutual: np.ndarray
+    pooled: np.ndarray
+    shortfall: np.ndarray
+    weight: np.ndarray
+    capacity: np.ndarray
+    A: np.ndarray
+    breadth: np.ndarray
+    depth: np.ndarray
+    newly: np.ndarray
+    c_after: np.ndarray
+    s_after: np.ndarray
+    O_after: np.ndarray
+    o_after: np.ndarray
+    central: float
+    gross: float
+    overhead: float
+    net: float
+    warnings: tuple[str, ...]
+
+
+def recipients_mask(r: Regions, sc: Scenario, warnings: list[str] | None = None) -> np.ndarray:
+    """Boolean mask of recipient regions."""
+    if sc.recipients == RECIPIENTS_BELOW_TARGET:
+        return r.c < sc.target_coverage
+    chosen = list(sc.recipients)
+    mask = np.isin(r.area_type, chosen)
+    absent = [g for g in chosen if g not in set(r.area_type)]
+    if absent and warnings is not None:
+        warnings.append(f"recipients: no region has area_type {', '.join(map(repr, absent))}")
+    return mask
+
+
+def _weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
+             warnings: list[str]) -> np.ndarray:
+    b = sc.weights
+    w = np.zeros(r.n)
+    n_rec = int(R.sum())
+    if n_rec == 0:
+        return w
+    P_r = np.where(R, r.P, 0.0)
+    if b.patients > 0 and P_r.sum() > 0:
+        w += b.patients * P_r / P_r.sum()
+    if b.shortfall > 0 and S.sum() > 0:
+        w += b.shortfall * S / S.sum()
+    if b.disadvantage > 0:
+        if r.gdp is None:
+            warnings.append("weights.disadvantage: the table has no gdp_per_capita column; "
+                            "that weight term counts as zero")
+        elif (r.gdp[R] <= 0).any():
+            warnings.append("weights.disadvantage: gdp_per_capita is 0 for a recipient; "
+                            "that weight term counts as zero")
+        else:
+            ratio = np.divide(P_r, r.gdp, out=np.zeros(r.n), where=R)
+            if ratio.sum() > 0:
+                w += b.disadvantage * ratio / ratio.sum()
+    if b.equal > 0:
+        w += b.equal * R / n_rec
+    return w
+
+
+def _run(r: Regions, sc: Scenario) -> _Outcome:
+    warnings: list[str] = list(r.warnings)
+    R = recipients_mask(r, sc, warnings)
+    donors = ~R
+    S = np.where(R, np.maximum(sc.target_coverage - r.c, 0.0) * r.P * r.s, 0.0)
+
+    levy = np.zeros(r.n)
+    if sc.levy_per_insured > 0:
+        if r.population is None:
+            warnings.append("levy_per_insured: the table has no population column; the levy "
+                            "raises nothing")
+        else:
+            levy = sc.levy_per_insured * r.population
+    mutual = np.zeros(r.n)
+    if sc.mutual_aid_share > 0:
+        if r.population is None or r.gdp is None:
+            warnings.append("mutual_aid_share: mutual aid needs gdp_per_capita and population "
+                            "columns; it raises nothing")
+        elif not donors.any():
+            warnings.append("mutual_aid_share: every region is a recipient, so no region pays "
+                            "mutual aid")
+        else:
+            capacity_to_pay = np.where(donors, r.gdp * r.population, 0.0)
+            if capacity_to_pay.sum() > 0:
+                mutual = sc.mutual_aid_share * S.sum() * capacity_to_pay / capacity_to_pay.sum()
+            else:
+                warnings.append("mutual_aid_share: donors have zero gdp_per_capita x "
+                                "population; mutual aid raises nothing")
+    pooled = np.zeros(r.n)
+    if sc.charity_pooling_share > 0:
+        if not donors.any():
+            warnings.append("charity_pooling_share: every region is a recipient, so no charity "
+                            "money is pooled")
+        pooled = np.where(donors, sc.charity_pooling_share * r.c * r.P * r.s, 0.0)
+
+    gross = sc.central_pool + levy.sum() + mutual.sum() + pooled.sum()
+    overhead = sc.admin_overhead * gross
+    net = gross - overhead
+
+    w = _weights(r, sc, R, S, warnings)
+    if net > 0 and not (w > 0).any():
+        warnings.append("no recipient has a positive allocation weight; the fund stays unspent")
+    e, u, cmax = sc.take_up, sc.breadth_share, sc.max_coverage
+    K = np.where(R, capacity(r.c, r.P, r.s, r.L, e, cmax), 0.0)
+    A = water_fill(net, w, K)
+    b, d = split(A, u, e, r.c, r.P, r.s, r.L, cmax)
+    newly = np.divide(e * b, r.s, out=np.zeros(r.n), where=r.s > 0)
+    c_gain = np.divide(newly, r.P, out=np.zeros(r.n), where=r.P > 0)
+    covered_after = (r.c + c_gain) * r.P
+    s_gain = np.divide(d, covered_after, out=np.zeros(r.n), where=covered_after > 0)
+    c_after = np.where(donors, r.c * (1.0 - sc.charity_pooling_share), r.c + c_gain)
+    s_after = r.s + s_gain
+    # Change in charity money per patient, subtracted from "before" so untouched regions are
+    # exactly unchanged.
+    relief = c_after * np.minimum(s_after, r.L) - r.c * np.minimum(r.s, r.L)
+    O_after = r.oop - relief
+    o_after = r.o - np.divide(relief, r.T, out=np.zeros(r.n), where=r.T > 0)
+    return _Outcome(
+        recipients=R, levy=levy, mutual=mutual, pooled=pooled, shortfall=S, weight=w,
+        capacity=K, A=A, breadth=b, depth=d, newly=newly, c_after=c_after, s_after=s_after,
+        O_after=O_after, o_after=o_after, central=float(sc.central_pool), gross=float(gross),
+        overhead=float(overhead), net=float(net), warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class FundAccount:
+    """Where the money comes from and goes (yuan / year).
+
+    ``gross = overhead + allocated + unspent``; ``net = gross - overhead``;
+    ``allocated = spent_breadth + spent_depth + unclaimed`` (``unclaimed``: breadth money
+    that take-up below 1 leaves unclaimed). ``sources``: central_pool, levy, mutual_aid,
+    charity_pooling. ``donors``: one row per paying region with columns region_id,
+    region_name, area_type, levy, mutual_aid, charity_pooling, total."""
+
+    gross: float
+    overhead: float
+    net: float
+    allocated: float
+    unspent: float
+    unclaimed: float
+    spent_breadth: float
+    spent_depth: float
+    sources: dict[str, float]
+    donors: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class GroupGap:
+    """Patient-weighted means of ``indicator`` in groups A and B (``column == group_a`` /
+    ``group_b``), before and after; ``before``/``after`` are D = A - B, ``ratio_*`` = A / B.
+    ``points_closed`` = 100 (|D before| - |D after|) for fraction indicators (percentage
+    points), indicator units otherwise; ``cost_per_point`` = gross fund / points_closed
+    (NaN when nothing is closed)."""
+
+    indicator: str
+    column: str
+    group_a: str
+    group_b: str
+    a_before: float
+    b_before: float
+    a_after: float
+    b_after: float
+    before: float
+    after: float
+    ratio_before: float
+    ratio_after: float
+    points_closed: float
+    cost_per_point: float
+
+
+def _group_masks(r: Regions, sc: Scenario, warnings: list[str] | None) -> tuple[np.ndarray,
+                                                                                   np.ndarray]:
+    col = sc.compare.column
+    if col == "area_type":
+        values = r.area_type
+    elif col in r.table.columns:
+        values = r.table[col].astype(str).to_numpy(dtype=object)
+    else:
+        raise ValueError(f"compare.column: the region table has no column {col!r}")
+    ma, mb = values == sc.compare.a, values == sc.compare.b
+    if warnings is not None:
+        for key, name, m in (("compare.a", sc.compare.a, ma), ("compare.b", sc.compare.b, mb)):
+            if not m.any():
+                warnings.append(f"{key}: no region has {col} = {name!r}; the gap is undefined")
+    return ma, mb
+
+
+def _mean(y: np.ndarray, P: np.ndarray, mask: np.ndarray) -> float:
+    total = P[mask].sum()
+    return float((y[mask] * P[mask]).sum() / total) if total > 0 else math.nan
+
+
+def indicator_values(r: Regions, out: _Outcome, indicator: str) -> tuple[np.ndarray, np.ndarray]:
+    """(before, after) arrays of a gap indicator."""
+    return {
+        "charity_coverage": (r.c, out.c_after),
+        "oop_share": (r.o, out.o_after),
+        "subsidy_per_patient": (r.s, out.s_after),
+        "oop_per_patient": (r.oop, out.O_after),
+    }[indicator]
+
+
+def _gap(r: Regions, sc: Scenario, out: _Outcome, warnings: list[str] | None) -> GroupGap:
+    ma, mb = _group_masks(r, sc, warnings)
+    before, after = indicator_values(r, out, sc.compare.indicator)
+    a0, b0 = _mean(before, r.P, ma), _mean(before, r.P, mb)
+    a1, b1 = _mean(after, r.P, ma), _mean(after, r.P, mb)
+    d0, d1 = a0 - b0, a1 - b1
+    scale = 100.0 if sc.compare.indicator in FRACTION_INDICATORS else 1.0
+    closed = scale * (abs(d0) - abs(d1))
+    cost = out.gross / closed if closed > 0 else math.nan
+
+    def ratio(x: float, y: float) -> float:
+        return x / y if y != 0 else math.nan
+
+    return GroupGap(
+        indicator=sc.compare.indicator, column=sc.compare.column, group_a=sc.compare.a,
+        group_b=sc.compare.b, a_before=a0, b_before=b0, a_after=a1, b_after=b1, before=d0,
+        after=d1, ratio_before=ratio(a0, b0), ratio_after=ratio(a1, b1), points_closed=closed,
+        cost_per_point=cost,
+    )
+
+
+def gap_after(r: Regions, sc: Scenario) -> float:
+    """Only the gap after (D = A - B), for goal seeking and sensitivity."""
+    out = _run(r, sc)
+    ma, mb = _group_masks(r, sc, None)
+    after = indicator_values(r, out, sc.compare.indicator)[1]
+    return _mean(after, r.P, ma) - _mean(after, r.P, mb)
+
+
+def _plain(x: Any) -> Any:
+    """JSON-safe plain Python value (NaN/inf -> None, numpy scalars -> float/int)."""
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    return x
+
+
+REGION_JSON_COLUMNS = (
+    "region_id", "region_name", "area_type", "patients", "recipient", "allocation",
+    "newly_covered", "charity_coverage_before", "charity_coverage_after",
+    "subsidy_per_patient_before", "subsidy_per_patient_after", "oop_share_before",
+    "oop_share_after", "oop_per_patient_before", "oop_per_patient_after", "oop_yuan_saved",
+    "donor_contribution", "charity_pooled_out", "change", "status",
+)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Outcome of one scenario. ``regions`` has one row per region (money in yuan / year,
+    fractions 0-1, ``oop_yuan_saved`` = (O - O') x P yuan / year, ``change`` = coverage after
+    minus before, ``status`` gains / loses / unchanged). ``measures``: HEAT measures across
+    regions (patients as population, ordered by gdp_per_capita when present) for
+    charity_coverage and oop_share, ``{"before"|"after": {indicator: {abbr: value}}}`` on the
+    0-1 scale (TI, MLD not x1000; COV, PAF, IDIS* in percent as HEAT)."""
+
+    scenario: Scenario
+    regions: pd.DataFrame
+    fund: FundAccount
+    gap: GroupGap
+    newly_covered: float
+    oop_yuan_saved: float
+    warnings: tuple[str, ...]
+    _measure_inputs: dict[str, Any] = field(repr=False, compare=False)
+
+    @cached_property
+    def measures(self) -> dict[str, dict[str, dict[str, float]]]:
+        from equity.measures import summarise
+
+        m = self._measure_inputs
+
+        def across_regions(values: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+            block = {}
+            for indicator, favourable in MEASURE_INDICATORS.items():
+                res = summarise(values[indicator], m["patients"], favourable=favourable,
+                                order=m["order"])
+                block[indicator] = {k: float(v.value) for k, v in res.items()}
+            return block
+
+        cache = m["cache"]
+        if "measures_before" not in cache:
+            cache["measures_before"] = across_regions(m["before"])
+        before = {k: dict(v) for k, v in cache["measures_before"].items()}
+        return {"before": before, "after": across_regions(m["after"])}
+
+    def to_dict(self) -> dict[str, Any]:
+        """design.md's simulate JSON (plus extra keys): plain Python values, NaN -> None."""
+        f = self.fund
+        regions = self.regions[list(REGION_JSON_COLUMNS)]
+        return _plain({
+            "model_version": MODEL_VERSION,
+            "scenario": self.scenario.to_plain(),
+            "fund": {
+                "gross": f.gross, "overhead": f.overhead, "net": f.net,
+                "allocated": f.allocated, "unspent": f.unspent, "unclaimed": f.unclaimed,
+                "spent_breadth": f.spent_breadth, "spent_depth": f.spent_depth,
+                "sources": f.sources,
+                "donors": f.donors.to_dict(orient="records"),
+            },
+            "gap": dataclasses.asdict(self.gap),
+            "newly_covered": self.newly_covered,
+            "oop_yuan_saved": self.oop_yuan_saved,
+            "regions": regions.to_dict(orient="records"),
+            "measures": self.measures,
+            "warnings": list(self.warnings),
+        })
+
+
+def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
+             scenario: Scenario | dict | None = None) -> SimulationResult:
+    """Run the transfer-fund model for one scenario.
+
+    ``data``: RegionData, a region table, a file path or a bundled dataset name ("city_w").
+    ``scenario``: a Scenario, a dict as in a scenario file, or None for every default (then
+    the fund is zero and every "after" equals its "before").
+    Raises ScenarioError for an invalid scenario and ValueError for unusable data."""
+    sc = scenario_from_dict(scenario)
+    r = prepare(data)
+    out = _run(r, sc)
+    warnings = list(out.warnings)
+    gap = _gap(r, sc, out, warnings)
+
+    contribution = out.levy + out.mutual + out.pooled
+    covered_before = r.c * r.P
+    saved = (r.oop - out.O_after) * r.P
+    change = out.c_after - r.c
+    status = pd.Categorical.from_codes(
+        np.where((change > 0) | (out.s_after > r.s), 0, np.where(change < 0, 1, 2)),
+        categories=STATUSES)
+    ids, names, areas = (r.table[col].array for col in ("region_id", "region_name", "area_type"))
+    regions = pd.DataFrame({
+        "region_id": ids,
+        "region_name": names,
+        "area_type": areas,
+        "patients": r.P,
+        "recipient": out.recipients,
+        "allocation": out.A,
+        "breadth_money": out.breadth,
+        "depth_money": out.depth,
+        "capacity": out.capacity,
+        "weight": out.weight,
+        "shortfall": out.shortfall,
+        "newly_covered": out.newly,
+        "charity_coverage_before": r.c,
+        "charity_coverage_after": out.c_after,
+        "subsidy_per_patient_before": r.s,
+        "subsidy_per_patient_after": out.s_after,
+        "oop_share_before": r.o,
+        "oop_share_after": out.o_after,
+        "oop_per_patient_before": r.oop,
+        "oop_per_patient_after": out.O_after,
+        "liability": r.L,
+        "oop_yuan_saved": saved,
+        "donor_contribution": contribution,
+        "levy": out.levy,
+        "mutual_aid": out.mutual,
+        "charity_pooled_out": out.pooled,
+        "patients_losing_cover": np.where(out.recipients, 0.0,
+                                          covered_before - out.c_after * r.P),
+        "change": change,
+        "status": status,
+    })
+    payers = contribution > 0
+    donors = pd.DataFrame({
+        "region_id": ids[payers],
+        "region_name": names[payers],
+        "area_type": areas[payers],
+        "levy": out.levy[payers],
+        "mutual_aid": out.mutual[payers],
+        "charity_pooling": out.pooled[payers],
+        "total": contribution[payers],
+    })
+    allocated = float(out.A.sum())
+    unclaimed = float(((1.0 - sc.take_up) * out.breadth).sum())
+    fund = FundAccount(
+        gross=out.gross, overhead=out.overhead, net=out.net, allocated=allocated,
+        unspent=out.net - allocated, unclaimed=unclaimed,
+        spent_breadth=float((sc.take_up * out.breadth).sum()),
+        spent_depth=float(out.depth.sum()),
+        sources={"central_pool": out.central, "levy": float(out.levy.sum()),
+                 "mutual_aid": float(out.mutual.sum()),
+                 "charity_pooling": float(out.pooled.sum())},
+        donors=donors,
+    )
+    measure_inputs = {
+        "patients": r.P,
+        "order": r.gdp,
+        "cache": r.cache,
+        "before": {"charity_coverage": r.c, "oop_share": r.o},
+        "after": {"charity_coverage": out.c_after, "oop_share": out.o_after},
+    }
+    return SimulationResult(
+        scenario=sc, regions=regions, fund=fund, gap=gap,
+        newly_covered=float(out.newly.sum()), oop_yuan_saved=float(saved.sum()),
+        warnings=tuple(dict.fromkeys(warnings)), _measure_inputs=measure_inputs,
+    )
