@@ -33,11 +33,11 @@ from equity.scenario import (
     scenario_to_json,
 )
 
+# Control groups, in the order shown; the "compare" groups come from the sidebar (app.py).
 GROUPS: tuple[str, ...] = ("financing", "allocation", "use", "target")
-"""Control groups, in the order shown; "compare" groups come from the sidebar (app.py)."""
 INDICATOR_KEY = "compare.indicator"
+# Gap indicators offered here: both are 0-1 shares, so their gaps read in percentage points.
 PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
-"""Gap indicators this page offers: both are 0-1 shares, so gaps read in percentage points."""
 CONTROL_KEYS: tuple[str, ...] = (
     *(p.key for p in PARAMETERS if p.group in GROUPS),
     INDICATOR_KEY,
@@ -245,7 +245,7 @@ def headline(result: Any, lang: str) -> None:
 
 
 def results_tab(result: Any, data: Any, key: str, lang: str, presenter: bool) -> None:
-    column = result.gap.column
+    column = result.gap.indicator
     favourable = column != "oop_share"
     left, right = st.columns(2, gap="large")
     with left:
@@ -288,7 +288,7 @@ def money_tab(result: Any, lang: str, presenter: bool) -> None:
 def measures_tab(result: Any, lang: str) -> None:
     from equity.measures import MEASURES
 
-    column = result.gap.column
+    column = result.gap.indicator
     st.subheader(t("tf.measures.title", lang, indicator=charts.indicator_label(column, lang)))
     table = charts.build_measures_table(measures=result.measures, indicator=column,
                                         info=MEASURES, lang=lang)

@@ -13,9 +13,10 @@ from equity.charts import fund as charts
 from equity.charts import style
 
 
-def _gap(before_a=0.90, before_b=0.65, after_a=0.90, after_b=0.806, column="charity_coverage"):
+def _gap(before_a=0.90, before_b=0.65, after_a=0.90, after_b=0.806,
+         indicator="charity_coverage"):
     return SimpleNamespace(
-        column=column, group_a="urban", group_b="suburban",
+        indicator=indicator, group_a="urban", group_b="suburban",
         a_before=before_a, b_before=before_b, a_after=after_a, b_after=after_b,
         before=before_a - before_b, after=after_a - after_b,
     )
@@ -84,10 +85,15 @@ def test_headline_widens_and_unchanged():
     assert "unchanged at 25.0 points" in text
 
 
-def test_headline_uses_size_of_gap_when_it_reverses():
+def test_headline_says_when_the_gap_turns_around():
     reversed_gap = _result(gap=_gap(after_a=0.90, after_b=0.92))  # 25.0 -> -2.0
     text = charts.build_headline(result=reversed_gap, lang="en")
-    assert "narrows" in text and "to -2.0 points" in text
+    assert text == (
+        "A fund of 2.4 million yuan closes the urban–suburban gap in charity coverage and "
+        "turns it around, from 25.0 to -2.0 points (suburban now ahead); it reaches 130 more "
+        "patients."
+    )
+    assert "郊区反超" in charts.build_headline(result=reversed_gap, lang="zh")
 
 
 def test_headline_notes_unspent_and_losers():
@@ -115,7 +121,7 @@ def test_before_after_bars_in_percent():
 
 
 def test_before_after_adverse_indicator_uses_adverse_colour_and_chinese():
-    gap = _gap(0.30, 0.35, 0.30, 0.31, column="oop_share")
+    gap = _gap(0.30, 0.35, 0.30, 0.31, indicator="oop_share")
     fig = charts.build_before_after_figure(gap=gap, lang="zh")
     assert fig.data[1].marker.color == style.ADVERSE
     assert [tr.name for tr in fig.data] == ["实施前", "实施后"]

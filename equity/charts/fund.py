@@ -24,6 +24,9 @@ from equity.i18n import CATALOGUE, fmt_count, fmt_money, fmt_number, fmt_pct, fm
 SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
 """Keys of ``FundAccount.sources`` in the order the money-flow chart lists them."""
 
+_EQUALITY: dict[str, float] = {"R": 1.0, "RII": 1.0}
+"""Value of a measure at perfect equality where it is not 0 (HEAT's ratio measures)."""
+
 _EPS_POINTS = 0.05
 """Changes smaller than this many percentage points count as "unchanged" in the headline:
 they would print as the same one-decimal number before and after."""
@@ -32,7 +35,7 @@ they would print as the same one-decimal number before and after."""
 class GapLike(Protocol):
     """The fields of ``equity.fund.GroupGap`` the builders read (fractions on the 0-1 scale)."""
 
-    column: str
+    indicator: str
     group_a: str
     group_b: str
     a_before: float
@@ -103,13 +106,14 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
     """One sentence saying what the fund does to the group gap, in ``lang``.
 
     Narrows / widens compare the size of the gap (``|after|`` against ``|before|``, in points
-    rounded to one decimal as shown), so a gap that reverses sign but shrinks still "narrows".
+    rounded to one decimal as shown); a gap that changes sign "turns around" and names the
+    group now ahead.
     """
     gap = result.gap
     gap_text = t(
         "tf.groups_gap", lang,
         a=group_label(gap.group_a, lang), b=group_label(gap.group_b, lang),
-        indicator=indicator_label(gap.column, lang),
+        indicator=indicator_label(gap.indicator, lang),
     )
     before = _points(gap.before)
     after = _points(gap.after)
@@ -125,7 +129,11 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
         "patients": fmt_count(round(float(result.newly_covered)), lang),
     }
     size_before, size_after = round(abs(before), 1), round(abs(after), 1)
-    if size_after < size_before - _EPS_POINTS / 2:
+    reversed_sign = before * after < 0 and size_after >= _EPS_POINTS and size_before > 0
+    if reversed_sign:
+        ahead = gap.group_b if before > 0 else gap.group_a
+        sentence = t("tf.headline.reverses", lang, b=group_label(ahead, lang), **values)
+    elif size_after < size_before - _EPS_POINTS / 2:
         sentence = t("tf.headline.narrows", lang, **values)
     elif size_after > size_before + _EPS_POINTS / 2:
         sentence = t("tf.headline.widens", lang, **values)
@@ -158,11 +166,11 @@ def build_before_after_figure(
     before = [_points(gap.a_before), _points(gap.b_before)]
     after = [_points(gap.a_after), _points(gap.b_after)]
     fig = go.Figure()
-    favourable = style.is_favourable(gap.column)
+    favourable = style.is_favourable(gap.indicator)
     light = style.FAVOURABLE_LIGHT if favourable else style.ADVERSE_LIGHT
     for name, values, colour, pattern in (
         (t("tf.before", lang), before, light, "/"),
-        (t("tf.after", lang), after, style.indicator_colour(gap.column), ""),
+        (t("tf.after", lang), after, style.indicator_colour(gap.indicator), ""),
     ):
         fig.add_trace(go.Bar(
             x=groups, y=values, name=name, marker_color=colour,
@@ -173,7 +181,7 @@ def build_before_after_figure(
     top = max([*before, *after, 1.0])
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="%", range=[0, min(100.0, top * 1.15) if top <= 100 else top])
-    indicator = _capitalise(indicator_label(gap.column, lang))
+    indicator = _capitalise(indicator_label(gap.indicator, lang))
     return style.apply_style(
         fig, title=t("tf.chart.before_after", lang, indicator=indicator), lang=lang,
         presenter=presenter,
@@ -330,8 +338,8 @@ def build_measures_table(
     """Before/after HEAT measures for ``indicator`` with a plain-language reading.
 
     ``measures`` is ``SimulationResult.measures``; ``info`` is ``equity.measures.MEASURES``
-    (abbreviation -> MeasureInfo with name_en/zh and reading_en/zh). Every measure in the table
-    is 0 at perfect equality, so a smaller absolute value after the fund reads "more equal".
+    (abbreviation -> MeasureInfo with name_en/zh and reading_en/zh). A measure closer to its
+    value at perfect equality (0; 1 for the ratios R and RII) after the fund reads "more equal".
     Values that do not apply (NaN) say so instead of showing a number.
     """
     before = measures.get("before", {}).get(indicator, {})
@@ -348,9 +356,11 @@ def build_measures_table(
             change = math.nan
         else:
             change = a - b
-            if abs(abs(a) - abs(b)) <= 1e-9 * max(1.0, abs(b)):
+            equal_at = _EQUALITY.get(abbr, 0.0)
+            dist_b, dist_a = abs(b - equal_at), abs(a - equal_at)
+            if abs(dist_a - dist_b) <= 1e-9 * max(1.0, dist_b):
                 direction = t("tf.measures.same", lang)
-            elif abs(a) < abs(b):
+            elif dist_a < dist_b:
                 direction = t("tf.measures.more_equal", lang)
             else:
                 direction = t("tf.measures.less_equal", lang)
@@ -482,3 +492,49 @@ def build_uncertainty_figure(
     title = t("tf.unc.title", lang, indicator=indicator_label(indicator, lang),
               draws=fmt_count(draws, lang))
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
+
+
+# --------------------------------------------------------------------------- map of the change
+
+
+def build_change_map_figure(
+    *,
+    geojson: dict,
+    regions: pd.DataFrame,
+    column: str = "charity_coverage",
+    favourable: bool = True,
+    schematic: bool = False,
+    lang: str,
+    presenter: bool = False,
+) -> go.Figure:
+    """Choropleth of each region's change in ``column`` (percentage points), diverging at 0.
+
+    ``geojson`` comes from ``equity.charts.maps.geometry_to_geojson`` (feature ``id`` =
+    region_id). Blue where patients gain, vermillion where they lose (reversed for an adverse
+    indicator), white for no change; the colour range is symmetric so 0 is always white.
+    Drawn on a blank background, so no map tiles are fetched.
+    """
+    from equity.charts.maps import map_view  # shell's helper; imported here to keep it optional
+
+    change = region_change_points(regions, column)
+    span = max(1.0, float(change.abs().max()) if len(change) else 1.0)
+    low, high = (style.ADVERSE, style.FAVOURABLE) if favourable else (style.FAVOURABLE,
+                                                                      style.ADVERSE)
+    scale = [[0.0, low], [0.5, "#F7F7F7"], [1.0, high]]
+    hover = [
+        f"{name}: {value:+.1f}" for name, value in zip(change.index, change.to_numpy(),
+                                                         strict=True)
+    ]
+    fig = go.Figure(go.Choroplethmap(
+        geojson=geojson, featureidkey="id",
+        locations=regions["region_id"].astype(str).tolist(), z=change.to_numpy(),
+        zmin=-span, zmax=span, zmid=0.0, colorscale=scale,
+        marker={"line": {"color": "#333333", "width": 1.2}, "opacity": 0.95},
+        colorbar={"title": {"text": t("tf.points", lang)}, "thickness": 18},
+        text=hover, hovertemplate="%{text}<extra></extra>",
+    ))
+    fig.update_layout(map={"style": "white-bg", **map_view(geojson)})
+    title = t("tf.chart.map", lang, indicator=indicator_label(column, lang))
+    if schematic:
+        title += t("tf.chart.map_schematic", lang)
+    return style.apply_style(fig, title=title, lang=lang, presenter=presenter, height=560)

@@ -62,6 +62,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "and reaches {patients} more patients.",
         "zh": "{money}的基金使{gap}从{before}缩小到{after}，新增覆盖{patients}名患者。",
     },
+    "tf.headline.reverses": {
+        "en": "A fund of {money} closes {gap} and turns it around, from {before} to {after} "
+        "({b} now ahead); it reaches {patients} more patients.",
+        "zh": "{money}的基金消除了{gap}并使其反转，从{before}变为{after}（{b}反超）；"
+        "新增覆盖{patients}名患者。",
+    },
     "tf.headline.widens": {
         "en": "A fund of {money} widens {gap} from {before} to {after}; "
         "it reaches {patients} more patients.",
@@ -115,6 +121,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "变化（百分点）",
     },
     "tf.chart.map": {"en": "Change in {indicator} on the map", "zh": "{indicator}变化地图"},
+    "tf.chart.map_schematic": {
+        "en": " (schematic boundaries)",
+        "zh": "（示意边界）",
+    },
     "tf.chart.no_map": {
         "en": "This dataset has no region boundaries, so there is no map.",
         "zh": "该数据集没有地区边界，无法绘制地图。",
@@ -158,9 +168,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.measures.same": {"en": "no change", "zh": "无变化"},
     "tf.measures.not_applicable": {"en": "does not apply", "zh": "不适用"},
     "tf.measures.caption": {
-        "en": "Measures on the 0-1 scale of the indicator, weighted by patients; "
-        "for every measure here 0 means perfect equality.",
-        "zh": "指标以0-1计，按患者数加权；此处每个指标为0表示完全平等。",
+        "en": "Measures on the 0-1 scale of the indicator, across regions weighted by "
+        "patients; 0 means perfect equality (1 for the ratios R and RII).",
+        "zh": "指标以0-1计，按地区计算并以患者数加权；0表示完全平等（比值R和RII为1）。",
     },
     # goal seek
     "tf.goal.title": {
