@@ -62,7 +62,14 @@ def problem_lines(exc: BaseException, lang: str) -> list[str]:
             continue
         row = getattr(problem, "row", None)
         column = getattr(problem, "column", None)
-        if row is not None and column:
+        row_label = getattr(problem, "row_label", "row")
+        if row is not None and row_label != "row":
+            # e.g. "feature 3" in a GeoJSON: keep the reader's own word for a record
+            parts = [f"{row_label} {row}"]
+            if column:
+                parts.append(t("error.where_col", lang, column=column))
+            where = ", ".join(parts)
+        elif row is not None and column:
             where = t("error.where_row_col", lang, row=row, column=column)
         elif row is not None:
             where = t("error.where_row", lang, row=row)
