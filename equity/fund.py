@@ -497,6 +497,19 @@ def _group_masks(r: Regions, sc: Scenario, warnings: list[str] | None) -> tuple[
     return ma, mb
 
 
+def compare_problems(data: Regions | RegionData | pd.DataFrame | str | Path,
+                     scenario: Scenario | dict | None) -> list[str]:
+    """Problems that make the scenario's group comparison impossible on this data (a missing
+    column or a group no region belongs to), each naming the scenario key; [] when fine."""
+    r, sc = prepare(data), scenario_from_dict(scenario)
+    problems: list[str] = []
+    try:
+        _group_masks(r, sc, problems)
+    except ValueError as err:
+        return [str(err)]
+    return problems
+
+
 def _mean(y: np.ndarray, P: np.ndarray, mask: np.ndarray) -> float:
     total = P[mask].sum()
     return float((y[mask] * P[mask]).sum() / total) if total > 0 else math.nan
@@ -539,6 +552,18 @@ def gap_after(r: Regions, sc: Scenario) -> float:
     ma, mb = _group_masks(r, sc, None)
     after = indicator_values(r, out, sc.compare.indicator)[1]
     return _mean(after, r.P, ma) - _mean(after, r.P, mb)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain-Python dicts (NaN -> None), built column by column (fast)."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].tolist()
+        if pd.api.types.is_float_dtype(frame[name].dtype):
+            values = [v if math.isfinite(v) else None for v in values]
+        columns[str(name)] = values
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def _plain(x: Any) -> Any:
@@ -606,8 +631,8 @@ class SimulationResult:
     def to_dict(self) -> dict[str, Any]:
         """design.md's simulate JSON (plus extra keys): plain Python values, NaN -> None."""
         f = self.fund
-        regions = self.regions[list(REGION_JSON_COLUMNS)]
-        return _plain({
+        regions = _records(self.regions[list(REGION_JSON_COLUMNS)])
+        result = _plain({
             "model_version": MODEL_VERSION,
             "scenario": self.scenario.to_plain(),
             "fund": {
@@ -615,15 +640,16 @@ class SimulationResult:
                 "allocated": f.allocated, "unspent": f.unspent, "unclaimed": f.unclaimed,
                 "spent_breadth": f.spent_breadth, "spent_depth": f.spent_depth,
                 "sources": f.sources,
-                "donors": f.donors.to_dict(orient="records"),
             },
             "gap": dataclasses.asdict(self.gap),
             "newly_covered": self.newly_covered,
             "oop_yuan_saved": self.oop_yuan_saved,
-            "regions": regions.to_dict(orient="records"),
             "measures": self.measures,
             "warnings": list(self.warnings),
         })
+        result["fund"]["donors"] = _records(f.donors)
+        result["regions"] = regions
+        return result
 
 
 def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
