@@ -1022,7 +1022,8 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
     wf = w * frac
     for _ in range(_MAX_NEWTON):
         eta = b0 + b1 * rank
-        p = 1.0 / (1.0 + np.exp(-eta))
+        with np.errstate(over="ignore"):  # exp overflow -> p = 0, the correct limit
+            p = 1.0 / (1.0 + np.exp(-eta))
         resid = wf - w * p  # score contributions
         g0 = resid.sum()
         g1 = resid @ rank
@@ -1250,11 +1251,13 @@ def as_values(results: dict[str, MeasureResult], *, missing: Any = None) -> dict
     }
 
 
-def measure_table(results: dict[str, MeasureResult], lang: str = "en") -> pd.DataFrame:
+def measure_table(
+    results: dict[str, MeasureResult], lang: str = "en", *, heat_units: bool = False
+) -> pd.DataFrame:
     """A display table: measure, name, value, units, reading, note (why it is empty).
 
-    ``lang`` is "en" or "zh". Units follow the results as given (call :func:`summarise` with
-    ``heat_units=True`` for HEAT's x1000 TI/MLD; the units column then says so).
+    ``lang`` is "en" or "zh". Pass the same ``heat_units`` as to :func:`summarise` so that the
+    units column reads "index x 1000" for HEAT's TI and MLD.
     """
     import pandas as pd
 
@@ -1281,12 +1284,15 @@ def measure_table(results: dict[str, MeasureResult], lang: str = "en") -> pd.Dat
     rows = []
     for abbr, res in results.items():
         info = MEASURES[abbr]
+        units = units_text[info.units]
+        if heat_units and info.units == "index":
+            units += " × 1000"
         rows.append(
             {
                 "measure": abbr,
                 "name": info.name_en if lang == "en" else info.name_zh,
                 "value": res.value,
-                "units": units_text[info.units],
+                "units": units,
                 "reading": info.reading_en if lang == "en" else info.reading_zh,
                 "note": res.reason or "",
             }

@@ -23,6 +23,9 @@ from scipy.optimize import minimize
 from equity import measures as m
 from equity.measures import MEASURES, ORDER, MeasureResult, prepare, summarise
 
+# numpy overflow/divide warnings would mean an unguarded edge case
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "heat"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "heat"
 
@@ -482,6 +485,8 @@ def test_as_values_and_measure_table():
     assert table.loc[0, "name"] == "组间方差"
     assert "reference" in table.loc[1, "note"]
     assert m.measure_table(out, "en").loc[0, "units"] == "indicator units squared"
+    ti = summarise(*THREE, heat_units=True, measures=["TI"])
+    assert m.measure_table(ti, "en", heat_units=True).loc[0, "units"] == "index × 1000"
 
 
 def test_import_does_not_load_pandas():
