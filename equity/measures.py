@@ -325,6 +325,7 @@ class Subgroups:
         n_given: int,
         n_missing: int,
         missing_extremes: bool,
+        order_rules: bool,
         population_problem: str | None,
         input_problem: str | None,
     ) -> None:
@@ -340,6 +341,7 @@ class Subgroups:
         self.n_given = n_given
         self.n_missing = n_missing
         self.missing_extremes = missing_extremes
+        self.order_rules = order_rules
         self.population_problem = population_problem
         self.input_problem = input_problem
 
@@ -449,14 +451,14 @@ class Subgroups:
             return float(others.max()), ref
         if self.reference_problem:
             return self.reference_problem
-        if self.order is not None:
+        if self.order_rules and self.order is not None:
             if self.missing_extremes:
                 return "the estimate of the lowest or highest ordered subgroup is missing"
             low, high = self.sorted_index[0], self.sorted_index[-1]
             if self.favourable:
                 return float(self.y[high]), float(self.y[low])
             return float(self.y[low]), float(self.y[high])
-        if self.order_problem:
+        if self.order_rules and self.order_problem:
             return self.order_problem
         return float(self.y.max()), float(self.y.min())
 
@@ -468,9 +470,9 @@ class Subgroups:
             return float(self.y[self.reference])
         if self.reference_problem:
             return self.reference_problem
-        if self.order is not None:
+        if self.order_rules and self.order is not None:
             return float(self.y[int(np.argmax(self.order))])
-        if self.order_problem:
+        if self.order_rules and self.order_problem:
             return self.order_problem
         return self.best
 
@@ -516,6 +518,7 @@ def prepare(
     order: Any = None,
     reference: Any = None,
     scale: float | None = None,
+    order_rules: bool = True,
 ) -> Subgroups:
     """Check and prepare subgroup data once for any number of measures.
 
@@ -588,6 +591,7 @@ def prepare(
         n_given=n_given,
         n_missing=n_missing,
         missing_extremes=missing_extremes,
+        order_rules=bool(order_rules),
         population_problem=population_problem,
         input_problem=input_problem,
     )
@@ -675,9 +679,9 @@ def par(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     ``PAR = y_ref - mu`` with ``mu = sum p_j y_j``, clamped at 0 on the wrong side
     (favourable: PAR >= 0; adverse: PAR <= 0). In the indicator's units. y_ref is the reference
     subgroup if one is given; otherwise, for ordered data, the highest order (most advantaged,
-    whether or not the indicator is favourable); otherwise the best subgroup (max for
-    favourable, min for adverse). Absolute, complex, ordered or non-ordered, weighted,
-    two or more groups.
+    whether or not the indicator is favourable; not with ``order_rules=False``); otherwise the
+    best subgroup (max for favourable, min for adverse). Absolute, complex, ordered or
+    non-ordered, weighted, two or more groups.
 
     Note: WHO's ``healthequal`` ignores the reference subgroup here and always uses the best.
 
@@ -1198,6 +1202,7 @@ def summarise(
     heat_units: bool = False,
     measures: Sequence[str] | None = None,
     scale: float | None = None,
+    order_rules: bool = True,
 ) -> dict[str, MeasureResult]:
     """Every requested HEAT summary measure for one indicator across subgroups.
 
@@ -1215,6 +1220,11 @@ def summarise(
             IDIS* are in percent either way.
         measures: abbreviations to compute (any case); None = all 21.
         scale: indicator scale for SII/RII (1, 100, 1000 ...); None infers it.
+        order_rules: True (HEAT): with an ``order``, D and R compare the highest and lowest
+            ordered subgroups and PAR/PAF use the highest. False: the order only ranks
+            subgroups for SII/RII/ACI/RCI, and D, R, PAR, PAF keep the non-ordered rules
+            (best and worst subgroup) - for regions ranked by an economic level, which is not
+            one of HEAT's ordered dimensions, and as design.md defines PAR (y_best - mu).
 
     Returns:
         ``{abbr: MeasureResult}`` in the order requested (or :data:`ORDER`).
@@ -1233,7 +1243,7 @@ def summarise(
             )
     s = prepare(
         estimates, population, favourable=favourable, order=order, reference=reference,
-        scale=scale,
+        scale=scale, order_rules=order_rules,
     )
     out: dict[str, MeasureResult] = {}
     for abbr in wanted:

@@ -265,6 +265,22 @@ def test_three_groups_ordered_by_hand():
     assert out["PAR"].value == 0.0  # 60 - 80 < 0, clamped
 
 
+def test_order_used_only_for_ranking():
+    # order_rules=False: D and PAR keep the non-ordered rules (max - min = 30; best 90 - 80),
+    # the ordered measures are unchanged. With order 3, 1, 2 HEAT's rules would give
+    # D = 60 - 80 and PAR = 0 (see above).
+    heat = summarise(*THREE, order=[3, 1, 2])
+    ranked = summarise(*THREE, order=[3, 1, 2], order_rules=False)
+    assert ranked["D"].value == pytest.approx(30.0)
+    assert ranked["PAR"].value == pytest.approx(10.0)
+    assert ranked["PAF"].value == pytest.approx(12.5)
+    assert ranked["ACI"].value == heat["ACI"].value == pytest.approx(-2.4)
+    assert ranked["SII"].value == heat["SII"].value
+    # a missing order then only blocks the ordered measures
+    gap = summarise(*THREE, order=[3, float("nan"), 2], order_rules=False)
+    assert gap["D"].value == pytest.approx(30.0) and "order" in gap["SII"].reason
+
+
 def test_sii_rii_exact_logistic_case_by_hand():
     # pops 100 each -> ranks 1/6, 1/2, 5/6. With b1 = 3 ln 4, b0 = -1.5 ln 4 the model gives
     # expit(-ln 2... ) exactly 0.2, 0.5, 0.8 at those ranks (expit(+-ln 4) = .8/.2), so the fit
