@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 EXIT_OK = 0
@@ -36,12 +37,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from equity.datasets import is_bundled, load
+    from equity.datasets import load
     from equity.io import DataError, Problem, read_regions, summary
 
     try:
-        if is_bundled(args.file) and args.boundaries is None:
-            data = load(args.file)
+        if args.boundaries is None and not Path(args.file).exists():
+            data = load(args.file)  # a bundled dataset name (or a missing file, reported)
         else:
             data = read_regions(args.file, boundaries=args.boundaries)
     except DataError as err:
