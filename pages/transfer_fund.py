@@ -128,11 +128,14 @@ def _check_url(lang: str, options: dict[str, list[str]]) -> None:
     if not bad:
         return
     items = [
-        f"{PARAMETER_BY_KEY[k].label[lang]} ({k}={raw.get(k, '')!r})" for k in sorted(bad)
-        if k in raw
+        t("tf.notice.url_item", lang, label=PARAMETER_BY_KEY[k].label[lang],
+          value=raw.get(k, ""), default=_shown(PARAMETER_BY_KEY[k], PARAMETER_BY_KEY[k].default,
+                                               lang))
+        for k in CONTROL_KEYS if k in bad
     ]
+    groups = [problem for key, problem in bad.items() if key not in raw]
     st.session_state[NOTICES] = [t("tf.notice.url", lang, items="; ".join(items)),
-                                 *dict.fromkeys(bad.values())]
+                                 *dict.fromkeys(groups)]
     st.session_state[RESETS] = {k: PARAMETER_BY_KEY[k].default for k in bad}
 
 
@@ -152,6 +155,20 @@ def _widget_value(p: Parameter, value: Any) -> Any:
     return float(value) if p.numeric else value
 
 
+def _shown(p: Parameter, value: Any, lang: str) -> str:
+    """A parameter value as the widget shows it: money in yuan, fractions in percent."""
+    if p.kind == "money":
+        return fmt_money(float(value), lang)
+    if p.kind == "fraction":
+        return f"{float(value):.0%}"
+    if p.numeric:
+        return f"{float(value):g}"
+    if p.key == "recipients":
+        return t("tf.recipients.below_target", lang) if value == RECIPIENTS_BELOW_TARGET \
+            else charts.group_label(str(value), lang)
+    return charts.indicator_label(str(value), lang)
+
+
 def _label(p: Parameter, lang: str) -> str:
     unit = p.unit[lang]
     suffix = f" {t('tf.unit_suffix', lang, unit=unit)}" if unit and p.kind != "fraction" else ""
@@ -164,6 +181,8 @@ def _recipient_options(data: Any) -> list[str]:
 
 
 def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
+    if p.key in options:
+        return _choice(p, options[p.key], lang)
     common: dict[str, Any] = {
         "key": p.key,
         "help": p.help[lang],
@@ -171,18 +190,6 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
         "persist_state": "session",
         "on_change": _clear_notices,
     }
-    if p.key in options:
-        choices = options[p.key]
-        if p.key == "recipients":
-            def fmt(value: str) -> str:
-                if value == RECIPIENTS_BELOW_TARGET:
-                    return t("tf.recipients.below_target", lang)
-                return f"{t('tf.recipients.groups', lang)}: {charts.group_label(value, lang)}"
-        else:
-            def fmt(value: str) -> str:
-                return charts.indicator_label(value, lang)
-        return st.selectbox(_label(p, lang), choices, index=choices.index(p.default),
-                            format_func=fmt, **common)
     if p.kind == "money":
         digits = 0 if float(p.step or 1).is_integer() else 1
         return st.number_input(
@@ -194,6 +201,38 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
         value=float(p.default), step=float(p.step or 0.01),
         format="percent" if p.kind == "fraction" else "%.2f", **common,
     )
+
+
+def _choice(p: Parameter, choices: list[str], lang: str) -> str:
+    """A selectbox kept in the URL by hand.
+
+    ``bind="query-params"`` would write the *displayed* option into the URL, which is
+    translated; the link must carry the language-independent value the scenario file uses.
+    """
+    key = p.key
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        st.session_state[key] = raw if raw in choices else p.default
+    if p.key == "recipients":
+        def fmt(value: str) -> str:
+            if value == RECIPIENTS_BELOW_TARGET:
+                return t("tf.recipients.below_target", lang)
+            return f"{t('tf.recipients.groups', lang)}: {charts.group_label(value, lang)}"
+    else:
+        def fmt(value: str) -> str:
+            return _capitalise(charts.indicator_label(value, lang))
+    value = st.selectbox(_label(p, lang), choices, format_func=fmt, key=key, help=p.help[lang],
+                         persist_state="session", on_change=_clear_notices)
+    if value == p.default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def controls(lang: str, options: dict[str, list[str]]) -> dict[str, Any]:

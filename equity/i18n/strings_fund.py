@@ -39,6 +39,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Some values in the link could not be used and were replaced by defaults: {items}",
         "zh": "链接中的部分数值无法使用，已改用默认值：{items}",
     },
+    "tf.notice.url_item": {
+        "en": "{label} = '{value}' → {default}",
+        "zh": "{label}＝“{value}” → {default}",
+    },
     "tf.notice.no_data": {
         "en": "No region data is loaded. Pick a dataset in the sidebar.",
         "zh": "尚未载入地区数据。请在侧栏选择数据集。",
