@@ -450,3 +450,14 @@ def test_bad_arrays_are_rejected():
             PRESETS["zhejiang_special_fund"], np.array([1.0, 2.0]),
             eligible={"special_fund": np.array([True])},
         )
+
+
+def test_from_equity_import_benefit_is_callable_in_any_import_order():
+    # equity.benefit (the module) shadows the lazy name once imported; both must run.
+    import equity
+    import equity.benefit as module
+    from equity import benefit as entry
+
+    assert entry("zhejiang_special_fund", 200_000).oop == 40_000
+    assert equity.benefit("zhejiang_special_fund", 700_000, income=1).oop == 100_000
+    assert module.benefit("hunan_critical_illness", 300_000).oop == 30_000
