@@ -141,7 +141,14 @@ class _Raw:
 # ----------------------------------------------------------------------------- sources
 
 
-def _source_bytes(source: str | Path | bytes, name: str, problems: _Collector) -> bytes | None:
+def _source_bytes(source: Any, name: str, problems: _Collector) -> bytes | None:
+    if hasattr(source, "getvalue"):  # io.BytesIO, Streamlit's UploadedFile
+        source = source.getvalue()
+    elif hasattr(source, "read"):
+        source = source.read()
+    if isinstance(source, str) and not source.strip():
+        problems.add(None, None, "no file given")
+        return None
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     else:
@@ -886,12 +893,13 @@ def _problems_from_failures(raw: _Raw, parsed: _Parsed, cases: pd.DataFrame,
 # ----------------------------------------------------------------------------- public
 
 
-def _display_name(source: str | Path | bytes, filename: str | None) -> str:
+def _display_name(source: Any, filename: str | None) -> str:
     if filename:
         return filename
     if isinstance(source, str | Path):
         return str(source)
-    return "uploaded file"
+    name = getattr(source, "name", None)  # Streamlit's UploadedFile, open file objects
+    return str(name) if isinstance(name, str) and name else "uploaded file"
 
 
 def _read_raw(source: str | Path | bytes, name: str, problems: _Collector) -> _Raw | None:
@@ -922,8 +930,9 @@ def read_regions(
 ) -> RegionData:
     """Read and check a region table; join boundaries from a separate file by region_id.
 
-    ``source`` is a path or the file's bytes (then ``filename`` gives its name, used for the
-    format and in messages). The format follows the content and extension: CSV (UTF-8,
+    ``source`` is a path, the file's bytes or a file-like object such as Streamlit's
+    ``UploadedFile`` (``filename``, else the object's ``name``, is used for the format and
+    in messages). The format follows the content and extension: CSV (UTF-8,
     UTF-8 with BOM, GBK, UTF-16), XLSX, Parquet, GeoJSON, zipped Shapefile, GeoPackage; a
     CSV/XLSX/Parquet with the WHO HEAT Plus columns is read as a HEAT Plus data file.
     Raises :class:`DataError` listing every problem; nothing is loaded if there is any.
@@ -962,6 +971,9 @@ def read_regions(
     geometry = None
     if raw.geometry is not None:
         geometry = _geometry_frame(table["region_id"], raw.geometry)
+        missing = sorted(set(table["region_id"]) - set(geometry["region_id"]))
+        if missing:
+            notes.append(f"{len(missing)} region(s) without geometry: {', '.join(missing)}")
     if boundaries is not None:
         if geometry is not None:
             notes.append("geometry taken from the boundaries file, not from the table's file")

@@ -78,6 +78,14 @@ def test_csv_utf8(tmp_path):
     assert data.name == "r.csv"
 
 
+def test_file_like_upload_uses_its_name():
+    upload = io.BytesIO(_csv().encode())
+    upload.name = "upload.csv"
+    data = read_regions(upload)
+    _check_loaded(data)
+    assert data.name == "upload.csv"
+
+
 def test_csv_utf8_bom_from_bytes():
     data = read_regions(("\ufeff" + _csv()).encode("utf-8"), filename="upload.csv")
     _check_loaded(data)
@@ -448,3 +456,18 @@ def test_random_bytes_never_traceback(payload, filename):
         read_regions(payload, filename=filename)
     except DataError as err:
         assert err.problems
+
+
+def test_heat_plus_several_dimensions_is_an_error():
+    rows = _heat_rows()
+    rows[0]["dimension"] = "Economic status"
+    problems = _problems(pd.DataFrame(rows).to_csv(index=False).encode(), filename="heat.csv")
+    assert [p.column for p in problems] == ["dimension"]
+    assert "Economic status, Place" in problems[0].message
+
+
+def test_heat_plus_several_dates_become_years():
+    rows = _heat_rows() + [{**r, "date": 2024} for r in _heat_rows()]
+    data = read_regions(pd.DataFrame(rows).to_csv(index=False).encode(), filename="heat.csv")
+    assert sorted(zip(data.table["region_id"], data.table["year"], strict=True)) == [
+        ("Suburban", 2023), ("Suburban", 2024), ("Urban", 2023), ("Urban", 2024)]
