@@ -327,6 +327,7 @@ def protection_by_region(
     poverty_line: float | None = DEFAULT_POVERTY_LINE,
     seed: int = 0,
     max_draws: int = MAX_DRAWS,
+    draws: int | None = None,
     income_median: float | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> ProtectionResult:
@@ -340,12 +341,18 @@ def protection_by_region(
     ``oop_share_before``, or only ``oop_share_before/_after``. A table with plain
     ``oop_share`` (and ``charity_coverage``) columns is read as "before" = "after".
 
+    Each region simulates one draw per patient (at most ``max_draws``), so a small
+    region's shares are one realisation; ``draws=N`` simulates N patients in every
+    region with patients instead, which estimates the expected shares more smoothly.
+
     Returns columns ``catastrophic_10_before`` ... ``impoverished_after``,
     ``mean_oop_before/_after`` per region, plus ``simulated`` (patients drawn).
     """
     _check_settings(thresholds, cost_sigma, income_sigma, poverty_line)
     if max_draws < 1:
         raise ProtectionError([f"max_draws: must be >= 1, got {max_draws}"])
+    if draws is not None and draws < 1:
+        raise ProtectionError([f"draws: must be >= 1, got {draws}"])
     table = table.reset_index(drop=True)
     notes: list[str] = []
     missing = [c for c in ("patients", "cost_per_patient") if c not in table.columns]
@@ -402,7 +409,12 @@ def protection_by_region(
     rows = []
     for i in range(len(table)):
         rng = np.random.default_rng(children[i])
-        n = min(max(round(patients[i]), 1), max_draws) if patients[i] > 0 else 0
+        if patients[i] <= 0:
+            n = 0
+        elif draws is not None:
+            n = draws
+        else:
+            n = min(max(round(patients[i]), 1), max_draws)
         cost_i = lognormal_from_mean(rng, cost[i], cost_sigma, n)
         income_i = lognormal_from_median(rng, income[i], income_sigma, n)
         if mode == "charity":
@@ -450,7 +462,7 @@ def protection_by_region(
         settings={
             "cost_sigma": cost_sigma, "income_sigma": income_sigma,
             "thresholds": list(thresholds), "poverty_line": poverty_line, "seed": seed,
-            "max_draws": max_draws,
+            "max_draws": max_draws, "draws": draws,
         },
         notes=tuple(notes),
     )

@@ -274,3 +274,15 @@ def test_population_accounts_close_and_are_seeded():
     assert a.total_cost / a.patients == pytest.approx(300_000, rel=0.03)
     s = a.shares
     assert 1 >= s["catastrophic_10"] >= s["catastrophic_25"] >= s["catastrophic_40"] >= 0
+
+
+def test_fixed_draws_per_region():
+    # sigma 0 and 1,000 draws: 650 covered before (0.65 x 1,000), 900 after; the shares
+    # over 40% are the uncovered: 0.35 and 0.10 as with 20 patients.
+    r = protection_by_region(charity_table(), cost_sigma=0, income_sigma=0, draws=1_000)
+    row = r.regions.iloc[0]
+    assert row["simulated"] == 1_000
+    assert row["catastrophic_40_before"] == pytest.approx(0.35)
+    assert row["catastrophic_40_after"] == pytest.approx(0.10)
+    with pytest.raises(ProtectionError, match="draws"):
+        protection_by_region(charity_table(), draws=0)
