@@ -169,16 +169,19 @@ def load_fund_series(name: str = "zhejiang") -> pd.DataFrame:
 
 
 def reference_points() -> pd.DataFrame:
-    """International reference points (000 3.1.1-3.2.2, 4.2.2), one row per documented figure.
+    """International reference points (000 1.1, 3.1.1-3.2.2, 4.2.2), one row per documented
+    figure.
 
-    Columns: place, mechanism, indicator, period ('before' | 'after' | 'current' | 'target'),
-    value and value_high (floats; shares as 0-1 fractions; value_high only for a range),
-    unit, qualifier ('about', 'under', 'up to' or ''), value_text (the document's wording),
+    Columns: place, place_zh, mechanism, indicator (a short key; ``charity_coverage`` and
+    ``oop_share`` are region-table columns the figure can be drawn against, on the same 0-1
+    scale), description, value_before, value_after, value_after_high (floats; shares as 0-1
+    fractions; NaN where the document gives no such figure; value_after_high only for a
+    range), unit, qualifier ('about', 'under' or ''), value_text (the document's wording),
     source (document and section), provenance (always 'source').
     """
-    table = pd.read_csv(DATA_DIR / "international" / "reference_points.csv",
-                        keep_default_na=False, na_values={"value": [""], "value_high": [""]})
-    return table
+    numeric = ("value_before", "value_after", "value_after_high")
+    return pd.read_csv(DATA_DIR / "international" / "reference_points.csv",
+                       keep_default_na=False, na_values={c: [""] for c in numeric})
 
 
 def gene_therapy_inclusion() -> pd.DataFrame:

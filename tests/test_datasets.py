@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from equity import datasets
@@ -140,30 +141,37 @@ def test_unknown_name_is_a_missing_file():
 def test_reference_points_match_the_document():
     table = datasets.reference_points()
     assert set(table["provenance"]) == {"source"}
+    rows = table.set_index(["place", "indicator"])
 
-    def value(place, indicator, period):
-        row = table[(table["place"] == place) & (table["indicator"] == indicator)
-                    & (table["period"] == period)]
-        assert len(row) == 1, (place, indicator, period)
-        return row.iloc[0]
+    def row(place, indicator):
+        return rows.loc[(place, indicator)]
 
     # figures.md: Australia about 50% -> about 75%; Japan under 10%; EU 20-30%; Singapore 12 -> 5
-    assert value("Australia", "remote-area charity coverage", "before")["value"] == 0.5
-    assert value("Australia", "remote-area charity coverage", "after")["value"] == 0.75
-    japan = value("Japan", "out-of-pocket ratio", "after")
-    assert (japan["value"], japan["qualifier"]) == (0.1, "under")
-    eu = value("European Union", "average price reduction of rare-disease drugs", "after")
-    assert (eu["value"], eu["value_high"]) == (0.2, 0.3)
-    assert value("Singapore", "time from application to assistance", "before")["value"] == 12
-    assert value("Singapore", "time from application to assistance", "after")["value"] == 5
-    us = value("United States",
-               "time from approval to insurance inclusion of rare-disease therapies", "after")
-    assert (us["value"], us["value_high"]) == (1.5, 2.0)
-    assert {"Australia", "Japan", "European Union", "Singapore", "United States"} <= set(
-        table["place"])
+    australia = row("Australia (remote areas)", "charity_coverage")
+    assert (australia["value_before"], australia["value_after"]) == (0.5, 0.75)
+    japan = row("Japan", "oop_share")
+    assert pd.isna(japan["value_before"])
+    assert (japan["value_after"], japan["qualifier"]) == (0.1, "under")
+    yen = row("Japan", "oop_per_patient")
+    assert (yen["value_before"], yen["value_after"], yen["unit"]) == (800000, 300000,
+                                                                      "yen / year")
+    eu = row("European Union", "drug_price_reduction")
+    assert (eu["value_after"], eu["value_after_high"]) == (0.2, 0.3)
+    eu_cost = row("European Union", "annual_treatment_cost")
+    assert (eu_cost["value_before"], eu_cost["value_after"], eu_cost["value_after_high"]) == (
+        300000, 210000, 240000)
+    days = row("Singapore", "application_to_assistance_days")
+    assert (days["value_before"], days["value_after"]) == (12, 5)
+    assert row("Singapore", "approval_days")["value_after"] == 7
+    us = row("United States", "approval_to_insurance_years")
+    assert (us["value_after"], us["value_after_high"]) == (1.5, 2.0)
+    assert row("China", "approval_working_days")["value_after"] == 7
+    # the indicators drawn against region columns are on the 0-1 scale
+    comparable = table[table["indicator"].isin(["charity_coverage", "oop_share"])]
+    assert (comparable["unit"] == "fraction (0-1)").all()
     dictionary = datasets.reference_dictionary()
     points = dictionary[dictionary["file"] == "reference_points.csv"]
-    assert set(points["column"]) == set(table.columns)
+    assert list(points["column"]) == list(table.columns)
 
 
 def test_gene_therapy_table1():
