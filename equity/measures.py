@@ -390,6 +390,11 @@ class Subgroups:
     def all_zero(self) -> bool:
         return bool(self.n) and not self.y.any()
 
+    @cached_property
+    def logit_fit(self) -> _LogitFit:
+        """HEAT's logistic fit for SII and RII (shared by both)."""
+        return _logit_ends(self)
+
     # -- shared applicability checks; each returns a reason or None
 
     def common_problem(self, *, weighted: bool) -> str | None:
@@ -611,6 +616,13 @@ def _nan(measure: str, reason: str) -> MeasureResult:
     return MeasureResult(measure, NAN, reason)
 
 
+def _ok(measure: str, value: float) -> MeasureResult:
+    # extreme inputs (e.g. a denominator of 1e-320) can overflow; HEAT turns those into NA
+    if not math.isfinite(value):
+        return MeasureResult(measure, NAN, "not finite (the inputs are too extreme)")
+    return MeasureResult(measure, value)
+
+
 def _mean_problem(s: Subgroups) -> str | None:
     if s.mu == 0:
         return "the population-weighted mean is zero"
@@ -638,7 +650,7 @@ def d(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     pair = s.pair()
     if isinstance(pair, str):
         return _nan("D", pair)
-    return MeasureResult("D", pair[0] - pair[1])
+    return _ok("D", pair[0] - pair[1])
 
 
 def r(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -656,7 +668,7 @@ def r(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     y1, y2 = pair
     if y2 == 0:
         return _nan("R", "the comparison subgroup's estimate is zero")
-    return MeasureResult("R", y1 / y2)
+    return _ok("R", y1 / y2)
 
 
 def _par_value(s: Subgroups) -> float | str:
@@ -692,7 +704,7 @@ def par(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     value = _par_value(s)
     if isinstance(value, str):
         return _nan("PAR", value)
-    return MeasureResult("PAR", value)
+    return _ok("PAR", value)
 
 
 def paf(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -714,7 +726,7 @@ def paf(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     value = 100.0 * value / s.mu
     if (s.favourable and value < 0) or (not s.favourable and value > 0):
         value = 0.0
-    return MeasureResult("PAF", value)
+    return _ok("PAF", value)
 
 
 # --------------------------------------------------------------------------- variance family
@@ -732,7 +744,7 @@ def bgv(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = s.many_problem(weighted=True)
     if reason:
         return _nan("BGV", reason)
-    return MeasureResult("BGV", float(s.share @ (s.absdev * s.absdev)))
+    return _ok("BGV", float(s.share @ (s.absdev * s.absdev)))
 
 
 def bgsd(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -748,7 +760,7 @@ def bgsd(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     v = bgv(s)
     if v.reason:
         return _nan("BGSD", v.reason)
-    return MeasureResult("BGSD", math.sqrt(v.value))
+    return _ok("BGSD", math.sqrt(v.value))
 
 
 def cov(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -766,7 +778,7 @@ def cov(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = _mean_problem(s)
     if reason:
         return _nan("COV", reason)
-    return MeasureResult("COV", 100.0 * sd.value / s.mu)
+    return _ok("COV", 100.0 * sd.value / s.mu)
 
 
 # --------------------------------------------------------------------------- mean differences
@@ -785,7 +797,7 @@ def mdmu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = s.many_problem(weighted=True)
     if reason:
         return _nan("MDMU", reason)
-    return MeasureResult("MDMU", float(s.absdev.mean()))
+    return _ok("MDMU", float(s.absdev.mean()))
 
 
 def mdmw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -801,7 +813,7 @@ def mdmw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = s.many_problem(weighted=True)
     if reason:
         return _nan("MDMW", reason)
-    return MeasureResult("MDMW", float(s.share @ s.absdev))
+    return _ok("MDMW", float(s.share @ s.absdev))
 
 
 def mdbu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -818,7 +830,7 @@ def mdbu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = s.many_problem(weighted=False)
     if reason:
         return _nan("MDBU", reason)
-    return MeasureResult("MDBU", float(np.abs(s.best - s.y).mean()))
+    return _ok("MDBU", float(np.abs(s.best - s.y).mean()))
 
 
 def mdbw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -836,7 +848,7 @@ def mdbw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     if reason:
         return _nan("MDBW", reason)
     # y_best lies on one side of every y_j, so the weighted mean of |y_best - y_j| is |y_best - mu|
-    return MeasureResult("MDBW", abs(s.best - s.mu))
+    return _ok("MDBW", abs(s.best - s.mu))
 
 
 def _reference_problem(s: Subgroups) -> str | None:
@@ -858,7 +870,7 @@ def mdru(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = s.many_problem(weighted=False) or _reference_problem(s)
     if reason:
         return _nan("MDRU", reason)
-    return MeasureResult("MDRU", float(np.abs(s.y[s.reference] - s.y).mean()))
+    return _ok("MDRU", float(np.abs(s.y[s.reference] - s.y).mean()))
 
 
 def mdrw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -874,7 +886,7 @@ def mdrw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = s.many_problem(weighted=True) or _reference_problem(s)
     if reason:
         return _nan("MDRW", reason)
-    return MeasureResult("MDRW", float(s.share @ np.abs(s.y[s.reference] - s.y)))
+    return _ok("MDRW", float(s.share @ np.abs(s.y[s.reference] - s.y)))
 
 
 def idisu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -891,7 +903,7 @@ def idisu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = m.reason or _mean_problem(s)
     if reason:
         return _nan("IDISU", reason)
-    return MeasureResult("IDISU", 100.0 * m.value / s.mu)
+    return _ok("IDISU", 100.0 * m.value / s.mu)
 
 
 def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -907,7 +919,7 @@ def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = m.reason or _mean_problem(s)
     if reason:
         return _nan("IDISW", reason)
-    return MeasureResult("IDISW", 100.0 * m.value / s.mu)
+    return _ok("IDISW", 100.0 * m.value / s.mu)
 
 
 # --------------------------------------------------------------------------- entropy family
@@ -924,10 +936,15 @@ def _entropy_problem(s: Subgroups) -> str | None:
     return None
 
 
+_TINY_MEAN = "not finite: the mean is too close to zero (zeros are replaced by 1e-6)"
+
+
 def _log_ratios(s: Subgroups) -> tuple[np.ndarray, np.ndarray]:
     # HEAT replaces zeros (in the indicator's own units) but keeps mu from the original values
     nonzero = np.where(s.y == 0, ZERO_REPLACEMENT, s.y)
-    return np.log(nonzero / s.mu), nonzero / s.mu
+    with np.errstate(over="ignore", divide="ignore"):
+        ratios = nonzero / s.mu
+        return np.log(ratios), ratios
 
 
 def ti(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -945,7 +962,11 @@ def ti(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     if reason:
         return _nan("TI", reason)
     logs, ratios = _log_ratios(s)
-    return MeasureResult("TI", float(s.share @ (ratios * logs)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(s.share @ (ratios * logs))
+    if not math.isfinite(value):
+        return _nan("TI", _TINY_MEAN)
+    return _ok("TI", value)
 
 
 def mld(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -962,7 +983,10 @@ def mld(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     if reason:
         return _nan("MLD", reason)
     logs, _ = _log_ratios(s)
-    return MeasureResult("MLD", -float(s.share @ logs))
+    value = -float(s.share @ logs)
+    if not math.isfinite(value):
+        return _nan("MLD", _TINY_MEAN)
+    return _ok("MLD", value)
 
 
 # --------------------------------------------------------------------------- ordered measures
@@ -1065,14 +1089,6 @@ def _wls(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     return float(mz - slope * mx), slope
 
 
-def _cached_fit(s: Subgroups) -> _LogitFit:
-    fit = s.__dict__.get("_logit_fit")
-    if fit is None:
-        fit = _logit_ends(s)
-        s.__dict__["_logit_fit"] = fit
-    return fit
-
-
 def sii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """SII - Slope index of inequality.
 
@@ -1088,10 +1104,10 @@ def sii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     HEAT Technical Notes, "Slope index of inequality".
     """
     s = _subgroups(data, population, options)
-    fit = _cached_fit(s)
+    fit = s.logit_fit
     if fit.reason:
         return _nan("SII", fit.reason)
-    return MeasureResult("SII", s.scale * (fit.high - fit.low))
+    return _ok("SII", s.scale * (fit.high - fit.low))
 
 
 def rii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -1105,7 +1121,7 @@ def rii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     inequality".
     """
     s = _subgroups(data, population, options)
-    fit = _cached_fit(s)
+    fit = s.logit_fit
     if fit.reason:
         return _nan("RII", fit.reason)
     if fit.low == 0:
@@ -1114,7 +1130,7 @@ def rii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     lo, hi = RII_LIMITS
     if not lo <= value <= hi:
         return _nan("RII", f"RII {value:.4g} is outside HEAT's plausible range [{lo:g}, {hi:g}]")
-    return MeasureResult("RII", value)
+    return _ok("RII", value)
 
 
 def _aci_value(s: Subgroups) -> float | str:
@@ -1142,7 +1158,7 @@ def aci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     value = _aci_value(s)
     if isinstance(value, str):
         return _nan("ACI", value)
-    return MeasureResult("ACI", value)
+    return _ok("ACI", value)
 
 
 def rci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -1162,7 +1178,7 @@ def rci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     reason = _mean_problem(s)
     if reason:
         return _nan("RCI", reason)
-    return MeasureResult("RCI", value / s.mu)
+    return _ok("RCI", value / s.mu)
 
 
 # --------------------------------------------------------------------------- summaries

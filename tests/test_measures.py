@@ -619,3 +619,30 @@ def test_mdbw_equals_best_minus_mean_and_bounds(data):
     assert out["MDBW"].value == pytest.approx(abs(best - mu), abs=1e-12)
     assert out["MDMW"].value <= out["BGSD"].value + 1e-12  # mean abs dev <= std dev
     assert out["TI"].value >= -1e-12 and out["MLD"].value >= -1e-12
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(0, 1e6), st.just(float("nan")), st.floats(-10, 0)),
+            st.one_of(st.floats(0, 1e9), st.just(float("nan"))),
+            st.floats(-1e6, 1e6),
+        ),
+        min_size=0,
+        max_size=8,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_never_crashes_and_nan_always_has_a_reason(rows, fav, ordered):
+    y = [r[0] for r in rows]
+    pop = [r[1] for r in rows]
+    order = [r[2] for r in rows] if ordered else None
+    out = summarise(y, pop, favourable=fav, order=order, reference=0 if rows else None)
+    for abbr, res in out.items():
+        assert res.measure == abbr
+        if res.reason is None:
+            assert math.isfinite(res.value), (abbr, res)
+        else:
+            assert math.isnan(res.value) and res.reason.strip(), (abbr, res)
