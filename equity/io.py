@@ -359,7 +359,14 @@ def _read_parquet(data: bytes, name: str, problems: _Collector) -> _Raw | None:
     if b"geo" in metadata:
         import geopandas as gpd
 
-        frame = gpd.read_parquet(io.BytesIO(data))
+        try:
+            frame = gpd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # damaged GeoParquet metadata raises several types
+            problems.add(None, None, f"not a readable GeoParquet file ({exc})")
+            return None
+        frame = _to_wgs84(frame, problems)
+        if frame is None:
+            return None
         return _raw_from_geoframe(frame, name, problems)
     frame = table.to_pandas()
     if frame.empty:
@@ -420,6 +427,12 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
                     if len(shapes) > 1:
                         problems.add(None, None, f"the zip file holds {len(shapes)} Shapefiles "
                                      f"({', '.join(shapes)}); keep one")
+                        return None
+                    unpacked = sum(info.file_size for info in archive.infolist())
+                    if unpacked > 4 * MAX_FILE_BYTES:
+                        problems.add(None, None, f"the zip file unpacks to "
+                                     f"{unpacked / 1024 / 1024:.0f} MB; the limit is "
+                                     f"{4 * MAX_FILE_BYTES // 1024 // 1024} MB")
                         return None
                     stem = shapes[0][:-4]
                     parts = {n.lower() for n in names}
@@ -952,7 +965,16 @@ def read_regions(
     header_of, extras = _map_headers(raw, problems)
     parsed = _parse(raw, header_of, problems)
     table = _validate(raw, parsed, problems)
-    problems.raise_if_any()
+    shapes = None
+    boundary_problems: list[Problem] = []
+    if boundaries is not None:
+        try:
+            shapes = read_boundaries(boundaries, filename=boundaries_filename)
+        except DataError as err:
+            boundary_problems = err.problems
+    if problems.problems or boundary_problems:
+        # Both files' problems at once, the table's first.
+        raise DataError(_sorted(problems.problems) + boundary_problems)
 
     notes = list(raw.notes)
     if extras:
@@ -974,11 +996,16 @@ def read_regions(
         missing = sorted(set(table["region_id"]) - set(geometry["region_id"]))
         if missing:
             notes.append(f"{len(missing)} region(s) without geometry: {', '.join(missing)}")
-    if boundaries is not None:
+    if shapes is not None:
         if geometry is not None:
             notes.append("geometry taken from the boundaries file, not from the table's file")
-        geometry, join_notes = _join_boundaries(table, boundaries, boundaries_filename)
+        geometry, join_notes = _join_boundaries(table, shapes)
         notes.extend(join_notes)
+    if geometry is not None:
+        kinds = set(geometry.geom_type.dropna())
+        if kinds - {"Polygon", "MultiPolygon"}:
+            notes.append("some geometries are not polygons (" + ", ".join(sorted(kinds))
+                         + "); maps draw region areas")
     return RegionData(name=Path(name).name if name != "uploaded file" else name, table=table,
                       geometry=geometry, fraction_readings=parsed.readings, dictionary=None,
                       notes=tuple(notes))
@@ -1028,9 +1055,8 @@ def read_boundaries(source: str | Path | bytes, *, filename: str | None = None
     return _geometry_frame(ids.reset_index(drop=True), frame.geometry.reset_index(drop=True))
 
 
-def _join_boundaries(table: pd.DataFrame, boundaries: str | Path | bytes,
-                     filename: str | None) -> tuple[gpd.GeoDataFrame, list[str]]:
-    shapes = read_boundaries(boundaries, filename=filename)
+def _join_boundaries(table: pd.DataFrame, shapes: gpd.GeoDataFrame
+                     ) -> tuple[gpd.GeoDataFrame, list[str]]:
     ids = set(table["region_id"])
     shape_ids = set(shapes["region_id"])
     notes = []

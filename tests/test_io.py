@@ -471,3 +471,12 @@ def test_heat_plus_several_dates_become_years():
     data = read_regions(pd.DataFrame(rows).to_csv(index=False).encode(), filename="heat.csv")
     assert sorted(zip(data.table["region_id"], data.table["year"], strict=True)) == [
         ("Suburban", 2023), ("Suburban", 2024), ("Urban", 2023), ("Urban", 2024)]
+
+
+def test_table_and_boundaries_problems_reported_together():
+    rows = [(*ROWS[0][:3], "many", *ROWS[0][4:]), *ROWS[1:]]
+    with pytest.raises(DataError) as info:
+        read_regions(_csv(rows).encode(), filename="t.csv", boundaries=b"not json {",
+                     boundaries_filename="b.geojson")
+    assert [(p.file, p.row, p.column) for p in info.value.problems] == [
+        ("t.csv", 2, "patients"), ("b.geojson", None, None)]
