@@ -51,7 +51,11 @@ MAX_ROWS = 100_000
 REPORTED_PROBLEMS_LIMIT = 1000
 """Problems kept in one DataError; the rest are counted in a final line."""
 
-GEO_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+UPLOAD_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "geojson", "json", "gpkg",
+                     "zip")
+"""File extensions a region table can come in (for an upload widget's ``type``)."""
+BOUNDARY_EXTENSIONS = ("geojson", "json", "gpkg", "zip")
+"""File extensions a separate boundaries file can come in."""
 
 
 @dataclass(frozen=True)
@@ -1104,8 +1108,10 @@ def summary(data: RegionData, *, group_column: str = "area_type") -> dict[str, A
 
 
 __all__ = [
+    "BOUNDARY_EXTENSIONS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
+    "UPLOAD_EXTENSIONS",
     "DataError",
     "Problem",
     "RegionData",
