@@ -283,23 +283,18 @@ def water_fill_batch(F: np.ndarray, w: np.ndarray, K: np.ndarray,
 def split(A, u, e, c, P, s, L, c_max):
     """Breadth money b and depth money d (b + d = A) for allocations A <= capacity.
 
-    Normally b = u A. When coverage reaches c_max the rest deepens the subsidy; when the
-    subsidy reaches L (depth full) the rest buys places. Broadcasts."""
-    b_need = np.divide(np.maximum(c_max - c, 0.0) * P * s, e,
-                       out=np.zeros(np.broadcast(c, P, s, e).shape), where=s > 0)
+    With B the money that reaches c_max and H = (L - s)^+ the room to deepen:
+    normally b = u A; if the depth share does not fit under L, i.e.
+    (1-u) A > H (c P + e b / s), the rest buys places, b = (A - H c P) / (1 + e H / s)
+    (which is then larger than u A); b never exceeds B, the remainder deepens.
+    So ``b = min(B, max(u A, (A - H c P) / (1 + e H / s)))``. Broadcasts."""
+    shape = np.broadcast(A, c, P, s, e).shape
+    b_need = np.divide(np.maximum(c_max - c, 0.0) * P * s, e, out=np.zeros(shape),
+                       where=np.broadcast_to(s > 0, shape))
     head = np.maximum(L - s, 0.0)
-    b = u * A
-    d = A - b
-    breadth_full = b > b_need
-    # depth limit with the places bought so far: head x (c P + e b / s)
-    gain = np.divide(e * head, s, out=np.zeros(np.broadcast(head, s, e).shape), where=s > 0)
-    depth_limit = head * c * P + gain * b
-    depth_full = ~breadth_full & (d > depth_limit)
-    d_when_depth_full = (head * c * P + gain * A) / (1.0 + gain)
-    b = np.where(breadth_full, b_need, np.where(depth_full, A - d_when_depth_full, b))
-    b = np.minimum(b, b_need)
-    d = A - b
-    return b, d
+    gain = np.divide(e * head, s, out=np.zeros(shape), where=np.broadcast_to(s > 0, shape))
+    b = np.minimum(b_need, np.maximum(u * A, (A - head * c * P) / (1.0 + gain)))
+    return b, A - b
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,535 @@
+"""Goal seeking, optimal allocation, sensitivity and uncertainty for the transfer-fund model.
+
+The gap throughout is the signed group gap after the fund, ``D = A - B`` of the scenario's
+``compare`` indicator (patient-weighted group means; see ``equity.fund``).
+
+- :func:`goal_seek`: the smallest central pool (or levy per insured) that brings D down to a
+  target, or "not reachable" with the closest gap.
+- :func:`optimal_allocation`: for the scenario's net fund, the allocation that minimises |D|
+  (or maximises the lowest regional coverage), as an exact linear programme (HiGHS).
+- :func:`sensitivity`: each numeric parameter moved down and up by a step; the gap at each
+  end (a tornado chart).
+- :func:`uncertainty`: Monte Carlo over take-up, cost per patient and subsidy; percentile
+  bands of the gap and of every region's coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+
+from equity.fund import (
+    Regions,
+    _group_masks,
+    _run,
+    _weights,
+    capacity,
+    gap_after,
+    indicator_values,
+    liability,
+    prepare,
+    recipients_mask,
+    simulate,
+    split,
+    water_fill_batch,
+)
+from equity.scenario import (
+    PARAMETER_BY_KEY,
+    PARAMETERS,
+    Scenario,
+    ScenarioError,
+    scenario_from_dict,
+)
+
+LEVERS = ("central_pool", "levy_per_insured")
+PERCENTILES = (5, 25, 50, 75, 95)
+CHUNK_CELLS = 100_000
+
+
+def _inputs(data: Any, scenario: Scenario | dict | None) -> tuple[Regions, Scenario]:
+    return prepare(data), scenario_from_dict(scenario)
+
+
+def _with(sc: Scenario, key: str, value: float) -> Scenario:
+    """Copy with one numeric key changed, without re-validation (callers keep values in
+    bounds)."""
+    if "." in key:
+        group, name = key.split(".")
+        return sc.model_copy(update={group: getattr(sc, group).model_copy(update={name: value})})
+    return sc.model_copy(update={key: value})
+
+
+# --------------------------------------------------------------------------- goal seek
+
+
+@dataclass(frozen=True)
+class GoalSeekResult:
+    """``value``: the smallest lever value (yuan / year for central_pool, yuan per insured
+    person / year for levy_per_insured) whose gap after is at most ``target_gap``; when not
+    reachable, the lever value giving the closest gap. ``gap``: the gap at ``value``."""
+
+    reachable: bool
+    lever: str
+    value: float
+    gap: float
+    message: str
+    target_gap: float
+    gap_before: float
+    upper: float
+    tolerance: float
+    evaluations: int
+
+
+def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap: float,
+              lever: str = "central_pool", upper: float | None = None,
+              tolerance_yuan: float = 1.0, grid: int = 24) -> GoalSeekResult:
+    """Smallest lever value that brings the gap after (D = A - B) to ``target_gap`` or below.
+
+    Every other setting stays as in ``scenario``; the lever is searched from 0. ``upper``
+    defaults to the money at which every recipient is full (beyond it nothing changes). The
+    search scans ``grid`` points, then bisects between the last point above the target and
+    the first at or below it until the bracket is narrower than ``tolerance_yuan`` (for the
+    levy: that many yuan of levy income). Scanning first keeps the answer the smallest one
+    even where D is not monotone (recipients in group A)."""
+    if lever not in LEVERS:
+        raise ValueError(f"lever must be one of {', '.join(LEVERS)}, not {lever!r}")
+    if not math.isfinite(target_gap):
+        raise ValueError("target_gap must be a finite number")
+    r, sc = _inputs(data, scenario)
+    if lever == "levy_per_insured" and r.population is None:
+        raise ValueError("lever levy_per_insured needs a population column in the region table")
+    base = _with(sc, lever, 0.0)
+    out0 = _run(r, base)
+    unit_money = 1.0 if lever == "central_pool" else float(r.population.sum())
+    if unit_money <= 0:
+        raise ValueError("lever levy_per_insured: total population is zero")
+    if upper is None:
+        need_net = float(out0.capacity.sum())
+        need_gross = need_net / (1.0 - sc.admin_overhead)
+        upper = max(need_gross - out0.gross, 0.0) / unit_money
+        upper = upper * 1.000001 + 1.0 / unit_money
+    upper = min(float(upper), PARAMETER_BY_KEY[lever].maximum or float(upper))
+    tol = tolerance_yuan / unit_money
+    evaluations = 0
+
+    def gap(x: float) -> float:
+        nonlocal evaluations
+        evaluations += 1
+        return gap_after(r, _with(base, lever, x))
+
+    ma, mb = _group_masks(r, sc, None)
+    if not ma.any() or not mb.any():
+        raise ValueError(f"compare: the data has no region in group {sc.compare.a!r} or "
+                         f"{sc.compare.b!r}")
+    before = indicator_values(r, out0, sc.compare.indicator)[0]
+    gap_before = float(np.average(before[ma], weights=r.P[ma]) -
+                       np.average(before[mb], weights=r.P[mb]))
+    g0 = gap(0.0)
+    if g0 <= target_gap:
+        return GoalSeekResult(True, lever, 0.0, g0, "the target is met without this lever",
+                              target_gap, gap_before, upper, tol, evaluations)
+    xs = np.linspace(0.0, upper, grid + 1)
+    gs = [g0]
+    hit = None
+    for x in xs[1:]:
+        gs.append(gap(float(x)))
+        if gs[-1] <= target_gap:
+            hit = len(gs) - 1
+            break
+    if hit is None:
+        best = int(np.argmin(gs))
+        return GoalSeekResult(
+            False, lever, float(xs[best]), float(gs[best]),
+            f"not reachable under these settings: the smallest gap is {gs[best]:.4f} "
+            f"(target {target_gap:.4f}); more money changes nothing once every recipient is "
+            "full - widen the recipients, raise max_coverage or take-up",
+            target_gap, gap_before, upper, tol, evaluations)
+    lo, hi = float(xs[hit - 1]), float(xs[hit])
+    g_hi = gs[hit]
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        g_mid = gap(mid)
+        if g_mid <= target_gap:
+            hi, g_hi = mid, g_mid
+        else:
+            lo = mid
+    return GoalSeekResult(True, lever, hi, g_hi, "reached", target_gap, gap_before, upper, tol,
+                          evaluations)
+
+
+# --------------------------------------------------------------------------- optimal allocation
+
+
+@dataclass(frozen=True)
+class OptimalResult:
+    """The LP's allocation next to the formula's. ``regions``: region_id, region_name,
+    area_type, recipient, allocation_formula, allocation_optimal (yuan / year),
+    coverage_before, coverage_after_formula, coverage_after_optimal (0-1). Gaps are
+    charity-coverage gaps D = A - B; ``min_coverage_*`` the lowest regional coverage."""
+
+    objective: str
+    regions: pd.DataFrame
+    net_fund: float
+    gap_before: float
+    gap_formula: float
+    gap_optimal: float
+    min_coverage_formula: float
+    min_coverage_optimal: float
+    newly_covered_formula: float
+    newly_covered_optimal: float
+    status: str
+
+
+def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
+                       objective: str = "min_gap") -> OptimalResult:
+    """Best allocation of the scenario's net fund, solved exactly with HiGHS.
+
+    Linearisation: only the breadth channel is used (as if ``breadth_share`` = 1), so
+    coverage after is linear in each recipient's money x_i:
+    ``c'_i = c_i + e x_i / (s_i P_i)`` with ``0 <= x_i <= (c_max - c_i)^+ P_i s_i / e``
+    (the money that reaches c_max) and ``sum x_i <= F``. Deepening the subsidy changes no
+    coverage, so it cannot help these objectives. Donor regions keep the coverage the
+    scenario leaves them (after any charity pooling).
+
+    ``objective="min_gap"``: minimise |D| for the charity-coverage gap between the compare
+    groups; ``"max_min"``: maximise the lowest coverage of any region with patients. Ties
+    are broken by a second LP that, holding the first optimum, covers the most patients."""
+    if objective not in ("min_gap", "max_min"):
+        raise ValueError(f"objective must be 'min_gap' or 'max_min', not {objective!r}")
+    r, sc = _inputs(data, scenario)
+    sim = simulate(r, sc)
+    out = _run(r, sc)
+    F = out.net
+    e = sc.take_up
+    rec = np.flatnonzero(out.recipients & (r.s > 0) & (r.P > 0))
+    c0 = np.where(out.recipients, r.c, out.c_after)  # donors after pooling
+    per_yuan = e / (r.s[rec] * r.P[rec])  # coverage per yuan of breadth money
+    x_max = np.maximum(sc.max_coverage - r.c[rec], 0.0) * r.P[rec] * r.s[rec] / e
+    n = rec.size
+    ma, mb = _group_masks(r, sc.model_copy(update={"compare": sc.compare.model_copy(
+        update={"indicator": "charity_coverage"})}), None)
+    PA, PB = r.P[ma].sum(), r.P[mb].sum()
+    if objective == "min_gap" and (PA <= 0 or PB <= 0):
+        raise ValueError(f"compare: the data has no patients in group {sc.compare.a!r} or "
+                         f"{sc.compare.b!r}")
+    newly_per_yuan = e / r.s[rec]
+    # Second-stage preference: patients covered, and among equal ways to cover them the
+    # regions with the lowest coverage (a tie-break far below any real difference).
+    preference = newly_per_yuan * (1.0 + 1e-4 * (1.0 - r.c[rec]))
+    budget_row = sparse.csr_matrix(np.ones((1, n)))
+
+    if n == 0 or F <= 0:
+        x = np.zeros(n)
+        status = "nothing to allocate"
+    elif objective == "min_gap":
+        d0 = (r.P[ma] * c0[ma]).sum() / PA - (r.P[mb] * c0[mb]).sum() / PB
+        slope = per_yuan * r.P[rec] * (ma[rec] / PA - mb[rec] / PB)  # dD/dx_i
+        # variables [x, t]; minimise t with t >= D and t >= -D
+        a_ub = sparse.vstack([
+            sparse.hstack([budget_row, sparse.csr_matrix((1, 1))]),
+            sparse.hstack([sparse.csr_matrix(slope), sparse.csr_matrix([[-1.0]])]),
+            sparse.hstack([sparse.csr_matrix(-slope), sparse.csr_matrix([[-1.0]])]),
+        ]).tocsr()
+        b_ub = np.array([F, -d0, d0])
+        bounds = [*zip(np.zeros(n), x_max, strict=True), (0.0, None)]
+        cost = np.zeros(n + 1)
+        cost[-1] = 1.0
+        first = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        x, status = _second_stage(first, cost, a_ub, b_ub, bounds, preference, n)
+    else:
+        # variables [x, z]; maximise z with z <= c_i' for every region with patients
+        has_p = r.P > 0
+        fixed = np.flatnonzero(has_p & ~np.isin(np.arange(r.n), rec))
+        z_cap = float(c0[fixed].min()) if fixed.size else 1.0
+        rows = sparse.hstack([sparse.diags(-per_yuan), sparse.csr_matrix(np.ones((n, 1)))])
+        a_ub = sparse.vstack([sparse.hstack([budget_row, sparse.csr_matrix((1, 1))]),
+                              rows]).tocsr()
+        b_ub = np.concatenate(([F], r.c[rec]))
+        bounds = [*zip(np.zeros(n), x_max, strict=True), (None, z_cap)]
+        cost = np.zeros(n + 1)
+        cost[-1] = -1.0
+        first = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        x, status = _second_stage(first, cost, a_ub, b_ub, bounds, preference, n)
+
+    alloc = np.zeros(r.n)
+    alloc[rec] = x
+    cov_opt = c0.copy()
+    cov_opt[rec] = r.c[rec] + per_yuan * x
+    cov_formula = sim.regions["charity_coverage_after"].to_numpy()
+
+    def gap_of(cov: np.ndarray) -> float:
+        if PA <= 0 or PB <= 0:
+            return math.nan
+        return float((r.P[ma] * cov[ma]).sum() / PA - (r.P[mb] * cov[mb]).sum() / PB)
+
+    has_p = r.P > 0
+    regions = pd.DataFrame({
+        "region_id": r.table["region_id"].array,
+        "region_name": r.table["region_name"].array,
+        "area_type": r.table["area_type"].array,
+        "recipient": out.recipients,
+        "allocation_formula": sim.regions["allocation"].to_numpy(),
+        "allocation_optimal": alloc,
+        "coverage_before": r.c,
+        "coverage_after_formula": cov_formula,
+        "coverage_after_optimal": cov_opt,
+    })
+    return OptimalResult(
+        objective=objective, regions=regions, net_fund=F, gap_before=gap_of(r.c),
+        gap_formula=gap_of(cov_formula), gap_optimal=gap_of(cov_opt),
+        min_coverage_formula=float(cov_formula[has_p].min()),
+        min_coverage_optimal=float(cov_opt[has_p].min()),
+        newly_covered_formula=float(sim.newly_covered),
+        newly_covered_optimal=float((x * newly_per_yuan).sum()),
+        status=status,
+    )
+
+
+def _second_stage(first: Any, cost: np.ndarray, a_ub: Any, b_ub: np.ndarray,
+                  bounds: list, preference: np.ndarray, n: int) -> tuple[np.ndarray, str]:
+    """Hold the first LP's optimum (within 1e-9) and maximise ``preference @ x``."""
+    if first.status != 0:
+        return np.zeros(n), f"solver: {first.message}"
+    best = float(first.fun)
+    hold = sparse.csr_matrix(cost.reshape(1, -1))
+    a2 = sparse.vstack([a_ub, hold]).tocsr()
+    b2 = np.concatenate((b_ub, [best + 1e-9 * max(1.0, abs(best))]))
+    cost2 = np.concatenate((-preference, [0.0]))
+    second = linprog(cost2, A_ub=a2, b_ub=b2, bounds=bounds, method="highs")
+    if second.status != 0:
+        return np.asarray(first.x[:n]), "optimal"
+    return np.asarray(second.x[:n]), "optimal"
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def sensitivity(data: Any, scenario: Scenario | dict | None = None, *,
+                step: float = 0.1) -> pd.DataFrame:
+    """Gap after (D = A - B) with each numeric parameter moved down and up by ``step``.
+
+    Fractions and weights move by ``step`` in absolute terms (0.1 = ten points), clipped to
+    their bounds; money parameters move by ``step`` relative to their value (+-10%), so a
+    money lever at 0 stays at 0 and shows no effect. A combination the scenario rules refuse
+    (every weight at 0) gives NaN. Rows are sorted by the swing |gap_high - gap_low|, largest
+    first: columns parameter, label_en, label_zh, low_value, high_value, gap_low, gap_high,
+    base_gap."""
+    if not (math.isfinite(step) and step > 0):
+        raise ValueError("step must be a positive number")
+    r, sc = _inputs(data, scenario)
+    base = gap_after(r, sc)
+    rows = []
+    for p in PARAMETERS:
+        if not p.numeric:
+            continue
+        value = float(sc.get(p.key))
+        delta = step * value if p.kind == "money" else step
+        low = max(value - delta, p.minimum if p.minimum is not None else -math.inf)
+        high = min(value + delta, p.maximum if p.maximum is not None else math.inf)
+        gaps = []
+        for v in (low, high):
+            try:
+                trial = sc.replace(**{p.key: v})
+            except ScenarioError:
+                gaps.append(math.nan)
+                continue
+            gaps.append(gap_after(r, trial))
+        rows.append({
+            "parameter": p.key, "label_en": p.label["en"], "label_zh": p.label["zh"],
+            "low_value": low, "high_value": high, "gap_low": gaps[0], "gap_high": gaps[1],
+            "base_gap": base,
+        })
+    table = pd.DataFrame(rows)
+    swing = (table["gap_high"] - table["gap_low"]).abs().fillna(0.0)
+    return table.iloc[np.argsort(-swing.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+
+DEFAULT_SPREADS = {"take_up": 0.10, "cost_per_patient": 0.10, "subsidy_per_patient": 0.10}
+"""Standard deviations of the Monte Carlo draws: take_up absolute (fraction points), cost and
+subsidy relative (log-normal factor with this sd of log)."""
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """Percentile bands. ``gap``: {percentile: gap after}; ``regions``: region_id plus one
+    column of coverage after per percentile (``p5`` ... ``p95``); ``gap_draws``: every draw's
+    gap after; ``base_gap``: the gap with no uncertainty."""
+
+    percentiles: tuple[int, ...]
+    gap: dict[int, float]
+    regions: pd.DataFrame
+    gap_draws: np.ndarray
+    base_gap: float
+    draws: int
+    seed: int
+    spreads: dict[str, float]
+
+
+def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: int = 1000,
+                seed: int = 0, spreads: dict[str, float] | None = None,
+                chunk: int | None = None) -> UncertaintyResult:
+    """Monte Carlo over uncertain inputs, vectorised over draws x regions.
+
+    Each draw scales every region alike (a systematic error in the documented figures):
+    take-up ``e + N(0, sd)`` clipped to its bounds [0.05, 1], cost per patient and subsidy
+    multiplied by log-normal factors ``exp(N(0, sd))``. The out-of-pocket share o stays as
+    observed, so the liability L follows the drawn cost and subsidy. Allocation weights do
+    not depend on these factors (shortfall shares scale together), the fund's mutual-aid
+    and pooled money scale with the subsidy. Seeded: the same seed gives the same bands.
+
+    ``chunk`` draws are computed at a time (default: about 100,000 cells, which keeps the
+    working arrays in the CPU cache - several times faster than one big block)."""
+    spreads = {**DEFAULT_SPREADS, **(spreads or {})}
+    unknown = set(spreads) - set(DEFAULT_SPREADS)
+    if unknown:
+        raise ValueError(f"spreads: unknown input(s) {', '.join(sorted(unknown))}; known: "
+                         f"{', '.join(DEFAULT_SPREADS)}")
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    r, sc = _inputs(data, scenario)
+    base_out = _run(r, sc)
+    ma, mb = _group_masks(r, sc, None)
+    PA, PB = r.P[ma].sum(), r.P[mb].sum()
+    if PA <= 0 or PB <= 0:
+        raise ValueError(f"compare: the data has no patients in group {sc.compare.a!r} or "
+                         f"{sc.compare.b!r}")
+    rng = np.random.default_rng(seed)
+    take_min = PARAMETER_BY_KEY["take_up"].minimum or 0.0
+    e_all = np.clip(sc.take_up + spreads["take_up"] * rng.standard_normal(draws), take_min, 1.0)
+    kT_all = np.exp(spreads["cost_per_patient"] * rng.standard_normal(draws))
+    ks_all = np.exp(spreads["subsidy_per_patient"] * rng.standard_normal(draws))
+
+    R = recipients_mask(r, sc)
+    w = _weights(r, sc, R, base_out.shortfall, [])
+    scaled_gross = base_out.mutual.sum() + base_out.pooled.sum()  # money that scales with s
+    fixed_gross = sc.central_pool + base_out.levy.sum()
+    net_all = (fixed_gross + scaled_gross * ks_all) * (1.0 - sc.admin_overhead)
+    # Regions the fund can reach (recipients with weight, subsidy and patients) are the only
+    # columns that vary between draws; every other region keeps its scenario coverage.
+    live = np.flatnonzero(R & (w > 0) & (r.s > 0) & (r.P > 0))
+    if chunk is None:
+        chunk = max(1, CHUNK_CELLS // max(1, live.size))
+    c, P, s0, wl = r.c[live], r.P[live], r.s[live], w[live]
+    cmax, u = sc.max_coverage, sc.breadth_share
+    # With cost x kT and subsidy x ks: L - s = kT O - ks (1 - c) s when positive (module
+    # docstring of equity.fund), the money to reach c_max scales with ks / e.
+    b_unit = np.maximum(cmax - c, 0.0) * P * s0
+    depth_people = np.maximum(c, cmax) * P
+    cover_gain = 1.0 / (s0 * P)
+    base_cover = np.where(R, r.c, base_out.c_after)
+    indicator = sc.compare.indicator
+    if indicator != "charity_coverage":
+        return _uncertainty_general(r, sc, e_all, kT_all, ks_all, net_all, w, R, ma, mb, PA, PB,
+                                    spreads, seed, None if chunk is None else int(chunk))
+    wa = np.where(ma, r.P / PA, 0.0)
+    wb = np.where(mb, r.P / PB, 0.0)
+    gap_fixed = float(base_cover @ wa - base_cover @ wb)
+    gap_fixed -= float(base_cover[live] @ wa[live] - base_cover[live] @ wb[live])
+    weight_gap = wa[live] - wb[live]
+    cover = np.empty((live.size, draws))  # regions x draws: percentiles along rows
+    gaps = np.empty(draws)
+    for start in range(0, draws, chunk):
+        sl = slice(start, min(start + chunk, draws))
+        e = e_all[sl, None]
+        ks_e = (ks_all[sl] / e_all[sl])[:, None]
+        B = ks_e * b_unit
+        H = np.maximum(kT_all[sl, None] * (r.o[live] * r.T[live])
+                       - ks_all[sl, None] * ((1.0 - c) * s0), 0.0)
+        K = B + H * depth_people
+        A = _fill_rows(net_all[sl], wl, K)
+        if u >= 1.0:
+            b = np.minimum(A, B)
+        else:
+            gain = (1.0 / ks_e) * H / s0  # e H / s
+            b = np.minimum(B, np.maximum(u * A, (A - H * (c * P)) / (1.0 + gain)))
+        cov = c + (e / ks_all[sl, None]) * b * cover_gain
+        cover[:, sl] = cov.T
+        gaps[sl] = gap_fixed + cov @ weight_gap
+    pct_live = np.percentile(cover, PERCENTILES, axis=1, overwrite_input=True)
+    pct = np.repeat(base_cover[None, :], len(PERCENTILES), axis=0)
+    pct[:, live] = pct_live
+    return _uncertainty_result(r, sc, pct, gaps, draws, seed, spreads)
+
+
+def _uncertainty_result(r: Regions, sc: Scenario, pct: np.ndarray, gaps: np.ndarray,
+                        draws: int, seed: int, spreads: dict[str, float]) -> UncertaintyResult:
+    regions = pd.DataFrame({"region_id": r.table["region_id"].array,
+                            "region_name": r.table["region_name"].array})
+    for q, row in zip(PERCENTILES, pct, strict=True):
+        regions[f"p{q}"] = row.astype(float)
+    gap_pct = np.percentile(gaps, PERCENTILES)
+    return UncertaintyResult(
+        percentiles=PERCENTILES,
+        gap={q: float(v) for q, v in zip(PERCENTILES, gap_pct, strict=True)},
+        regions=regions, gap_draws=gaps, base_gap=gap_after(r, sc), draws=draws, seed=seed,
+        spreads=dict(spreads),
+    )
+
+
+def _fill_rows(F: np.ndarray, w: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """Water-filling per row (draw) with common weights w > 0 and K >= 0 (d, n); as
+    ``equity.fund.water_fill_batch`` but lean: the set of full regions only grows, so
+    comparing its size is enough to see that a row has settled."""
+    q = K / w
+    total_w = w.sum()
+    lam = F / total_w
+    n_full = np.zeros(K.shape[0], dtype=np.int64)
+    for _ in range(K.shape[1] + 1):
+        full = q <= lam[:, None]
+        count = full.sum(axis=1)
+        if np.array_equal(count, n_full):
+            break
+        n_full = count
+        money_full = (K * full).sum(axis=1)
+        weight_rest = total_w - full @ w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = np.where(weight_rest > 0, (F - money_full) / weight_rest, np.inf)
+    A = np.minimum(K, np.where(np.isfinite(lam), lam, 0.0)[:, None] * w)
+    return np.where(np.isinf(lam)[:, None], K, A)
+
+
+def _uncertainty_general(r: Regions, sc: Scenario, e_all: np.ndarray, kT_all: np.ndarray,
+                         ks_all: np.ndarray, net_all: np.ndarray, w: np.ndarray,
+                         R: np.ndarray, ma: np.ndarray, mb: np.ndarray, PA: float, PB: float,
+                         spreads: dict[str, float], seed: int,
+                         chunk: int | None) -> UncertaintyResult:
+    """Monte Carlo for gap indicators other than coverage (subsidy, out-of-pocket): the
+    full model per draw (slower than the coverage-only path)."""
+    draws = e_all.size
+    chunk = chunk or max(1, CHUNK_CELLS // r.n)
+    donors = ~R
+    p = sc.charity_pooling_share
+    wa = np.where(ma, r.P / PA, 0.0)
+    wb = np.where(mb, r.P / PB, 0.0)
+    cover = np.empty((draws, r.n))
+    gaps = np.empty(draws)
+    for start in range(0, draws, chunk):
+        sl = slice(start, min(start + chunk, draws))
+        e = e_all[sl, None]
+        s = ks_all[sl, None] * r.s
+        T = kT_all[sl, None] * r.T
+        oop = r.o * T
+        L = liability(oop, r.c, s)
+        K = np.where(R, capacity(r.c, r.P, s, L, e, sc.max_coverage), 0.0)
+        A = water_fill_batch(net_all[sl], w, K)
+        b, d = split(A, sc.breadth_share, e, r.c, r.P, s, L, sc.max_coverage)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gain = np.where(r.P > 0, e * b / (s * r.P), 0.0)
+            c_after = np.where(donors, r.c * (1.0 - p), r.c + gain)
+            s_after = s + np.where(c_after * r.P > 0, d / (c_after * r.P), 0.0)
+        relief = c_after * np.minimum(s_after, L) - r.c * np.minimum(s, L)
+        y = {"subsidy_per_patient": s_after, "oop_per_patient": oop - relief,
+             "oop_share": r.o - relief / np.where(T > 0, T, 1.0)}[sc.compare.indicator]
+        cover[sl] = c_after
+        gaps[sl] = y @ wa - y @ wb
+    pct = np.percentile(cover, PERCENTILES, axis=0)
+    return _uncertainty_result(r, sc, pct, gaps, draws, seed, spreads)
