@@ -797,7 +797,7 @@ def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray
     """Fractions on the 0-1 scale from cells written 0.65, 65 or '65%'.
 
     Cells with a percent sign are divided by 100. The other cells are fractions when all of
-    them lie within 0-1 (well, at most 1), else percentages (divided by 100); values above 100
+    them lie within 0-1, else percentages (divided by 100); values above 100
     then fail the schema's 'at most 100%' check.
     """
     plain = ~percent & ~np.isnan(values)
