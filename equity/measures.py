@@ -355,7 +355,18 @@ class Subgroups:
     @cached_property
     def mu(self) -> float:
         """Population-weighted mean mu = sum p_j y_j (indicator units)."""
-        return float(self.share @ self.y)
+        mu = float(self.share @ self.y)
+        # rounding can put mu a hair outside [min, max]; clamping keeps it exact for a constant
+        # indicator, so every measure of "no inequality" is exactly 0 (or 1 for ratios)
+        return min(max(mu, self.y_min), self.y_max)
+
+    @cached_property
+    def y_min(self) -> float:
+        return float(self.y.min())
+
+    @cached_property
+    def y_max(self) -> float:
+        return float(self.y.max())
 
     @cached_property
     def absdev(self) -> np.ndarray:
@@ -365,7 +376,7 @@ class Subgroups:
     @cached_property
     def best(self) -> float:
         """Best subgroup estimate: max for favourable, min for adverse indicators."""
-        return float(self.y.max() if self.favourable else self.y.min())
+        return self.y_max if self.favourable else self.y_min
 
     @cached_property
     def sorted_index(self) -> np.ndarray:
@@ -378,7 +389,7 @@ class Subgroups:
         """Indicator scale for SII/RII: given, or inferred from the largest estimate."""
         if self._scale is not None:
             return self._scale
-        top = float(self.y.max()) if self.n else 0.0
+        top = self.y_max if self.n else 0.0
         if top <= 1.0:
             return 1.0
         scale = 100.0
@@ -465,7 +476,7 @@ class Subgroups:
             return float(self.y[low]), float(self.y[high])
         if self.order_rules and self.order_problem:
             return self.order_problem
-        return float(self.y.max()), float(self.y.min())
+        return self.y_max, self.y_min
 
     def par_reference(self) -> float | str:
         """Reference estimate for PAR/PAF (HEAT ``calc_par``): the reference subgroup if any;
@@ -966,7 +977,8 @@ def ti(data: Any, population: Any = None, **options: Any) -> MeasureResult:
         value = float(s.share @ (ratios * logs))
     if not math.isfinite(value):
         return _nan("TI", _TINY_MEAN)
-    return _ok("TI", value)
+    # TI >= 0 (r ln r >= r - 1 and sum p_j r_j >= 1); a negative value is rounding noise
+    return _ok("TI", max(value, 0.0))
 
 
 def mld(data: Any, population: Any = None, **options: Any) -> MeasureResult:
@@ -986,7 +998,8 @@ def mld(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     value = -float(s.share @ logs)
     if not math.isfinite(value):
         return _nan("MLD", _TINY_MEAN)
-    return _ok("MLD", value)
+    # MLD >= 0 (Jensen's inequality); a negative value is rounding noise
+    return _ok("MLD", max(value, 0.0))
 
 
 # --------------------------------------------------------------------------- ordered measures
