@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from equity.benefit import Cascade, CascadeError, cascade_arrays, resolve_cascade
+from equity.benefit import Cascade, cascade_arrays, resolve_cascade
 
 THRESHOLDS: tuple[float, ...] = (0.10, 0.25, 0.40)
 """Catastrophic-spending thresholds, out-of-pocket / household income (design.md)."""
@@ -141,8 +141,13 @@ def protection_shares(
 
 
 def _check_settings(thresholds: Sequence[float], cost_sigma: float, income_sigma: float,
-                    poverty_line: float | None) -> None:
+                    poverty_line: float | None, max_draws: int = 1,
+                    draws: int | None = None) -> None:
     problems = []
+    if max_draws < 1:
+        problems.append(f"max_draws: must be >= 1, got {max_draws}")
+    if draws is not None and draws < 1:
+        problems.append(f"draws: must be >= 1, got {draws}")
     for t in thresholds:
         if not (math.isfinite(t) and t > 0):
             problems.append(f"thresholds: {t!r} must be a share of income above 0")
@@ -318,6 +323,40 @@ def _numbers(table: pd.DataFrame, column: str, *, fraction: bool = False) -> np.
     return values
 
 
+def _draw_count(patients: float, draws: int | None, max_draws: int) -> int:
+    """Patients to simulate in a region: none without patients, else ``draws`` if set,
+    else one per patient up to ``max_draws``."""
+    if patients <= 0:
+        return 0
+    if draws is not None:
+        return draws
+    return min(max(round(patients), 1), max_draws)
+
+
+def _region_inputs(
+    table: pd.DataFrame, income_median: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """patients, mean cost, median income per region (checked), and notes."""
+    missing = [c for c in ("patients", "cost_per_patient") if c not in table.columns]
+    if missing:
+        raise ProtectionError([f"column {c}: required but missing" for c in missing])
+    patients = _numbers(table, "patients")
+    cost = _numbers(table, "cost_per_patient")
+    notes: list[str] = []
+    if "household_income" in table.columns:
+        income = _numbers(table, "household_income")
+    else:
+        median = INCOME_MEDIAN_CHINA if income_median is None else float(income_median)
+        income = np.full(len(table), median)
+        notes.append(
+            f"No household_income column: every region uses a median household income of "
+            f"{median:,.0f} yuan"
+            + (" (derived: 60% of patient households under 30,000 yuan, 003 III(II), "
+               f"at income sigma {INCOME_SIGMA})." if income_median is None else ".")
+        )
+    return patients, cost, income, notes
+
+
 def protection_by_region(
     table: pd.DataFrame,
     *,
@@ -348,30 +387,9 @@ def protection_by_region(
     Returns columns ``catastrophic_10_before`` ... ``impoverished_after``,
     ``mean_oop_before/_after`` per region, plus ``simulated`` (patients drawn).
     """
-    _check_settings(thresholds, cost_sigma, income_sigma, poverty_line)
-    if max_draws < 1:
-        raise ProtectionError([f"max_draws: must be >= 1, got {max_draws}"])
-    if draws is not None and draws < 1:
-        raise ProtectionError([f"draws: must be >= 1, got {draws}"])
+    _check_settings(thresholds, cost_sigma, income_sigma, poverty_line, max_draws, draws)
     table = table.reset_index(drop=True)
-    notes: list[str] = []
-    missing = [c for c in ("patients", "cost_per_patient") if c not in table.columns]
-    if missing:
-        raise ProtectionError([f"column {c}: required but missing" for c in missing])
-    patients = _numbers(table, "patients")
-    cost = _numbers(table, "cost_per_patient")
-
-    if "household_income" in table.columns:
-        income = _numbers(table, "household_income")
-    else:
-        median = INCOME_MEDIAN_CHINA if income_median is None else float(income_median)
-        income = np.full(len(table), median)
-        notes.append(
-            f"No household_income column: every region uses a median household income of "
-            f"{median:,.0f} yuan"
-            + (" (derived: 60% of patient households under 30,000 yuan, 003 III(II), "
-               f"at income sigma {INCOME_SIGMA})." if income_median is None else ".")
-        )
+    patients, cost, income, notes = _region_inputs(table, income_median)
 
     before_after = _column(table, "oop_share_before") is not None
     o_before_col = "oop_share_before" if before_after else _column(table, "oop_share")
@@ -409,12 +427,7 @@ def protection_by_region(
     rows = []
     for i in range(len(table)):
         rng = np.random.default_rng(children[i])
-        if patients[i] <= 0:
-            n = 0
-        elif draws is not None:
-            n = draws
-        else:
-            n = min(max(round(patients[i]), 1), max_draws)
+        n = _draw_count(patients[i], draws, max_draws)
         cost_i = lognormal_from_mean(rng, cost[i], cost_sigma, n)
         income_i = lognormal_from_median(rng, income[i], income_sigma, n)
         if mode == "charity":
@@ -468,6 +481,61 @@ def protection_by_region(
     )
 
 
+def cascade_by_region(
+    cascade: str | Cascade,
+    table: pd.DataFrame,
+    *,
+    cost_sigma: float = COST_SIGMA,
+    income_sigma: float = INCOME_SIGMA,
+    thresholds: Sequence[float] = THRESHOLDS,
+    poverty_line: float | None = DEFAULT_POVERTY_LINE,
+    seed: int = 0,
+    max_draws: int = MAX_DRAWS,
+    draws: int | None = None,
+    income_median: float | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> pd.DataFrame:
+    """The regional distribution of out-of-pocket cost if every region ran ``cascade``.
+
+    Per region (``patients``, ``cost_per_patient`` mean, ``household_income`` median;
+    yuan/year), simulated patients go through the cascade (partial eligibility drawn per
+    patient). Returns one row per region: ``simulated``, ``mean_oop``, ``p50_oop``,
+    ``p90_oop`` (yuan), ``paid_<layer>`` (yuan per patient, mean), the catastrophic
+    shares and ``impoverished``. Draws are seeded as in :func:`protection_by_region`;
+    ``df.attrs["notes"]`` says when a default income was used.
+    """
+    cascade = resolve_cascade(cascade)
+    _check_settings(thresholds, cost_sigma, income_sigma, poverty_line, max_draws, draws)
+    table = table.reset_index(drop=True)
+    patients, cost, income, notes = _region_inputs(table, income_median)
+    children = np.random.SeedSequence(seed).spawn(len(table))
+    rows = []
+    for i in range(len(table)):
+        rng = np.random.default_rng(children[i])
+        n = _draw_count(patients[i], draws, max_draws)
+        cost_i = lognormal_from_mean(rng, cost[i], cost_sigma, n)
+        income_i = lognormal_from_median(rng, income[i], income_sigma, n)
+        arrays = cascade_arrays(cascade, cost_i, rng=rng)
+        row: dict[str, Any] = {"simulated": n}
+        empty = n == 0
+        row["mean_oop"] = math.nan if empty else float(arrays.oop.mean())
+        row["p50_oop"] = math.nan if empty else float(np.quantile(arrays.oop, 0.5))
+        row["p90_oop"] = math.nan if empty else float(np.quantile(arrays.oop, 0.9))
+        for name, values in arrays.paid.items():
+            row[f"paid_{name}"] = math.nan if empty else float(values.mean())
+        row.update(protection_shares(arrays.oop, income_i, thresholds=thresholds,
+                                     poverty_line=poverty_line))
+        rows.append(row)
+        if progress is not None:
+            progress((i + 1) / len(table))
+    keep = [c for c in ("region_id", "region_name", "area_type") if c in table.columns]
+    frame = pd.concat(
+        [table[keep].copy(), pd.DataFrame({"patients": patients}), pd.DataFrame(rows)], axis=1
+    )
+    frame.attrs["notes"] = notes
+    return frame
+
+
 def protection_from_simulation(
     simulation: Any, data: Any, **kwargs: Any
 ) -> ProtectionResult:
@@ -492,10 +560,10 @@ __all__ = [
     "INCOME_MEDIAN_CHINA",
     "INCOME_SIGMA",
     "THRESHOLDS",
-    "CascadeError",
     "PopulationResult",
     "ProtectionError",
     "ProtectionResult",
+    "cascade_by_region",
     "income_median_for",
     "liability_share",
     "lognormal_from_mean",

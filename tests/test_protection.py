@@ -286,3 +286,24 @@ def test_fixed_draws_per_region():
     assert row["catastrophic_40_after"] == pytest.approx(0.10)
     with pytest.raises(ProtectionError, match="draws"):
         protection_by_region(charity_table(), draws=0)
+
+
+def test_cascade_by_region_by_hand():
+    # r1: 100,000 under Zhejiang -> fund 80,000, patient 20,000 = 40% of 50,000: over 10%
+    #     and 25%, not over 40% (strict); 50,000 - 20,000 = 30,000 is not under a 30,000 line.
+    # r2: 20,000 -> patient 4,000 = 4% of 100,000: nothing.
+    from equity.protection import cascade_by_region
+
+    seen: list[float] = []
+    out = cascade_by_region("zhejiang_special_fund", oop_table(), cost_sigma=0,
+                            income_sigma=0, poverty_line=30_000, progress=seen.append)
+    a, b = out.iloc[0], out.iloc[1]
+    assert a["mean_oop"] == pytest.approx(20_000) and a["p90_oop"] == pytest.approx(20_000)
+    assert a["paid_special_fund"] == pytest.approx(80_000)
+    assert (a["catastrophic_10"], a["catastrophic_25"], a["catastrophic_40"]) == (1, 1, 0)
+    assert a["impoverished"] == 0
+    assert b["mean_oop"] == pytest.approx(4_000) and b["catastrophic_10"] == 0
+    assert seen == [0.5, 1.0]
+    # with spread, the ceiling still holds in every region's upper tail
+    spread = cascade_by_region("zhejiang_special_fund", oop_table().assign(patients=5_000))
+    assert (spread["p90_oop"] <= 100_000).all()
