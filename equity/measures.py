@@ -16,7 +16,8 @@ Inputs
                (out-of-pocket share). It decides which subgroup is "best".
 ``order``      optional ordering of the subgroups from least to most advantaged (wealth quintile
                1..5, or an economic level such as GDP per capita). Needed by SII, RII, ACI and
-               RCI; it also changes which subgroups D, R and PAR compare (HEAT's rules).
+               RCI; it also changes which subgroups D, R and PAR compare (HEAT's rules),
+               unless ``order_rules=False`` (the order then only ranks for SII ... RCI).
 ``reference``  optional reference subgroup (row index, or a 0/1 mask with exactly one 1).
 ``scale``      the indicator scale (1 for fractions, 100 for percent, 1000 per thousand), used
                only by SII/RII, which turn estimates into counts. ``None`` infers it from the
@@ -39,6 +40,8 @@ WHO's stored results in ``tests/fixtures/heat/``; see ``tests/test_measures.py``
 * Missing estimates (NaN) drop their row, as HEAT does, and HEAT's validation rules then decide
   which measures still apply (e.g. ordered measures need every estimate; the non-ordered
   complex measures need at least 85% of them).
+* Where R's ``glm`` would print a diverging fit with a warning (subgroups perfectly separated,
+  e.g. 0%, 50%, 100%), SII and RII are NaN with a reason instead.
 """
 
 from __future__ import annotations
@@ -652,8 +655,9 @@ def d(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     Which subgroups (HEAT): with a reference subgroup, favourable: y1 = reference,
     y2 = lowest other; adverse: y1 = highest other, y2 = reference. Ordered (``order``):
     favourable: highest minus lowest order; adverse: lowest minus highest order. Otherwise
-    y1 = max, y2 = min for both directions. So D > 0 means the advantaged end does better
-    on a favourable indicator (or the disadvantaged end fares worse on an adverse one).
+    y1 = max, y2 = min for both directions (also with ``order_rules=False``), so D >= 0.
+    For ordered data D > 0 means the better-off do better on a favourable indicator (or the
+    worse-off fare worse on an adverse one).
 
     Reference: HEAT-Measures ``R/calc-d.R``; HEAT Technical Notes, "Difference".
     """
