@@ -233,18 +233,19 @@ def zhejiang_flags() -> list[Flag]:
                     )
                 )
         pairs = (
-            ("patients", r["patients"], total[f"patients_{year}"]),
-            ("expenditure_10k_yuan", r["expenditure_10k_yuan"],
+            ("patients", "patients", "患者人数", r["patients"], total[f"patients_{year}"]),
+            ("expenditure_10k_yuan", "expenditure", "基金支出", r["expenditure_10k_yuan"],
              total[f"payment_{year}_10k_yuan"]),
         )
-        for column, in_t3, in_t2 in pairs:
+        for column, word_en, word_zh, in_t3, in_t2 in pairs:
             if in_t2 is not None and in_t3 != in_t2:
                 flags.append(
                     _flag(
                         "table3 vs table2", year, column, in_t3, in_t2,
-                        f"{year} {column} in Table 3 ({in_t3}) differs from Table 2's total "
-                        f"({in_t2}) by {in_t3 - in_t2}",
-                        f"{year}年表3的{column}({in_t3})与表2合计({in_t2})相差{in_t3 - in_t2}",
+                        f"{year} {word_en} in Table 3 ({in_t3}) differs from Table 2's total "
+                        f"({in_t2}) by {in_t3 - in_t2}; kept as printed",
+                        f"{year}年表3的{word_zh}({in_t3})与表2合计({in_t2})相差"
+                        f"{in_t3 - in_t2}；保留原表数值",
                     )
                 )
     return flags

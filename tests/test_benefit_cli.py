@@ -131,3 +131,20 @@ def test_module_entry_point_runs():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["oop"] == 40_000
+
+
+def test_project_set_overrides(capsys):
+    # no growth at all: 2025 repeats 2024's enrollment, patients and spending per patient,
+    # so spending is the printed 123,644,200 and income 2 x 57,130,000 = 114,260,000.
+    code, out, _ = run(capsys, "project", "--horizon", "1", "--json", "--set",
+                       "patient_growth=0", "--set", "spending_growth=0", "--set",
+                       "enrollment_growth=0")
+    assert code == 0
+    last = json.loads(out)["years"][-1]
+    assert last["year"] == 2025
+    assert last["expenditure"] == pytest.approx(123_644_200)
+    assert last["income"] == pytest.approx(114_260_000)
+    code, _, err = run(capsys, "project", "--set", "colour=1")
+    assert code == 2 and "colour: unknown setting" in err
+    code, _, err = run(capsys, "project", "--set", "patient_growth")
+    assert code == 2 and "KEY=NUMBER" in err

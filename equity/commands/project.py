@@ -34,6 +34,9 @@ def register(subparsers: Any) -> None:
                         help="per-capita financing for projected years, yuan per enrollee")
     parser.add_argument("--fit", choices=("loglinear", "cagr"),
                         help="how growth is fitted to the history (default loglinear)")
+    parser.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
+                        help="override a projection setting, e.g. patient_growth=0.1 or "
+                        "other_income=5e6 (repeatable)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--list", action="store_true", help="list the presets and exit")
     parser.set_defaults(func=run)
@@ -72,6 +75,18 @@ def run(args: argparse.Namespace) -> int:
         overrides["per_capita_financing"] = value
     if args.fit is not None:
         overrides["fit"] = args.fit
+    for item in args.set:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not sep or not key or not math.isfinite(value):
+            return _fail(f"--set: expected KEY=NUMBER, got {item!r}")
+        if key in ("horizon", "fit"):
+            return _fail(f"--set: use --{key} for {key}")
+        overrides[key] = value
     try:
         result = project(args.preset, **overrides)
     except ProjectionError as err:
