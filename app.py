@@ -83,6 +83,8 @@ if pending_upload and "uploaded_data" in st.session_state:
 notices: list[tuple[str, str, str]] = []
 
 with st.sidebar:
+    # The title goes above the language switch but depends on it: reserve its place first.
+    title_slot = st.empty()
     _check_url("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
     lang = st.radio(
         "Language · 语言",
@@ -92,7 +94,7 @@ with st.sidebar:
         key="lang",
         bind="query-params",
     )
-    st.title(t("app.title", lang))
+    title_slot.title(t("app.title", lang))
 
     try:
         infos = _datasets()
@@ -103,19 +105,21 @@ with st.sidebar:
     uploaded = st.session_state.get("uploaded_data")
     if uploaded is not None:
         names.append(UPLOAD)
-        titles.append(t("app.uploaded", lang, name=escape_md(uploaded.name)))
+        titles.append(t("app.uploaded", lang, name=uploaded.name))
     region_data = None
+    dataset_title = ""
     if names:
         _check_url("dataset", names, titles[0], notices)
         dataset = st.radio(
             t("app.dataset", lang),
             names,
-            captions=titles,
+            captions=[escape_md(title) for title in titles],
             help=t("app.dataset_help", lang),
             key="dataset",
             bind="query-params",
         )
         region_data = uploaded if dataset == UPLOAD else _bundled(dataset)
+        dataset_title = titles[names.index(dataset)]
 
     compare = dict(DEFAULT_COMPARE)
     if region_data is not None:
@@ -159,6 +163,7 @@ with st.sidebar:
 _sidebar_style(presenter)
 
 st.session_state["region_data"] = region_data
+st.session_state["dataset_title"] = dataset_title
 st.session_state["compare"] = compare
 
 for key, raw, fallback in notices:

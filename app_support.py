@@ -39,6 +39,15 @@ def get_data() -> Any:
     return st.session_state.get("region_data")
 
 
+def get_dataset_title() -> str:
+    """The current dataset's title in the current language (its name if it has no title)."""
+    title = st.session_state.get("dataset_title")
+    if title:
+        return str(title)
+    data = get_data()
+    return "" if data is None else str(data.name)
+
+
 def get_compare() -> dict[str, str]:
     """The two compared groups: ``{"column": ..., "a": ..., "b": ...}``."""
     compare = st.session_state.get("compare")

@@ -8,6 +8,7 @@ from app_support import (
     escape_md,
     get_compare,
     get_data,
+    get_dataset_title,
     get_lang,
     is_presenter,
     require_shell,
@@ -66,7 +67,7 @@ def _downloads(fig, stem: str) -> None:
 
 
 table = data.table
-st.caption(t("ov.intro", lang, dataset=escape_md(data.name)))
+st.caption(t("ov.intro", lang, dataset=escape_md(get_dataset_title())))
 try:
     summary = group_summary(table, column=compare["column"], a=compare["a"], b=compare["b"])
 except (KeyError, ValueError) as exc:
@@ -90,24 +91,25 @@ headline = t(
 )
 st.markdown("### " + headline[:1].upper() + headline[1:])
 
-cols = st.columns(5)
-cols[0].metric(
+top = st.columns(3)
+top[0].metric(
     t("ov.metric_cov", lang, group=escape_md(a_name)), fmt_pct(summary.a_coverage, lang),
     help=t("ov.metric_cov_help", lang, group=escape_md(a_name)), border=True,
 )
-cols[1].metric(
+top[1].metric(
     t("ov.metric_cov", lang, group=escape_md(b_name)), fmt_pct(summary.b_coverage, lang),
     help=t("ov.metric_cov_help", lang, group=escape_md(b_name)), border=True,
 )
-cols[2].metric(
+top[2].metric(
     t("ov.metric_gap", lang), fmt_points(summary.gap_points, lang),
     help=t("ov.metric_gap_help", lang, a=escape_md(a_name), b=escape_md(b_name)), border=True,
 )
-cols[3].metric(
+context = st.columns(3)
+context[0].metric(
     t("ov.metric_oop", lang), fmt_pct(summary.oop_share, lang),
     help=t("ov.metric_oop_help", lang), border=True,
 )
-cols[4].metric(
+context[1].metric(
     t("ov.metric_patients", lang), fmt_count(summary.patients, lang),
     help=t("ov.metric_patients_help", lang), border=True,
 )
@@ -124,7 +126,18 @@ indicator = st.segmented_control(
 indicator = indicator or INDICATORS[0]
 st.caption(t(f"ind.{indicator}.help", lang))
 
-left, right = st.columns([1, 1], gap="large")
+st.subheader(t("ov.rank_header", lang))
+references = reference_lines_for(indicator, _references())
+rank_fig = build_ranked_regions_figure(
+    table=table, indicator=indicator, compare=compare, lang=lang,
+    references=references, presenter=presenter,
+)
+st.plotly_chart(rank_fig, width="stretch", config={"displaylogo": False}, key="rank")
+_downloads(rank_fig, f"ranking_{indicator}")
+if references:
+    st.caption(t("ov.reference_caption", lang))
+
+left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("ov.map_header", lang))
     if data.geometry is not None and len(data.geometry):
@@ -143,26 +156,13 @@ with left:
     _downloads(map_fig, f"map_{indicator}")
 
 with right:
-    st.subheader(t("ov.rank_header", lang))
-    references = reference_lines_for(indicator, _references())
-    rank_fig = build_ranked_regions_figure(
-        table=table, indicator=indicator, compare=compare, lang=lang,
-        references=references, presenter=presenter,
+    st.subheader(t("ov.reference_header", lang))
+    st.markdown(
+        "\n".join(
+            f"- {escape_md(line.label(lang))} — {escape_md(line.source)}"
+            for line in _references()
+        )
     )
-    st.plotly_chart(rank_fig, width="stretch", config={"displaylogo": False}, key="rank")
-    _downloads(rank_fig, f"ranking_{indicator}")
-    if references:
-        st.caption(t("ov.reference_caption", lang))
-
-st.subheader(t("ov.reference_header", lang))
-st.markdown(
-    "\n".join(
-        f"- {escape_md(line.label(lang))} — {escape_md(line.source)}"
-        for line in _references()
-    )
-)
-
-if data.notes:
-    with st.expander(t("ov.notes", lang)):
-        for note in data.notes:
-            st.markdown(f"- {escape_md(note)}")
+    if data.notes:
+        st.subheader(t("ov.notes", lang))
+        st.markdown("\n".join(f"- {escape_md(note)}" for note in data.notes))

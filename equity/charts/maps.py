@@ -137,9 +137,13 @@ def build_choropleth_figure(
     )
     view = map_view(geojson)
     fig.update_layout(map={"style": "white-bg", **view})
-    key = "chart.map_title_schematic" if schematic else "chart.map_title"
-    apply_style(fig, title=t(key, lang, indicator=name), lang=lang, presenter=presenter, height=560)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": round(size * 3.5), "b": 0})
+    apply_style(
+        fig, title=t("chart.map_title", lang, indicator=name), lang=lang, presenter=presenter,
+        height=560,
+    )
+    if schematic:
+        fig.update_layout(title_subtitle_text=t("chart.map_schematic", lang))
+    fig.update_layout(margin={"l": 0, "r": 0, "t": round(size * 4.5), "b": 0})
     return fig
 
 
@@ -206,9 +210,10 @@ def build_tile_grid_figure(
     fig.update_yaxes(visible=False, range=[-nrows + 0.95, 1.05], scaleanchor="x")
     apply_style(
         fig,
-        title=t("chart.grid_title", lang, indicator=name),
+        title=t("chart.map_title", lang, indicator=name),
         lang=lang,
         presenter=presenter,
-        height=max(360, 120 + nrows * 130),
+        height=max(360, 140 + nrows * 130),
     )
+    fig.update_layout(title_subtitle_text=t("chart.grid_note", lang))
     return fig

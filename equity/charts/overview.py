@@ -42,19 +42,19 @@ class ReferenceLine:
         return self.label_zh if lang == "zh" else self.label_en
 
 
-# Figures from /work/shared/reference/figures.md, "International reference points" (document 000,
-# sections 3.1.1-3.2.2). Used when the data layer offers no ``reference_points()``.
+# Figures from the documents' international reference points (document 000: Australia 3.1.2,
+# Japan abstract and 3.2.1). Used when the data layer offers no ``reference_points()``.
 DOCUMENT_REFERENCE_LINES: tuple[ReferenceLine, ...] = (
     ReferenceLine(
         "charity_coverage", 0.50, "Australia remote, before: ~50%", "澳大利亚偏远地区（之前）约50%",
-        "000, 3.1.1-3.2.2",
+        "000 3.1.2",
     ),
     ReferenceLine(
         "charity_coverage", 0.75, "Australia remote, after: ~75%", "澳大利亚偏远地区（之后）约75%",
-        "000, 3.1.1-3.2.2",
+        "000 3.1.2",
     ),
     ReferenceLine(
-        "oop_share", 0.10, "Japan: under 10%", "日本：低于10%", "000, 3.1.1-3.2.2",
+        "oop_share", 0.10, "Japan: under 10%", "日本：低于10%", "000 abstract; 3.2.1",
     ),
 )
 
@@ -130,48 +130,58 @@ def document_reference_lines() -> list[ReferenceLine]:
 
 
 def reference_lines_from_table(table: pd.DataFrame) -> list[ReferenceLine]:
-    """Lines for the rows of a reference-point table whose indicator the Overview draws."""
+    """Lines for the rows of ``equity.datasets.reference_points()`` whose indicator the Overview
+    draws: a before and an after line where both are given, else the one value documented."""
     lines: list[ReferenceLine] = []
     for row in table.to_dict("records"):
         indicator = str(row.get("indicator", ""))
         if indicator not in INDICATORS:
             continue
         place = str(row.get("place", ""))
+        place_zh = str(row.get("place_zh") or _PLACE_ZH.get(place, place))
         source = str(row.get("source", ""))
-        for when in ("before", "after"):
-            value = row.get(f"value_{when}")
-            if value is None or pd.isna(value):
-                continue
-            lines.append(_reference_line(indicator, float(value), place, when, row, source))
+        before = _number(row.get("value_before"))
+        after = _number(row.get("value_after"))
+        if before is not None and after is not None:
+            for when, value in (("before", before), ("after", after)):
+                pct = f"{value * 100:.0f}%"
+                zh_when = "之前" if when == "before" else "之后"
+                lines.append(
+                    ReferenceLine(
+                        indicator, value, f"{place}, {when}: ~{pct}",
+                        f"{place_zh}（{zh_when}）约{pct}", source,
+                    )
+                )
+        elif after is not None or before is not None:
+            value = after if after is not None else before
+            assert value is not None
+            pct = f"{value * 100:.0f}%"
+            qualifier = str(row.get("qualifier") or "").split(";")[0].strip()
+            en_text = str(row.get("value_text") or "") or f"{qualifier} {pct}".strip()
+            zh_q = {"under": "低于", "about": "约", "over": "高于"}.get(qualifier, "")
+            lines.append(
+                ReferenceLine(indicator, value, f"{place}: {en_text}", f"{place_zh}：{zh_q}{pct}",
+                              source)
+            )
     return lines
 
 
-def _reference_line(
-    indicator: str, value: float, place: str, when: str, row: dict, source: str
-) -> ReferenceLine:
-    text = str(row.get("value_text") or "") if when == "after" else ""
-    pct = f"{value * 100:.0f}%"
-    zh_place = _PLACE_ZH.get(place, place)
-    has_both = not pd.isna(row.get("value_before")) and not pd.isna(row.get("value_after"))
-    if has_both:
-        en = f"{place}, {when}: ~{pct}"
-        zh = f"{zh_place}（{'之前' if when == 'before' else '之后'}）约{pct}"
-    else:
-        en = f"{place}: {text or pct}"
-        zh = f"{zh_place}：{pct}"
-    return ReferenceLine(indicator, value, en, zh, source)
+def _number(value: object) -> float | None:
+    """A float from a table cell, or None for a blank (the document gives no such figure)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+    number = float(value)  # a non-numeric cell is a broken bundled file: fail loudly
+    return None if math.isnan(number) else number
 
 
 _PLACE_ZH: dict[str, str] = {
     "Australia": "澳大利亚",
     "Australia (remote areas)": "澳大利亚偏远地区",
     "Japan": "日本",
-    "European Union": "欧盟",
-    "EU": "欧盟",
-    "Singapore": "新加坡",
-    "United States": "美国",
-    "OECD": "经合组织国家",
-    "China": "中国",
 }
 
 
@@ -221,44 +231,51 @@ def build_ranked_regions_figure(
         part = frame[frame["_group"].isin(others)]
         fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang))
 
-    summary = group_summary(table, column=column, a=a, b=b)
-    means = {a: summary.a_coverage, b: summary.b_coverage}
-    if indicator == "oop_share":
-        patients = table["patients"].astype(float)
-        labels = table[column].astype(str)
-        means = {
-            g: weighted_mean(table.loc[labels == g, "oop_share"], patients[labels == g])
-            for g in (a, b)
-        }
+    patients = table["patients"].astype(float)
+    labels = table[column].astype(str)
+    means = {
+        g: weighted_mean(table.loc[labels == g, indicator].astype(float), patients[labels == g])
+        for g in (a, b)
+    }
+    # Group averages and reference points are vertical lines (layout shapes) with a legend
+    # entry each (a legend-only trace of the same style), so no label sits on top of a bar.
     for g, dash in ((a, "dash"), (b, "dashdot")):
         mean = means[g]
         if math.isnan(mean):
             continue
-        fig.add_vline(
-            x=mean * 100.0,
-            line={"color": NEUTRAL, "dash": dash, "width": 2},
-            annotation={
-                "text": t("chart.group_mean", lang, group=group_label(g, lang))
-                + f" {fmt_pct(mean, lang)}",
-                "font": {"size": round(size * 0.85), "color": NEUTRAL},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            },
-            annotation_position="bottom right" if g == a else "bottom left",
+        _vline(fig, mean * 100.0, NEUTRAL, dash)
+        fig.add_trace(
+            _legend_line(
+                t("chart.group_mean", lang, group=group_label(g, lang)) + f" {fmt_pct(mean, lang)}",
+                NEUTRAL,
+                dash,
+            )
         )
     for i, line in enumerate(references):
-        fig.add_vline(
+        _vline(fig, line.value * 100.0, REFERENCE, "dot")
+        fig.add_annotation(
             x=line.value * 100.0,
-            line={"color": REFERENCE, "dash": "dot", "width": 2},
-            annotation={
-                "text": f"{line.label(lang)} ({line.source})",
-                "font": {"size": round(size * 0.8), "color": REFERENCE},
-                "bgcolor": "rgba(255,255,255,0.85)",
-                "yshift": -round(size * 1.6) * (i % 2),
-            },
-            annotation_position="top left" if i % 2 == 0 else "top right",
+            y=1.0,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            yshift=4 + round(size * 1.5) * (len(references) - 1 - i),
+            text=line.label(lang),
+            showarrow=False,
+            font={"size": round(size * 0.8), "color": REFERENCE},
+            bgcolor="rgba(255,255,255,0.9)",
+        )
+    if references:
+        sources = sorted({line.source for line in references})
+        fig.add_trace(
+            _legend_line(t("chart.reference_lines", lang, sources="; ".join(sources)), REFERENCE,
+                         "dot")
         )
     fig.update_xaxes(
-        title_text=t("chart.rank_x", lang, indicator=name), range=[0, 100], ticksuffix="%"
+        title_text="",
+        range=[0, 112],  # room right of 100% for the value labels outside the bars
+        tickvals=[0, 20, 40, 60, 80, 100],
+        ticksuffix="%",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=order, title_text="")
     apply_style(
@@ -268,8 +285,34 @@ def build_ranked_regions_figure(
         presenter=presenter,
         height=max(360, 140 + len(order) * round(size * 2.1)),
     )
-    fig.update_layout(barmode="overlay", bargap=0.25, margin={"t": round(size * 8)})
+    top = round(size * (4.5 + 1.5 * len(references)))
+    entries = 2 + (1 if references else 0)
+    bottom = round(size * 1.7 * entries) + 40
+    height = fig.layout.height
+    plot_px = max(height - top, 100)
+    fig.update_layout(
+        height=height + bottom,
+        barmode="overlay",
+        bargap=0.25,
+        margin={"t": top, "b": bottom},
+        # Legend under the x-axis ticks, one entry per row, so long labels never collide.
+        legend={"orientation": "v", "yanchor": "top", "y": -36 / plot_px, "x": 0.0},
+    )
     return fig
+
+
+def _vline(fig: go.Figure, x: float, colour: str, dash: str) -> None:
+    fig.add_shape(
+        type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
+        line={"color": colour, "dash": dash, "width": 2},
+    )
+
+
+def _legend_line(name: str, colour: str, dash: str) -> go.Scatter:
+    return go.Scatter(
+        x=[None], y=[None], mode="lines", name=name, hoverinfo="skip",
+        line={"color": colour, "dash": dash, "width": 2},
+    )
 
 
 def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -> go.Bar:

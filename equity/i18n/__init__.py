@@ -53,9 +53,10 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def _trim(number: float, digits: int) -> str:
-    """``number`` with at most ``digits`` decimals and no trailing ``.0``."""
-    text = f"{number:,.{digits}f}"
+def _trim(number: float, digits: int, *, grouping: bool = True) -> str:
+    """``number`` with at most ``digits`` decimals and no trailing ``.0``; thousands separated
+    by commas unless ``grouping`` is False (Chinese writes 4784万, not 4,784万)."""
+    text = f"{number:,.{digits}f}" if grouping else f"{number:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -75,7 +76,7 @@ def fmt_money(yuan: float, lang: str) -> str:
     """An amount in yuan, written as people of ``lang`` write it.
 
     en: "18,000 yuan", "2.4 million yuan", "1.25 billion yuan";
-    zh: "8,000元", "1.8万元", "240万元", "1.2亿元". Not-a-number gives "–".
+    zh: "8,000元", "1.8万元", "240万元", "4784万元", "1.2亿元". Not-a-number gives "–".
     """
     check_lang(lang)
     if yuan is None or (isinstance(yuan, float) and math.isnan(yuan)):
@@ -85,9 +86,9 @@ def fmt_money(yuan: float, lang: str) -> str:
     size = abs(value)
     if lang == "zh":
         if size >= 1e8:
-            return f"{sign}{_trim(size / 1e8, _sig(size / 1e8))}亿元"
+            return f"{sign}{_trim(size / 1e8, _sig(size / 1e8), grouping=False)}亿元"
         if size >= 1e4:
-            return f"{sign}{_trim(size / 1e4, _sig(size / 1e4))}万元"
+            return f"{sign}{_trim(size / 1e4, _sig(size / 1e4), grouping=False)}万元"
         return f"{sign}{size:,.0f}元"
     if size >= 1e9:
         return f"{sign}{_trim(size / 1e9, _sig(size / 1e9))} billion yuan"
@@ -120,7 +121,7 @@ def fmt_count(count: float, lang: str) -> str:
         return "–"
     value = float(count)
     if lang == "zh" and abs(value) >= 1e5:
-        return f"{_trim(value / 1e4, _sig(value / 1e4))}万"
+        return f"{_trim(value / 1e4, _sig(value / 1e4), grouping=False)}万"
     return f"{value:,.0f}"
 
 

@@ -150,16 +150,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- charts ---------------------------------------------------------------------------
     "chart.rank_title": {"en": "{indicator} by region", "zh": "各地区{indicator}"},
-    "chart.rank_x": {"en": "{indicator} (%)", "zh": "{indicator}（%）"},
+    "chart.reference_lines": {
+        "en": "Reference points from other countries (document {sources})",
+        "zh": "其他国家的参考点（文献 {sources}）",
+    },
     "chart.group_mean": {"en": "{group} average", "zh": "{group}平均"},
     "chart.map_title": {"en": "{indicator} by region", "zh": "各地区{indicator}"},
-    "chart.map_title_schematic": {
-        "en": "{indicator} by region (schematic map, not real boundaries)",
-        "zh": "各地区{indicator}（示意图，非真实边界）",
+    "chart.map_schematic": {
+        "en": "Schematic map: not real district boundaries",
+        "zh": "示意图：并非真实行政边界",
     },
-    "chart.grid_title": {
-        "en": "{indicator} by region (tile grid: the data has no boundaries)",
-        "zh": "各地区{indicator}（方块图：数据不含边界）",
+    "chart.grid_note": {
+        "en": "Tile grid: the data has no boundaries, one square per region",
+        "zh": "方块图：数据不含边界，每个方块代表一个地区",
     },
     "chart.hover_patients": {"en": "Patients", "zh": "患者"},
     "chart.hover_group": {"en": "Group", "zh": "组别"},

@@ -1,0 +1,81 @@
+"""Data page: bundled datasets, uploads (good and bad), table, dictionary and downloads."""
+
+from __future__ import annotations
+
+from conftest import make_app
+
+HEADER = (
+    "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
+    "subsidy_per_patient\n"
+)
+GOOD = HEADER + "A,North,urban,100,0.8,0.3,1000,100\nB,South,suburban,50,60%,0.3,1000,100\n"
+# Row 3 as a spreadsheet numbers it (the header is row 1).
+BAD = HEADER + "A,North,urban,100,0.8,0.3,1000,100\nB,South,suburban,lots,0.6,0.3,1000,100\n"
+
+
+def _upload(at, name: str, text: str):
+    at.file_uploader(key="upload_file").set_value((name, text.encode(), "text/csv")).run()
+    return at
+
+
+def test_data_page_runs_with_table_dictionary_and_downloads() -> None:
+    at = make_app("pages/data.py")
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    assert headers == ["Bundled datasets", "Upload your own", "The table", "Data dictionary",
+                       "Downloads"]
+    from equity.datasets import load
+
+    table = at.dataframe[0].value
+    assert len(table) == len(load("city_w").table)
+    dictionary = at.dataframe[1].value
+    assert "Provenance" in dictionary.columns
+    assert set(dictionary["Provenance"]) <= {"source", "derived", "illustrative"}
+    assert len(at.get("download_button")) == 4
+
+
+def test_bad_upload_names_row_and_column_and_loads_nothing() -> None:
+    at = make_app("pages/data.py")
+    _upload(at, "bad.csv", BAD)
+    assert not at.exception
+    message = at.error[0].value
+    assert "bad\\.csv" in message and "row 3" in message and "patients" in message
+    assert "Nothing was loaded" in message
+    assert at.radio(key="dataset").value == "city_w"
+    assert at.radio(key="dataset").options == ["city_w"]  # no half-loaded upload kept
+
+
+def test_good_upload_becomes_current_dataset() -> None:
+    at = make_app("pages/data.py")
+    _upload(at, "good.csv", GOOD)
+    assert not at.exception
+    assert "2 regions loaded" in at.success[0].value
+    assert at.radio(key="dataset").value == "upload"
+    assert len(at.dataframe[0].value) == 2
+    # The reading of each fraction column is reported in plain words.
+    readings = [m.value for m in at.markdown if "read as" in m.value]
+    assert readings and "charity\\_coverage" in readings[0] and "percent" in readings[0]
+
+
+def test_bad_upload_after_good_keeps_the_good_one() -> None:
+    at = make_app("pages/data.py")
+    _upload(at, "good.csv", GOOD)
+    _upload(at, "bad.csv", BAD)
+    assert at.error
+    assert at.radio(key="dataset").value == "upload"
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_uploaded_markup_is_not_rendered() -> None:
+    evil = HEADER + "A,<img src=x onerror=alert(1)>,urban,oops,0.8,0.3,1000,100\n"
+    at = make_app("pages/data.py")
+    _upload(at, "<b>evil</b>.csv", evil)
+    message = at.error[0].value
+    assert "<b>" not in message and "\\<b\\>" in message
+
+
+def test_data_page_in_chinese() -> None:
+    at = make_app("pages/data.py", lang="zh")
+    assert at.header[0].value == "内置数据集"
+    _upload(at, "bad.csv", BAD)
+    assert "第3行" in at.error[0].value

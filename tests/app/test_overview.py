@@ -1,0 +1,57 @@
+"""Overview page: the City W figures the documents give (000 3.1.2, 3.2.1) reach the screen."""
+
+from __future__ import annotations
+
+from conftest import make_app
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_runs_and_shows_city_w_gap() -> None:
+    at = make_app()
+    assert not at.exception
+    metrics = _metrics(at)
+    # Documented: urban-centre 90%, suburban 65% charity coverage; out-of-pocket up to 30%.
+    assert metrics["Coverage, urban"] == "90.0%"
+    assert metrics["Coverage, suburban"] == "65.0%"
+    assert metrics["Coverage gap"] == "25.0 points"
+    assert metrics["Out-of-pocket share"] == "30.0%"
+    assert "Where the gap stands" in [t.value for t in at.title]
+    headline = at.markdown[0].value
+    assert "90.0%" in headline and "65.0%" in headline and "25.0 points" in headline
+
+
+def test_overview_patients_equal_the_table_total() -> None:
+    from equity.datasets import load
+
+    total = load("city_w").table["patients"].sum()
+    at = make_app()
+    assert _metrics(at)["Patients"] == f"{total:,.0f}"
+
+
+def test_overview_in_chinese() -> None:
+    at = make_app(lang="zh")
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["城区覆盖率"] == "90.0%"
+    assert metrics["郊区覆盖率"] == "65.0%"
+    assert metrics["覆盖率差距"] == "25.0个百分点"
+    assert "差距现状" in [t.value for t in at.title]
+
+
+def test_swapping_groups_reverses_the_gap() -> None:
+    at = make_app(compare_a="suburban", compare_b="urban")
+    metrics = _metrics(at)
+    assert metrics["Coverage, suburban"] == "65.0%"
+    assert metrics["Coverage gap"] == "-25.0 points"
+
+
+def test_out_of_pocket_indicator_switch() -> None:
+    at = make_app()
+    at.segmented_control(key="ov_indicator").set_value("oop_share").run()
+    assert not at.exception
+    assert "lower is better" in " ".join(c.value for c in at.caption)
+    # The headline metrics do not depend on the chart's indicator.
+    assert _metrics(at)["Coverage gap"] == "25.0 points"

@@ -1,0 +1,89 @@
+"""app.py: language switch, dataset switch, comparison groups and the URL round trip."""
+
+from __future__ import annotations
+
+from conftest import make_app, set_bound
+from streamlit.testing.v1 import AppTest
+
+from equity.i18n import t
+
+
+def _texts(at) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.markdown]
+    parts += [e.value for e in at.caption] + [m.label for m in at.metric]
+    return " ".join(str(p) for p in parts)
+
+
+def test_language_switch_changes_labels_and_numbers() -> None:
+    at = make_app()
+    assert "Where the gap stands" in _texts(at)
+    set_bound(at, at.radio(key="lang"), "zh")
+    assert not at.exception
+    text = _texts(at)
+    assert "差距现状" in text and "Where the gap stands" not in text
+    assert at.sidebar.selectbox(key="compare_col").label == t("app.compare_column", "zh")
+    assert {m.value for m in at.metric} >= {"90.0%", "65.0%", "25.0个百分点"}
+
+
+def test_footer_shows_model_version() -> None:
+    from equity import MODEL_VERSION
+
+    at = make_app()
+    assert any(MODEL_VERSION in c.value for c in at.caption)
+
+
+def test_url_round_trip_reproduces_the_view() -> None:
+    at = make_app()
+    set_bound(at, at.radio(key="lang"), "zh")
+    set_bound(at, at.selectbox(key="compare_a"), "suburban")
+    set_bound(at, at.selectbox(key="compare_b"), "urban")
+    query = dict(at.query_params)
+    assert query["lang"] == "zh" and query["compare_a"] == "suburban"
+    reopened = AppTest.from_file(at._script_path, default_timeout=120)
+    for key, value in query.items():
+        reopened.query_params[key] = value
+    reopened.run()
+    assert reopened.radio(key="lang").value == "zh"
+    assert reopened.selectbox(key="compare_a").value == "suburban"
+    assert [m.value for m in reopened.metric] == [m.value for m in at.metric]
+    assert not reopened.warning  # a good link gives no notice
+
+
+def test_bad_url_values_fall_back_with_notice() -> None:
+    at = make_app(lang="xx", dataset="nowhere", compare_a="moon")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "xx" in notices and "nowhere" in notices and "moon" in notices
+    assert at.radio(key="lang").value == "en"
+    assert at.radio(key="dataset").value == "city_w"
+    assert at.selectbox(key="compare_a").value == "urban"
+    assert {m.value for m in at.metric} >= {"90.0%", "65.0%", "25.0 points"}
+
+
+def test_markup_in_url_value_is_not_rendered() -> None:
+    at = make_app(dataset="<b>x</b>[link](http://example.com)")
+    notice = " ".join(w.value for w in at.warning)
+    # Every Markdown/HTML special character arrives escaped, so nothing becomes a tag or link.
+    assert "\\<b\\>" in notice and "\\[link\\]" in notice
+
+
+def test_dataset_switch_to_uploaded_file_changes_numbers() -> None:
+    at = make_app()
+    csv = (
+        "region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+        "cost_per_patient,subsidy_per_patient\n"
+        "A,North,urban,100,0.8,0.2,1000,100\n"
+        "B,East,urban,300,0.4,0.2,1000,100\n"
+        "C,South,suburban,50,0.5,0.4,1000,100\n"
+    )
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="upload_file").set_value(("mine.csv", csv.encode(), "text/csv")).run()
+    assert at.radio(key="dataset").value == "upload"
+    at.switch_page("pages/overview.py").run()
+    values = {m.label: m.value for m in at.metric}
+    # urban: (100*0.8 + 300*0.4) / 400 = 0.5; suburban 0.5; gap 0; oop (20+60+20)/450
+    assert values["Coverage, urban"] == "50.0%"
+    assert values["Coverage gap"] == "0.0 points"
+    assert values["Out-of-pocket share"] == f"{100 * (100 * 0.2 + 300 * 0.2 + 50 * 0.4) / 450:.1f}%"
+    set_bound(at, at.radio(key="dataset"), "city_w")
+    assert {m.label: m.value for m in at.metric}["Coverage, urban"] == "90.0%"

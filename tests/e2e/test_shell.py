@@ -1,0 +1,99 @@
+"""Browser tests of the dashboard shell: Overview numbers, language switch, links, Data uploads.
+
+Screenshots of every page in both languages go to artifacts/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+from conftest import wait_for_app
+from playwright.sync_api import Page, expect
+
+HEADER = (
+    "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
+    "subsidy_per_patient\n"
+)
+ROW_A = "A1,North,urban,100,0.8,0.3,200000,18000\n"
+GOOD_CSV = HEADER + ROW_A + "B1,South,suburban,50,60%,0.3,200000,18000\n"
+# Row 3 as a spreadsheet shows it (header = row 1): "many" is not a number of patients.
+BAD_CSV = HEADER + ROW_A + "B1,South,suburban,many,0.6,0.3,200000,18000\n"
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+
+
+def _main(page: Page):
+    return page.get_by_test_id("stMain")
+
+
+def test_overview_shows_city_w_gap(page: Page, app_url: str, screenshot) -> None:
+    _open(page, app_url)
+    main = _main(page)
+    expect(main.get_by_text("Where the gap stands")).to_be_visible()
+    metrics = page.get_by_test_id("stMetricValue")
+    expect(metrics.nth(0)).to_have_text("90.0%")
+    expect(metrics.nth(1)).to_have_text("65.0%")
+    expect(metrics.nth(2)).to_have_text("25.0 points")
+    # Both charts drew: the map (a MapLibre canvas) and the ranking (an SVG with bars).
+    expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot .maplibregl-canvas").first).to_be_attached()
+    page.wait_for_timeout(1500)  # let the map canvas paint before the screenshot
+    screenshot(page, "overview_en")
+
+
+def test_language_switch_translates(page: Page, app_url: str, screenshot) -> None:
+    _open(page, app_url)
+    page.get_by_test_id("stSidebar").get_by_text("zh", exact=True).click()
+    expect(_main(page).get_by_text("差距现状")).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").nth(2)).to_have_text("25.0个百分点")
+    assert "lang=zh" in page.url
+    page.wait_for_timeout(1500)
+    screenshot(page, "overview_zh")
+
+
+def test_link_with_lang_zh_opens_in_chinese(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}/?lang=zh")
+    expect(_main(page).get_by_text("差距现状")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text("数据集")).to_be_visible()
+
+
+def test_bad_link_value_gives_notice(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}/?dataset=nowhere")
+    expect(page.get_by_text("nowhere", exact=False).first).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").nth(0)).to_have_text("90.0%")
+
+
+def test_data_page_uploads(page: Page, app_url: str, screenshot) -> None:
+    _open(page, f"{app_url}/data")
+    expect(_main(page).get_by_text("Upload your own")).to_be_visible()
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
+    uploader.set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": BAD_CSV.encode()}]
+    )
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("row 3")
+    expect(error).to_contain_text("patients")
+    expect(error).to_contain_text("Nothing was loaded")
+    screenshot(page, "data_bad_upload_en")
+    uploader.set_input_files(
+        files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}]
+    )
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2 regions loaded")
+    assert "dataset=upload" in page.url
+    screenshot(page, "data_good_upload_en")
+
+
+def test_screenshots_other_pages(page: Page, app_url: str, screenshot) -> None:
+    for lang in ("en", "zh"):
+        suffix = "" if lang == "en" else "?lang=zh"
+        _open(page, f"{app_url}/data{suffix}")
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        screenshot(page, f"data_{lang}")
+        _open(page, f"{app_url}/methods{suffix}")
+        expect(page.locator(".katex").first).to_be_visible()
+        screenshot(page, f"methods_{lang}")
+    _open(page, f"{app_url}/?lang=zh&presenter=true")
+    expect(_main(page).get_by_text("差距现状")).to_be_visible()
+    page.wait_for_timeout(1500)
+    screenshot(page, "overview_zh_presenter")

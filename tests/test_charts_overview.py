@@ -1,0 +1,205 @@
+"""Overview chart builders and the shared style, checked on fig.data / fig.layout (no browser)."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from equity.charts.maps import (
+    build_choropleth_figure,
+    build_tile_grid_figure,
+    geometry_to_geojson,
+    map_view,
+)
+from equity.charts.overview import (
+    DOCUMENT_REFERENCE_LINES,
+    build_ranked_regions_figure,
+    group_summary,
+    reference_lines_for,
+)
+from equity.charts.style import (
+    ADVERSE,
+    FAVOURABLE,
+    OKABE_ITO,
+    apply_style,
+    indicator_colour,
+    is_favourable,
+)
+
+COMPARE = {"column": "area_type", "a": "urban", "b": "suburban"}
+
+
+@pytest.fixture
+def small() -> pd.DataFrame:
+    # Hand-worked: urban coverage (100*0.8 + 300*0.4) / 400 = 0.5; suburban 0.9 (one region);
+    # out-of-pocket over all (100*0.2 + 300*0.3 + 100*0.1) / 500 = 0.24.
+    return pd.DataFrame(
+        {
+            "region_id": ["a", "b", "c"],
+            "region_name": ["Alpha", "Beta", "Gamma"],
+            "area_type": ["urban", "urban", "suburban"],
+            "patients": [100.0, 300.0, 100.0],
+            "charity_coverage": [0.8, 0.4, 0.9],
+            "oop_share": [0.2, 0.3, 0.1],
+        }
+    )
+
+
+def test_group_summary_hand_worked(small) -> None:
+    s = group_summary(small, column="area_type", a="urban", b="suburban")
+    assert s.a_coverage == pytest.approx(0.5)
+    assert s.b_coverage == pytest.approx(0.9)
+    assert s.gap_points == pytest.approx(-40.0)
+    assert s.oop_share == pytest.approx(0.24)
+    assert s.patients == 500
+
+
+def test_group_summary_city_w_matches_documents() -> None:
+    from equity.datasets import load
+
+    s = group_summary(load("city_w").table, **{"column": "area_type", "a": "urban",
+                                              "b": "suburban"})
+    assert s.a_coverage == pytest.approx(0.90)  # 000 3.1.2
+    assert s.b_coverage == pytest.approx(0.65)  # 000 3.2.1
+    assert s.gap_points == pytest.approx(25.0)
+
+
+def test_empty_group_has_no_average(small) -> None:
+    s = group_summary(small, column="area_type", a="urban", b="remote")
+    assert math.isnan(s.b_coverage) and s.b_patients == 0
+
+
+def test_direction_colours_follow_okabe_ito() -> None:
+    assert OKABE_ITO["blue"] == FAVOURABLE and OKABE_ITO["vermillion"] == ADVERSE
+    assert indicator_colour("charity_coverage") == FAVOURABLE
+    assert indicator_colour("oop_share_after") == ADVERSE
+    assert is_favourable("charity_coverage_before")
+    with pytest.raises(ValueError):
+        is_favourable("mystery")
+
+
+def test_ranked_bars_values_colours_and_order(small) -> None:
+    fig = build_ranked_regions_figure(table=small, indicator="charity_coverage",
+                                      compare=COMPARE, lang="en")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert [b.name for b in bars] == ["urban", "suburban"]
+    urban = dict(zip(bars[0].y, bars[0].x, strict=True))
+    assert urban == {"Alpha": pytest.approx(80.0), "Beta": pytest.approx(40.0)}
+    assert all(b.marker.color == FAVOURABLE for b in bars)
+    assert bars[0].marker.pattern.shape == "" and bars[1].marker.pattern.shape == "/"
+    # Best region on top: plotly draws the last category at the top.
+    assert list(fig.layout.yaxis.categoryarray) == ["Beta", "Alpha", "Gamma"]
+    assert dict(zip(bars[0].y, bars[0].text, strict=True)) == {"Alpha": "80.0%", "Beta": "40.0%"}
+
+
+def test_ranked_adverse_indicator_and_group_mean_lines(small) -> None:
+    fig = build_ranked_regions_figure(table=small, indicator="oop_share", compare=COMPARE,
+                                      lang="en")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert all(b.marker.color == ADVERSE for b in bars)
+    # Lowest out-of-pocket (best) on top.
+    assert list(fig.layout.yaxis.categoryarray)[-1] == "Gamma"
+    xs = sorted(round(s.x0, 6) for s in fig.layout.shapes)
+    # urban (100*0.2 + 300*0.3)/400 = 27.5%, suburban 10%
+    assert xs == [10.0, 27.5]
+    legend = [tr.name for tr in fig.data if tr.type == "scatter"]
+    assert legend == ["urban average 27.5%", "suburban average 10.0%"]
+
+
+def test_reference_lines_are_drawn_and_labelled(small) -> None:
+    refs = reference_lines_for("charity_coverage", DOCUMENT_REFERENCE_LINES)
+    assert [r.value for r in refs] == [0.5, 0.75]  # Australia remote 50% -> 75% (000 3.1.2)
+    fig = build_ranked_regions_figure(table=small, indicator="charity_coverage",
+                                      compare=COMPARE, lang="zh", references=refs)
+    dotted = [s.x0 for s in fig.layout.shapes if s.line.dash == "dot"]
+    assert dotted == [50.0, 75.0]
+    labels = [a.text for a in fig.layout.annotations]
+    assert any("澳大利亚" in label and "50%" in label for label in labels)
+    assert "慈善救助覆盖率" in fig.layout.title.text
+    assert any("000 3.1.2" in (tr.name or "") for tr in fig.data)
+
+
+def test_ranked_rejects_unknown_indicator(small) -> None:
+    with pytest.raises(ValueError):
+        build_ranked_regions_figure(table=small, indicator="patients", compare=COMPARE,
+                                    lang="en")
+
+
+def test_other_groups_are_grey(small) -> None:
+    table = pd.concat([small, small.iloc[[0]].assign(region_id="d", region_name="Delta",
+                                                      area_type="rural")])
+    fig = build_ranked_regions_figure(table=table, indicator="charity_coverage",
+                                      compare=COMPARE, lang="en")
+    names = [tr.name for tr in fig.data if tr.type == "bar"]
+    assert names == ["urban", "suburban", "other regions"]
+
+
+@pytest.fixture
+def geometry() -> gpd.GeoDataFrame:
+    ring = Point(120.0, 30.0).buffer(0.2, quad_segs=256)  # a dense circle: ~1000 vertices
+    return gpd.GeoDataFrame(
+        {"region_id": ["a", "b", "c"]},
+        geometry=[ring, box(120.3, 29.9, 120.5, 30.1), box(120.5, 29.9, 120.7, 30.1)],
+        crs="EPSG:4326",
+    )
+
+
+def test_geometry_to_geojson_simplifies_and_keeps_ids(geometry) -> None:
+    gj = geometry_to_geojson(geometry)
+    assert [f["id"] for f in gj["features"]] == ["a", "b", "c"]
+    before = len(geometry.geometry.iloc[0].exterior.coords)
+    after = len(gj["features"][0]["geometry"]["coordinates"][0])
+    assert after < before / 4
+
+
+def test_choropleth_uses_blank_background_and_says_schematic(small, geometry) -> None:
+    gj = geometry_to_geojson(geometry)
+    fig = build_choropleth_figure(geojson=gj, table=small, indicator="charity_coverage",
+                                  lang="en", schematic=True)
+    trace = fig.data[0]
+    assert trace.type == "choroplethmap"
+    assert list(trace.z) == [pytest.approx(80.0), pytest.approx(40.0), pytest.approx(90.0)]
+    assert list(trace.locations) == ["a", "b", "c"]
+    assert fig.layout.map.style == "white-bg"  # no tile server
+    assert "chematic" in fig.layout.title.subtitle.text
+    assert trace.colorscale[-1][1].upper() == FAVOURABLE
+    centre = fig.layout.map.center
+    assert 119.8 < centre.lon < 120.7 and 29.8 < centre.lat < 30.2
+    fig_zh = build_choropleth_figure(geojson=gj, table=small, indicator="oop_share",
+                                     lang="zh", schematic=True)
+    assert "示意" in fig_zh.layout.title.subtitle.text
+    assert fig_zh.data[0].colorscale[-1][1].upper() == ADVERSE
+
+
+def test_map_view_fits_bounds() -> None:
+    gj = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "x", "properties": {},
+         "geometry": {"type": "Polygon",
+                      "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]}}]}
+    view = map_view(gj, width_px=700, height_px=520)
+    assert view["center"] == {"lon": 5.0, "lat": pytest.approx(5.0)}
+    # 10 degrees across 700 px at 256 px per 360 degrees at zoom 0: log2(98.4) = 6.6
+    assert 5.5 < view["zoom"] < 6.7
+
+
+def test_tile_grid_one_square_per_region(small) -> None:
+    fig = build_tile_grid_figure(table=small, indicator="charity_coverage", lang="en",
+                                 group_column="area_type")
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(rects) == 3
+    assert len({r.fillcolor for r in rects}) == 3  # three different coverages, three shades
+    assert fig.data[0].text[0].startswith("Gamma")  # suburban sorts first, then names
+    assert "no boundaries" in fig.layout.title.subtitle.text
+
+
+def test_apply_style_presenter_fonts() -> None:
+    import plotly.graph_objects as go
+
+    normal = apply_style(go.Figure(), title="x", lang="en")
+    big = apply_style(go.Figure(), title="x", lang="zh", presenter=True)
+    assert normal.layout.font.size == 16 and big.layout.font.size == 22
+    assert "CJK" in big.layout.font.family

@@ -1,0 +1,94 @@
+"""Strings and number formats in English and Chinese."""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from equity.i18n import (
+    CATALOGUE,
+    LANGUAGES,
+    fmt_count,
+    fmt_money,
+    fmt_pct,
+    fmt_points,
+    strings_app,
+    strings_fund,
+    t,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("catalogue", [strings_app.STRINGS, strings_fund.STRINGS])
+def test_every_key_has_both_languages_with_the_same_placeholders(catalogue) -> None:
+    for key, texts in catalogue.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert all(texts[lang].strip() for lang in LANGUAGES), key
+        assert _fields(texts["en"]) == _fields(texts["zh"]), key
+
+
+def test_catalogues_do_not_share_keys() -> None:
+    assert not set(strings_app.STRINGS) & set(strings_fund.STRINGS)
+    assert len(CATALOGUE) == len(strings_app.STRINGS) + len(strings_fund.STRINGS)
+
+
+def test_every_literal_key_used_by_the_shell_exists() -> None:
+    files = [ROOT / "app.py", ROOT / "app_support.py", *sorted((ROOT / "pages").glob("*.py"))]
+    files += sorted((ROOT / "equity" / "charts").glob("*.py"))
+    pattern = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
+    used = {key for f in files for key in pattern.findall(f.read_text(encoding="utf-8"))}
+    assert used, "the scan found no t() calls"
+    assert sorted(used - set(CATALOGUE)) == []
+
+
+def test_t_fills_placeholders_and_fails_loudly() -> None:
+    assert t("app.footer", "en", version="9.9").startswith("Model version 9.9")
+    assert "9.9" in t("app.footer", "zh", version="9.9")
+    with pytest.raises(KeyError):
+        t("no.such.key", "en")
+    with pytest.raises(ValueError, match="unknown language"):
+        t("app.title", "fr")
+
+
+@pytest.mark.parametrize(
+    ("yuan", "en", "zh"),
+    [
+        (18_000, "18,000 yuan", "1.8万元"),  # City W's annual subsidy (000 3.1.2)
+        (8_000, "8,000 yuan", "8,000元"),
+        (100_000, "100,000 yuan", "10万元"),  # Zhejiang out-of-pocket cap (003 IV(II))
+        (2_400_000, "2.4 million yuan", "240万元"),
+        (47_840_000, "47.8 million yuan", "4784万元"),  # Zhejiang stage 1 drug spending (002 3.1)
+        (101_080_000, "101 million yuan", "1.01亿元"),  # Zhejiang 2020 income, 10,108 x 10^4
+        (120_000_000, "120 million yuan", "1.2亿元"),
+        (1_250_000_000, "1.25 billion yuan", "12.5亿元"),
+        (-5_090_200, "-5.09 million yuan", "-509万元"),  # Zhejiang 2024 surplus
+    ],
+)
+def test_fmt_money(yuan: float, en: str, zh: str) -> None:
+    assert fmt_money(yuan, "en") == en
+    assert fmt_money(yuan, "zh") == zh
+
+
+def test_fmt_money_missing_value() -> None:
+    assert fmt_money(math.nan, "en") == "–"
+
+
+def test_percent_points_and_counts() -> None:
+    assert fmt_pct(0.9, "en") == "90.0%"
+    assert fmt_pct(0.65, "zh") == "65.0%"
+    assert fmt_pct(0.0995, "en", digits=2) == "9.95%"
+    # fmt_points takes percentage points: 0.90 - 0.65 = 25 points
+    assert fmt_points((0.90 - 0.65) * 100, "en") == "25.0 points"
+    assert fmt_points(25.0, "zh") == "25.0个百分点"
+    assert fmt_count(700, "zh") == "700"
+    assert fmt_count(20_000_000, "zh") == "2000万"  # about 20 million patients in China (001)
+    assert fmt_count(20_000_000, "en") == "20,000,000"
