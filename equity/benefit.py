@@ -293,6 +293,117 @@ def save_cascade(cascade: Cascade, path: str | Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+# A table of layers, for spreadsheet-style editors
+
+FRAME_COLUMNS: tuple[str, ...] = (
+    "name", "payer", "label_en", "label_zh", "eligibility", "base", "deductible", "rate",
+    "tiers", "cap", "oop_ceiling", "illustrative", "source",
+)
+"""Columns of :func:`cascade_to_frame`; ``tiers`` is text such as ``300000:0.8; 700000:0.9; :1``
+(band end in yuan, colon, rate; an empty end is the open last band)."""
+
+
+def _tiers_text(tiers: list[Tier] | None) -> str:
+    if tiers is None:
+        return ""
+    return "; ".join(f"{'' if t.upto is None else f'{t.upto:g}'}:{t.rate:g}" for t in tiers)
+
+
+def _parse_tiers(text: str, where: str) -> list[dict[str, Any]] | None:
+    text = text.strip()
+    if not text:
+        return None
+    tiers = []
+    for part in text.split(";"):
+        upto, sep, rate = part.strip().partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            tiers.append(
+                {"upto": float(upto) if upto.strip() else None, "rate": float(rate)}
+            )
+        except ValueError:
+            raise CascadeError(
+                [f"{where}, column tiers: expected 'upto:rate; ...; :rate', got {part.strip()!r}"]
+            ) from None
+    return tiers
+
+
+def cascade_to_frame(cascade: Cascade) -> Any:
+    """One row per layer (columns :data:`FRAME_COLUMNS`), e.g. for ``st.data_editor``.
+    Money in yuan per year; empty cap/ceiling/rate cells mean 'none'."""
+    import pandas as pd
+
+    rows = []
+    for layer in cascade.layers:
+        rows.append({
+            "name": layer.name, "payer": layer.payer, "label_en": layer.label.en,
+            "label_zh": layer.label.zh, "eligibility": layer.eligibility, "base": layer.base,
+            "deductible": layer.deductible, "rate": layer.rate,
+            "tiers": _tiers_text(layer.tiers), "cap": layer.cap,
+            "oop_ceiling": layer.oop_ceiling, "illustrative": layer.illustrative,
+            "source": layer.source,
+        })
+    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(math.isnan(value))
+    except TypeError:
+        return False
+
+
+def cascade_from_frame(frame: Any, *, like: Cascade) -> Cascade:
+    """Rebuild a cascade from an edited :func:`cascade_to_frame` table; the name, label,
+    source and notes come from ``like``. Problems name the row (1-based) and column."""
+    unknown = [c for c in frame.columns if c not in FRAME_COLUMNS]
+    missing = [c for c in ("name", "payer", "label_en", "label_zh", "source")
+               if c not in frame.columns]
+    problems = [f"column {c}: unknown" for c in unknown]
+    problems += [f"column {c}: required but missing" for c in missing]
+    if problems:
+        raise CascadeError(problems)
+    layers = []
+    for i, row in enumerate(frame.to_dict("records"), start=1):
+        where = f"row {i}"
+        layer: dict[str, Any] = {
+            "name": row["name"], "payer": row["payer"],
+            "label": {"en": row["label_en"], "zh": row["label_zh"]}, "source": row["source"],
+        }
+        for key in ("eligibility", "base", "deductible", "rate", "cap", "oop_ceiling",
+                    "illustrative"):
+            if key in row and not _blank(row[key]):
+                value = row[key]
+                layer[key] = value.item() if hasattr(value, "item") else value
+        if "tiers" in row and not _blank(row["tiers"]):
+            layer["tiers"] = _parse_tiers(str(row["tiers"]), where)
+        layers.append(layer)
+    data = like.model_dump(mode="json")
+    data["layers"] = layers
+    try:
+        return Cascade.model_validate(data)
+    except ValidationError as err:
+        out = []
+        for problem in _problems(err):
+            if problem.startswith("layers["):
+                index, _, rest = problem[len("layers["):].partition("]")
+                field_ = rest.lstrip(".").replace("label.en", "label_en")
+                field_ = field_.replace("label.zh", "label_zh")
+                column, _, message = field_.partition(": ")
+                column = column.split(".")[0]
+                place = f"row {int(index) + 1}" + (f", column {column}" if column else "")
+                out.append(f"{place}: {message}")
+            else:
+                out.append(problem)
+        raise CascadeError(out) from None
+
+
+# ---------------------------------------------------------------------------
 # Presets
 
 _ZJ_SOURCE = (

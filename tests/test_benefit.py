@@ -461,3 +461,60 @@ def test_from_equity_import_benefit_is_callable_in_any_import_order():
     assert entry("zhejiang_special_fund", 200_000).oop == 40_000
     assert equity.benefit("zhejiang_special_fund", 700_000, income=1).oop == 100_000
     assert module.benefit("hunan_critical_illness", 300_000).oop == 30_000
+
+
+# ---------------------------------------------------------------------------
+# Table form for spreadsheet-style editors
+
+
+def test_frame_round_trip_every_preset():
+    from equity.benefit import cascade_from_frame, cascade_to_frame
+
+    for c in PRESETS.values():
+        frame = cascade_to_frame(c)
+        assert len(frame) == len(c.layers)
+        assert cascade_from_frame(frame, like=c) == c
+    tiers = cascade_to_frame(PRESETS["zhejiang_special_fund"]).loc[0, "tiers"]
+    assert tiers == "300000:0.8; 700000:0.9; :1"
+
+
+def test_edited_frame_changes_the_cascade():
+    from equity.benefit import cascade_from_frame, cascade_to_frame
+
+    c = PRESETS["foshan_assistance"]
+    frame = cascade_to_frame(c)
+    frame.loc[2, "cap"] = 50_000.0
+    edited = cascade_from_frame(frame, like=c)
+    # 110,000 left after the insurers; 80% = 88,000, now capped at 50,000
+    assert paid(benefit(edited, 400_000), "medical_assistance") == pytest.approx(50_000)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("rate", 1.5, "row 2, column rate"),
+        ("tiers", "abc", "row 2, column tiers"),
+        ("oop_ceiling", 10.0, "row 3: give either 'cap' or 'oop_ceiling'"),
+        ("payer", "lottery", "row 2, column payer"),
+    ],
+)
+def test_bad_frame_cells_name_row_and_column(column, value, message):
+    from equity.benefit import cascade_from_frame, cascade_to_frame
+
+    frame = cascade_to_frame(PRESETS["foshan_assistance"])
+    row = 2 if column == "oop_ceiling" else 1
+    if column == "tiers":
+        frame["rate"] = frame["rate"].astype(object)
+        frame.loc[row, "rate"] = None
+    frame.loc[row, column] = value
+    with pytest.raises(CascadeError) as info:
+        cascade_from_frame(frame, like=PRESETS["foshan_assistance"])
+    assert message in str(info.value)
+
+
+def test_frame_with_unknown_column():
+    from equity.benefit import cascade_from_frame, cascade_to_frame
+
+    frame = cascade_to_frame(PRESETS["hunan_critical_illness"]).assign(colour="red")
+    with pytest.raises(CascadeError, match="column colour: unknown"):
+        cascade_from_frame(frame, like=PRESETS["hunan_critical_illness"])
