@@ -34,10 +34,13 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MONEY_UNIT = {"en": "yuan / year", "zh": "元/年"}
 FRACTION_UNIT = {"en": "fraction (0-1)", "zh": "比例 (0-1)"}
@@ -329,7 +332,7 @@ def _parse_tiers(text: str, where: str) -> list[dict[str, Any]] | None:
     return tiers
 
 
-def cascade_to_frame(cascade: Cascade) -> Any:
+def cascade_to_frame(cascade: Cascade) -> pd.DataFrame:
     """One row per layer (columns :data:`FRAME_COLUMNS`), e.g. for ``st.data_editor``.
     Money in yuan per year; empty cap/ceiling/rate cells mean 'none'."""
     import pandas as pd
@@ -358,7 +361,7 @@ def _blank(value: Any) -> bool:
         return False
 
 
-def cascade_from_frame(frame: Any, *, like: Cascade) -> Cascade:
+def cascade_from_frame(frame: pd.DataFrame, *, like: Cascade) -> Cascade:
     """Rebuild a cascade from an edited :func:`cascade_to_frame` table; the name, label,
     source and notes come from ``like``. Problems name the row (1-based) and column."""
     unknown = [c for c in frame.columns if c not in FRAME_COLUMNS]

@@ -148,3 +148,14 @@ def test_project_set_overrides(capsys):
     assert code == 2 and "colour: unknown setting" in err
     code, _, err = run(capsys, "project", "--set", "patient_growth")
     assert code == 2 and "KEY=NUMBER" in err
+
+
+def test_benchmark_script_runs_small():
+    # Keeps benchmarks/bench_benefit.py working; the timing itself is not asserted.
+    proc = subprocess.run(
+        [sys.executable, "benchmarks/bench_benefit.py", "--patients", "20000",
+         "--chunk-size", "7000", "--preset", "hunan_critical_illness"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "hunan_critical_illness" in proc.stdout and "progress calls 3" in proc.stdout
