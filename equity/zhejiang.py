@@ -10,6 +10,9 @@ instead of correcting it:
 - 2024 surplus is not income minus expenditure (-506.02 expected, -509.02 printed);
 - 2023 expenditure in Table 3 (10,488.43) differs from Table 2's total (10,466.22).
 
+003 IV(II) says the fund kept "an annual surplus from 2020 to 2024"; Table 3 prints a
+2024 deficit (-509.02) with the cumulative surplus still positive. The tables are kept.
+
 Arithmetic on the printed figures uses :class:`decimal.Decimal`, so a conversion to
 yuan (x 10,000) is exact and a flag's difference carries no float noise.
 """
