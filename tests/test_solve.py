@@ -1,0 +1,206 @@
+"""Goal seek, optimal allocation (LP), sensitivity and Monte Carlo uncertainty."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from equity.fund import simulate
+from equity.scenario import NUMERIC_KEYS
+from equity.solve import goal_seek, optimal_allocation, sensitivity, uncertainty
+
+SUBURBAN = {"recipients": ["suburban"]}
+
+
+@pytest.fixture(scope="module")
+def city_w():
+    from equity.datasets import load
+
+    return load("city_w")
+
+
+# Each yuan to City W's suburban districts (340 patients, 18,000 yuan subsidy, none fills up
+# below 918,000 yuan) lifts the suburban mean by 1 / (18,000 x 340): closing 15 points of the
+# 25-point gap takes 0.15 x 340 x 18,000 = 918,000 yuan.
+PER_YUAN = 1 / (18_000 * 340)
+
+
+def test_goal_seek_finds_the_hand_worked_pool(city_w):
+    res = goal_seek(city_w, SUBURBAN, target_gap=0.10)
+    assert res.reachable and res.lever == "central_pool"
+    assert res.value == pytest.approx(918_000, abs=1.0)
+    assert res.gap <= 0.10
+    assert res.gap_before == pytest.approx(0.25)
+    # smallest: one yuan (the tolerance) less misses the target
+    assert simulate(city_w, {**SUBURBAN, "central_pool": res.value - 1.0}).gap.after > 0.10
+
+
+def test_goal_seek_on_the_levy(city_w):
+    # levy x total population (8,000,000 insured) must raise 918,000 yuan
+    res = goal_seek(city_w, SUBURBAN, target_gap=0.10, lever="levy_per_insured")
+    population = city_w.table["population"].sum()
+    assert res.reachable
+    assert res.value * population == pytest.approx(918_000, abs=1.0)
+
+
+def test_goal_seek_reports_an_unreachable_target(city_w):
+    # at most 70% coverage in each suburban district: the suburban mean can reach
+    # (90x0.7 + 70x0.7 + 60x0.7 + 50x0.8 + 40x0.75 + 30x0.7) / 340 = 0.720588...
+    # so the gap cannot fall below 0.9 - 0.720588 = 0.179412
+    res = goal_seek(city_w, {**SUBURBAN, "max_coverage": 0.7}, target_gap=0.10)
+    assert not res.reachable
+    assert "not reachable" in res.message
+    assert res.gap == pytest.approx(0.9 - 245 / 340, abs=1e-9)
+
+
+def test_goal_seek_already_met(city_w):
+    res = goal_seek(city_w, SUBURBAN, target_gap=0.30)
+    assert res.reachable and res.value == 0.0 and res.gap == pytest.approx(0.25)
+
+
+def test_goal_seek_rejects_bad_levers(city_w):
+    with pytest.raises(ValueError, match="lever"):
+        goal_seek(city_w, {}, target_gap=0.1, lever="take_up")
+
+
+def small() -> pd.DataFrame:
+    # Sa and Sb: 100 patients each at 50%, subsidies 10,000 and 20,000; U: 100 at 90%.
+    return pd.DataFrame({
+        "region_id": ["U", "Sa", "Sb"], "region_name": ["U", "Sa", "Sb"],
+        "area_type": ["urban", "suburban", "suburban"], "patients": [100.0, 100.0, 100.0],
+        "charity_coverage": [0.9, 0.5, 0.5], "oop_share": [0.3, 0.3, 0.3],
+        "cost_per_patient": [200_000.0] * 3, "subsidy_per_patient": [18_000.0, 10_000.0,
+                                                                     20_000.0],
+    })
+
+
+def test_optimal_min_gap_by_hand():
+    # Formula (shortfall weights): Sa 0.4x100x10,000 = 400,000, Sb 800,000 -> 1/3, 2/3 of
+    # 100,000: 3.33 + 3.33 places -> suburban mean 0.5 + 6.667/200 = 0.53333, gap 0.36667.
+    # Optimal: a place in Sa costs half as much, so all 100,000 go there: 10 places,
+    # suburban mean (0.6 + 0.5) / 2 = 0.55, gap 0.35.
+    res = optimal_allocation(small(), {"central_pool": 100_000})
+    assert res.status == "optimal"
+    assert res.gap_formula == pytest.approx(0.9 - (0.5 + 20 / 3 / 200))
+    assert res.gap_optimal == pytest.approx(0.35, abs=1e-9)
+    alloc = res.regions.set_index("region_id")["allocation_optimal"]
+    assert alloc["Sa"] == pytest.approx(100_000, abs=1e-3)
+    assert alloc["Sb"] == pytest.approx(0, abs=1e-3)
+    assert res.newly_covered_optimal == pytest.approx(10.0)
+
+
+def test_optimal_max_min_by_hand():
+    # Lift Sa and Sb to the same z: (z - 0.5) x 100 x (10,000 + 20,000) = 100,000 -> z = 0.5333
+    res = optimal_allocation(small(), {"central_pool": 100_000}, objective="max_min")
+    assert res.min_coverage_optimal == pytest.approx(0.5 + 1 / 30, abs=1e-9)
+    cov = res.regions.set_index("region_id")["coverage_after_optimal"]
+    assert cov["Sa"] == pytest.approx(cov["Sb"], abs=1e-7)  # solver tolerance
+    # the shortfall formula gives money in proportion to each region's cost of reaching the
+    # target, which here lifts both equally: it is optimal too
+    assert res.min_coverage_formula == pytest.approx(0.5 + 1 / 30)
+    # equal shares (50,000 each): Sa +5 places -> 0.55, Sb +2.5 -> 0.525, worse than 0.5333
+    equal = optimal_allocation(small(), {"central_pool": 100_000, "weights": {
+        "shortfall": 0, "equal": 1}}, objective="max_min")
+    assert equal.min_coverage_formula == pytest.approx(0.525)
+    assert equal.min_coverage_optimal == pytest.approx(0.5 + 1 / 30, abs=1e-9)
+
+
+def test_optimal_never_worse_than_the_formula_in_breadth_only_scenarios(city_w):
+    for pool in (100_000, 1_000_000, 5_000_000):
+        sc = {"central_pool": pool, "take_up": 0.8}
+        gap = optimal_allocation(city_w, sc)
+        assert abs(gap.gap_optimal) <= abs(gap.gap_formula) + 1e-9
+        assert gap.regions["allocation_optimal"].sum() <= gap.net_fund * (1 + 1e-9)
+        low = optimal_allocation(city_w, sc, objective="max_min")
+        assert low.min_coverage_optimal >= low.min_coverage_formula - 1e-9
+        assert (low.regions["coverage_after_optimal"] <= 1 + 1e-9).all()
+
+
+def test_optimal_with_no_money():
+    res = optimal_allocation(small(), {})
+    assert res.status == "nothing to allocate"
+    assert (res.regions["allocation_optimal"] == 0).all()
+    assert res.gap_optimal == res.gap_before
+
+
+def test_sensitivity_by_hand(city_w):
+    # central pool 918,000 +-10%: gap 0.25 - 0.9 x 0.15 = 0.115 and 0.25 - 1.1 x 0.15 = 0.085
+    table = sensitivity(city_w, {**SUBURBAN, "central_pool": 918_000}, step=0.1)
+    assert set(table["parameter"]) == set(NUMERIC_KEYS)
+    row = table.set_index("parameter").loc["central_pool"]
+    assert (row["low_value"], row["high_value"]) == pytest.approx((826_200, 1_009_800))
+    assert row["gap_low"] == pytest.approx(0.115, abs=1e-9)
+    assert row["gap_high"] == pytest.approx(0.085, abs=1e-9)
+    assert row["base_gap"] == pytest.approx(0.10, abs=1e-9)
+    # take-up 1 -> 0.9 loses a tenth of the places: 0.25 - 0.9 x 0.15; cannot go above 1
+    take = table.set_index("parameter").loc["take_up"]
+    assert take["high_value"] == 1.0 and take["gap_high"] == pytest.approx(0.10)
+    assert take["gap_low"] == pytest.approx(0.115, abs=1e-9)
+    swing = (table["gap_high"] - table["gap_low"]).abs().fillna(0)
+    assert list(swing) == sorted(swing, reverse=True)
+    # a money lever at zero does not move
+    levy = table.set_index("parameter").loc["levy_per_insured"]
+    assert levy["gap_low"] == levy["gap_high"] == pytest.approx(0.10)
+
+
+def test_uncertainty_without_spread_is_the_base_case(city_w):
+    sc = {**SUBURBAN, "central_pool": 918_000}
+    res = uncertainty(city_w, sc, draws=50,
+                      spreads={"take_up": 0, "cost_per_patient": 0, "subsidy_per_patient": 0})
+    assert res.base_gap == pytest.approx(0.10)
+    for q in res.percentiles:
+        assert res.gap[q] == pytest.approx(0.10, abs=1e-12)
+    after = simulate(city_w, sc).regions["charity_coverage_after"].to_numpy()
+    np.testing.assert_allclose(res.regions["p50"], after, atol=1e-12)
+
+
+def test_uncertainty_take_up_only_by_hand(city_w):
+    # gap = 0.25 - e x 918,000 / (18,000 x 340) = 0.25 - 0.15 e, decreasing in e; e ~ 0.8 +
+    # N(0, 0.1) clipped to [0.05, 1], so the median gap is 0.25 - 0.15 x 0.8 = 0.13 and the
+    # 5th percentile corresponds to e's 95th (0.8 + 1.645 x 0.1 = 0.9645).
+    sc = {**SUBURBAN, "central_pool": 918_000, "take_up": 0.8}
+    res = uncertainty(city_w, sc, draws=4000, seed=1,
+                      spreads={"take_up": 0.1, "cost_per_patient": 0, "subsidy_per_patient": 0})
+    assert res.gap[50] == pytest.approx(0.13, abs=0.15 * 0.01)
+    assert res.gap[5] == pytest.approx(0.25 - 0.15 * 0.9645, abs=0.15 * 0.015)
+    assert res.gap[5] <= res.gap[25] <= res.gap[50] <= res.gap[75] <= res.gap[95]
+    again = uncertainty(city_w, sc, draws=4000, seed=1,
+                        spreads={"take_up": 0.1, "cost_per_patient": 0,
+                                 "subsidy_per_patient": 0})
+    assert again.gap == res.gap  # seeded
+
+
+def test_uncertainty_bands_are_ordered_and_match_the_general_path(city_w):
+    sc = {"central_pool": 2_000_000, "take_up": 0.8, "breadth_share": 0.6,
+          "charity_pooling_share": 0.1, "admin_overhead": 0.05}
+    res = uncertainty(city_w, sc, draws=500, seed=2)
+    bands = res.regions[[f"p{q}" for q in res.percentiles]].to_numpy()
+    assert (np.diff(bands, axis=1) >= -1e-12).all()
+    assert (bands <= 1 + 1e-12).all()
+    # the oop indicator uses the full model per draw: same coverage bands, same draws
+    general = uncertainty(city_w, {**sc, "compare": {"indicator": "oop_share"}}, draws=500,
+                          seed=2)
+    np.testing.assert_allclose(general.regions[["p5", "p50", "p95"]],
+                               res.regions[["p5", "p50", "p95"]], atol=1e-12)
+    assert general.gap[5] <= general.gap[95]
+
+
+def test_uncertainty_rejects_unknown_inputs(city_w):
+    with pytest.raises(ValueError, match="spreads"):
+        uncertainty(city_w, {}, spreads={"severity": 0.1})
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.0, 2e7), st.floats(0.3, 1.0), st.floats(0.0, 1.0))
+def test_optimal_min_gap_is_never_beaten_by_the_formula(pool, take_up, target):
+    # LP optimality against the formula's allocation in breadth-only scenarios (u = 1)
+    sc = {"central_pool": pool, "take_up": take_up, "target_coverage": target,
+          "weights": {"patients": 0.5, "shortfall": 0.5}}
+    res = optimal_allocation(small(), sc)
+    if not math.isnan(res.gap_formula):
+        assert abs(res.gap_optimal) <= abs(res.gap_formula) + 1e-7
