@@ -73,7 +73,10 @@ def _categorical_columns(table) -> list[str]:
 def _sidebar_style(presenter: bool) -> None:
     # Larger base font for readability on shared screens; Streamlit sizes text in rem.
     size = 21 if presenter else 17
-    st.html(f"<style>html {{ font-size: {size}px; }}</style>")
+    st.html(
+        f"<style>html {{ font-size: {size}px; }}"
+        ' [data-testid="stMetricValue"] { font-size: 2rem; }</style>'
+    )
 
 
 pending_upload = st.session_state.pop("_switch_to_upload", False)

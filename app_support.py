@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from equity.i18n import LANGUAGES, t
+from equity.i18n.strings_app import DATASET_TEXT_ZH
 
 DEFAULT_COMPARE: dict[str, str] = {"column": "area_type", "a": "urban", "b": "suburban"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:=])")
@@ -46,6 +47,23 @@ def get_dataset_title() -> str:
         return str(title)
     data = get_data()
     return "" if data is None else str(data.name)
+
+
+def dataset_description(name: str, english: str, lang: str) -> str:
+    """A bundled dataset's description in ``lang`` (the data layer's English otherwise)."""
+    if lang == "zh" and name in DATASET_TEXT_ZH:
+        return DATASET_TEXT_ZH[name]["description"][0]
+    return english
+
+
+def dataset_notes(data: Any, lang: str) -> tuple[str, ...]:
+    """The current dataset's notes in ``lang`` (bundled datasets; an upload keeps its own)."""
+    name = getattr(data, "name", "")
+    if lang == "zh" and name in DATASET_TEXT_ZH and len(data.notes) == len(
+        DATASET_TEXT_ZH[name]["notes"]
+    ):
+        return DATASET_TEXT_ZH[name]["notes"]
+    return tuple(getattr(data, "notes", ()) or ())
 
 
 def get_compare() -> dict[str, str]:

@@ -7,7 +7,16 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from app_support import escape_md, get_data, get_lang, require_shell, show_error
+from app_support import (
+    dataset_description,
+    dataset_notes,
+    escape_md,
+    get_data,
+    get_dataset_title,
+    get_lang,
+    require_shell,
+    show_error,
+)
 from equity.i18n import t
 from equity.report import to_csv_bytes, to_xlsx_bytes
 
@@ -50,7 +59,7 @@ def _validate(main, boundaries) -> dict:
 
 st.title(t("data.title", lang))
 if data is not None:
-    st.markdown(t("data.current", lang, name=f"**{escape_md(data.name)}**"))
+    st.markdown(t("data.current", lang, name=f"**{escape_md(get_dataset_title())}**"))
 
 # --- bundled datasets ---------------------------------------------------------------------
 st.header(t("data.bundled_header", lang))
@@ -65,7 +74,7 @@ for info in bundled:
     with st.container(border=True):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"**{info.title_zh if lang == 'zh' else info.title_en}**")
-        left.caption(info.description)
+        left.caption(dataset_description(info.name, info.description, lang))
         in_use = current == info.name
         right.button(
             t("data.in_use" if in_use else "data.use", lang),
@@ -146,7 +155,7 @@ if data.dictionary is not None and len(data.dictionary):
         "provenance": t("data.col.provenance", lang),
         "detail": t("data.col.detail", lang),
     }
-    st.dataframe(shown.rename(columns=headers), hide_index=True, width="stretch")
+    st.table(shown.rename(columns=headers), hide_index=True)
 elif schema_dict is not None:
     st.caption(t("data.dictionary_none", lang))
     unit_col = "unit_zh" if lang == "zh" and "unit_zh" in schema_dict else "unit"
@@ -160,11 +169,12 @@ elif schema_dict is not None:
             t("data.col.meaning", lang): schema_dict[meaning_col],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.table(shown, hide_index=True)
 
-if data.notes:
+notes = dataset_notes(data, lang)
+if notes:
     st.subheader(t("data.notes", lang))
-    st.markdown("\n".join(f"- {escape_md(note)}" for note in data.notes))
+    st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
 
 # --- downloads ----------------------------------------------------------------------------
 st.header(t("data.downloads_header", lang))

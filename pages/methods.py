@@ -4,75 +4,93 @@ or label is typed twice."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from app_support import get_lang, require_shell
-from equity.i18n import t
+from equity.i18n import fmt_number, t
 
 require_shell()
 lang = get_lang()
+_WORD = re.compile(r"@(\w+)")
+
+
+def _latex(body: str) -> None:
+    # Words inside \text{} come from the catalogue ("@gross" -> t("m.tex.gross")), so the
+    # formulas read in the page's language.
+    st.latex(_WORD.sub(lambda m: t(f"m.tex.{m.group(1)}", lang), body))
+
 
 st.title(t("m.title", lang))
 st.markdown(t("m.intro", lang))
 
+def _bound(value: object) -> str:
+    """A parameter bound as people read it: 100,000,000,000 rather than 1e+11; blank if none."""
+    if value is None or pd.isna(value):
+        return ""
+    return fmt_number(float(value), lang, digits=4)
+
+
 # --- the model (design.md, "The transfer-fund model") ------------------------------------
 st.header(t("m.model_header", lang))
 st.markdown(t("m.baseline", lang))
-st.latex(r"o_i T_i = L_i - c_i \min(s_i, L_i), \qquad O_i = o_i T_i")
+_latex(r"o_i T_i = L_i - c_i \min(s_i, L_i), \qquad O_i = o_i T_i")
 st.markdown(t("m.financing", lang))
-st.latex(
-    r"\text{gross} = G + l\sum_{i} \text{pop}_i"
-    r" + m \sum_{i \in \text{recipients}} S_i + p \sum_{k \in \text{donors}} c_k P_k s_k,"
-    r"\qquad F = (1-a)\,\text{gross}"
+_latex(
+    r"\text{@gross} = G + l\sum_{i} \text{@pop}_i"
+    r" + m \sum_{i \in \text{@recipients}} S_i + p \sum_{k \in \text{@donors}} c_k P_k s_k,"
+    r"\qquad F = (1-a)\,\text{@gross}"
 )
-st.latex(
-    r"\text{mutual aid of donor } k \propto g_k\,\text{pop}_k,\qquad"
-    r" c_k' = c_k\,(1-p) \text{ in a donor region that pools charity}"
+_latex(
+    r"\text{@mutual_aid_of_donor}\ k \propto g_k\,\text{@pop}_k,\qquad"
+    r" c_k' = c_k\,(1-p) \ \text{@in_pooling_donor}"
 )
 st.markdown(t("m.shortfall", lang))
-st.latex(r"S_i = \max(0,\; c^{*} - c_i)\, P_i\, s_i")
+_latex(r"S_i = \max(0,\; c^{*} - c_i)\, P_i\, s_i")
 st.markdown(t("m.weights", lang))
-st.latex(
+_latex(
     r"w_i = b_{\text{patients}} \frac{P_i}{\sum P} + b_{\text{shortfall}} \frac{S_i}{\sum S}"
     r" + b_{\text{disadvantage}} \frac{P_i / g_i}{\sum P/g} + \frac{b_{\text{equal}}}{n}"
 )
-st.latex(
-    r"A_i = \min(K_i,\; \lambda w_i),\quad \sum_i A_i = F \text{ (or every region full)},"
-    r"\quad K_i = \frac{(c_{\max} - c_i)^+ P_i s_i}{e} + (L_i - s_i)^+ \max(c_i, c_{\max}) P_i"
-)
+_latex(r"A_i = \min(K_i,\; \lambda w_i),\quad \sum_i A_i = F \ \text{@or_every_full}")
+_latex(r"K_i = \frac{(c_{\max} - c_i)^+ P_i s_i}{e} + (L_i - s_i)^+ \max(c_i, c_{\max})\, P_i")
 st.markdown(t("m.use", lang))
-st.latex(
+_latex(
     r"\Delta N_i = \min\!\Big(\frac{e\, u\, A_i}{s_i},\; (c_{\max} - c_i) P_i\Big),\qquad"
     r" c_i' = c_i + \frac{\Delta N_i}{P_i},\qquad"
     r" s_i' = \min\!\Big(s_i + \frac{(1-u) A_i}{c_i' P_i},\; L_i\Big)"
 )
-st.latex(r"O_i' = L_i - c_i' \min(s_i', L_i), \qquad o_i' = O_i' / T_i")
+_latex(r"O_i' = L_i - c_i' \min(s_i', L_i), \qquad o_i' = O_i' / T_i")
 st.markdown(t("m.accounting", lang))
-st.latex(r"\text{gross} = \text{overhead} + \text{allocated} + \text{unspent}")
+_latex(r"\text{@gross} = \text{@overhead} + \text{@allocated} + \text{@unspent}")
 st.markdown(t("m.gap", lang))
-st.latex(
+_latex(
     r"\bar y_A = \frac{\sum_{i \in A} P_i y_i}{\sum_{i \in A} P_i},\quad"
-    r" D = \bar y_A - \bar y_B,\quad R = \frac{\bar y_A}{\bar y_B},\quad"
-    r" \text{cost per point} = \frac{\text{gross}}{100\,(D_{\text{before}} - D_{\text{after}})}"
+    r" D = \bar y_A - \bar y_B,\quad R = \frac{\bar y_A}{\bar y_B}"
+)
+_latex(
+    r"\text{@cost_per_point} = \frac{\text{@gross}}"
+    r"{100\,\big(|D_{\text{@before}}| - |D_{\text{@after}}|\big)}"
 )
 
 # --- measures (design.md, "Measures") -----------------------------------------------------
 st.header(t("m.measures_header", lang))
 st.markdown(t("m.measures_formulas", lang))
-st.latex(r"\mu = \sum_j p_j y_j,\quad PAR = y_{\text{best}} - \mu,\quad PAF = 100\,PAR/\mu")
-st.latex(
+_latex(r"\mu = \sum_j p_j y_j,\quad PAR = y_{\text{@best}} - \mu,\quad PAF = 100\,PAR/\mu")
+_latex(
     r"BGV = \sum_j p_j (y_j - \mu)^2,\quad BGSD = \sqrt{BGV},\quad COV = 100\,BGSD/\mu"
 )
-st.latex(
-    r"MDMW = \sum_j p_j |y_j - \mu|,\quad MDBW = \sum_j p_j |y_{\text{best}} - y_j|,\quad"
+_latex(
+    r"MDMW = \sum_j p_j |y_j - \mu|,\quad MDBW = \sum_j p_j |y_{\text{@best}} - y_j|,\quad"
     r" IDISW = 100\,MDMW/\mu"
 )
-st.latex(
+_latex(
     r"TI = \sum_j p_j \frac{y_j}{\mu} \ln\frac{y_j}{\mu},\quad"
     r" MLD = \sum_j p_j \Big(-\ln \frac{y_j}{\mu}\Big)"
 )
-st.latex(r"SII = \text{weighted slope of } y \text{ on } r_j,\quad RII = SII / \mu")
+_latex(r"SII = \text{@weighted_slope},\quad RII = SII / \mu")
 try:
     from equity.measures import MEASURES
 
@@ -89,7 +107,7 @@ try:
             for m in MEASURES.values()
         ]
     )
-    st.dataframe(measures, hide_index=True, width="stretch")
+    st.table(measures, hide_index=True)
 except ImportError:
     st.info(t("m.measures_missing", lang))
 
@@ -105,15 +123,15 @@ try:
             t("m.col.parameter", lang): params["label"],
             t("m.col.unit", lang): params["unit"],
             t("m.col.default", lang): params["default"].astype(str),
-            t("m.col.min", lang): params["minimum"],
-            t("m.col.max", lang): params["maximum"],
+            t("m.col.min", lang): params["minimum"].map(_bound),
+            t("m.col.max", lang): params["maximum"].map(_bound),
             t("m.col.help", lang): params["help"],
             t("m.col.source", lang): params["source"],
         }
     )
     if "symbol" in params:
         shown.insert(1, "", params["symbol"])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.table(shown, hide_index=True)
 except ImportError:
     st.info(t("m.params_missing", lang))
 

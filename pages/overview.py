@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_support import (
+    dataset_notes,
     escape_md,
     get_compare,
     get_data,
@@ -91,7 +92,7 @@ headline = t(
 )
 st.markdown("### " + headline[:1].upper() + headline[1:])
 
-top = st.columns(3)
+top = st.columns([1, 1, 1.35])
 top[0].metric(
     t("ov.metric_cov", lang, group=escape_md(a_name)), fmt_pct(summary.a_coverage, lang),
     help=t("ov.metric_cov_help", lang, group=escape_md(a_name)), border=True,
@@ -104,7 +105,7 @@ top[2].metric(
     t("ov.metric_gap", lang), fmt_points(summary.gap_points, lang),
     help=t("ov.metric_gap_help", lang, a=escape_md(a_name), b=escape_md(b_name)), border=True,
 )
-context = st.columns(3)
+context = st.columns([1, 1, 1.35])
 context[0].metric(
     t("ov.metric_oop", lang), fmt_pct(summary.oop_share, lang),
     help=t("ov.metric_oop_help", lang), border=True,
@@ -163,6 +164,7 @@ with right:
             for line in _references()
         )
     )
-    if data.notes:
+    notes = dataset_notes(data, lang)
+    if notes:
         st.subheader(t("ov.notes", lang))
-        st.markdown("\n".join(f"- {escape_md(note)}" for note in data.notes))
+        st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))

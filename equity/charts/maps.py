@@ -71,8 +71,11 @@ def _bounds(geojson: dict) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def map_view(geojson: dict, *, width_px: int = 700, height_px: int = 520) -> dict:
-    """Centre and zoom (web-mercator tile zoom) that fit every feature in a map of that size."""
+def map_view(geojson: dict, *, width_px: int = 440, height_px: int = 480) -> dict:
+    """Centre and zoom (web-mercator tile zoom) that fit every feature in a map of that size.
+
+    The defaults are the smallest map the Overview draws (a column of a wide page), so the
+    whole area shows on laptops too; a wider map simply leaves more margin."""
     minx, miny, maxx, maxy = _bounds(geojson)
     centre = {"lon": (minx + maxx) / 2.0, "lat": (miny + maxy) / 2.0}
     lon_span = max(maxx - minx, 1e-6)
@@ -86,6 +89,16 @@ def map_view(geojson: dict, *, width_px: int = 700, height_px: int = 520) -> dic
     zoom_y = math.log2(height_px * 360.0 / (256.0 * lat_span))
     zoom = max(0.0, min(zoom_x, zoom_y) - 0.25)
     return {"center": centre, "zoom": zoom}
+
+
+def colour_floor(values: pd.Series) -> float:
+    """Lower end of the colour scale in %: 10 points below the lowest value, on a multiple of 10,
+    never below 0. Starting at 0 would leave 65% and 90% in nearly the same shade; the colour
+    bar shows the range, so the map stays honest."""
+    lowest = float(values.min()) * 100.0
+    if math.isnan(lowest):
+        return 0.0
+    return max(0.0, math.floor(lowest / 10.0) * 10.0 - 10.0)
 
 
 def _hover(table: pd.DataFrame, values: pd.Series, lang: str, group_column: str | None) -> list:
@@ -127,7 +140,7 @@ def build_choropleth_figure(
             z=list(values * 100.0),
             featureidkey="id",
             colorscale=indicator_scale(indicator),
-            zmin=0,
+            zmin=colour_floor(values),
             zmax=100,
             marker={"line": {"color": "#333333", "width": 1.2}, "opacity": 0.95},
             colorbar={"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},

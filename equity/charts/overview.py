@@ -296,7 +296,7 @@ def build_ranked_regions_figure(
         bargap=0.25,
         margin={"t": top, "b": bottom},
         # Legend under the x-axis ticks, one entry per row, so long labels never collide.
-        legend={"orientation": "v", "yanchor": "top", "y": -36 / plot_px, "x": 0.0},
+        legend={"orientation": "v", "yanchor": "top", "y": -size * 2.8 / plot_px, "x": 0.0},
     )
     return fig
 
@@ -305,6 +305,7 @@ def _vline(fig: go.Figure, x: float, colour: str, dash: str) -> None:
     fig.add_shape(
         type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
         line={"color": colour, "dash": dash, "width": 2},
+        layer="below",  # value labels beside the bars stay readable where a line crosses them
     )
 
 

@@ -216,11 +216,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.yes": {"en": "yes", "zh": "是"},
     "data.no": {"en": "no", "zh": "否"},
     "data.downloads_header": {"en": "Downloads", "zh": "下载"},
-    "data.download_csv": {"en": "This table (CSV)", "zh": "当前数据表（CSV）"},
-    "data.download_xlsx": {
-        "en": "This table with its dictionary (XLSX)",
-        "zh": "当前数据表及数据字典（XLSX）",
-    },
+    "data.download_csv": {"en": "Table (CSV)", "zh": "数据表（CSV）"},
+    "data.download_xlsx": {"en": "Table + dictionary (XLSX)", "zh": "数据表+字典（XLSX）"},
     "data.template_csv": {"en": "Empty template (CSV)", "zh": "空白模板（CSV）"},
     "data.template_xlsx": {"en": "Empty template (XLSX)", "zh": "空白模板（XLSX）"},
     "data.notes": {"en": "Notes", "zh": "说明"},
@@ -300,6 +297,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "m.col.name": {"en": "Name", "zh": "名称"},
     "m.col.kind": {"en": "Kind", "zh": "类型"},
     "m.col.reading": {"en": "How to read it", "zh": "解读"},
+    "m.tex.gross": {"en": "gross", "zh": "筹资总额"},
+    "m.tex.pop": {"en": "pop", "zh": "人口"},
+    "m.tex.recipients": {"en": "recipients", "zh": "受助地区"},
+    "m.tex.donors": {"en": "donors", "zh": "捐助地区"},
+    "m.tex.mutual_aid_of_donor": {"en": "mutual aid of donor", "zh": "捐助地区互助额"},
+    "m.tex.in_pooling_donor": {
+        "en": "in a donor region that pools charity",
+        "zh": "（参与慈善统筹的捐助地区）",
+    },
+    "m.tex.or_every_full": {"en": "(or every region full)", "zh": "（或所有地区均已用满）"},
+    "m.tex.overhead": {"en": "overhead", "zh": "行政成本"},
+    "m.tex.allocated": {"en": "allocated", "zh": "已分配"},
+    "m.tex.unspent": {"en": "unspent", "zh": "未使用"},
+    "m.tex.cost_per_point": {"en": "cost per point", "zh": "每百分点成本"},
+    "m.tex.before": {"en": "before", "zh": "前"},
+    "m.tex.after": {"en": "after", "zh": "后"},
+    "m.tex.best": {"en": "best", "zh": "最佳"},
+    "m.tex.weighted_slope": {
+        "en": "weighted slope of y on the rank r",
+        "zh": "y 对秩次 r 的加权回归斜率",
+    },
     "m.docs_header": {"en": "Documents cited", "zh": "引用文献"},
     "m.doc.000": {
         "en": "000 — study of charity-resource allocation for rare diseases in City W: "
@@ -332,5 +350,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "WHO Health Equity Assessment Toolkit (HEAT, HEAT Plus): technical notes on "
         "the summary measures.",
         "zh": "世卫组织健康公平评估工具（HEAT、HEAT Plus）：汇总指标技术说明。",
+    },
+}
+
+
+DATASET_TEXT_ZH: dict[str, dict[str, tuple[str, ...]]] = {
+    # The data layer describes its bundled datasets in English only; these are the Chinese
+    # versions shown when the page is in Chinese (same facts, same document sections).
+    "city_w": {
+        "description": (
+            "4个中心城区和6个郊区。按患者加权的慈善救助覆盖率恰为90%（中心城区）和65%（郊区），"
+            "自付比例30%，年慈善救助18,000元，均与文献一致（000 3.1.2、3.2.1）。区名、患者分布、"
+            "费用、人口和收入水平为示意数据；地图为示意图。",
+        ),
+        "notes": (
+            "区名及各区患者分布为示意数据；文献只给出中心城区（90%）与郊区（65%）的慈善救助覆盖率、"
+            "30%的自付比例和18,000元的救助额（000 3.1.2、3.2.1）。",
+            "地图为示意图（围绕一个名义中心点的环形分区），并非真实行政边界。",
+        ),
     },
 }

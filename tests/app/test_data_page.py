@@ -28,7 +28,7 @@ def test_data_page_runs_with_table_dictionary_and_downloads() -> None:
 
     table = at.dataframe[0].value
     assert len(table) == len(load("city_w").table)
-    dictionary = at.dataframe[1].value
+    dictionary = at.table[0].value
     assert "Provenance" in dictionary.columns
     assert set(dictionary["Provenance"]) <= {"source", "derived", "illustrative"}
     assert len(at.get("download_button")) == 4

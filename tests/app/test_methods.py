@@ -12,7 +12,7 @@ def test_methods_lists_every_parameter_and_measure() -> None:
     at = make_app("pages/methods.py")
     assert not at.exception
     assert len(at.latex) >= 10
-    tables = [d.value for d in at.dataframe]
+    tables = [d.value for d in at.table]
     measures = next(t for t in tables if "Measure" in t.columns)
     assert set(measures["Measure"]) == set(MEASURES)
     params = next(t for t in tables if "Key" in t.columns)
@@ -29,5 +29,5 @@ def test_methods_in_chinese() -> None:
     at = make_app("pages/methods.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "方法与来源"
-    params = next(d.value for d in at.dataframe if "键" in d.value.columns)
+    params = next(d.value for d in at.table if "键" in d.value.columns)
     assert list(params["单位"]) == [p.unit["zh"] for p in PARAMETERS]

@@ -23,6 +23,20 @@ def _open(page: Page, url: str) -> None:
     wait_for_app(page)
 
 
+def _shot(page: Page, screenshot, name: str) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the
+    viewport to the content's height first (charts re-lay out, hence the short wait)."""
+    height = page.evaluate(
+        "() => Math.max(...['stMain', 'stSidebarContent'].map(id => {"
+        " const el = document.querySelector(`[data-testid=\"${id}\"]`);"
+        " return el ? el.scrollHeight : 0; }))"
+    )
+    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 900), 5000)})
+    page.wait_for_timeout(2000)
+    screenshot(page, name, full_page=False)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
 def _main(page: Page):
     return page.get_by_test_id("stMain")
 
@@ -38,8 +52,7 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, screenshot) -> None
     # Both charts drew: the map (a MapLibre canvas) and the ranking (an SVG with bars).
     expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
     expect(page.locator(".js-plotly-plot .maplibregl-canvas").first).to_be_attached()
-    page.wait_for_timeout(1500)  # let the map canvas paint before the screenshot
-    screenshot(page, "overview_en")
+    _shot(page, screenshot, "overview_en")
 
 
 def test_language_switch_translates(page: Page, app_url: str, screenshot) -> None:
@@ -48,8 +61,7 @@ def test_language_switch_translates(page: Page, app_url: str, screenshot) -> Non
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(2)).to_have_text("25.0个百分点")
     assert "lang=zh" in page.url
-    page.wait_for_timeout(1500)
-    screenshot(page, "overview_zh")
+    _shot(page, screenshot, "overview_zh")
 
 
 def test_link_with_lang_zh_opens_in_chinese(page: Page, app_url: str) -> None:
@@ -75,13 +87,13 @@ def test_data_page_uploads(page: Page, app_url: str, screenshot) -> None:
     expect(error).to_contain_text("row 3")
     expect(error).to_contain_text("patients")
     expect(error).to_contain_text("Nothing was loaded")
-    screenshot(page, "data_bad_upload_en")
+    _shot(page, screenshot, "data_bad_upload_en")
     uploader.set_input_files(
         files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}]
     )
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2 regions loaded")
     assert "dataset=upload" in page.url
-    screenshot(page, "data_good_upload_en")
+    _shot(page, screenshot, "data_good_upload_en")
 
 
 def test_screenshots_other_pages(page: Page, app_url: str, screenshot) -> None:
@@ -89,11 +101,10 @@ def test_screenshots_other_pages(page: Page, app_url: str, screenshot) -> None:
         suffix = "" if lang == "en" else "?lang=zh"
         _open(page, f"{app_url}/data{suffix}")
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-        screenshot(page, f"data_{lang}")
+        _shot(page, screenshot, f"data_{lang}")
         _open(page, f"{app_url}/methods{suffix}")
         expect(page.locator(".katex").first).to_be_visible()
-        screenshot(page, f"methods_{lang}")
+        _shot(page, screenshot, f"methods_{lang}")
     _open(page, f"{app_url}/?lang=zh&presenter=true")
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
-    page.wait_for_timeout(1500)
-    screenshot(page, "overview_zh_presenter")
+    _shot(page, screenshot, "overview_zh_presenter")
