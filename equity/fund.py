@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -76,6 +77,8 @@ MEASURE_INDICATORS = {"charity_coverage": True, "oop_share": False}
 """Indicators summarised by the HEAT measures, with favourable (True: more is better)."""
 FRACTION_INDICATORS = ("charity_coverage", "oop_share")
 STATUSES = ("gains", "loses", "unchanged")
+_NUMERIC_INPUTS = ("patients", "charity_coverage", "oop_share", "cost_per_patient",
+                   "subsidy_per_patient", "population", "gdp_per_capita", "year")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -141,12 +144,54 @@ def _check_range(values: np.ndarray, column: str, source: str, lo: float,
         raise ValueError(f"{source}: column {column!r} must be {limit} (row(s) {rows})")
 
 
-def prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None = None) -> Regions:
+_PREPARED: dict[int, tuple[weakref.ref, tuple, Regions]] = {}
+_PREPARED_MAX = 8
+
+
+def _fingerprint(table: pd.DataFrame) -> tuple:
+    """Cheap check that a cached table has not been changed in place: shape, columns and the
+    sum of every numeric column the model reads."""
+    sums = tuple(
+        float(np.nansum(table[col].to_numpy(dtype=float, na_value=np.nan)))
+        if col in table.columns and pd.api.types.is_numeric_dtype(table[col].dtype) else None
+        for col in _NUMERIC_INPUTS
+    )
+    return (table.shape, tuple(table.columns), sums)
+
+
+def prepare(data: RegionData | pd.DataFrame | str | Path | Regions,
+            name: str | None = None) -> Regions:
     """Numeric model inputs from region data (a RegionData, a table, a file or a bundled
     dataset name). A table with a ``year`` column is reduced to its latest year (a warning
-    says so). Raises ValueError naming the column and rows for unusable values."""
+    says so). Raises ValueError naming the column and rows for unusable values.
+
+    The result for a RegionData or DataFrame object is remembered (by identity, checked
+    against a fingerprint of its numbers), so that the app, which simulates the same data
+    for every move of a slider, prepares it and measures its "before" state once."""
     if isinstance(data, Regions):
         return data
+    if isinstance(data, (pd.DataFrame, _region_data_type())):
+        table = data if isinstance(data, pd.DataFrame) else data.table
+        key = id(data)
+        hit = _PREPARED.get(key)
+        fingerprint = _fingerprint(table)
+        if hit is not None and hit[0]() is data and hit[1] == fingerprint:
+            return hit[2]
+        regions = _prepare(data, name)
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.pop(next(iter(_PREPARED)))
+        _PREPARED[key] = (weakref.ref(data), fingerprint, regions)
+        return regions
+    return _prepare(data, name)
+
+
+def _region_data_type() -> type:
+    from equity.datasets import RegionData
+
+    return RegionData
+
+
+def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> Regions:
     if isinstance(data, pd.DataFrame):
         table, source = data, name or "region table"
     else:
@@ -478,17 +523,20 @@ class GroupGap:
 def _group_masks(r: Regions, sc: Scenario, warnings: list[str] | None) -> tuple[np.ndarray,
                                                                                    np.ndarray]:
     col = sc.compare.column
-    if col == "area_type":
-        values = r.area_type
-    elif col in r.table.columns:
-        values = r.table[col].astype(str).to_numpy(dtype=object)
-    else:
-        raise ValueError(f"compare.column: the region table has no column {col!r}")
-    ma, mb = values == sc.compare.a, values == sc.compare.b
+    key = ("groups", col, sc.compare.a, sc.compare.b)
+    if key not in r.cache:
+        if col == "area_type":
+            values = r.area_type
+        elif col in r.table.columns:
+            values = r.table[col].astype(str).to_numpy(dtype=object)
+        else:
+            raise ValueError(f"compare.column: the region table has no column {col!r}")
+        r.cache[key] = (values == sc.compare.a, values == sc.compare.b)
+    ma, mb = r.cache[key]
     if warnings is not None:
-        for key, name, m in (("compare.a", sc.compare.a, ma), ("compare.b", sc.compare.b, mb)):
+        for name, group, m in (("compare.a", sc.compare.a, ma), ("compare.b", sc.compare.b, mb)):
             if not m.any():
-                warnings.append(f"{key}: no region has {col} = {name!r}; the gap is undefined")
+                warnings.append(f"{name}: no region has {col} = {group!r}; the gap is undefined")
     return ma, mb
 
 

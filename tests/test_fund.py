@@ -394,3 +394,12 @@ def test_prepare_is_reusable_and_matches_the_table():
     assert simulate(r, {"central_pool": 5}).fund.allocated == simulate(TWO, {
         "central_pool": 5}).fund.allocated
     assert r.L.tolist() == [50_000 + 0.75 * 16_000, 58_000.0]
+
+
+def test_a_table_changed_in_place_is_prepared_again():
+    t = TWO.copy()
+    first = simulate(t, {**HAND, "central_pool": 160_000})
+    assert row(first, "S")["newly_covered"] == 10.0  # 160,000 / 16,000
+    t.loc[1, "subsidy_per_patient"] = 8_000.0
+    second = simulate(t, {**HAND, "central_pool": 160_000})
+    assert row(second, "S")["newly_covered"] == 20.0  # 160,000 / 8,000
