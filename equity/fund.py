@@ -760,10 +760,14 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
         "total": contribution[payers],
     })
     allocated = float(out.A.sum())
+    unspent = out.net - allocated
+    if abs(unspent) <= 1e-9 * max(out.net, 1.0):
+        # summation round-off (a millionth of a fen): the whole net fund was allocated
+        allocated, unspent = out.net, 0.0
     unclaimed = float(((1.0 - sc.take_up) * out.breadth).sum())
     fund = FundAccount(
         gross=out.gross, overhead=out.overhead, net=out.net, allocated=allocated,
-        unspent=out.net - allocated, unclaimed=unclaimed,
+        unspent=unspent, unclaimed=unclaimed,
         spent_breadth=float((sc.take_up * out.breadth).sum()),
         spent_depth=float(out.depth.sum()),
         sources={"central_pool": out.central, "levy": float(out.levy.sum()),
