@@ -11,6 +11,8 @@ slider move reruns only the simulation and the charts on screen.
 from __future__ import annotations
 
 import math
+import runpy
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,6 +38,8 @@ from equity.scenario import (
 # Control groups, in the order shown; the "compare" groups come from the sidebar (app.py).
 GROUPS: tuple[str, ...] = ("financing", "allocation", "use", "target")
 INDICATOR_KEY = "compare.indicator"
+# Levers goal seeking can move (equity.solve.LEVERS).
+GOAL_LEVERS: tuple[str, ...] = ("central_pool", "levy_per_insured")
 # Gap indicators offered here: both are 0-1 shares, so their gaps read in percentage points.
 PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
 CONTROL_KEYS: tuple[str, ...] = (
@@ -204,15 +208,20 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
 
 
 def _choice(p: Parameter, choices: list[str], lang: str) -> str:
-    """A selectbox kept in the URL by hand.
+    """A selectbox whose value is kept under ``p.key`` and in the URL by hand.
 
-    ``bind="query-params"`` would write the *displayed* option into the URL, which is
-    translated; the link must carry the language-independent value the scenario file uses.
+    The displayed option is translated and Streamlit stores (and would bind to the URL) the
+    *displayed* text, so a language switch would orphan the stored choice. Instead the
+    language-independent value lives in ``st.session_state[p.key]`` and in the URL, and each
+    language has its own widget key seeded from it.
     """
     key = p.key
-    if key not in st.session_state:
+    if key not in st.session_state or st.session_state[key] not in choices:
         raw = st.query_params.get(key)
         st.session_state[key] = raw if raw in choices else p.default
+    widget_key = f"tf_choice_{key}_{lang}"
+    if st.session_state.get(widget_key) != st.session_state[key]:
+        st.session_state[widget_key] = st.session_state[key]
     if p.key == "recipients":
         def fmt(value: str) -> str:
             if value == RECIPIENTS_BELOW_TARGET:
@@ -221,14 +230,19 @@ def _choice(p: Parameter, choices: list[str], lang: str) -> str:
     else:
         def fmt(value: str) -> str:
             return _capitalise(charts.indicator_label(value, lang))
-    value = st.selectbox(_label(p, lang), choices, format_func=fmt, key=key, help=p.help[lang],
-                         persist_state="session", on_change=_clear_notices)
+    value = st.selectbox(_label(p, lang), choices, format_func=fmt, key=widget_key,
+                         help=p.help[lang], on_change=_choice_changed, args=(widget_key, key))
     if value == p.default:
         if key in st.query_params:
             del st.query_params[key]
     elif st.query_params.get(key) != value:
         st.query_params[key] = value
     return value
+
+
+def _choice_changed(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+    _clear_notices()
 
 
 def _capitalise(text: str) -> str:
@@ -272,13 +286,17 @@ def headline(result: Any, lang: str) -> None:
     before, after = abs(gap.before) * 100.0, abs(gap.after) * 100.0
     cost = getattr(gap, "cost_per_point", math.nan)
     c1, c2, c3, c4 = st.columns(4)
+    # Four metrics share the row: a slightly smaller value font keeps "1.2 million yuan" whole.
+    st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] "
+            "{font-size: 1.9rem;}</style>")
     c1.metric(t("tf.metric.gap_after", lang), fmt_points(gap.after * 100.0, lang),
               delta=f"{after - before:+.1f}", delta_color="inverse")
     c2.metric(t("tf.metric.newly_covered", lang), fmt_count(round(result.newly_covered), lang))
-    c3.metric(t("tf.metric.oop_saved", lang), fmt_money(result.oop_yuan_saved, lang))
+    # Money in a metric is rounded to 100 yuan so it never spills out of its column.
+    c3.metric(t("tf.metric.oop_saved", lang), fmt_money(round(result.oop_yuan_saved, -2), lang))
     c4.metric(
         t("tf.metric.cost_per_point", lang),
-        fmt_money(cost, lang) if cost is not None and math.isfinite(cost)
+        fmt_money(round(cost, -2), lang) if cost is not None and math.isfinite(cost)
         else t("tf.metric.not_applicable", lang),
     )
 
@@ -346,34 +364,39 @@ def goal_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
     if st.session_state.pop("tf_rerun_app", False):
         st.rerun()
     st.subheader(t("tf.goal.title", lang))
-    levers = [p for p in PARAMETERS if p.group == "financing" and p.key != "admin_overhead"]
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     target = c1.number_input(t("tf.goal.target", lang), min_value=0.0, max_value=100.0,
                              value=10.0, step=0.5, format="%.1f", key="tf_goal_target")
-    lever = c2.selectbox(t("tf.goal.lever", lang), [p.key for p in levers],
+    lever = c2.selectbox(t("tf.goal.lever", lang), list(GOAL_LEVERS),
                          format_func=lambda k: PARAMETER_BY_KEY[k].label[lang],
                          key="tf_goal_lever")
     scenario_json = scenario_to_json(scenario)
     if c3.button(t("tf.goal.button", lang), type="primary", key="tf_goal_run"):
-        with st.spinner(t("tf.goal.button", lang)):
-            answer = goal_seek(key, scenario_json, target / 100.0, lever, data)
+        try:
+            with st.spinner(t("tf.goal.running", lang)):
+                answer = goal_seek(key, scenario_json, target / 100.0, lever, data)
+        except ValueError as err:
+            answer = err
         st.session_state["tf_goal_answer"] = (scenario_json, lever, target, answer)
     stored = st.session_state.get("tf_goal_answer")
     if stored is None:
         return
-    asked_json, asked_lever, _, answer = stored
+    asked_json, asked_lever, asked_target, answer = stored
     p = PARAMETER_BY_KEY[asked_lever]
     lever_label = p.label[lang]
-    if answer.reachable:
-        shown = fmt_money(answer.value, lang) if p.kind == "money" else f"{answer.value:.0%}"
-        st.success(t("tf.goal.reachable", lang, lever=lever_label, value=shown,
+    if isinstance(answer, Exception):
+        st.error(t("tf.goal.failed", lang, message=escape_md(answer)), icon=":material/block:")
+    elif answer.reachable:
+        st.success(t("tf.goal.reachable", lang, lever=lever_label,
+                     value=_shown(p, answer.value, lang), target=f"{asked_target:.1f}",
                      gap=fmt_points(answer.gap * 100.0, lang)), icon=":material/check_circle:")
         if asked_json == scenario_json:
             st.button(t("tf.goal.apply", lang), key="tf_goal_apply", on_click=_apply_goal,
                       args=(asked_lever, float(answer.value)))
     else:
-        st.error(t("tf.goal.unreachable", lang, lever=lever_label,
-                   message=escape_md(answer.message)), icon=":material/block:")
+        st.error(t("tf.goal.unreachable", lang, lever=lever_label, target=f"{asked_target:.1f}",
+                   best=fmt_points(answer.gap * 100.0, lang),
+                   value=_shown(p, answer.value, lang)), icon=":material/block:")
     if asked_json != scenario_json:
         st.caption(t("tf.goal.stale", lang))
 
@@ -435,7 +458,7 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
     asked_json, asked_draws, answer = stored
     if asked_json != scenario_json:
         st.caption(t("tf.unc.stale", lang))
-    gap = answer.gap_after
+    gap = answer.gap
     st.markdown(t("tf.unc.summary", lang, p5=fmt_points(gap[5] * 100.0, lang),
                   p50=fmt_points(gap[50] * 100.0, lang),
                   p95=fmt_points(gap[95] * 100.0, lang)))
@@ -510,7 +533,22 @@ def _load_scenario_file(data: Any, lang: str) -> None:
 # --------------------------------------------------------------------------- page
 
 
+def _run_under_app() -> None:
+    """Run app.py (and through it this page) when Streamlit started this file on its own.
+
+    On a freshly started server, a link straight to /transfer_fund is served the old
+    "pages/ directory" way (this file alone, without app.py's pickers and data) until some
+    session has run app.py's st.navigation. app.py always sets "region_data" before a page
+    runs, so its absence means we are alone: run the app, which runs this page properly.
+    """
+    if "region_data" in st.session_state:
+        return
+    runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
+    st.stop()
+
+
 def main() -> None:
+    _run_under_app()
     lang = get_lang()
     presenter = is_presenter()
     st.title(t("tf.title", lang))
@@ -525,7 +563,7 @@ def main() -> None:
 
     _apply_resets()
     _check_url(lang, options)
-    headline_box = st.container()
+    headline_box = st.container(key="tf_headline")
     values = controls(lang, options)
     if RESETS in st.session_state:
         st.rerun()

@@ -227,12 +227,17 @@ def build_region_change_figure(
     ]
     fig = go.Figure(go.Bar(
         x=change.to_numpy(), y=list(change.index), orientation="h", marker_color=colours,
-        text=[f"{v:+.1f}" for v in change], textposition="outside", customdata=labels,
-        hovertemplate="%{y}: %{x:+.2f}<extra>%{customdata}</extra>", showlegend=False,
+        text=[f"{v:+.1f}" for v in change], textposition="outside", cliponaxis=False,
+        customdata=labels, hovertemplate="%{y}: %{x:+.2f}<extra>%{customdata}</extra>",
+        showlegend=False,
     ))
-    span = max(1.0, float(change.abs().max()) if len(change) else 1.0) * 1.25
+    # Room for the value labels on the side(s) that have bars; zero always on the axis.
+    low = min(0.0, float(change.min())) if len(change) else 0.0
+    high = max(0.0, float(change.max())) if len(change) else 0.0
+    pad = max(1.0, high - low) * 0.22
     fig.update_xaxes(
-        title_text=t("tf.chart.region_change_axis", lang), range=[-span, span],
+        title_text=t("tf.chart.region_change_axis", lang),
+        range=[low - pad if low < 0 else -pad / 3, high + pad if high > 0 else pad / 3],
         zeroline=True, zerolinewidth=2, zerolinecolor="#444444",
     )
     fig.update_yaxes(automargin=True)

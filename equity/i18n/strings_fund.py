@@ -184,13 +184,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.goal.target": {"en": "Target gap (percentage points)", "zh": "目标差距（百分点）"},
     "tf.goal.lever": {"en": "Lever to adjust", "zh": "调整的参数"},
     "tf.goal.button": {"en": "Find the amount", "zh": "求解"},
+    "tf.goal.running": {"en": "Searching…", "zh": "正在求解…"},
     "tf.goal.reachable": {
-        "en": "Reachable: {lever} = {value} brings the gap to {gap}.",
-        "zh": "可以实现：{lever}设为{value}时差距降至{gap}。",
+        "en": "Reachable: with {lever} at {value}, the gap falls to {gap} "
+        "(target: under {target} points), all other settings as they are.",
+        "zh": "可以实现：{lever}为{value}时，差距降至{gap}（目标：低于{target}个百分点），"
+        "其他设置不变。",
     },
     "tf.goal.unreachable": {
-        "en": "Not reachable with {lever} alone: {message}",
-        "zh": "仅调整{lever}无法实现：{message}",
+        "en": "Not reachable: no {lever} brings the gap under {target} points with the other "
+        "settings as they are. The smallest gap is {best} (at {value}); once every recipient "
+        "region is full, more money changes nothing. Widen the recipients, or raise the "
+        "maximum coverage or the take-up.",
+        "zh": "无法实现：在其他设置不变时，任何{lever}都不能使差距低于{target}个百分点。"
+        "可达到的最小差距为{best}（{value}时）；受助地区全部达到上限后，增加资金不再起作用。"
+        "请扩大受助范围，或提高最高覆盖率或申领率。",
+    },
+    "tf.goal.failed": {
+        "en": "Goal seeking could not run: {message}",
+        "zh": "无法进行目标求解：{message}",
     },
     "tf.goal.apply": {"en": "Use this value", "zh": "采用此数值"},
     "tf.goal.stale": {

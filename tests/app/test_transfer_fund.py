@@ -124,8 +124,8 @@ def test_url_state_round_trip():
     assert at.number_input(key="central_pool").value == 1_500_000.0
     assert at.slider(key="weights.equal").value == 0.5
     assert at.slider(key="breadth_share").value == 0.75
-    assert at.selectbox(key="recipients").value == "suburban"
-    assert at.selectbox(key="compare.indicator").value == "oop_share"
+    assert at.selectbox(key="tf_choice_recipients_en").value == "suburban"
+    assert at.selectbox(key="tf_choice_compare.indicator_en").value == "oop_share"
     assert not at.warning  # every value was usable: no notice
     expected = _expected(query)
     assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"

@@ -1,0 +1,99 @@
+"""Transfer fund page in a real browser: controls move the headline, links reproduce it,
+the language switch translates it. Screenshots: artifacts/screenshots/transfer_fund_{en,zh}.png.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from playwright.sync_api import expect
+
+from equity.charts.fund import build_headline
+from equity.datasets import load
+from equity.fund import simulate
+from equity.scenario import scenario_from_flat
+from tests.e2e.conftest import wait_for_app
+
+HEADLINE = ".st-key-tf_headline h3"
+
+
+def _open(page, app_url: str, query: dict[str, str] | None = None) -> None:
+    url = f"{app_url}/transfer_fund"
+    if query:
+        url += "?" + urlencode(query)
+    page.goto(url)
+    wait_for_app(page)
+    expect(page.locator(HEADLINE).first).to_be_visible(timeout=30_000)
+
+
+def _headline(page) -> str:
+    return page.locator(HEADLINE).first.inner_text().strip()
+
+
+def _expected(query: dict[str, str], lang: str = "en") -> str:
+    scenario, notices = scenario_from_flat(query)
+    assert notices == []
+    return build_headline(result=simulate(load("city_w"), scenario), lang=lang)
+
+
+def _screenshot_whole_page(page, screenshot, name: str) -> None:
+    """Streamlit scrolls inside its own container, so grow the viewport to the content first."""
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 200, 6000)})
+    page.wait_for_timeout(1500)  # let plotly re-lay out at the new size
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_typing_an_amount_and_moving_a_slider_change_the_headline(page, app_url):
+    _open(page, app_url, {"central_pool": "1000000"})
+    expect(page.locator(HEADLINE).first).to_have_text(_expected({"central_pool": "1000000"}))
+    box = page.locator(".st-key-central_pool input")
+    box.fill("2000000")
+    box.press("Enter")
+    expect(page.locator(HEADLINE).first).to_have_text(_expected({"central_pool": "2000000"}))
+    expect(page).to_have_url(re.compile(r"central_pool=2000000"))
+    # A slider: keyboard steps the share spent on new places down from 100% to 95%.
+    thumb = page.locator(".st-key-breadth_share input[type='range']")
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    expect(page.locator(HEADLINE).first).to_have_text(
+        _expected({"central_pool": "2000000", "breadth_share": "0.95"}))
+
+
+def test_a_shared_link_reproduces_the_headline(page, app_url):
+    query = {"central_pool": "1500000", "weights.equal": "0.5", "take_up": "0.8"}
+    _open(page, app_url, query)
+    expect(page.locator(HEADLINE).first).to_have_text(_expected(query))
+    assert "1.5 million yuan" in _headline(page)
+    expect(page.locator(".stAlert")).to_have_count(0)  # a good link gives no notice
+
+
+def test_a_bad_link_value_shows_a_notice(page, app_url):
+    _open(page, app_url, {"central_pool": "1000000", "admin_overhead": "0.9"})
+    expect(page.get_by_text("could not be used and were replaced by defaults")).to_be_visible()
+    expect(page.locator(HEADLINE).first).to_have_text(_expected({"central_pool": "1000000"}))
+
+
+def test_language_switch_and_screenshots(page, app_url, screenshot):
+    query = {"central_pool": "1000000", "weights.equal": "0.5", "recipients": "suburban"}
+    _open(page, app_url, query)
+    expect(page.locator(HEADLINE).first).to_have_text(_expected(query))
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    _screenshot_whole_page(page, screenshot, "transfer_fund_en")
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="zh").first.click()
+    wait_for_app(page)
+    expect(page.locator("h1").filter(has_text="转移支付基金模拟器")).to_be_visible()
+    expect(page.locator(HEADLINE).first).to_have_text(_expected(query, "zh"))
+    expect(page).to_have_url(re.compile(r"lang=zh"))
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    _screenshot_whole_page(page, screenshot, "transfer_fund_zh")
+    # The choice of recipients survives the language switch and the next interaction.
+    thumb = page.locator(".st-key-breadth_share input[type='range']")
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    changed = {**query, "breadth_share": "0.95"}
+    expect(page.locator(HEADLINE).first).to_have_text(_expected(changed, "zh"))
+    expect(page).to_have_url(re.compile(r"recipients=suburban"))
