@@ -154,6 +154,7 @@ with left:
             presenter=presenter,
         )
     st.plotly_chart(map_fig, width="stretch", config={"displaylogo": False}, key="map")
+    st.caption(t("ov.map_hover", lang))
     _downloads(map_fig, f"map_{indicator}")
 
 with right:

@@ -182,8 +182,8 @@ def test_map_view_fits_bounds() -> None:
                       "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]}}]}
     view = map_view(gj, width_px=700, height_px=520)
     assert view["center"] == {"lon": 5.0, "lat": pytest.approx(5.0)}
-    # 10 degrees across 700 px at 256 px per 360 degrees at zoom 0: log2(98.4) = 6.6
-    assert 5.5 < view["zoom"] < 6.7
+    # 10 degrees across 700 px with MapLibre's 512 px world at zoom 0: log2(49.2) = 5.6
+    assert 4.5 < view["zoom"] < 5.62
 
 
 def test_tile_grid_one_square_per_region(small) -> None:

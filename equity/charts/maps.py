@@ -85,8 +85,9 @@ def map_view(geojson: dict, *, width_px: int = 440, height_px: int = 480) -> dic
         return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
 
     lat_span = max(merc(maxy) - merc(miny), 1e-6)
-    zoom_x = math.log2(width_px * 360.0 / (256.0 * lon_span))
-    zoom_y = math.log2(height_px * 360.0 / (256.0 * lat_span))
+    # MapLibre's zoom 0 shows the world in one 512 px tile.
+    zoom_x = math.log2(width_px * 360.0 / (512.0 * lon_span))
+    zoom_y = math.log2(height_px * 360.0 / (512.0 * lat_span))
     zoom = max(0.0, min(zoom_x, zoom_y) - 0.25)
     return {"center": centre, "zoom": zoom}
 

@@ -134,6 +134,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "ov.indicator": {"en": "Indicator", "zh": "指标"},
     "ov.map_header": {"en": "Map", "zh": "地图"},
+    "ov.map_hover": {
+        "en": "Point at a region for its name, value and patients.",
+        "zh": "将鼠标移到地区上可查看名称、数值和患者人数。",
+    },
     "ov.rank_header": {"en": "Regions ranked", "zh": "地区排名"},
     "ov.reference_header": {"en": "Reference points from the documents", "zh": "文献中的参考点"},
     "ov.reference_caption": {
