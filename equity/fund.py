@@ -135,6 +135,28 @@ def _numeric(table: pd.DataFrame, column: str, source: str) -> np.ndarray:
     return values
 
 
+def _optional_numeric(table: pd.DataFrame, column: str, source: str) -> np.ndarray | None:
+    """An optional column: None when absent or entirely empty; empty cells stay NaN (the lever
+    that needs them then leaves those regions out, with a warning)."""
+    if column not in table.columns:
+        return None
+    try:
+        values = pd.to_numeric(table[column], errors="raise").to_numpy(dtype=float,
+                                                                      na_value=np.nan)
+    except (ValueError, TypeError):
+        raise ValueError(f"{source}: column {column!r} must hold numbers") from None
+    if np.isnan(values).all():
+        return None
+    _check_range(np.nan_to_num(values, nan=0.0), column, source, 0.0)
+    return values
+
+
+def _names(r: Regions, mask: np.ndarray, limit: int = 3) -> str:
+    names = [str(x) for x in r.region_name[mask][:limit]]
+    more = int(mask.sum()) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
 def _check_range(values: np.ndarray, column: str, source: str, lo: float,
                  hi: float | None = None) -> None:
     bad = values < lo if hi is None else (values < lo) | (values > hi)
@@ -226,12 +248,7 @@ def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> 
     _check_range(s, "subsidy_per_patient", source, 0.0)
     optional: dict[str, np.ndarray | None] = {}
     for column in ("population", "gdp_per_capita"):
-        if column in table.columns:
-            values = _numeric(table, column, source)
-            _check_range(values, column, source, 0.0)
-            optional[column] = values
-        else:
-            optional[column] = None
+        optional[column] = _optional_numeric(table, column, source)
     oop = o * T
     L = liability(oop, c, s)
     above = L > T * (1 + 1e-9)
@@ -394,9 +411,9 @@ def _weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
         if r.gdp is None:
             warnings.append("weights.disadvantage: the table has no gdp_per_capita column; "
                             "that weight term counts as zero")
-        elif (r.gdp[R] <= 0).any():
-            warnings.append("weights.disadvantage: gdp_per_capita is 0 for a recipient; "
-                            "that weight term counts as zero")
+        elif (bad := R & ~(r.gdp > 0)).any():
+            warnings.append(f"weights.disadvantage: gdp_per_capita is missing or 0 for "
+                            f"{_names(r, bad)}; that weight term counts as zero")
         else:
             ratio = np.divide(P_r, r.gdp, out=np.zeros(r.n), where=R)
             if ratio.sum() > 0:
@@ -418,7 +435,11 @@ def _run(r: Regions, sc: Scenario) -> _Outcome:
             warnings.append("levy_per_insured: the table has no population column; the levy "
                             "raises nothing")
         else:
-            levy = sc.levy_per_insured * r.population
+            unknown = np.isnan(r.population)
+            if unknown.any():
+                warnings.append(f"levy_per_insured: population is missing for "
+                                f"{_names(r, unknown)}; they pay no levy")
+            levy = np.where(unknown, 0.0, sc.levy_per_insured * r.population)
     mutual = np.zeros(r.n)
     if sc.mutual_aid_share > 0:
         if r.population is None or r.gdp is None:
@@ -428,7 +449,12 @@ def _run(r: Regions, sc: Scenario) -> _Outcome:
             warnings.append("mutual_aid_share: every region is a recipient, so no region pays "
                             "mutual aid")
         else:
-            capacity_to_pay = np.where(donors, r.gdp * r.population, 0.0)
+            to_pay = r.gdp * r.population
+            unknown = donors & np.isnan(to_pay)
+            if unknown.any():
+                warnings.append(f"mutual_aid_share: gdp_per_capita or population is missing for "
+                                f"{_names(r, unknown)}; they pay no mutual aid")
+            capacity_to_pay = np.where(donors & ~unknown, to_pay, 0.0)
             if capacity_to_pay.sum() > 0:
                 mutual = sc.mutual_aid_share * S.sum() * capacity_to_pay / capacity_to_pay.sum()
             else:

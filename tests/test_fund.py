@@ -403,3 +403,20 @@ def test_a_table_changed_in_place_is_prepared_again():
     t.loc[1, "subsidy_per_patient"] = 8_000.0
     second = simulate(t, {**HAND, "central_pool": 160_000})
     assert row(second, "S")["newly_covered"] == 20.0  # 160,000 / 8,000
+
+
+def test_partly_missing_optional_values_leave_those_regions_out_with_warnings():
+    # U2's population is unknown: the levy comes from U and S only (0.5 x (1e6 + 2e6));
+    # mutual aid (400,000) all from U, the only donor with a known capacity.
+    t = table([("U", "urban", 100, 0.75, 0.25, 200_000, 16_000),
+               ("U2", "urban", 100, 0.875, 0.25, 200_000, 16_000),
+               ("S", "suburban", 200, 0.5, 0.25, 200_000, 16_000)],
+              population=[1_000_000, np.nan, 2_000_000],
+              gdp_per_capita=[100_000, 200_000, np.nan])
+    r = simulate(t, {**HAND, "levy_per_insured": 0.5, "mutual_aid_share": 0.5,
+                     "weights": {"shortfall": 1, "disadvantage": 1}})
+    assert r.fund.sources["levy"] == 1_500_000.0
+    assert r.fund.donors.set_index("region_id").loc["U", "mutual_aid"] == 400_000.0
+    text = " | ".join(r.warnings)
+    assert "population is missing for District U2" in text
+    assert "gdp_per_capita is missing or 0 for District S" in text
