@@ -17,7 +17,7 @@ from app_support import (
     require_shell,
     show_error,
 )
-from equity.i18n import t
+from equity.i18n import CATALOGUE, t
 from equity.report import to_csv_bytes, to_xlsx_bytes
 
 require_shell()
@@ -148,6 +148,12 @@ if data.dictionary is not None and len(data.dictionary):
     if schema_dict is not None:
         meanings = schema_dict.set_index("column")[meaning_col]
         shown.insert(1, "meaning", shown["column"].map(meanings).fillna(""))
+        if lang == "zh" and "unit_zh" in schema_dict:
+            units_zh = schema_dict.set_index("column")["unit_zh"]
+            shown["unit"] = shown["column"].map(units_zh).fillna(shown["unit"])
+    shown["provenance"] = shown["provenance"].map(
+        lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v
+    )
     headers = {
         "column": t("data.col.column", lang),
         "meaning": t("data.col.meaning", lang),

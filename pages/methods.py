@@ -125,13 +125,22 @@ try:
             t("m.col.default", lang): params["default"].astype(str),
             t("m.col.min", lang): params["minimum"].map(_bound),
             t("m.col.max", lang): params["maximum"].map(_bound),
-            t("m.col.help", lang): params["help"],
             t("m.col.source", lang): params["source"],
         }
     )
     if "symbol" in params:
-        shown.insert(1, "", params["symbol"])
+        shown.insert(1, t("m.col.symbol", lang), params["symbol"])
     st.table(shown, hide_index=True)
+    # The meanings are long sentences: a list reads better than a squeezed table column.
+    st.subheader(t("m.params_meaning", lang))
+    st.markdown(
+        "\n".join(
+            f"- **{label}** (`{key}`): {help_text}"
+            for key, label, help_text in zip(
+                params["key"], params["label"], params["help"], strict=True
+            )
+        )
+    )
 except ImportError:
     st.info(t("m.params_missing", lang))
 
