@@ -91,8 +91,6 @@ class Regions:
     ``L`` is the liability before charity and ``oop`` = O, the out-of-pocket per patient (yuan)."""
 
     table: pd.DataFrame
-    region_id: np.ndarray
-    region_name: np.ndarray
     area_type: np.ndarray
     P: np.ndarray
     c: np.ndarray
@@ -110,6 +108,14 @@ class Regions:
     @property
     def n(self) -> int:
         return int(self.P.size)
+
+    @property
+    def region_id(self) -> np.ndarray:
+        return self.table["region_id"].to_numpy(dtype=object)
+
+    @property
+    def region_name(self) -> np.ndarray:
+        return self.table["region_name"].to_numpy(dtype=object)
 
 
 def liability(oop: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -173,12 +179,14 @@ _PREPARED_MAX = 8
 def _fingerprint(table: pd.DataFrame) -> tuple:
     """Cheap check that a cached table has not been changed in place: shape, columns and the
     sum of every numeric column the model reads."""
-    sums = tuple(
-        float(np.nansum(table[col].to_numpy(dtype=float, na_value=np.nan)))
-        if col in table.columns and pd.api.types.is_numeric_dtype(table[col].dtype) else None
-        for col in _NUMERIC_INPUTS
-    )
-    return (table.shape, tuple(table.columns), sums)
+    sums = []
+    for col in _NUMERIC_INPUTS:
+        if col not in table.columns:
+            sums.append(None)
+            continue
+        values = table[col].to_numpy()
+        sums.append(float(np.nansum(values)) if values.dtype.kind in "fiu" else None)
+    return (table.shape, tuple(table.columns), tuple(sums))
 
 
 def prepare(data: RegionData | pd.DataFrame | str | Path | Regions,
@@ -264,8 +272,6 @@ def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> 
                         "the fund cannot reach these regions")
     return Regions(
         table=table,
-        region_id=table["region_id"].to_numpy(dtype=object),
-        region_name=table["region_name"].to_numpy(dtype=object),
         area_type=table["area_type"].to_numpy(dtype=object),
         P=P, c=c, o=o, T=T, s=s, oop=oop, L=L,
         population=optional["population"], gdp=optional["gdp_per_capita"],

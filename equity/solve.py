@@ -106,7 +106,7 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
         raise ValueError("lever levy_per_insured needs a population column in the region table")
     base = _with(sc, lever, 0.0)
     out0 = _run(r, base)
-    unit_money = 1.0 if lever == "central_pool" else float(r.population.sum())
+    unit_money = 1.0 if lever == "central_pool" else float(np.nansum(r.population))
     if unit_money <= 0:
         raise ValueError("lever levy_per_insured: total population is zero")
     if upper is None:
