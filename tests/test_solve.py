@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from equity.fund import simulate
 from equity.scenario import NUMERIC_KEYS
 from equity.solve import goal_seek, optimal_allocation, sensitivity, uncertainty
+from tests.test_fund import region_tables
 
 SUBURBAN = {"recipients": ["suburban"]}
 
@@ -204,3 +205,26 @@ def test_optimal_min_gap_is_never_beaten_by_the_formula(pool, take_up, target):
     res = optimal_allocation(small(), sc)
     if not math.isnan(res.gap_formula):
         assert abs(res.gap_optimal) <= abs(res.gap_formula) + 1e-7
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_goal_seek_answer_is_the_smallest_pool_on_random_tables(data):
+    t = data.draw(region_tables(min_size=2, max_size=8))
+    sc = {"recipients": ["suburban"], "take_up": data.draw(st.floats(0.2, 1.0)),
+          "breadth_share": data.draw(st.floats(0.0, 1.0))}
+    start = simulate(t, sc).gap
+    if math.isnan(start.before):
+        return
+    target = start.before - data.draw(st.floats(0.001, 0.5))
+    res = goal_seek(t, sc, target_gap=target)
+    if res.reachable:
+        assert res.gap <= target
+        if res.value > 0:
+            # D falls as the pool grows (only group B receives), so 2 yuan less misses
+            below = simulate(t, {**sc, "central_pool": max(res.value - 2.0, 0.0)}).gap.after
+            assert below > target
+    else:
+        assert res.gap > target
+        full = simulate(t, {**sc, "central_pool": res.upper}).gap.after
+        assert full > target
