@@ -282,7 +282,11 @@ def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> 
 # --------------------------------------------------------------------------- core maths
 
 
-def capacity(c, P, s, L, e, c_max):
+Array = np.ndarray | float
+"""A region array (n,), a draws x regions array (d, n), or a scalar: the core maths broadcasts."""
+
+
+def capacity(c: Array, P: Array, s: Array, L: Array, e: Array, c_max: Array) -> np.ndarray:
     """Most money a region can use (yuan): reach c_max with take-up e, then lift every covered
     patient's subsidy to L. Broadcasts over a leading draws axis."""
     headroom = np.maximum(c_max - c, 0.0) * P
@@ -348,7 +352,8 @@ def water_fill_batch(F: np.ndarray, w: np.ndarray, K: np.ndarray,
     return np.where(F[:, None] > 0, A, 0.0)
 
 
-def split(A, u, e, c, P, s, L, c_max):
+def split(A: Array, u: Array, e: Array, c: Array, P: Array, s: Array, L: Array,
+          c_max: Array) -> tuple[np.ndarray, np.ndarray]:
     """Breadth money b and depth money d (b + d = A) for allocations A <= capacity.
 
     With B the money that reaches c_max and H = (L - s)^+ the room to deepen:
