@@ -128,3 +128,14 @@ def test_module_entry_point():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["fund"]["gross"] == 1_000_000
+
+
+def test_python_api_gives_the_same_json_as_the_command(capsys):
+    from equity import load, simulate
+    from equity.scenario import scenario_from_json
+
+    path = EXAMPLES / "zhejiang_levy.json"
+    expected = simulate(load("city_w"), scenario_from_json(path.read_text())).to_dict()
+    code, out, _ = run(capsys, "--scenario", str(path), "--json")
+    assert code == 0
+    assert json.loads(out) == json.loads(json.dumps(expected))
