@@ -24,7 +24,7 @@ require_shell()
 lang = get_lang()
 data = get_data()
 
-UPLOAD_TYPES = ["csv", "xlsx", "parquet", "geojson", "json", "zip", "gpkg", "txt"]
+UPLOAD_TYPES = ["csv", "xlsx", "parquet", "geojson", "json", "zip", "gpkg"]
 BOUNDARY_TYPES = ["geojson", "json", "zip", "gpkg"]
 
 

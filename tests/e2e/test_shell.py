@@ -67,7 +67,7 @@ def test_language_switch_translates(page: Page, app_url: str, screenshot) -> Non
 def test_link_with_lang_zh_opens_in_chinese(page: Page, app_url: str) -> None:
     _open(page, f"{app_url}/?lang=zh")
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
-    expect(page.get_by_test_id("stSidebar").get_by_text("数据集")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text("数据集", exact=True)).to_be_visible()
 
 
 def test_bad_link_value_gives_notice(page: Page, app_url: str) -> None:
