@@ -77,6 +77,7 @@ MEASURE_INDICATORS = {"charity_coverage": True, "oop_share": False}
 """Indicators summarised by the HEAT measures, with favourable (True: more is better)."""
 FRACTION_INDICATORS = ("charity_coverage", "oop_share")
 STATUSES = ("gains", "loses", "unchanged")
+_STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
 _NUMERIC_INPUTS = ("patients", "charity_coverage", "oop_share", "cost_per_patient",
                    "subsidy_per_patient", "population", "gdp_per_capita", "year")
 
@@ -752,7 +753,7 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
     change = out.c_after - r.c
     status = pd.Categorical.from_codes(
         np.where((change > 0) | (out.s_after > r.s), 0, np.where(change < 0, 1, 2)),
-        categories=STATUSES)
+        dtype=_STATUS_DTYPE)
     ids, names, areas = (r.table[col].array for col in ("region_id", "region_name", "area_type"))
     regions = pd.DataFrame({
         "region_id": ids,
