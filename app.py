@@ -34,9 +34,18 @@ def _url_value(key: str) -> str | None:
         return None
 
 
-def _check_url(key: str, options: list[str], fallback: str, notices: list[tuple]) -> None:
+def _check_url(
+    key: str, options: list[str], fallback: str, notices: list[tuple], *, fold: bool = False
+) -> None:
+    """Record a notice when the link's value for ``key`` is not one of ``options``.
+
+    Streamlit drops such a value silently and shows the default; people who followed a link
+    should see that it did not apply. ``fold``: compare case-insensitively (true/false)."""
     raw = _url_value(key)
-    if raw is not None and raw not in options:
+    if raw is None:
+        return
+    value = raw.lower() if fold else raw
+    if value not in options:
         notices.append((key, raw, fallback))
 
 
@@ -157,6 +166,7 @@ with st.sidebar:
                 st.warning(t("app.compare_same", lang, value=escape_md(a)))
 
     st.divider()
+    _check_url("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
     presenter = st.toggle(
         t("app.presenter", lang), help=t("app.presenter_help", lang),
         key="presenter", bind="query-params",

@@ -95,3 +95,14 @@ def test_figure_to_png_and_svg() -> None:
 def test_figure_to_image_rejects_other_formats() -> None:
     with pytest.raises(ValueError, match="png"):
         figure_to_image(go.Figure(), "gif")
+
+
+def test_shell_modules_of_equity_do_not_import_streamlit() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, equity.report, equity.i18n, equity.charts.style, equity.charts.overview,"
+        " equity.charts.maps; assert 'streamlit' not in sys.modules, 'streamlit imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])

@@ -36,6 +36,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Bigger fonts in text and charts for screen sharing.",
         "zh": "放大文字和图表字体，便于屏幕共享演示。",
     },
+    "app.off": {"en": "off", "zh": "关闭"},
     "app.link_help": {
         "en": "The page address holds the dataset, language and groups: copy it to share "
         "this view.",

@@ -60,6 +60,13 @@ def test_bad_url_values_fall_back_with_notice() -> None:
     assert {m.value for m in at.metric} >= {"90.0%", "65.0%", "25.0 points"}
 
 
+def test_presenter_link_values() -> None:
+    assert make_app(presenter="true").toggle(key="presenter").value is True
+    at = make_app(presenter="maybe")
+    assert at.toggle(key="presenter").value is False
+    assert "maybe" in " ".join(w.value for w in at.warning)
+
+
 def test_markup_in_url_value_is_not_rendered() -> None:
     at = make_app(dataset="<b>x</b>[link](http://example.com)")
     notice = " ".join(w.value for w in at.warning)
