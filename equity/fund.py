@@ -322,37 +322,6 @@ def water_fill(F: float, w: np.ndarray, K: np.ndarray) -> np.ndarray:
     return A
 
 
-def water_fill_batch(F: np.ndarray, w: np.ndarray, K: np.ndarray,
-                     max_rounds: int = 60) -> np.ndarray:
-    """Water-filling for many draws at once: F (d,), w (n,) or (d, n), K (d, n).
-
-    Iterates lambda = (F - money of full regions) / (weight of the others); the set of full
-    regions only grows, so it ends in at most n rounds (a handful in practice); draws that
-    have not settled after ``max_rounds`` are finished exactly by :func:`water_fill`."""
-    w2 = np.broadcast_to(w, K.shape)
-    live = (w2 > 0) & (K > 0)
-    wl = np.where(live, w2, 0.0)
-    Kl = np.where(live, K, 0.0)
-    F = np.asarray(F, dtype=float).reshape(-1)
-    full = np.zeros(K.shape, dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for _ in range(max_rounds):
-            money_full = np.where(full, Kl, 0.0).sum(axis=1)
-            weight_rest = np.where(full, 0.0, wl).sum(axis=1)
-            lam = np.where(weight_rest > 0, (F - money_full) / weight_rest, np.inf)
-            now_full = live & (Kl <= lam[:, None] * wl)
-            if np.array_equal(now_full, full):
-                break
-            full = now_full
-        else:
-            A = np.empty_like(Kl)
-            for i in range(K.shape[0]):
-                A[i] = water_fill(float(F[i]), wl[i], Kl[i])
-            return A
-        A = np.where(full, Kl, np.minimum(Kl, np.nan_to_num(lam[:, None] * wl, posinf=0.0)))
-    return np.where(F[:, None] > 0, A, 0.0)
-
-
 def split(A: Array, u: Array, e: Array, c: Array, P: Array, s: Array, L: Array,
           c_max: Array) -> tuple[np.ndarray, np.ndarray]:
     """Breadth money b and depth money d (b + d = A) for allocations A <= capacity.

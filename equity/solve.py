@@ -29,15 +29,11 @@ from equity.fund import (
     _group_masks,
     _run,
     _weights,
-    capacity,
     gap_after,
     indicator_values,
-    liability,
     prepare,
     recipients_mask,
     simulate,
-    split,
-    water_fill_batch,
 )
 from equity.scenario import (
     PARAMETER_BY_KEY,
@@ -427,9 +423,11 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     cover_gain = 1.0 / (s0 * P)
     base_cover = np.where(R, r.c, base_out.c_after)
     indicator = sc.compare.indicator
-    if indicator != "charity_coverage":
-        return _uncertainty_general(r, sc, e_all, kT_all, ks_all, net_all, w, R, ma, mb, PA, PB,
-                                    spreads, seed, None if chunk is None else int(chunk))
+    coverage_gap = indicator == "charity_coverage"
+    if not coverage_gap:
+        chunk = max(1, CHUNK_CELLS // r.n)
+        oop0 = r.o * r.T
+        one_minus_c = np.where(r.c < 1.0, 1.0 - r.c, 1.0)  # c = 1 is always the first branch
     wa = np.where(ma, r.P / PA, 0.0)
     wb = np.where(mb, r.P / PB, 0.0)
     gap_fixed = float(base_cover @ wa - base_cover @ wb)
@@ -453,7 +451,29 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
             b = np.minimum(B, np.maximum(u * A, (A - H * (c * P)) / (1.0 + gain)))
         cov = c + (e / ks_all[sl, None]) * b * cover_gain
         cover[:, sl] = cov.T
-        gaps[sl] = gap_fixed + cov @ weight_gap
+        if coverage_gap:
+            gaps[sl] = gap_fixed + cov @ weight_gap
+            continue
+        # Out-of-pocket and subsidy indicators move in every region (cost and subsidy scale
+        # everywhere): the whole table, with min(s, L) = s when L >= s, else L = O / (1 - c).
+        s_all = ks_all[sl, None] * r.s
+        oop = kT_all[sl, None] * oop0
+        first_branch = oop >= (1.0 - r.c) * s_all
+        min_s_l = np.where(first_branch, s_all, oop / one_minus_c)
+        c_after = np.repeat(base_cover[None, :], cov.shape[0], axis=0)
+        c_after[:, live] = cov
+        s_after = s_all.copy()
+        covered = cov * P
+        s_after[:, live] += np.divide(A - b, covered, out=np.zeros_like(covered),
+                                      where=covered > 0)
+        relief = c_after * np.where(first_branch, s_after, min_s_l) - r.c * min_s_l
+        if indicator == "subsidy_per_patient":
+            y = s_after
+        elif indicator == "oop_per_patient":
+            y = oop - relief
+        else:
+            y = r.o - relief / np.where(r.T > 0, kT_all[sl, None] * r.T, 1.0)
+        gaps[sl] = y @ wa - y @ wb
     pct_live = np.percentile(cover, PERCENTILES, axis=1, overwrite_input=True)
     pct = np.repeat(base_cover[None, :], len(PERCENTILES), axis=0)
     pct[:, live] = pct_live
@@ -476,9 +496,10 @@ def _uncertainty_result(r: Regions, sc: Scenario, pct: np.ndarray, gaps: np.ndar
 
 
 def _fill_rows(F: np.ndarray, w: np.ndarray, K: np.ndarray) -> np.ndarray:
-    """Water-filling per row (draw) with common weights w > 0 and K >= 0 (d, n); as
-    ``equity.fund.water_fill_batch`` but lean: the set of full regions only grows, so
-    comparing its size is enough to see that a row has settled."""
+    """Water-filling per row (draw) with common weights w > 0 and K >= 0 (d, n), the batch
+    form of ``equity.fund.water_fill``: lambda = (F - money of full regions) / (weight of
+    the others), repeated; the set of full regions only grows, so comparing its size is
+    enough to see that every row has settled (at most n rounds, a handful in practice)."""
     q = K / w
     total_w = w.sum()
     lam = F / total_w
@@ -495,41 +516,3 @@ def _fill_rows(F: np.ndarray, w: np.ndarray, K: np.ndarray) -> np.ndarray:
             lam = np.where(weight_rest > 0, (F - money_full) / weight_rest, np.inf)
     A = np.minimum(K, np.where(np.isfinite(lam), lam, 0.0)[:, None] * w)
     return np.where(np.isinf(lam)[:, None], K, A)
-
-
-def _uncertainty_general(r: Regions, sc: Scenario, e_all: np.ndarray, kT_all: np.ndarray,
-                         ks_all: np.ndarray, net_all: np.ndarray, w: np.ndarray,
-                         R: np.ndarray, ma: np.ndarray, mb: np.ndarray, PA: float, PB: float,
-                         spreads: dict[str, float], seed: int,
-                         chunk: int | None) -> UncertaintyResult:
-    """Monte Carlo for gap indicators other than coverage (subsidy, out-of-pocket): the
-    full model per draw (slower than the coverage-only path)."""
-    draws = e_all.size
-    chunk = chunk or max(1, CHUNK_CELLS // r.n)
-    donors = ~R
-    p = sc.charity_pooling_share
-    wa = np.where(ma, r.P / PA, 0.0)
-    wb = np.where(mb, r.P / PB, 0.0)
-    cover = np.empty((draws, r.n))
-    gaps = np.empty(draws)
-    for start in range(0, draws, chunk):
-        sl = slice(start, min(start + chunk, draws))
-        e = e_all[sl, None]
-        s = ks_all[sl, None] * r.s
-        T = kT_all[sl, None] * r.T
-        oop = r.o * T
-        L = liability(oop, r.c, s)
-        K = np.where(R, capacity(r.c, r.P, s, L, e, sc.max_coverage), 0.0)
-        A = water_fill_batch(net_all[sl], w, K)
-        b, d = split(A, sc.breadth_share, e, r.c, r.P, s, L, sc.max_coverage)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gain = np.where(r.P > 0, e * b / (s * r.P), 0.0)
-            c_after = np.where(donors, r.c * (1.0 - p), r.c + gain)
-            s_after = s + np.where(c_after * r.P > 0, d / (c_after * r.P), 0.0)
-        relief = c_after * np.minimum(s_after, L) - r.c * np.minimum(s, L)
-        y = {"subsidy_per_patient": s_after, "oop_per_patient": oop - relief,
-             "oop_share": r.o - relief / np.where(T > 0, T, 1.0)}[sc.compare.indicator]
-        cover[sl] = c_after
-        gaps[sl] = y @ wa - y @ wb
-    pct = np.percentile(cover, PERCENTILES, axis=0)
-    return _uncertainty_result(r, sc, pct, gaps, draws, seed, spreads)

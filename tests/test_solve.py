@@ -228,3 +228,31 @@ def test_goal_seek_answer_is_the_smallest_pool_on_random_tables(data):
         assert res.gap > target
         full = simulate(t, {**sc, "central_pool": res.upper}).gap.after
         assert full > target
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_batch_water_filling_equals_the_exact_one(n, d, seed):
+    from equity.fund import water_fill
+    from equity.solve import _fill_rows
+
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.01, 1.0, n)
+    K = rng.uniform(0.0, 100.0, (d, n)) * (rng.uniform(size=(d, n)) > 0.2)
+    F = rng.uniform(0.0, 1.2, d) * K.sum(axis=1)
+    A = _fill_rows(F, w, K)
+    for i in range(d):
+        np.testing.assert_allclose(A[i], water_fill(float(F[i]), w, K[i]), rtol=1e-9,
+                                   atol=1e-9)
+
+
+@pytest.mark.parametrize("indicator", ["oop_share", "oop_per_patient", "subsidy_per_patient"])
+def test_uncertainty_other_indicators_without_spread_give_the_base_gap(city_w, indicator):
+    sc = {"central_pool": 2_000_000, "take_up": 0.7, "breadth_share": 0.5,
+          "charity_pooling_share": 0.1, "compare": {"indicator": indicator}}
+    res = uncertainty(city_w, sc, draws=20,
+                      spreads={"take_up": 0, "cost_per_patient": 0, "subsidy_per_patient": 0})
+    base = simulate(city_w, sc).gap.after
+    assert res.base_gap == pytest.approx(base)
+    for q in res.percentiles:
+        assert res.gap[q] == pytest.approx(base, rel=1e-12, abs=1e-9)
