@@ -75,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         result = simulate(regions, scenario)
     except FileNotFoundError:
         return _fail([f"{args.data}: no such file or bundled dataset"], as_json=args.json)
+    except OSError as err:
+        return _fail([f"{args.data}: cannot read ({err.strerror or err})"], as_json=args.json)
     except ValueError as err:  # equity.io.DataError is not a ValueError; caught below
         return _fail([f"{args.data}: {err}"], as_json=args.json)
     except Exception as err:
