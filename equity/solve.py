@@ -64,6 +64,25 @@ def _with(sc: Scenario, key: str, value: float) -> Scenario:
 # --------------------------------------------------------------------------- goal seek
 
 
+def lever_to_fill(data: Any, scenario: Scenario | dict | None = None, *,
+                  lever: str = "central_pool") -> float:
+    """The lever value at which every recipient is full (beyond it more money stays unspent):
+    yuan / year for the central pool, yuan per insured person for the levy, with every other
+    source as in the scenario. A natural upper end for a slider; 0 when the other sources
+    already fill everyone."""
+    if lever not in LEVERS:
+        raise ValueError(f"lever must be one of {', '.join(LEVERS)}, not {lever!r}")
+    r, sc = _inputs(data, scenario)
+    out = _run(r, _with(sc, lever, 0.0))
+    gross_needed = float(out.capacity.sum()) / (1.0 - sc.admin_overhead)
+    missing = max(gross_needed - out.gross, 0.0)
+    if lever == "central_pool":
+        return missing
+    if r.population is None or np.nansum(r.population) <= 0:
+        raise ValueError("lever levy_per_insured needs a population column in the region table")
+    return missing / float(np.nansum(r.population))
+
+
 @dataclass(frozen=True)
 class GoalSeekResult:
     """``value``: the smallest lever value (yuan / year for central_pool, yuan per insured
@@ -106,10 +125,7 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
     if unit_money <= 0:
         raise ValueError("lever levy_per_insured: total population is zero")
     if upper is None:
-        need_net = float(out0.capacity.sum())
-        need_gross = need_net / (1.0 - sc.admin_overhead)
-        upper = max(need_gross - out0.gross, 0.0) / unit_money
-        upper = upper * 1.000001 + 1.0 / unit_money
+        upper = lever_to_fill(r, sc, lever=lever) * 1.000001 + 1.0 / unit_money
     upper = min(float(upper), PARAMETER_BY_KEY[lever].maximum or float(upper))
     tol = tolerance_yuan / unit_money
     evaluations = 0

@@ -256,3 +256,20 @@ def test_uncertainty_other_indicators_without_spread_give_the_base_gap(city_w, i
     assert res.base_gap == pytest.approx(base)
     for q in res.percentiles:
         assert res.gap[q] == pytest.approx(base, rel=1e-12, abs=1e-9)
+
+
+def test_lever_to_fill_is_where_money_starts_to_stay_unspent(city_w):
+    from equity.solve import lever_to_fill
+
+    sc = {"take_up": 0.8, "breadth_share": 0.5, "admin_overhead": 0.1}
+    pool = lever_to_fill(city_w, sc)
+    full = simulate(city_w, {**sc, "central_pool": pool})
+    recipients = full.regions[full.regions["recipient"]]
+    np.testing.assert_allclose(recipients["allocation"], recipients["capacity"], rtol=1e-9)
+    assert abs(full.fund.unspent) < 0.5
+    more = simulate(city_w, {**sc, "central_pool": pool + 1000})
+    assert more.fund.unspent == pytest.approx(900.0)  # 1,000 less 10% overhead
+    below = simulate(city_w, {**sc, "central_pool": pool * 0.99}).regions
+    assert (below["allocation"] < below["capacity"] * (1 - 1e-6))[below["recipient"]].any()
+    levy = lever_to_fill(city_w, sc, lever="levy_per_insured")
+    assert levy * city_w.table["population"].sum() == pytest.approx(pool)
