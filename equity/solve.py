@@ -358,6 +358,7 @@ def sensitivity(data: Any, scenario: Scenario | dict | None = None, *,
             "base_gap": base,
         })
     table = pd.DataFrame(rows)
+    # a refused combination (NaN gap) has no swing to show: it sorts last
     swing = (table["gap_high"] - table["gap_low"]).abs().fillna(0.0)
     return table.iloc[np.argsort(-swing.to_numpy(), kind="stable")].reset_index(drop=True)
 
