@@ -173,6 +173,11 @@ def _shown(p: Parameter, value: Any, lang: str) -> str:
     return charts.indicator_label(str(value), lang)
 
 
+def _pts(fraction: float, lang: str) -> str:
+    """A 0-1 gap in percentage points, without a "-0.0" for a gap that rounds to nothing."""
+    return fmt_points(round(float(fraction) * 100.0, 1) + 0.0, lang)
+
+
 def _label(p: Parameter, lang: str) -> str:
     unit = p.unit[lang]
     suffix = f" {t('tf.unit_suffix', lang, unit=unit)}" if unit and p.kind != "fraction" else ""
@@ -289,7 +294,7 @@ def headline(result: Any, lang: str) -> None:
     # Four metrics share the row: a slightly smaller value font keeps "1.2 million yuan" whole.
     st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] "
             "{font-size: 1.9rem;}</style>")
-    c1.metric(t("tf.metric.gap_after", lang), fmt_points(gap.after * 100.0, lang),
+    c1.metric(t("tf.metric.gap_after", lang), _pts(gap.after, lang),
               delta=f"{after - before:+.1f}", delta_color="inverse")
     c2.metric(t("tf.metric.newly_covered", lang), fmt_count(round(result.newly_covered), lang))
     # Money in a metric is rounded to 100 yuan so it never spills out of its column.
@@ -386,16 +391,19 @@ def goal_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
     lever_label = p.label[lang]
     if isinstance(answer, Exception):
         st.error(t("tf.goal.failed", lang, message=escape_md(answer)), icon=":material/block:")
+    elif answer.reachable and answer.value <= 0:
+        st.success(t("tf.goal.already", lang, lever=lever_label, gap=_pts(answer.gap, lang)),
+                   icon=":material/check_circle:")
     elif answer.reachable:
         st.success(t("tf.goal.reachable", lang, lever=lever_label,
                      value=_shown(p, answer.value, lang), target=f"{asked_target:.1f}",
-                     gap=fmt_points(answer.gap * 100.0, lang)), icon=":material/check_circle:")
+                     gap=_pts(answer.gap, lang)), icon=":material/check_circle:")
         if asked_json == scenario_json:
             st.button(t("tf.goal.apply", lang), key="tf_goal_apply", on_click=_apply_goal,
                       args=(asked_lever, float(answer.value)))
     else:
         st.error(t("tf.goal.unreachable", lang, lever=lever_label, target=f"{asked_target:.1f}",
-                   best=fmt_points(answer.gap * 100.0, lang),
+                   best=_pts(answer.gap, lang),
                    value=_shown(p, answer.value, lang)), icon=":material/block:")
     if asked_json != scenario_json:
         st.caption(t("tf.goal.stale", lang))
@@ -427,8 +435,8 @@ def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: 
     names = dict(zip(result.regions["region_id"].astype(str),
                      result.regions["region_name"].astype(str), strict=True))
     st.markdown(t("tf.optimal.summary", lang,
-                  formula=fmt_points(answer.gap_formula * 100.0, lang),
-                  optimal=fmt_points(answer.gap_optimal * 100.0, lang)))
+                  formula=_pts(answer.gap_formula, lang),
+                  optimal=_pts(answer.gap_optimal, lang)))
     st.plotly_chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
                                                 presenter=presenter), key="tf_optimal")
 
@@ -459,9 +467,8 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
     if asked_json != scenario_json:
         st.caption(t("tf.unc.stale", lang))
     gap = answer.gap
-    st.markdown(t("tf.unc.summary", lang, p5=fmt_points(gap[5] * 100.0, lang),
-                  p50=fmt_points(gap[50] * 100.0, lang),
-                  p95=fmt_points(gap[95] * 100.0, lang)))
+    st.markdown(t("tf.unc.summary", lang, p5=_pts(gap[5], lang), p50=_pts(gap[50], lang),
+                  p95=_pts(gap[95], lang)))
     st.plotly_chart(
         charts.build_uncertainty_figure(percentiles=answer.regions, draws=asked_draws,
                                         indicator=scenario.compare.indicator, lang=lang,
@@ -579,6 +586,8 @@ def main() -> None:
     except (ValueError, KeyError) as err:
         st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
         return
+    for warning in result.warnings:
+        notice(warning)
     with headline_box:
         headline(result, lang)
 
@@ -611,4 +620,6 @@ def main() -> None:
             share_tab(scenario, data, lang)
 
 
-main()
+# Streamlit runs a page as "__main__"; benchmarks/bare_transfer_page.py imports the helpers.
+if __name__ == "__main__":
+    main()

@@ -85,6 +85,12 @@ def test_headline_widens_and_unchanged():
     assert "unchanged at 25.0 points" in text
 
 
+def test_headline_never_prints_minus_zero():
+    closed = _result(gap=_gap(after_a=0.90, after_b=0.9003))  # -0.03 points
+    text = charts.build_headline(result=closed, lang="en")
+    assert "to 0.0 points" in text and "-0.0" not in text
+
+
 def test_headline_says_when_the_gap_turns_around():
     reversed_gap = _result(gap=_gap(after_a=0.90, after_b=0.92))  # 25.0 -> -2.0
     text = charts.build_headline(result=reversed_gap, lang="en")

@@ -115,8 +115,9 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
         a=group_label(gap.group_a, lang), b=group_label(gap.group_b, lang),
         indicator=indicator_label(gap.indicator, lang),
     )
-    before = _points(gap.before)
-    after = _points(gap.after)
+    # Rounded as printed; "+ 0.0" turns a -0.0 into 0.0.
+    before = round(_points(gap.before), 1) + 0.0
+    after = round(_points(gap.after), 1) + 0.0
     gross = float(result.fund.gross)
     if gross <= 0:
         return _capitalise(t("tf.headline.zero", lang, gap=gap_text,
@@ -227,7 +228,8 @@ def build_region_change_figure(
     ]
     fig = go.Figure(go.Bar(
         x=change.to_numpy(), y=list(change.index), orientation="h", marker_color=colours,
-        text=[f"{v:+.1f}" for v in change], textposition="outside", cliponaxis=False,
+        text=[f"{v:+.1f}" if abs(v) >= 0.05 else "0.0" for v in change], textposition="outside",
+        cliponaxis=False,
         customdata=labels, hovertemplate="%{y}: %{x:+.2f}<extra>%{customdata}</extra>",
         showlegend=False,
     ))
@@ -319,7 +321,8 @@ def build_money_flow_figure(
               "color": link_colours},
         valueformat=",.0f", valuesuffix=" ¥" if lang == "en" else " 元",
     ))
-    fig.update_layout(height=max(420, 36 * len(receiving) + 160))
+    # Each receiving region needs room for its two-line label.
+    fig.update_layout(height=max(460, 66 * (len(receiving) + 1) + 140))
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
@@ -402,14 +405,18 @@ def build_optimal_figure(
         values = frame[column].astype(float).to_numpy()
         fig.add_trace(go.Bar(
             y=y, x=values, orientation="h", name=t(key, lang), marker_color=colour,
-            text=[fmt_money(v, lang) for v in values], textposition="auto",
+            text=[fmt_money(v, lang) for v in values], textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{y}: %{x:,.0f}<extra>" + t(key, lang) + "</extra>",
         ))
-    fig.update_layout(barmode="group", height=max(380, 48 * len(frame) + 160))
+    top = float(frame[["allocation_formula", "allocation_optimal"]].to_numpy().max()) \
+        if len(frame) else 1.0
+    fig.update_xaxes(range=[0, max(top, 1.0) * 1.3])
+    fig.update_layout(barmode="group", height=max(420, 64 * len(frame) + 160))
     fig.update_xaxes(title_text=t("tf.optimal.axis", lang) + (" (yuan)" if lang == "en"
                                                                else "（元）"))
     fig.update_yaxes(automargin=True)
-    return style.apply_style(fig, title=t("tf.optimal.title", lang), lang=lang,
+    return style.apply_style(fig, title=t("tf.optimal.chart_title", lang), lang=lang,
                              presenter=presenter)
 
 
@@ -477,7 +484,7 @@ def build_uncertainty_figure(
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=names, x=pct["p95"] - pct["p5"], base=pct["p5"], orientation="h",
-        name=t("tf.unc.band90", lang), marker_color=_translucent(style.FAVOURABLE, 0.25),
+        name=t("tf.unc.band90", lang), marker_color=_translucent(style.FAVOURABLE, 0.35),
         hovertemplate="%{y}: %{base:.1f}–%{x:.1f}<extra></extra>",
     ))
     fig.add_trace(go.Bar(
@@ -492,6 +499,11 @@ def build_uncertainty_figure(
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
     ))
     fig.update_layout(barmode="overlay", height=max(380, 40 * len(frame) + 160))
+    # Zoom to the bands: they are narrow next to the 0-100% scale.
+    if len(frame):
+        low, high = float(pct["p5"].min()), float(pct["p95"].max())
+        pad = max(1.0, (high - low) * 0.15)
+        fig.update_xaxes(range=[max(0.0, low - pad), min(100.0, high + pad)])
     fig.update_xaxes(title_text="%")
     fig.update_yaxes(automargin=True)
     title = t("tf.unc.title", lang, indicator=indicator_label(indicator, lang),

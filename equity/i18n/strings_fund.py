@@ -200,6 +200,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "可达到的最小差距为{best}（{value}时）；受助地区全部达到上限后，增加资金不再起作用。"
         "请扩大受助范围，或提高最高覆盖率或申领率。",
     },
+    "tf.goal.already": {
+        "en": "The target is already met without any {lever}: the gap is {gap}.",
+        "zh": "无需{lever}即已达到目标：差距为{gap}。",
+    },
     "tf.goal.failed": {
         "en": "Goal seeking could not run: {message}",
         "zh": "无法进行目标求解：{message}",
@@ -213,6 +217,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.optimal.title": {
         "en": "Optimal allocation beside the formula's",
         "zh": "最优分配与公式分配对比",
+    },
+    "tf.optimal.chart_title": {
+        "en": "Allocation by region: the formula's and the optimal",
+        "zh": "各地区分配：公式分配与最优分配",
     },
     "tf.optimal.formula": {"en": "Formula", "zh": "公式分配"},
     "tf.optimal.optimal": {"en": "Optimal", "zh": "最优分配"},

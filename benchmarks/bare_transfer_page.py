@@ -1,0 +1,59 @@
+"""Benchmark baseline: the Transfer fund page without the model.
+
+The same title, controls (generated from PARAMETERS, bound to the URL), headline, metrics, tabs
+and Results charts as ``pages/transfer_fund.py`` — drawn by the page's own helpers — but the
+result is one fixed SimulationResult made once per process, and nothing on a rerun validates
+a scenario, hashes the data or calls the model. ``benchmarks/bench_rerun.py`` times a slider
+move on both pages; the difference is what the model and its wiring cost per rerun.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+_NAME = "transfer_fund_page"
+if _NAME not in sys.modules:
+    spec = importlib.util.spec_from_file_location(_NAME, ROOT / "pages" / "transfer_fund.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_NAME] = module
+    spec.loader.exec_module(module)
+page = sys.modules[_NAME]
+
+
+@st.cache_resource(show_spinner=False)
+def fixed_result():
+    from equity.fund import simulate
+
+    return simulate(page.get_data(), {"central_pool": 1_000_000.0})
+
+
+lang = page.get_lang()
+presenter = page.is_presenter()
+st.title(page.t("tf.title", lang))
+data = page.get_data()
+compare = page.get_compare()
+options = {"recipients": page._recipient_options(data),
+           page.INDICATOR_KEY: list(page.PAGE_INDICATORS)}
+st.caption(page.t("tf.intro", lang, a=page.charts.group_label(compare["a"], lang),
+                  b=page.charts.group_label(compare["b"], lang)))
+headline_box = st.container(key="tf_headline")
+values = page.controls(lang, options)
+result = fixed_result()
+with headline_box:
+    page.headline(result, lang)
+tabs = st.tabs(
+    [page.t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "goal", "risk",
+                                                  "share")],
+    key="tf_tab", on_change="rerun",
+)
+with tabs[0]:
+    if tabs[0].open:
+        page.results_tab(result, data, "fixed", lang, presenter)
