@@ -342,6 +342,8 @@ def split(A: Array, u: Array, e: Array, c: Array, P: Array, s: Array, L: Array,
 
 @dataclass(frozen=True)
 class _Outcome:
+    """Arrays of one model run (per region) and the fund totals, before results are built."""
+
     recipients: np.ndarray
     levy: np.ndarray
     mutual: np.ndarray
