@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import make_app
-
 HEADER = (
     "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
     "subsidy_per_patient\n"
@@ -18,7 +16,7 @@ def _upload(at, name: str, text: str):
     return at
 
 
-def test_data_page_runs_with_table_dictionary_and_downloads() -> None:
+def test_data_page_runs_with_table_dictionary_and_downloads(make_app) -> None:
     at = make_app("pages/data.py")
     assert not at.exception
     headers = [h.value for h in at.header]
@@ -34,7 +32,7 @@ def test_data_page_runs_with_table_dictionary_and_downloads() -> None:
     assert len(at.get("download_button")) == 4
 
 
-def test_bad_upload_names_row_and_column_and_loads_nothing() -> None:
+def test_bad_upload_names_row_and_column_and_loads_nothing(make_app) -> None:
     at = make_app("pages/data.py")
     _upload(at, "bad.csv", BAD)
     assert not at.exception
@@ -45,7 +43,7 @@ def test_bad_upload_names_row_and_column_and_loads_nothing() -> None:
     assert at.radio(key="dataset").options == ["city_w"]  # no half-loaded upload kept
 
 
-def test_good_upload_becomes_current_dataset() -> None:
+def test_good_upload_becomes_current_dataset(make_app) -> None:
     at = make_app("pages/data.py")
     _upload(at, "good.csv", GOOD)
     assert not at.exception
@@ -57,7 +55,7 @@ def test_good_upload_becomes_current_dataset() -> None:
     assert readings and "charity\\_coverage" in readings[0] and "percent" in readings[0]
 
 
-def test_bad_upload_after_good_keeps_the_good_one() -> None:
+def test_bad_upload_after_good_keeps_the_good_one(make_app) -> None:
     at = make_app("pages/data.py")
     _upload(at, "good.csv", GOOD)
     _upload(at, "bad.csv", BAD)
@@ -66,7 +64,7 @@ def test_bad_upload_after_good_keeps_the_good_one() -> None:
     assert len(at.dataframe[0].value) == 2
 
 
-def test_uploaded_markup_is_not_rendered() -> None:
+def test_uploaded_markup_is_not_rendered(make_app) -> None:
     evil = HEADER + "A,<img src=x onerror=alert(1)>,urban,oops,0.8,0.3,1000,100\n"
     at = make_app("pages/data.py")
     _upload(at, "<b>evil</b>.csv", evil)
@@ -74,7 +72,7 @@ def test_uploaded_markup_is_not_rendered() -> None:
     assert "<b>" not in message and "\\<b\\>" in message
 
 
-def test_data_page_in_chinese() -> None:
+def test_data_page_in_chinese(make_app) -> None:
     at = make_app("pages/data.py", lang="zh")
     assert at.header[0].value == "内置数据集"
     _upload(at, "bad.csv", BAD)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import make_app
-
 from equity.measures import MEASURES
 from equity.scenario import PARAMETERS
 
 
-def test_methods_lists_every_parameter_and_measure() -> None:
+def test_methods_lists_every_parameter_and_measure(make_app) -> None:
     at = make_app("pages/methods.py")
     assert not at.exception
     assert len(at.latex) >= 10
@@ -25,7 +23,7 @@ def test_methods_lists_every_parameter_and_measure() -> None:
     assert "000" in text and "3.1.2" in text and "HEAT" in text
 
 
-def test_methods_in_chinese() -> None:
+def test_methods_in_chinese(make_app) -> None:
     at = make_app("pages/methods.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "方法与来源"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import make_app
-
 
 def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_overview_runs_and_shows_city_w_gap() -> None:
+def test_overview_runs_and_shows_city_w_gap(make_app) -> None:
     at = make_app()
     assert not at.exception
     metrics = _metrics(at)
@@ -23,7 +21,7 @@ def test_overview_runs_and_shows_city_w_gap() -> None:
     assert "90.0%" in headline and "65.0%" in headline and "25.0 points" in headline
 
 
-def test_overview_patients_equal_the_table_total() -> None:
+def test_overview_patients_equal_the_table_total(make_app) -> None:
     from equity.datasets import load
 
     total = load("city_w").table["patients"].sum()
@@ -31,7 +29,7 @@ def test_overview_patients_equal_the_table_total() -> None:
     assert _metrics(at)["Patients"] == f"{total:,.0f}"
 
 
-def test_overview_in_chinese() -> None:
+def test_overview_in_chinese(make_app) -> None:
     at = make_app(lang="zh")
     assert not at.exception
     metrics = _metrics(at)
@@ -41,14 +39,14 @@ def test_overview_in_chinese() -> None:
     assert "差距现状" in [t.value for t in at.title]
 
 
-def test_swapping_groups_reverses_the_gap() -> None:
+def test_swapping_groups_reverses_the_gap(make_app) -> None:
     at = make_app(compare_a="suburban", compare_b="urban")
     metrics = _metrics(at)
     assert metrics["Coverage, suburban"] == "65.0%"
     assert metrics["Coverage gap"] == "-25.0 points"
 
 
-def test_out_of_pocket_indicator_switch() -> None:
+def test_out_of_pocket_indicator_switch(make_app) -> None:
     at = make_app()
     at.segmented_control(key="ov_indicator").set_value("oop_share").run()
     assert not at.exception

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import make_app, set_bound
 from streamlit.testing.v1 import AppTest
 
 from equity.i18n import t
@@ -14,7 +13,7 @@ def _texts(at) -> str:
     return " ".join(str(p) for p in parts)
 
 
-def test_language_switch_changes_labels_and_numbers() -> None:
+def test_language_switch_changes_labels_and_numbers(make_app, set_bound) -> None:
     at = make_app()
     assert "Where the gap stands" in _texts(at)
     set_bound(at, at.radio(key="lang"), "zh")
@@ -25,14 +24,14 @@ def test_language_switch_changes_labels_and_numbers() -> None:
     assert {m.value for m in at.metric} >= {"90.0%", "65.0%", "25.0个百分点"}
 
 
-def test_footer_shows_model_version() -> None:
+def test_footer_shows_model_version(make_app) -> None:
     from equity import MODEL_VERSION
 
     at = make_app()
     assert any(MODEL_VERSION in c.value for c in at.caption)
 
 
-def test_url_round_trip_reproduces_the_view() -> None:
+def test_url_round_trip_reproduces_the_view(make_app, set_bound) -> None:
     at = make_app()
     set_bound(at, at.radio(key="lang"), "zh")
     set_bound(at, at.selectbox(key="compare_a"), "suburban")
@@ -49,7 +48,7 @@ def test_url_round_trip_reproduces_the_view() -> None:
     assert not reopened.warning  # a good link gives no notice
 
 
-def test_bad_url_values_fall_back_with_notice() -> None:
+def test_bad_url_values_fall_back_with_notice(make_app) -> None:
     at = make_app(lang="xx", dataset="nowhere", compare_a="moon")
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
@@ -60,21 +59,21 @@ def test_bad_url_values_fall_back_with_notice() -> None:
     assert {m.value for m in at.metric} >= {"90.0%", "65.0%", "25.0 points"}
 
 
-def test_presenter_link_values() -> None:
+def test_presenter_link_values(make_app) -> None:
     assert make_app(presenter="true").toggle(key="presenter").value is True
     at = make_app(presenter="maybe")
     assert at.toggle(key="presenter").value is False
     assert "maybe" in " ".join(w.value for w in at.warning)
 
 
-def test_markup_in_url_value_is_not_rendered() -> None:
+def test_markup_in_url_value_is_not_rendered(make_app) -> None:
     at = make_app(dataset="<b>x</b>[link](http://example.com)")
     notice = " ".join(w.value for w in at.warning)
     # Every Markdown/HTML special character arrives escaped, so nothing becomes a tag or link.
     assert "\\<b\\>" in notice and "\\[link\\]" in notice
 
 
-def test_dataset_switch_to_uploaded_file_changes_numbers() -> None:
+def test_dataset_switch_to_uploaded_file_changes_numbers(make_app, set_bound) -> None:
     at = make_app()
     csv = (
         "region_id,region_name,area_type,patients,charity_coverage,oop_share,"

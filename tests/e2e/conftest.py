@@ -129,3 +129,10 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
         timeout=timeout,
     )
     pg.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout)
+
+
+@pytest.fixture
+def app_ready():
+    """``wait_for_app`` as a fixture, for tests that must not ``import conftest`` (tests/app
+    has a conftest.py too, so the module name ``conftest`` is ambiguous in a full run)."""
+    return wait_for_app

@@ -5,7 +5,7 @@ Screenshots of every page in both languages go to artifacts/screenshots/ for a h
 
 from __future__ import annotations
 
-from conftest import wait_for_app
+import pytest
 from playwright.sync_api import Page, expect
 
 HEADER = (
@@ -18,9 +18,15 @@ GOOD_CSV = HEADER + ROW_A + "B1,South,suburban,50,60%,0.3,200000,18000\n"
 BAD_CSV = HEADER + ROW_A + "B1,South,suburban,many,0.6,0.3,200000,18000\n"
 
 
-def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
+@pytest.fixture
+def open_page(page: Page, app_ready):
+    """``open_page(url)``: go to ``url`` and wait until Streamlit has finished running."""
+
+    def go(url: str) -> None:
+        page.goto(url)
+        app_ready(page)
+
+    return go
 
 
 def _shot(page: Page, screenshot, name: str) -> None:
@@ -41,8 +47,8 @@ def _main(page: Page):
     return page.get_by_test_id("stMain")
 
 
-def test_overview_shows_city_w_gap(page: Page, app_url: str, screenshot) -> None:
-    _open(page, app_url)
+def test_overview_shows_city_w_gap(page: Page, app_url: str, open_page, screenshot) -> None:
+    open_page(app_url)
     main = _main(page)
     expect(main.get_by_text("Where the gap stands")).to_be_visible()
     metrics = page.get_by_test_id("stMetricValue")
@@ -55,8 +61,8 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, screenshot) -> None
     _shot(page, screenshot, "overview_en")
 
 
-def test_language_switch_translates(page: Page, app_url: str, screenshot) -> None:
-    _open(page, app_url)
+def test_language_switch_translates(page: Page, app_url: str, open_page, screenshot) -> None:
+    open_page(app_url)
     page.get_by_test_id("stSidebar").get_by_text("zh", exact=True).click()
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(2)).to_have_text("25.0个百分点")
@@ -64,20 +70,20 @@ def test_language_switch_translates(page: Page, app_url: str, screenshot) -> Non
     _shot(page, screenshot, "overview_zh")
 
 
-def test_link_with_lang_zh_opens_in_chinese(page: Page, app_url: str) -> None:
-    _open(page, f"{app_url}/?lang=zh")
+def test_link_with_lang_zh_opens_in_chinese(page: Page, app_url: str, open_page) -> None:
+    open_page(f"{app_url}/?lang=zh")
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     expect(page.get_by_test_id("stSidebar").get_by_text("数据集", exact=True)).to_be_visible()
 
 
-def test_bad_link_value_gives_notice(page: Page, app_url: str) -> None:
-    _open(page, f"{app_url}/?dataset=nowhere")
+def test_bad_link_value_gives_notice(page: Page, app_url: str, open_page) -> None:
+    open_page(f"{app_url}/?dataset=nowhere")
     expect(page.get_by_text("nowhere", exact=False).first).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(0)).to_have_text("90.0%")
 
 
-def test_data_page_uploads(page: Page, app_url: str, screenshot) -> None:
-    _open(page, f"{app_url}/data")
+def test_data_page_uploads(page: Page, app_url: str, open_page, screenshot) -> None:
+    open_page(f"{app_url}/data")
     expect(_main(page).get_by_text("Upload your own")).to_be_visible()
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
     uploader.set_input_files(
@@ -96,15 +102,15 @@ def test_data_page_uploads(page: Page, app_url: str, screenshot) -> None:
     _shot(page, screenshot, "data_good_upload_en")
 
 
-def test_screenshots_other_pages(page: Page, app_url: str, screenshot) -> None:
+def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot) -> None:
     for lang in ("en", "zh"):
         suffix = "" if lang == "en" else "?lang=zh"
-        _open(page, f"{app_url}/data{suffix}")
+        open_page(f"{app_url}/data{suffix}")
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
         _shot(page, screenshot, f"data_{lang}")
-        _open(page, f"{app_url}/methods{suffix}")
+        open_page(f"{app_url}/methods{suffix}")
         expect(page.locator(".katex").first).to_be_visible()
         _shot(page, screenshot, f"methods_{lang}")
-    _open(page, f"{app_url}/?lang=zh&presenter=true")
+    open_page(f"{app_url}/?lang=zh&presenter=true")
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     _shot(page, screenshot, "overview_zh_presenter")
