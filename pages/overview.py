@@ -18,6 +18,7 @@ from app_support import (
 from equity.charts.maps import (
     build_choropleth_figure,
     build_tile_grid_figure,
+    geometry_key,
     geometry_to_geojson,
 )
 from equity.charts.overview import (
@@ -43,7 +44,7 @@ if data is None:
 
 
 @st.cache_resource(show_spinner=False)
-def _geojson(dataset_key: str, _geometry) -> dict:
+def _geojson(content_key: str, _geometry) -> dict:
     # Simplified once per dataset and held for every session: the browser draws fewer vertices.
     return geometry_to_geojson(_geometry)
 
@@ -143,7 +144,7 @@ with left:
     st.subheader(t("ov.map_header", lang))
     if data.geometry is not None and len(data.geometry):
         schematic = any("schematic" in note.lower() for note in data.notes)
-        geojson = _geojson(f"{data.name}:{len(data.geometry)}", data.geometry)
+        geojson = _geojson(geometry_key(data.geometry), data.geometry)
         map_fig = build_choropleth_figure(
             geojson=geojson, table=table, indicator=indicator, lang=lang,
             schematic=schematic, group_column=compare["column"], presenter=presenter,

@@ -156,6 +156,16 @@ def test_geometry_to_geojson_simplifies_and_keeps_ids(geometry) -> None:
     assert after < before / 4
 
 
+def test_geometry_key_follows_content(geometry) -> None:
+    from equity.charts.maps import geometry_key
+
+    same = geometry.copy()
+    moved = geometry.copy()
+    moved.loc[1, "geometry"] = box(120.3, 29.9, 120.5, 30.2)
+    assert geometry_key(geometry) == geometry_key(same)
+    assert geometry_key(geometry) != geometry_key(moved)
+
+
 def test_choropleth_uses_blank_background_and_says_schematic(small, geometry) -> None:
     gj = geometry_to_geojson(geometry)
     fig = build_choropleth_figure(geojson=gj, table=small, indicator="charity_coverage",

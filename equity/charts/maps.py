@@ -52,6 +52,22 @@ def geometry_to_geojson(geometry: gpd.GeoDataFrame, *, tolerance: float | None =
     return {"type": "FeatureCollection", "features": features}
 
 
+def geometry_key(geometry: gpd.GeoDataFrame) -> str:
+    """A digest of the region ids and shapes, to cache the simplified GeoJSON by content (two
+    uploads with the same file name must never share a map)."""
+    import hashlib
+
+    import shapely
+
+    digest = hashlib.sha256()
+    for region_id, wkb in zip(
+        geometry["region_id"].astype(str), shapely.to_wkb(geometry.geometry.values), strict=True
+    ):
+        digest.update(region_id.encode("utf-8"))
+        digest.update(wkb or b"")
+    return digest.hexdigest()
+
+
 def _bounds(geojson: dict) -> tuple[float, float, float, float]:
     xs: list[float] = []
     ys: list[float] = []

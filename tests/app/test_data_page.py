@@ -77,3 +77,39 @@ def test_data_page_in_chinese(make_app) -> None:
     assert at.header[0].value == "内置数据集"
     _upload(at, "bad.csv", BAD)
     assert "第3行" in at.error[0].value
+
+
+def test_geojson_upload_draws_its_own_map(make_app) -> None:
+    import json
+
+    def square(x: float) -> dict:
+        ring = [[x, 30.0], [x + 0.1, 30.0], [x + 0.1, 30.1], [x, 30.1], [x, 30.0]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    rows = [("N", "North", "urban", 100, 0.8), ("S", "South", "suburban", 50, 0.6)]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": square(120.0 + 0.1 * i),
+            "properties": {
+                "region_id": rid, "region_name": name, "area_type": area, "patients": p,
+                "charity_coverage": c, "oop_share": 0.3, "cost_per_patient": 1000,
+                "subsidy_per_patient": 100,
+            },
+        }
+        for i, (rid, name, area, p, c) in enumerate(rows)
+    ]
+    text = json.dumps({"type": "FeatureCollection", "features": features})
+    at = make_app("pages/data.py")
+    at.file_uploader(key="upload_file").set_value(
+        ("two.geojson", text.encode(), "application/geo+json")
+    ).run()
+    assert not at.exception and at.radio(key="dataset").value == "upload"
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    maps = [s for s in specs if s["data"][0]["type"] == "choroplethmap"]
+    assert len(maps) == 1
+    assert maps[0]["layout"]["map"]["style"] == "white-bg"
+    assert [f["id"] for f in maps[0]["data"][0]["geojson"]["features"]] == ["N", "S"]
+    assert "subtitle" not in maps[0]["layout"]["title"]  # real boundaries: not "schematic"
