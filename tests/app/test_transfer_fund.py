@@ -199,3 +199,104 @@ def test_other_tabs_render(tab):
     else:
         caption = " ".join(_plain(c.value) for c in at.caption)
         assert "Gross 1 million yuan = administration 0 yuan" in caption
+
+
+def _tab(at: AppTest, label: str) -> AppTest:
+    at.session_state["tf_tab"] = label
+    return _rerun(at)
+
+
+def test_goal_seek_reachable_then_apply():
+    from equity.solve import goal_seek
+
+    at = _tab(_open({"central_pool": "1000000"}), "Goal seek and optimum")
+    at.number_input(key="tf_goal_target").set_value(5.0)
+    _rerun(at)
+    at.button(key="tf_goal_run").click()
+    _rerun(at)
+    expected = goal_seek(load("city_w"), scenario_from_flat({"central_pool": "1000000"})[0],
+                         target_gap=0.05)
+    assert expected.reachable
+    success = _plain(at.success[0].value)
+    assert success.startswith("Reachable: with Central transfer pool at 1.4 million yuan")
+    assert f"{expected.gap * 100:.1f} points" in success
+    at.button(key="tf_goal_apply").click()
+    _rerun(at)
+    # Applied rounded up to the input's 100,000-yuan step, so the target is still met.
+    assert at.number_input(key="central_pool").value == 1_500_000.0
+    gap_after = float(_metrics(at)["Gap after"].split()[0])
+    assert gap_after <= 5.0
+
+
+def test_goal_seek_not_reachable_is_said_plainly():
+    at = _tab(_open({"central_pool": "1000000", "max_coverage": "0.7"}),
+              "Goal seek and optimum")
+    at.number_input(key="tf_goal_target").set_value(5.0)
+    at.button(key="tf_goal_run").click()
+    _rerun(at)
+    errors = [_plain(e.value) for e in at.error]
+    assert len(errors) == 1
+    assert errors[0].startswith("Not reachable: no Central transfer pool brings the gap under "
+                                "5.0 points")
+    assert "The smallest gap is 17.9 points" in errors[0]
+    assert not at.success
+
+
+def test_optimal_allocation_beside_formula():
+    from equity.solve import optimal_allocation
+
+    at = _tab(_open({"central_pool": "1000000"}), "Goal seek and optimum")
+    expected = optimal_allocation(load("city_w"),
+                                  scenario_from_flat({"central_pool": "1000000"})[0])
+    summary = " ".join(_plain(m.value) for m in at.markdown)
+    assert f"the formula leaves a gap of {expected.gap_formula * 100:.1f} points" in summary
+    chart = at.get("plotly_chart")
+    assert len(chart) == 1
+
+
+def test_sensitivity_and_uncertainty_tab():
+    from equity.solve import uncertainty
+
+    at = _tab(_open({"central_pool": "1000000"}), "Sensitivity and uncertainty")
+    assert len(at.get("plotly_chart")) == 1  # the tornado, before any Monte Carlo run
+    at.button(key="tf_unc_run").click()
+    _rerun(at)
+    assert len(at.get("plotly_chart")) == 2
+    expected = uncertainty(load("city_w"), scenario_from_flat({"central_pool": "1000000"})[0],
+                           draws=500, seed=0)
+    summary = " ".join(_plain(m.value) for m in at.markdown)
+    assert (f"between {expected.gap[5] * 100:.1f} points and {expected.gap[95] * 100:.1f} "
+            "points") in summary
+
+
+def test_scenario_upload_sets_every_control_and_bad_files_are_explained():
+    at = _tab(_open(), "Save and share")
+    good = (b'{"version": 1, "central_pool": 1200000, "take_up": 0.8, '
+            b'"weights": {"patients": 1, "shortfall": 0, "disadvantage": 0, "equal": 0}}')
+    at.get("file_uploader")[0].set_value(("mine.json", good, "application/json"))
+    _rerun(at)
+    assert at.number_input(key="central_pool").value == 1_200_000.0
+    assert at.slider(key="take_up").value == 0.8
+    assert at.slider(key="weights.patients").value == 1.0
+    assert at.slider(key="weights.shortfall").value == 0.0
+    assert "Scenario mine.json loaded." in _plain(at.success[0].value)
+    expected = _expected({"central_pool": "1200000", "take_up": "0.8",
+                          "weights.patients": "1", "weights.shortfall": "0"})
+    assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
+
+    bad = b'{"version": 1, "central_pool": -5, "colour": "blue"}'
+    at.get("file_uploader")[0].set_value(("bad.json", bad, "application/json"))
+    _rerun(at)
+    error = _plain(at.error[0].value)
+    assert "The scenario file bad.json could not be used:" in error
+    assert "central_pool" in error and "colour: unknown key" in error
+    assert at.number_input(key="central_pool").value == 1_200_000.0  # nothing half-loaded
+
+
+def test_share_tab_offers_the_current_scenario():
+    at = _tab(_open({"central_pool": "1000000", "breadth_share": "0.5"}), "Save and share")
+    button = at.get("download_button")[0]
+    assert button.proto.label == "Download scenario (JSON)"
+    assert button.proto.url.endswith(".json")
+    link = dict(parse_qsl(at.code[0].value.lstrip("?")))
+    assert link == {"central_pool": "1000000", "breadth_share": "0.5"}
