@@ -29,7 +29,7 @@ from equity.charts.overview import (
     group_summary,
     reference_lines_for,
 )
-from equity.i18n import fmt_count, fmt_pct, fmt_points, t
+from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
 from equity.report import figure_to_image
 
 require_shell()
@@ -114,6 +114,10 @@ context[0].metric(
 context[1].metric(
     t("ov.metric_patients", lang), fmt_count(summary.patients, lang),
     help=t("ov.metric_patients_help", lang), border=True,
+)
+context[2].metric(
+    t("ov.metric_subsidy", lang), fmt_money(summary.subsidy, lang),
+    help=t("ov.metric_subsidy_help", lang), border=True,
 )
 
 indicator = st.segmented_control(

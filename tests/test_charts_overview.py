@@ -45,6 +45,7 @@ def small() -> pd.DataFrame:
             "patients": [100.0, 300.0, 100.0],
             "charity_coverage": [0.8, 0.4, 0.9],
             "oop_share": [0.2, 0.3, 0.1],
+            "subsidy_per_patient": [10_000.0, 20_000.0, 30_000.0],
         }
     )
 
@@ -56,6 +57,8 @@ def test_group_summary_hand_worked(small) -> None:
     assert s.gap_points == pytest.approx(-40.0)
     assert s.oop_share == pytest.approx(0.24)
     assert s.patients == 500
+    # covered patients 80, 120, 90: (80*10k + 120*20k + 90*30k) / 290
+    assert s.subsidy == pytest.approx((80 * 10_000 + 120 * 20_000 + 90 * 30_000) / 290)
 
 
 def test_group_summary_city_w_matches_documents() -> None:

@@ -72,6 +72,8 @@ class GroupSummary:
     b_patients: float
     oop_share: float
     patients: float
+    subsidy: float
+    """Average charity subsidy per covered patient, yuan / year (weights: covered patients)."""
 
     @property
     def gap_points(self) -> float:
@@ -88,8 +90,9 @@ def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
 
 
 def group_summary(table: pd.DataFrame, *, column: str, a: str, b: str) -> GroupSummary:
-    """Patient-weighted charity coverage of groups ``a`` and ``b`` of ``column``, and the
-    out-of-pocket share and patient total over all regions."""
+    """Patient-weighted charity coverage of groups ``a`` and ``b`` of ``column``, and over all
+    regions the out-of-pocket share (patient-weighted), the patient total and the subsidy per
+    covered patient (weighted by covered patients, coverage x patients)."""
     labels = table[column].astype(str)
     in_a = labels == str(a)
     in_b = labels == str(b)
@@ -104,6 +107,10 @@ def group_summary(table: pd.DataFrame, *, column: str, a: str, b: str) -> GroupS
         b_patients=float(patients[in_b].sum()),
         oop_share=weighted_mean(table["oop_share"], patients),
         patients=float(patients.sum()),
+        subsidy=weighted_mean(
+            table["subsidy_per_patient"].astype(float),
+            patients * table["charity_coverage"].astype(float),
+        ),
     )
 
 

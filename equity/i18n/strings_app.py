@@ -124,6 +124,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Rare-disease patients in scope, all regions.",
         "zh": "纳入范围的罕见病患者总数（所有地区）。",
     },
+    "ov.metric_subsidy": {"en": "Subsidy per covered patient", "zh": "受助患者人均救助"},
+    "ov.metric_subsidy_help": {
+        "en": "Average annual charity subsidy of a patient who receives one, all regions.",
+        "zh": "获得慈善救助的患者每年平均救助金额（所有地区）。",
+    },
     "ov.headline": {
         "en": "{a} patients are covered at {a_value}, {b} patients at {b_value}: a gap of "
         "{gap}.",

@@ -16,6 +16,7 @@ def test_overview_runs_and_shows_city_w_gap(make_app) -> None:
     assert metrics["Coverage, suburban"] == "65.0%"
     assert metrics["Coverage gap"] == "25.0 points"
     assert metrics["Out-of-pocket share"] == "30.0%"
+    assert metrics["Subsidy per covered patient"] == "18,000 yuan"  # 000 3.1.2
     assert "Where the gap stands" in [t.value for t in at.title]
     headline = at.markdown[0].value
     assert "90.0%" in headline and "65.0%" in headline and "25.0 points" in headline
@@ -36,6 +37,7 @@ def test_overview_in_chinese(make_app) -> None:
     assert metrics["城区覆盖率"] == "90.0%"
     assert metrics["郊区覆盖率"] == "65.0%"
     assert metrics["覆盖率差距"] == "25.0个百分点"
+    assert metrics["受助患者人均救助"] == "1.8万元"
     assert "差距现状" in [t.value for t in at.title]
 
 

@@ -5,6 +5,8 @@ Screenshots of every page in both languages go to artifacts/screenshots/ for a h
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -59,6 +61,12 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, open_page, screensh
     expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
     expect(page.locator(".js-plotly-plot .maplibregl-canvas").first).to_be_attached()
     _shot(page, screenshot, "overview_en")
+    # A chart image is made only when asked for (kaleido + the system Chromium).
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download chart (PNG)").first.click()
+    assert download.value.suggested_filename == "ranking_charity_coverage.png"
+    head = Path(download.value.path()).read_bytes()[:8]
+    assert head == b"\x89PNG\r\n\x1a\n"
 
 
 def test_language_switch_translates(page: Page, app_url: str, open_page, screenshot) -> None:
