@@ -216,3 +216,19 @@ def test_apply_style_presenter_fonts() -> None:
     big = apply_style(go.Figure(), title="x", lang="zh", presenter=True)
     assert normal.layout.font.size == 16 and big.layout.font.size == 22
     assert "CJK" in big.layout.font.family
+
+
+def test_uploaded_names_cannot_become_markup_and_duplicates_stay_apart(small) -> None:
+    table = small.assign(region_name=["<a href='http://x'>A</a>", "Same", "Same"],
+                         area_type=["urban", "urban", "<b>sub</b>"])
+    compare = {"column": "area_type", "a": "urban", "b": "<b>sub</b>"}
+    fig = build_ranked_regions_figure(table=table, indicator="charity_coverage",
+                                      compare=compare, lang="en")
+    labels = [y for tr in fig.data if tr.type == "bar" for y in tr.y]
+    assert "&lt;a href='http://x'&gt;A&lt;/a&gt;" in labels
+    assert {"Same (b)", "Same (c)"} <= set(labels)
+    assert all("<" not in (tr.name or "") for tr in fig.data)
+    grid = build_tile_grid_figure(table=table, indicator="charity_coverage", lang="en",
+                                  group_column="area_type")
+    assert all("<a" not in text for text in grid.data[0].text)
+    assert all("<b>sub" not in text for text in grid.data[0].hovertext)

@@ -14,7 +14,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from equity.charts.style import apply_style, font_size, indicator_scale
+from equity.charts.style import (
+    apply_style,
+    font_size,
+    indicator_scale,
+    plain_label,
+    region_labels,
+)
 from equity.i18n import fmt_pct, t
 
 if TYPE_CHECKING:
@@ -122,12 +128,12 @@ def _hover(table: pd.DataFrame, values: pd.Series, lang: str, group_column: str 
     rows = []
     patients_label = t("chart.hover_patients", lang)
     for i, (name, patients) in enumerate(
-        zip(table["region_name"].astype(str), table["patients"].astype(float), strict=True)
+        zip(region_labels(table), table["patients"].astype(float), strict=True)
     ):
         share = fmt_pct(float(values.iloc[i]), lang)
         text = f"{name}: {share}<br>{patients_label}: {patients:,.0f}"
         if group_column is not None:
-            group = table[group_column].astype(str).iloc[i]
+            group = plain_label(table[group_column].astype(str).iloc[i])
             text += f"<br>{t('chart.hover_group', lang)}: {group}"
         rows.append(text)
     return rows
@@ -210,7 +216,7 @@ def build_tile_grid_figure(
         )
     labels = [
         f"{region}<br>{fmt_pct(v, lang)}"
-        for region, v in zip(frame["region_name"].astype(str), values, strict=True)
+        for region, v in zip(region_labels(frame), values, strict=True)
     ]
     text_colours = ["white" if v >= 0.6 else "#111111" for v in values]
     fig.add_trace(

@@ -21,6 +21,8 @@ from equity.charts.style import (
     apply_style,
     font_size,
     indicator_colour,
+    plain_label,
+    region_labels,
 )
 from equity.i18n import fmt_pct, t
 
@@ -222,10 +224,10 @@ def build_ranked_regions_figure(
     colour = indicator_colour(indicator)
     higher_is_better = indicator == "charity_coverage"
     frame = table.assign(_value=table[indicator].astype(float) * 100.0)
-    frame = frame.assign(_group=frame[column].astype(str))
+    frame = frame.assign(_group=frame[column].astype(str), _label=region_labels(frame))
     # Plotly draws the first category at the bottom: sort so the best region ends on top.
     frame = frame.sort_values("_value", ascending=higher_is_better, kind="stable")
-    order = list(frame["region_name"].astype(str))
+    order = list(frame["_label"])
 
     fig = go.Figure()
     groups = [(a, GROUP_PATTERNS[0], colour), (b, GROUP_PATTERNS[1], colour)]
@@ -233,7 +235,7 @@ def build_ranked_regions_figure(
     size = font_size(presenter)
     for value, pattern, fill in groups:
         part = frame[frame["_group"] == value]
-        fig.add_trace(_bar(part, group_label(value, lang), fill, pattern, lang))
+        fig.add_trace(_bar(part, plain_label(group_label(value, lang)), fill, pattern, lang))
     if others:
         part = frame[frame["_group"].isin(others)]
         fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang))
@@ -253,7 +255,8 @@ def build_ranked_regions_figure(
         _vline(fig, mean * 100.0, NEUTRAL, dash)
         fig.add_trace(
             _legend_line(
-                t("chart.group_mean", lang, group=group_label(g, lang)) + f" {fmt_pct(mean, lang)}",
+                t("chart.group_mean", lang, group=plain_label(group_label(g, lang)))
+                + f" {fmt_pct(mean, lang)}",
                 NEUTRAL,
                 dash,
             )
@@ -327,7 +330,7 @@ def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -
     texts = [fmt_pct(v / 100.0, lang) for v in part["_value"]]
     return go.Bar(
         x=list(part["_value"]),
-        y=list(part["region_name"].astype(str)),
+        y=list(part["_label"]),
         orientation="h",
         name=label,
         marker={

@@ -61,6 +61,25 @@ BASE_FONT = 16
 PRESENTER_FONT = 22
 
 
+def plain_label(text: object) -> str:
+    """``text`` made safe for plotly's text fields, which read a few HTML tags (<b>, <a href>,
+    <br>): ``&``, ``<`` and ``>`` become entities, so an uploaded name shows literally and can
+    never become a link or markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def region_labels(table) -> list[str]:
+    """One safe label per row: the region name, with the region id added where two regions
+    share a name (a chart category must be unique or bars would stack)."""
+    names = table["region_name"].astype(str)
+    duplicated = names.duplicated(keep=False)
+    ids = table["region_id"].astype(str)
+    return [
+        plain_label(f"{name} ({rid})" if dup else name)
+        for name, rid, dup in zip(names, ids, duplicated, strict=True)
+    ]
+
+
 def is_favourable(indicator: str) -> bool:
     """True if more of ``indicator`` is better; ``ValueError`` for an indicator of unknown sense.
 
