@@ -479,12 +479,13 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
 
 def share_tab(scenario: Scenario, data: Any, lang: str) -> None:
     st.info(t("tf.share.link", lang), icon=":material/link:")
-    flat = scenario_to_flat(scenario)
-    if flat:
-        st.caption(t("tf.share.query", lang))
-        st.code("?" + urlencode(flat), language=None)
-    else:
+    flat = {k: v for k, v in scenario_to_flat(scenario).items() if k in CONTROL_KEYS}
+    if not flat:
         st.caption(t("tf.share.defaults", lang))
+    st.caption(t("tf.share.query", lang))
+    # st.code has a copy button: the full link, with the sidebar's settings (app.py's URL
+    # keys) ahead of this page's scenario keys.
+    st.code(share_link(flat), language=None, wrap_lines=True)
     st.download_button(
         t("tf.share.download", lang), data=scenario_to_json(scenario),
         file_name="scenario.json", mime="application/json", icon=":material/download:",
@@ -500,6 +501,20 @@ def share_tab(scenario: Scenario, data: Any, lang: str) -> None:
         else:
             items = "\n".join(f"- {escape_md(p)}" for p in problems)
             st.error(f"{text}\n\n{items}", icon=":material/error:")
+
+
+def share_link(flat: dict[str, str]) -> str:
+    """This page's address with the sidebar's settings and the scenario's non-default values."""
+    shared: dict[str, str] = {"lang": get_lang()}
+    dataset = st.session_state.get("dataset")
+    if isinstance(dataset, str) and dataset != "upload":
+        shared["dataset"] = dataset
+    for key in ("compare_col", "compare_a", "compare_b"):
+        value = st.session_state.get(key)
+        if isinstance(value, str):
+            shared[key] = value
+    base = st.context.url or ""
+    return f"{base}?{urlencode({**shared, **flat})}"
 
 
 def _load_scenario_file(data: Any, lang: str) -> None:

@@ -272,7 +272,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "分享此方案：复制浏览器地址栏中的地址即可，它包含所有与默认值不同的设置。"
         "打开该链接即可重现本页面。",
     },
-    "tf.share.query": {"en": "Settings in the link:", "zh": "链接中的设置："},
+    "tf.share.query": {
+        "en": "The link to this view (copy it with the button on the right):",
+        "zh": "当前视图的链接（点击右侧按钮复制）：",
+    },
     "tf.share.defaults": {
         "en": "All settings are at their defaults.",
         "zh": "所有设置均为默认值。",

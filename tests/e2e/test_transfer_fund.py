@@ -71,6 +71,26 @@ def test_a_shared_link_reproduces_the_headline(page, app_url):
     expect(page.locator(".stAlert")).to_have_count(0)  # a good link gives no notice
 
 
+def test_the_copied_link_reopens_the_same_view(page, app_url, browser):
+    _open(page, app_url, {"central_pool": "1000000"})
+    thumb = page.locator(".st-key-take_up input[type='range']")
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    expected = _expected({"central_pool": "1000000", "take_up": "0.95"})
+    expect(page.locator(HEADLINE).first).to_have_text(expected)
+    page.get_by_role("tab", name="Save and share").click()
+    wait_for_app(page)
+    link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    assert link.startswith(f"{app_url}/transfer_fund?")
+    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    try:
+        other.goto(link)
+        wait_for_app(other)
+        expect(other.locator(HEADLINE).first).to_have_text(expected)
+    finally:
+        other.context.close()
+
+
 def test_a_bad_link_value_shows_a_notice(page, app_url):
     _open(page, app_url, {"central_pool": "1000000", "admin_overhead": "0.9"})
     expect(page.get_by_text("could not be used and were replaced by defaults")).to_be_visible()
