@@ -267,3 +267,16 @@ def test_every_builder_styles_with_language(lang):
     for fig in figs:
         assert fig.layout.meta["lang"] == lang
         assert fig.layout.font.size >= style.BASE_FONT
+
+
+def test_uploaded_names_show_literally():
+    regions = _regions()
+    regions.loc[1, "region_name"] = "<a href='x'>North</a>"
+    regions.loc[2, "region_name"] = "Centre"  # same name as U1: the id tells them apart
+    fig = charts.build_region_change_figure(regions=regions, lang="en")
+    labels = set(fig.data[0].y)
+    assert "&lt;a href='x'&gt;North&lt;/a&gt;" in labels
+    assert {"Centre (U1)", "Centre (S2)"} <= labels
+    flow = charts.build_money_flow_figure(fund=_fund(), regions=regions, lang="en")
+    assert all("<a" not in label for label in flow.data[0].node.label)
+    assert charts.group_label("<b>rural</b>", "en") == "&lt;b&gt;rural&lt;/b&gt;"

@@ -71,7 +71,7 @@ class ResultLike(Protocol):
 def group_label(value: str, lang: str) -> str:
     """A group value as people read it: known area types translated, others as given."""
     key = f"tf.area.{value}"
-    return t(key, lang) if key in CATALOGUE else str(value)
+    return t(key, lang) if key in CATALOGUE else style.plain_label(value)
 
 
 def indicator_label(column: str, lang: str) -> str:
@@ -193,11 +193,12 @@ def build_before_after_figure(
 
 
 def region_change_points(regions: pd.DataFrame, column: str) -> pd.Series:
-    """After minus before for ``column`` per region, in percentage points, indexed by name."""
+    """After minus before for ``column`` per region, in percentage points, indexed by a safe
+    unique label (the name, literal; the id added where names repeat)."""
     before = regions[f"{column}_before"].astype(float)
     after = regions[f"{column}_after"].astype(float)
     return pd.Series(
-        ((after - before) * 100.0).to_numpy(), index=regions["region_name"].astype(str).to_numpy(),
+        ((after - before) * 100.0).to_numpy(), index=style.region_labels(regions),
         name="change_points",
     )
 
@@ -309,7 +310,7 @@ def build_money_flow_figure(
     receiving = regions.loc[regions["allocation"].astype(float) > 0.5]
     receiving = receiving.sort_values("allocation", ascending=False)
     for name, amount in zip(
-        receiving["region_name"].astype(str), receiving["allocation"].astype(float), strict=True
+        style.region_labels(receiving), receiving["allocation"].astype(float), strict=True
     ):
         out = node(f"{name}<br>{fmt_money(amount, lang)}", style.FAVOURABLE)
         link(fund_node, out, amount, _translucent(style.FAVOURABLE))
@@ -396,7 +397,7 @@ def build_optimal_figure(
     allocation_optimal, ...); ``names`` maps region_id -> region_name.
     """
     frame = optimal.sort_values("allocation_optimal")
-    y = [names.get(str(rid), str(rid)) for rid in frame["region_id"]]
+    y = [style.plain_label(names.get(str(rid), str(rid))) for rid in frame["region_id"]]
     fig = go.Figure()
     for column, key, colour in (
         ("allocation_formula", "tf.optimal.formula", style.FAVOURABLE_LIGHT),
@@ -478,7 +479,8 @@ def build_uncertainty_figure(
     and optionally ``point`` (this scenario's value without uncertainty).
     """
     frame = percentiles.sort_values("p50")
-    names = frame["region_name"].astype(str).tolist()
+    names = (style.region_labels(frame) if "region_id" in frame.columns
+             else [style.plain_label(n) for n in frame["region_name"].astype(str)])
     pct = {c: frame[c].astype(float).to_numpy() * 100.0 for c in ("p5", "p25", "p50", "p75",
                                                                      "p95")}
     fig = go.Figure()
