@@ -33,7 +33,8 @@ def open_page(page: Page, app_ready):
 
 def _shot(page: Page, screenshot, name: str) -> None:
     """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the
-    viewport to the content's height first (charts re-lay out, hence the short wait)."""
+    viewport to the content's height first (charts re-lay out, hence the short waits)."""
+    page.wait_for_timeout(1500)
     height = page.evaluate(
         "() => Math.max(...['stMain', 'stSidebarContent'].map(id => {"
         " const el = document.querySelector(`[data-testid=\"${id}\"]`);"
