@@ -466,7 +466,8 @@ def _run(r: Regions, sc: Scenario) -> _Outcome:
     covered_after = (r.c + c_gain) * r.P
     s_gain = np.divide(d, covered_after, out=np.zeros(r.n), where=covered_after > 0)
     c_after = np.where(donors, r.c * (1.0 - sc.charity_pooling_share), r.c + c_gain)
-    s_after = r.s + s_gain
+    # "never above L" (design.md); the clamp only bites on round-off, e.g. subnormal coverages.
+    s_after = np.minimum(r.s + s_gain, np.maximum(r.s, r.L))
     # Change in charity money per patient, subtracted from "before" so untouched regions are
     # exactly unchanged.
     relief = c_after * np.minimum(s_after, r.L) - r.c * np.minimum(r.s, r.L)
@@ -669,8 +670,10 @@ class SimulationResult:
         def across_regions(values: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
             block = {}
             for indicator, favourable in MEASURE_INDICATORS.items():
+                # The economic order ranks regions for SII/RII/ACI/RCI only; D, R and PAR keep
+                # design.md's best-region definition rather than HEAT's richest-vs-poorest rule.
                 res = summarise(values[indicator], m["patients"], favourable=favourable,
-                                order=m["order"])
+                                order=m["order"], order_rules=False)
                 block[indicator] = {k: float(v.value) for k, v in res.items()}
             return block
 

@@ -105,6 +105,13 @@ def _value(x: float, fraction: bool) -> str:
     return f"{100 * x:.1f}%" if fraction else f"{x:,.0f}"
 
 
+def _gap(x: float, fraction: bool) -> str:
+    """A difference of two shares is in percentage points, not percent."""
+    if x != x:  # NaN
+        return "n/a"
+    return f"{100 * x:.1f} points" if fraction else f"{x:,.0f} yuan"
+
+
 def format_result(result: Any, *, data_name: str, scenario_name: str | None) -> str:
     """The text summary printed without ``--json``."""
     from equity.fund import FRACTION_INDICATORS
@@ -127,9 +134,9 @@ def format_result(result: Any, *, data_name: str, scenario_name: str | None) -> 
         "",
         f"Gap in {g.indicator}: {g.group_a} - {g.group_b} ({g.column})",
         f"  before  {_value(g.a_before, fraction)} - {_value(g.b_before, fraction)}"
-        f" = {_value(g.before, fraction)}",
+        f" = {_gap(g.before, fraction)}",
         f"  after   {_value(g.a_after, fraction)} - {_value(g.b_after, fraction)}"
-        f" = {_value(g.after, fraction)}",
+        f" = {_gap(g.after, fraction)}",
         f"  closed  {g.points_closed:.2f} {unit}; cost per {unit[:-1]} "
         f"{'n/a' if g.cost_per_point != g.cost_per_point else _money(g.cost_per_point)} yuan",
         "",
