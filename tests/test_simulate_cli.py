@@ -55,7 +55,7 @@ def test_text_output(tmp_path, capsys):
     assert code == 0
     assert "Gap in charity_coverage: urban - suburban" in out
     assert "before  90.0% - 65.0% = 25.0 points" in out
-    assert "after   90.0% - 80.0% = 10.0%" in out
+    assert "after   90.0% - 80.0% = 10.0 points" in out
     assert "cost per point 61,200 yuan" in out
     assert "Patients newly covered: 51.0" in out
 
