@@ -783,7 +783,13 @@ def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parse
             percent_flags.append(has_percent)
         array = np.array(numbers, dtype=float)
         if column in FRACTION_COLUMNS:
-            array, readings[column], note = _read_fractions(array, np.array(percent_flags))
+            flags = np.array(percent_flags)
+            for position, why in _mixed_scale_cells(array, flags):
+                problems.add(raw.row_of(position, column), header,
+                             f"{why}; expected {spec.expected}")
+                bad.add((position, column))
+                array[position] = math.nan
+            array, readings[column], note = _read_fractions(array, flags)
             if column in raw.readings:
                 readings[column], note = raw.readings[column], ""
             if note:
@@ -791,6 +797,28 @@ def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parse
         table[column] = array
     frame = pd.DataFrame(table, index=pd.RangeIndex(n))
     return _Parsed(frame, readings, bad, raw_values, header_of)
+
+
+def _mixed_scale_cells(values: np.ndarray, percent: np.ndarray) -> list[tuple[int, str]]:
+    """Cells whose scale contradicts the rest of their column, e.g. 1.2 among 0.9 and 0.6.
+
+    Without this, one such cell would silently turn the whole column into percentages
+    (0.9 -> 0.9%). The minority side is reported: a value above 1 among fractions is most
+    likely a share above 100%; a value below 1 among percentages must be written
+    unambiguously."""
+    plain = ~percent & ~np.isnan(values)
+    small = plain & (values > 0) & (values < 1)
+    large = plain & (values > 1)
+    if not (small.any() and large.any()):
+        return []
+    if small.sum() >= large.sum():
+        return [(int(i), f"{values[i]:g} is above 1 while the column's other cells are "
+                 "fractions (0-1): a share above 100%? write every cell on one scale")
+                for i in np.flatnonzero(large)]
+    return [(int(i), f"{values[i]:g} is below 1 while the column's other cells are percents "
+             f"(0-100): write {values[i] * 100:g} if {values[i] * 100:g}% is meant, "
+             f"or {values[i]:g}% if it is under 1%")
+            for i in np.flatnonzero(small)]
 
 
 def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray, str, str]:

@@ -119,6 +119,19 @@ def test_csv_percent_numbers_read_as_percent():
     assert data.table["oop_share"].tolist() == pytest.approx([0.3] * 4)
 
 
+def test_one_cell_on_another_scale_is_an_error_not_a_silent_percent_reading():
+    # 1.2 among fractions must not turn 0.95 into 0.95%: the odd cell is reported.
+    rows = [ROWS[0], ROWS[1], (*ROWS[2][:4], 1.2, *ROWS[2][5:]), ROWS[3]]
+    problems = _problems(_csv(rows).encode(), filename="mixed.csv")
+    assert [(p.row, p.column) for p in problems] == [(4, "charity_coverage")]
+    assert "1.2 is above 1" in problems[0].message
+    # and the other way round: 0.5 among percents is ambiguous (0.5% or 50%?)
+    rows = [(*r[:4], v, *r[5:]) for r, v in zip(ROWS, (95, 82.5, 0.5, 87.5), strict=True)]
+    problems = _problems(_csv(rows).encode(), filename="mixed.csv")
+    assert [(p.row, p.column) for p in problems] == [(4, "charity_coverage")]
+    assert "write 50 if 50% is meant" in problems[0].message
+
+
 def test_semicolon_and_extra_columns_kept():
     text = _csv().replace(",", ";").replace("region_id;", "region_id;remarks;")
     text = "\n".join(
