@@ -201,7 +201,11 @@ def build_tile_grid_figure(
     ncols = max(1, math.ceil(math.sqrt(n * 1.6)))
     values = frame[indicator].astype(float)
     scale = indicator_scale(indicator)
-    colours = sample_colorscale(scale, [min(max(v, 0.0), 1.0) for v in values])
+    floor = colour_floor(values)
+    span = 100.0 - floor
+    colours = sample_colorscale(
+        scale, [min(max((v * 100.0 - floor) / span, 0.0), 1.0) for v in values]
+    )
     size = font_size(presenter)
     fig = go.Figure()
     xs, ys = [], []
@@ -213,12 +217,16 @@ def build_tile_grid_figure(
         fig.add_shape(
             type="rect", x0=x0 + 0.04, x1=x0 + 0.96, y0=y0 + 0.04, y1=y0 + 0.96,
             fillcolor=colours[i], line={"color": "#333333", "width": 1},
+            layer="below",  # under the labels of the scatter trace
         )
     labels = [
         f"{region}<br>{fmt_pct(v, lang)}"
         for region, v in zip(region_labels(frame), values, strict=True)
     ]
-    text_colours = ["white" if v >= 0.6 else "#111111" for v in values]
+    # White text on the darker half of the scale, black on the lighter half.
+    text_colours = [
+        "white" if (v * 100.0 - floor) / span >= 0.55 else "#111111" for v in values
+    ]
     fig.add_trace(
         go.Scatter(
             x=xs,
@@ -231,7 +239,7 @@ def build_tile_grid_figure(
                 "opacity": 0,
                 "color": list(values * 100.0),
                 "colorscale": scale,
-                "cmin": 0,
+                "cmin": floor,
                 "cmax": 100,
                 "showscale": True,
                 "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},

@@ -109,6 +109,12 @@ def test_data_page_uploads(page: Page, app_url: str, open_page, screenshot) -> N
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2 regions loaded")
     assert "dataset=upload" in page.url
     _shot(page, screenshot, "data_good_upload_en")
+    # The upload is now the dataset of every page; it has no boundaries, so a tile grid.
+    page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
+    expect(page.get_by_test_id("stMetricValue").nth(0)).to_have_text("80.0%")
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("60.0%")
+    expect(page.get_by_text("Tile grid", exact=False).first).to_be_attached()
+    _shot(page, screenshot, "overview_upload_tile_grid_en")
 
 
 def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot) -> None:
