@@ -450,11 +450,11 @@ def build_tornado_figure(
             marker_color=colour, customdata=settings,
             hovertemplate="%{y} = %{customdata}: %{x:.2f}<extra>" + t(key, lang) + "</extra>",
         ))
-    fig.add_vline(x=base, line_width=2, line_color="#333333",
-                  annotation_text=t("tf.tornado.base", lang, gap=fmt_points(base, lang)),
-                  annotation_position="top")
+    fig.add_vline(x=base, line_width=2, line_color="#333333")
     fig.update_layout(barmode="overlay", height=max(380, 44 * len(frame) + 180))
-    fig.update_xaxes(title_text=t("tf.tornado.axis", lang))
+    # The base gap goes in the axis title: an annotation at the top would hit the legend.
+    fig.update_xaxes(title_text=f"{t('tf.tornado.axis', lang)} · "
+                                f"{t('tf.tornado.base', lang, gap=fmt_points(base, lang))}")
     fig.update_yaxes(automargin=True)
     return style.apply_style(
         fig, title=t("tf.tornado.title", lang, step=f"{step:.0%}"), lang=lang,
@@ -505,7 +505,8 @@ def build_uncertainty_figure(
     if len(frame):
         low, high = float(pct["p5"].min()), float(pct["p95"].max())
         pad = max(1.0, (high - low) * 0.15)
-        fig.update_xaxes(range=[max(0.0, low - pad), min(100.0, high + pad)])
+        # A little past 0 and 100 so a median at either end is not cut in half.
+        fig.update_xaxes(range=[max(-1.0, low - pad), min(101.0, high + pad)])
     fig.update_xaxes(title_text="%")
     fig.update_yaxes(automargin=True)
     title = t("tf.unc.title", lang, indicator=indicator_label(indicator, lang),
