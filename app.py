@@ -28,10 +28,7 @@ UPLOAD = "upload"
 
 def _url_value(key: str) -> str | None:
     """The raw value a link gave for ``key``, if any (read before the bound widget consumes it)."""
-    try:
-        return st.query_params.get(key)
-    except Exception:  # a bound param is always readable; be defensive about odd URLs
-        return None
+    return st.query_params.get(key)
 
 
 def _check_url(
@@ -47,6 +44,16 @@ def _check_url(
     value = raw.lower() if fold else raw
     if value not in options:
         notices.append((key, raw, fallback))
+
+
+def _keep_valid(key: str, options: list[str], default: str) -> None:
+    """Reset a picker whose options changed under it (another dataset or grouping column).
+
+    Without this Streamlit keeps the old value, finds it differs from the new default and
+    writes it into the URL, where the next run would reject it. Only runs after the widget
+    existed, so a value arriving in a link is left to the binding (and to ``_check_url``)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default
 
 
 @st.cache_resource(show_spinner=False)
@@ -139,6 +146,7 @@ with st.sidebar:
         st.subheader(t("app.compare", lang))
         columns = _categorical_columns(table) or ["area_type"]
         _check_url("compare_col", columns, columns[0], notices)
+        _keep_valid("compare_col", columns, columns[0])
         column = st.selectbox(
             t("app.compare_column", lang),
             columns,
@@ -152,11 +160,13 @@ with st.sidebar:
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
             _check_url("compare_a", values, default_a, notices)
+            _keep_valid("compare_a", values, default_a)
             a = st.selectbox(
                 t("app.compare_a", lang), values, index=values.index(default_a),
                 key="compare_a", bind="query-params",
             )
             _check_url("compare_b", values, default_b, notices)
+            _keep_valid("compare_b", values, default_b)
             b = st.selectbox(
                 t("app.compare_b", lang), values, index=values.index(default_b),
                 key="compare_b", bind="query-params",

@@ -93,3 +93,30 @@ def test_dataset_switch_to_uploaded_file_changes_numbers(make_app, set_bound) ->
     assert values["Out-of-pocket share"] == f"{100 * (100 * 0.2 + 300 * 0.2 + 50 * 0.4) / 450:.1f}%"
     set_bound(at, at.radio(key="dataset"), "city_w")
     assert {m.label: m.value for m in at.metric}["Coverage, urban"] == "90.0%"
+
+
+def test_groups_follow_a_dataset_with_other_area_types(make_app, set_bound) -> None:
+    csv = (
+        "region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+        "cost_per_patient,subsidy_per_patient\n"
+        "A,North,rural,100,0.8,0.2,1000,100\n"
+        "B,East,remote,300,0.4,0.2,1000,100\n"
+        "C,South,remote,50,0.5,0.4,1000,100\n"
+    )
+    at = make_app("pages/data.py")
+    at.file_uploader(key="upload_file").set_value(("mine.csv", csv.encode(), "text/csv")).run()
+    at.run()
+    # No "urban"/"suburban" here: the groups become the first two values, with no notice and
+    # nothing stale left in the URL.
+    assert at.selectbox(key="compare_a").value == "remote"
+    assert at.selectbox(key="compare_b").value == "rural"
+    assert not at.warning
+    assert dict(at.query_params) == {"dataset": "upload"}
+    at.switch_page("pages/overview.py").run()
+    values = {m.label: m.value for m in at.metric}
+    # remote: (300*0.4 + 50*0.5) / 350 = 41.4%; rural 80.0%
+    assert values["Coverage, remote"] == "41.4%"
+    assert values["Coverage gap"] == "-38.6 points"
+    set_bound(at, at.radio(key="dataset"), "city_w")
+    assert at.selectbox(key="compare_a").value == "urban"
+    assert {m.label: m.value for m in at.metric}["Coverage gap"] == "25.0 points"
