@@ -105,9 +105,10 @@ def problem_lines(exc: BaseException, lang: str) -> list[str]:
         else:
             where = ""
         file = getattr(problem, "file", "") or ""
-        prefix = ", ".join(p for p in (file, where) if p)
+        comma, colon = ("，", "：") if lang == "zh" else (", ", ": ")
+        prefix = comma.join(p for p in (file, where) if p)
         message = getattr(problem, "message", str(problem))
-        lines.append(f"{prefix}: {message}" if prefix else str(message))
+        lines.append(f"{prefix}{colon}{message}" if prefix else str(message))
     return lines
 
 
