@@ -120,3 +120,25 @@ def test_groups_follow_a_dataset_with_other_area_types(make_app, set_bound) -> N
     set_bound(at, at.radio(key="dataset"), "city_w")
     assert at.selectbox(key="compare_a").value == "urban"
     assert {m.label: m.value for m in at.metric}["Coverage gap"] == "25.0 points"
+
+
+def test_any_categorical_column_can_define_the_groups(make_app, set_bound) -> None:
+    csv = (
+        "region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+        "cost_per_patient,subsidy_per_patient,province\n"
+        "A,a,urban,100,0.9,0.3,1000,100,P1\n"
+        "B,b,suburban,100,0.5,0.3,1000,100,P1\n"
+        "C,c,suburban,200,0.6,0.3,1000,100,P2\n"
+    )
+    at = make_app("pages/data.py")
+    at.file_uploader(key="upload_file").set_value(("prov.csv", csv.encode(), "text/csv")).run()
+    assert at.selectbox(key="compare_col").options == ["area_type", "province"]
+    set_bound(at, at.selectbox(key="compare_col"), "province")
+    assert at.selectbox(key="compare_a").value == "P1"
+    assert at.selectbox(key="compare_b").value == "P2"
+    at.switch_page("pages/overview.py").run()
+    values = {m.label: m.value for m in at.metric}
+    # P1: (100*0.9 + 100*0.5) / 200 = 70%; P2: 60%
+    assert values["Coverage, P1"] == "70.0%"
+    assert values["Coverage, P2"] == "60.0%"
+    assert values["Coverage gap"] == "10.0 points"
