@@ -583,6 +583,14 @@ def main() -> None:
     st.caption(t("tf.intro", lang, a=charts.group_label(compare["a"], lang),
                  b=charts.group_label(compare["b"], lang)))
 
+    simulator(data, compare, options, lang, presenter)
+
+
+@st.fragment
+def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]], lang: str,
+              presenter: bool) -> None:
+    """Controls and results. A fragment: moving a control reruns this, not app.py's sidebar;
+    the sidebar's own pickers (language, data, groups) rerun the whole app and so this too."""
     _apply_resets()
     _check_url(lang, options)
     headline_box = st.container(key="tf_headline")

@@ -37,6 +37,20 @@ def _expected(query: dict[str, str], lang: str = "en") -> str:
     return build_headline(result=simulate(load("city_w"), scenario), lang=lang)
 
 
+def _open_tab(page, name: str, inside: str) -> None:
+    """Select a tab and wait for an element inside it. A click that lands while the app is
+    still rerunning can be dropped by the browser, so it is repeated once."""
+    for attempt in range(2):
+        page.get_by_role("tab", name=name).click()
+        wait_for_app(page)
+        try:
+            expect(page.locator(inside).first).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+
+
 def _screenshot_whole_page(page, screenshot, name: str) -> None:
     """Streamlit scrolls inside its own container, so grow the viewport to the content first."""
     height = page.evaluate(
@@ -78,8 +92,7 @@ def test_the_copied_link_reopens_the_same_view(page, app_url, browser):
     thumb.press("ArrowLeft")
     expected = _expected({"central_pool": "1000000", "take_up": "0.95"})
     expect(page.locator(HEADLINE).first).to_have_text(expected)
-    page.get_by_role("tab", name="Save and share").click()
-    wait_for_app(page)
+    _open_tab(page, "Save and share", "[data-testid='stCode']")
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
     assert link.startswith(f"{app_url}/transfer_fund?")
     other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
@@ -89,6 +102,22 @@ def test_the_copied_link_reopens_the_same_view(page, app_url, browser):
         expect(other.locator(HEADLINE).first).to_have_text(expected)
     finally:
         other.context.close()
+
+
+def test_goal_seek_answer_can_be_applied(page, app_url):
+    _open(page, app_url, {"central_pool": "1000000"})
+    _open_tab(page, "Goal seek and optimum", ".st-key-tf_goal_target")
+    target = page.locator(".st-key-tf_goal_target input")
+    target.fill("5")
+    target.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Find the amount").click()
+    expect(page.get_by_text("Reachable: with Central transfer pool at 1.4 million yuan")) \
+        .to_be_visible()
+    page.get_by_role("button", name="Use this value").click()
+    # Rounded up to the input's 100,000-yuan step so the target is still met.
+    expect(page.locator(HEADLINE).first).to_have_text(_expected({"central_pool": "1500000"}))
+    expect(page).to_have_url(re.compile(r"central_pool=1500000"))
 
 
 def test_a_bad_link_value_shows_a_notice(page, app_url):
