@@ -285,7 +285,7 @@ def build_ranked_regions_figure(
         title_text="",
         range=[0, 112],  # room right of 100% for the value labels outside the bars
         tickvals=[0, 20, 40, 60, 80, 100],
-        ticksuffix="%",
+        ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
     )
     fig.update_yaxes(categoryorder="array", categoryarray=order, title_text="")
     apply_style(

@@ -121,7 +121,13 @@ def apply_style(
     size = font_size(presenter)
     fig.update_layout(
         template="plotly_white",
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": round(size * 1.3)}},
+        title={
+            "text": title,
+            "x": 0.0,
+            "xanchor": "left",
+            "pad": {"l": 8},
+            "font": {"size": round(size * 1.3)},
+        },
         font={"family": FONT_FAMILY, "size": size, "color": "#222222"},
         separators=".,",
         legend={
