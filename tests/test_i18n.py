@@ -8,6 +8,8 @@ import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from equity.i18n import (
     CATALOGUE,
@@ -71,6 +73,11 @@ def test_t_fills_placeholders_and_fails_loudly() -> None:
         (120_000_000, "120 million yuan", "1.2亿元"),
         (1_250_000_000, "1.25 billion yuan", "12.5亿元"),
         (-5_090_200, "-5.09 million yuan", "-509万元"),  # Zhejiang 2024 surplus
+        (99_999_999, "100 million yuan", "1亿元"),  # rounding carries into the larger unit
+        (999_999_999, "1 billion yuan", "10亿元"),
+        (9_999.6, "10,000 yuan", "1万元"),
+        (0.4, "0 yuan", "0元"),
+        (-0.4, "0 yuan", "0元"),
     ],
 )
 def test_fmt_money(yuan: float, en: str, zh: str) -> None:
@@ -92,3 +99,20 @@ def test_percent_points_and_counts() -> None:
     assert fmt_count(700, "zh") == "700"
     assert fmt_count(20_000_000, "zh") == "2000万"  # about 20 million patients in China (001)
     assert fmt_count(20_000_000, "en") == "20,000,000"
+
+
+def _parse_money(text: str) -> float:
+    """Read back what fmt_money wrote (for the property test below)."""
+    units = {" billion yuan": 1e9, " million yuan": 1e6, " yuan": 1.0, "亿元": 1e8, "万元": 1e4,
+             "元": 1.0}
+    for suffix, factor in units.items():
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)].replace(",", "")) * factor
+    raise AssertionError(f"unexpected money text {text!r}")
+
+
+@given(st.floats(min_value=0, max_value=1e13, allow_nan=False), st.sampled_from(LANGUAGES))
+def test_fmt_money_reads_back_within_rounding(yuan: float, lang: str) -> None:
+    back = _parse_money(fmt_money(yuan, lang))
+    # Amounts are written to about three significant figures (whole yuan when small).
+    assert abs(back - yuan) <= max(0.5, 0.006 * yuan)

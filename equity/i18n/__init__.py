@@ -85,16 +85,26 @@ def fmt_money(yuan: float, lang: str) -> str:
     sign = "-" if value < 0 else ""
     size = abs(value)
     if lang == "zh":
-        if size >= 1e8:
-            return f"{sign}{_trim(size / 1e8, _sig(size / 1e8), grouping=False)}亿元"
-        if size >= 1e4:
-            return f"{sign}{_trim(size / 1e4, _sig(size / 1e4), grouping=False)}万元"
-        return f"{sign}{size:,.0f}元"
-    if size >= 1e9:
-        return f"{sign}{_trim(size / 1e9, _sig(size / 1e9))} billion yuan"
-    if size >= 1e6:
-        return f"{sign}{_trim(size / 1e6, _sig(size / 1e6))} million yuan"
-    return f"{sign}{size:,.0f} yuan"
+        units = ((1e8, "亿元"), (1e4, "万元"), (1.0, "元"))
+    else:
+        units = ((1e9, " billion yuan"), (1e6, " million yuan"), (1.0, " yuan"))
+    # Largest unit the amount reaches; if rounding carries it into the next larger unit
+    # (99,999,999 -> "10000万元"), write it in that unit instead ("1亿元").
+    index = next((i for i, (factor, _) in enumerate(units) if size >= factor), len(units) - 1)
+    while True:
+        factor, unit = units[index]
+        scaled = size / factor
+        digits = 0 if factor == 1.0 else _sig(scaled)
+        rounded = round(scaled, digits)
+        if index > 0 and rounded * factor >= units[index - 1][0]:
+            index -= 1
+            continue
+        break
+    if rounded == 0:
+        sign = ""  # never "-0 yuan"
+    if factor == 1.0:
+        return f"{sign}{rounded:,.0f}{unit}"
+    return f"{sign}{_trim(rounded, digits, grouping=lang != 'zh')}{unit}"
 
 
 def fmt_pct(fraction: float, lang: str, digits: int = 1) -> str:
