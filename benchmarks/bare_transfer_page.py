@@ -48,7 +48,7 @@ headline_box = st.container(key="tf_headline")
 values = page.controls(lang, options)
 result = fixed_result()
 with headline_box:
-    page.headline(result, lang)
+    page.headline(result, lang, presenter)
 tabs = st.tabs(
     [page.t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "goal", "risk",
                                                   "share")],

@@ -231,7 +231,7 @@ def _choice(p: Parameter, choices: list[str], lang: str) -> str:
         def fmt(value: str) -> str:
             if value == RECIPIENTS_BELOW_TARGET:
                 return t("tf.recipients.below_target", lang)
-            return f"{t('tf.recipients.groups', lang)}: {charts.group_label(value, lang)}"
+            return t("tf.recipients.groups", lang, group=charts.group_label(value, lang))
     else:
         def fmt(value: str) -> str:
             return _capitalise(charts.indicator_label(value, lang))
@@ -283,15 +283,19 @@ def scenario_of(values: dict[str, Any], compare: dict[str, str]) -> tuple[Scenar
 # --------------------------------------------------------------------------- results
 
 
-def headline(result: Any, lang: str) -> None:
+def headline(result: Any, lang: str, presenter: bool = False) -> None:
     st.markdown(f"### {escape_md(charts.build_headline(result=result, lang=lang))}")
     for line in charts.build_headline_notes(result=result, lang=lang):
         st.caption(escape_md(line))
     gap = result.gap
     before, after = abs(gap.before) * 100.0, abs(gap.after) * 100.0
     cost = getattr(gap, "cost_per_point", math.nan)
-    c1, c2, c3, c4 = st.columns(4)
-    # Four metrics share the row: a slightly smaller value font keeps "1.2 million yuan" whole.
+    if presenter:  # larger text: two metrics a row, so money amounts are not cut short
+        top, bottom = st.columns(2), st.columns(2)
+        c1, c2, c3, c4 = (*top, *bottom)
+    else:
+        c1, c2, c3, c4 = st.columns(4)
+    # A slightly smaller value font keeps "1.2 million yuan" whole in a quarter-width column.
     st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] "
             "{font-size: 1.9rem;}</style>")
     c1.metric(t("tf.metric.gap_after", lang), _pts(gap.after, lang),
@@ -309,7 +313,8 @@ def headline(result: Any, lang: str) -> None:
 def results_tab(result: Any, data: Any, key: str, lang: str, presenter: bool) -> None:
     column = result.gap.indicator
     favourable = column != "oop_share"
-    left, right = st.columns(2, gap="large")
+    # Presenter mode enlarges all text: one chart a row keeps titles and labels whole.
+    left, right = (st.container(), st.container()) if presenter else st.columns(2, gap="large")
     with left:
         st.plotly_chart(
             charts.build_before_after_figure(gap=result.gap, lang=lang, presenter=presenter),
@@ -612,7 +617,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     for warning in result.warnings:
         notice(warning)
     with headline_box:
-        headline(result, lang)
+        headline(result, lang, presenter)
 
     tabs = st.tabs(
         [t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "goal", "risk",

@@ -89,6 +89,11 @@ def _points(fraction: float) -> float:
     return float(fraction) * 100.0
 
 
+def _row_height(presenter: bool) -> int:
+    """Pixels per bar row (one label line) at the chart's font size."""
+    return round(style.font_size(presenter) * 2.1)
+
+
 def _empty(fig: go.Figure, text: str) -> go.Figure:
     fig.add_annotation(
         text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
@@ -177,6 +182,7 @@ def build_before_after_figure(
             x=groups, y=values, name=name, marker_color=colour,
             marker_pattern_shape=pattern,
             text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
+            textfont={"size": style.font_size(presenter)},
             hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
         ))
     top = max([*before, *after, 1.0])
@@ -230,7 +236,7 @@ def build_region_change_figure(
     fig = go.Figure(go.Bar(
         x=change.to_numpy(), y=list(change.index), orientation="h", marker_color=colours,
         text=[f"{v:+.1f}" if abs(v) >= 0.05 else "0.0" for v in change], textposition="outside",
-        cliponaxis=False,
+        cliponaxis=False, textfont={"size": style.font_size(presenter)},
         customdata=labels, hovertemplate="%{y}: %{x:+.2f}<extra>%{customdata}</extra>",
         showlegend=False,
     ))
@@ -245,7 +251,7 @@ def build_region_change_figure(
     )
     fig.update_yaxes(automargin=True)
     indicator = indicator_label(column, lang)
-    height = max(360, 34 * len(change) + 160)
+    height = max(360, _row_height(presenter) * len(change) + 160)
     fig.update_layout(height=height)
     return style.apply_style(
         fig, title=t("tf.chart.region_change", lang, indicator=indicator), lang=lang,
@@ -323,7 +329,7 @@ def build_money_flow_figure(
         valueformat=",.0f", valuesuffix=" ¥" if lang == "en" else " 元",
     ))
     # Each receiving region needs room for its two-line label.
-    fig.update_layout(height=max(460, 66 * (len(receiving) + 1) + 140))
+    fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(receiving) + 1) + 140))
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
@@ -407,13 +413,14 @@ def build_optimal_figure(
         fig.add_trace(go.Bar(
             y=y, x=values, orientation="h", name=t(key, lang), marker_color=colour,
             text=[fmt_money(v, lang) for v in values], textposition="outside",
-            cliponaxis=False,
+            cliponaxis=False, textfont={"size": style.font_size(presenter)},
             hovertemplate="%{y}: %{x:,.0f}<extra>" + t(key, lang) + "</extra>",
         ))
     top = float(frame[["allocation_formula", "allocation_optimal"]].to_numpy().max()) \
         if len(frame) else 1.0
     fig.update_xaxes(range=[0, max(top, 1.0) * 1.3])
-    fig.update_layout(barmode="group", height=max(420, 64 * len(frame) + 160))
+    fig.update_layout(barmode="group",
+                      height=max(420, 2 * _row_height(presenter) * len(frame) + 160))
     fig.update_xaxes(title_text=t("tf.optimal.axis", lang) + (" (yuan)" if lang == "en"
                                                                else "（元）"))
     fig.update_yaxes(automargin=True)
@@ -451,7 +458,8 @@ def build_tornado_figure(
             hovertemplate="%{y} = %{customdata}: %{x:.2f}<extra>" + t(key, lang) + "</extra>",
         ))
     fig.add_vline(x=base, line_width=2, line_color="#333333")
-    fig.update_layout(barmode="overlay", height=max(380, 44 * len(frame) + 180))
+    fig.update_layout(barmode="overlay",
+                      height=max(380, (_row_height(presenter) + 10) * len(frame) + 180))
     # The base gap goes in the axis title: an annotation at the top would hit the legend.
     fig.update_xaxes(title_text=f"{t('tf.tornado.axis', lang)} · "
                                 f"{t('tf.tornado.base', lang, gap=fmt_points(base, lang))}")
@@ -500,7 +508,8 @@ def build_uncertainty_figure(
                 "line": {"width": 3}},
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
     ))
-    fig.update_layout(barmode="overlay", height=max(380, 40 * len(frame) + 160))
+    fig.update_layout(barmode="overlay",
+                      height=max(380, (_row_height(presenter) + 6) * len(frame) + 160))
     # Zoom to the bands: they are narrow next to the 0-100% scale.
     if len(frame):
         low, high = float(pct["p5"].min()), float(pct["p95"].max())

@@ -32,7 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Regions below the target coverage",
         "zh": "低于目标覆盖率的地区",
     },
-    "tf.recipients.groups": {"en": "Only these groups", "zh": "仅以下组别"},
+    "tf.recipients.groups": {"en": "Only {group} regions", "zh": "仅{group}地区"},
     "tf.reset": {"en": "Reset to defaults", "zh": "恢复默认值"},
     # notices
     "tf.notice.url": {
