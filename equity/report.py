@@ -88,18 +88,28 @@ def ensure_browser_path() -> str | None:
 
 
 def figure_to_image(fig: Any, fmt: str = "png", *, width: int = 1200, height: int | None = None,
-                    scale: float = 1.0) -> bytes:
+                    scale: float = 1.0, stamp: bool = True) -> bytes:
     """Render a plotly figure to PNG or SVG bytes with kaleido and the system Chromium.
 
     ``width``/``height`` in CSS pixels (height defaults to the figure's own or 700).
+    ``stamp``: write "model <version>" in the bottom-right corner of the image (on a copy;
+    ``fig`` is not changed), so a chart pasted into a report says which model drew it.
     Raises ``ValueError`` for another format and ``RuntimeError`` (with kaleido's reason) when
     no browser can render.
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {IMAGE_FORMATS}, not {fmt!r}")
     ensure_browser_path()
+    import plotly.graph_objects as go
     import plotly.io as pio
 
+    if stamp:
+        fig = go.Figure(fig)
+        fig.add_annotation(
+            text=f"model {MODEL_VERSION}", xref="paper", yref="paper", x=1.0, y=0.0,
+            xanchor="right", yanchor="top", yshift=-4, showarrow=False,
+            font={"size": 11, "color": "#777777"},
+        )
     h = height or fig.layout.height or 700
     try:
         return pio.to_image(fig, format=fmt, width=width, height=h, scale=scale)

@@ -30,7 +30,7 @@ from equity.charts.overview import (
     reference_lines_for,
 )
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
-from equity.report import figure_to_image
+from equity.report import ensure_browser_path, figure_to_image
 
 require_shell()
 lang = get_lang()
@@ -55,6 +55,10 @@ def _references() -> list:
 
 
 def _downloads(fig, stem: str) -> None:
+    # Images are drawn by kaleido in a headless Chromium, only when a button is clicked.
+    if ensure_browser_path() is None:
+        st.caption(t("ov.download_unavailable", lang, reason="BROWSER_PATH / /usr/bin/chromium"))
+        return
     left, right = st.columns(2)
     left.download_button(
         t("ov.download_png", lang), data=lambda: figure_to_image(fig, "png"),

@@ -90,6 +90,8 @@ def test_figure_to_png_and_svg() -> None:
     assert width == 400
     svg = figure_to_image(fig, "svg", width=400, height=300)
     assert svg.lstrip().startswith(b"<svg") and b"</svg>" in svg
+    assert f"model {MODEL_VERSION}".encode() in svg
+    assert not fig.layout.annotations  # the stamp went on a copy
 
 
 def test_figure_to_image_rejects_other_formats() -> None:
