@@ -439,7 +439,9 @@ def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: 
         answer = optimal(key, scenario_to_json(scenario), objective, data)
     names = dict(zip(result.regions["region_id"].astype(str),
                      result.regions["region_name"].astype(str), strict=True))
+    # The optimum is solved on the charity-coverage gap whatever the page's gap indicator.
     st.markdown(t("tf.optimal.summary", lang,
+                  indicator=charts.indicator_label("charity_coverage", lang),
                   formula=_pts(answer.gap_formula, lang),
                   optimal=_pts(answer.gap_optimal, lang)))
     st.plotly_chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
@@ -476,7 +478,7 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
                   p95=_pts(gap[95], lang)))
     st.plotly_chart(
         charts.build_uncertainty_figure(percentiles=answer.regions, draws=asked_draws,
-                                        indicator=scenario.compare.indicator, lang=lang,
+                                        indicator="charity_coverage", lang=lang,
                                         presenter=presenter),
         key="tf_uncertainty",
     )

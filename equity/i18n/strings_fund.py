@@ -229,9 +229,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.optimal.max_min": {"en": "Best-off for the worst-off region", "zh": "最弱地区最优"},
     "tf.optimal.axis": {"en": "Allocation", "zh": "分配金额"},
     "tf.optimal.summary": {
-        "en": "With the same money, the formula leaves a gap of {formula}; "
+        "en": "With the same money, the formula leaves a gap in {indicator} of {formula}; "
         "the optimal allocation leaves {optimal}.",
-        "zh": "同样的资金下，按公式分配差距为{formula}；最优分配差距为{optimal}。",
+        "zh": "同样的资金下，按公式分配{indicator}差距为{formula}；最优分配差距为{optimal}。",
     },
     "tf.optimal.no_fund": {
         "en": "Set a fund above zero to compare allocations.",

@@ -249,7 +249,8 @@ def test_optimal_allocation_beside_formula():
     expected = optimal_allocation(load("city_w"),
                                   scenario_from_flat({"central_pool": "1000000"})[0])
     summary = " ".join(_plain(m.value) for m in at.markdown)
-    assert f"the formula leaves a gap of {expected.gap_formula * 100:.1f} points" in summary
+    assert (f"the formula leaves a gap in charity coverage of "
+            f"{expected.gap_formula * 100:.1f} points") in summary
     chart = at.get("plotly_chart")
     assert len(chart) == 1
 
