@@ -55,3 +55,11 @@ def test_out_of_pocket_indicator_switch(make_app) -> None:
     assert "lower is better" in " ".join(c.value for c in at.caption)
     # The headline metrics do not depend on the chart's indicator.
     assert _metrics(at)["Coverage gap"] == "25.0 points"
+
+
+def test_indicator_choice_survives_a_page_switch(make_app) -> None:
+    at = make_app()
+    at.segmented_control(key="ov_indicator").set_value("oop_share").run()
+    at.switch_page("pages/methods.py").run()
+    at.switch_page("pages/overview.py").run()
+    assert at.segmented_control(key="ov_indicator").value == "oop_share"
