@@ -94,7 +94,10 @@ main_file = st.file_uploader(
 boundary_file = st.file_uploader(
     t("data.boundaries_label", lang), type=BOUNDARY_TYPES, key="upload_boundaries",
 )
-if main_file is not None:
+if main_file is None:
+    # Forget the last check, so adding the same file again loads it again.
+    st.session_state.pop("upload_result", None)
+else:
     key = _file_key(main_file, boundary_file)
     result = st.session_state.get("upload_result")
     if result is None or result.get("key") != key:
