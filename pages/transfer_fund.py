@@ -48,6 +48,7 @@ CONTROL_KEYS: tuple[str, ...] = (
 )
 NOTICES = "tf_url_notices"
 RESETS = "tf_url_resets"
+URL_CHECKED = "tf_url_checked"
 
 
 # --------------------------------------------------------------------------- model calls (cached)
@@ -116,6 +117,12 @@ def _check_url(lang: str, options: dict[str, list[str]]) -> None:
     telling anyone; the design wants the default and a visible notice, so the value is reset
     on an immediate rerun (a URL value wins over session state only on a widget's first run).
     """
+    # Only the link the page was opened with is checked: later the URL follows the controls,
+    # and a control set to a refused combination (every weight 0) is reported by
+    # _problem_notices instead of being snapped back as if it came from a link.
+    if st.session_state.get(URL_CHECKED):
+        return
+    st.session_state[URL_CHECKED] = True
     raw = _raw_url_values()
     if not raw:
         return
@@ -135,12 +142,26 @@ def _check_url(lang: str, options: dict[str, list[str]]) -> None:
         t("tf.notice.url_item", lang, label=PARAMETER_BY_KEY[k].label[lang],
           value=raw.get(k, ""), default=_shown(PARAMETER_BY_KEY[k], PARAMETER_BY_KEY[k].default,
                                                lang))
-        for k in CONTROL_KEYS if k in bad
+        for k in CONTROL_KEYS if k in bad and k in raw
     ]
     groups = [problem for key, problem in bad.items() if key not in raw]
     st.session_state[NOTICES] = [t("tf.notice.url", lang, items="; ".join(items)),
-                                 *dict.fromkeys(groups)]
+                                 *_problem_notices(list(dict.fromkeys(groups)), lang)]
     st.session_state[RESETS] = {k: PARAMETER_BY_KEY[k].default for k in bad}
+
+
+def _problem_notices(problems: list[str], lang: str) -> list[str]:
+    """Readable notices for scenario_from_flat's cross-key problems (the text names the key).
+
+    The groups compared are the sidebar's business (app.py warns about them), so their
+    problems are left to it."""
+    notices = []
+    for problem in problems:
+        if problem.startswith("weights:"):
+            notices.append(t("tf.notice.weights", lang))
+        elif not problem.startswith("compare"):
+            notices.append(problem)
+    return notices
 
 
 def _apply_resets() -> None:
@@ -608,8 +629,8 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         notice(line)
 
     scenario, problems = scenario_of(values, compare)
-    for problem in problems:
-        notice(problem)
+    for line in _problem_notices(problems, lang):
+        notice(line)
     key = data_key(data)
     try:
         result = simulate(key, scenario_to_json(scenario), data)

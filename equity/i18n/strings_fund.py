@@ -43,6 +43,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{label} = '{value}' → {default}",
         "zh": "{label}＝“{value}” → {default}",
     },
+    "tf.notice.weights": {
+        "en": "Every allocation weight is 0, which allocates nothing: the default weights "
+        "(coverage shortfall only) are used until one weight is above 0.",
+        "zh": "所有分配权重均为0，无法分配资金：在任一权重大于0之前，"
+        "使用默认权重（仅按覆盖缺口）。",
+    },
     "tf.notice.no_data": {
         "en": "No region data is loaded. Pick a dataset in the sidebar.",
         "zh": "尚未载入地区数据。请在侧栏选择数据集。",
