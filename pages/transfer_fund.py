@@ -222,10 +222,13 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
     }
     if p.kind == "money":
         digits = 0 if float(p.step or 1).is_integer() else 1
-        return st.number_input(
+        value = st.number_input(
             _label(p, lang), min_value=float(p.minimum or 0.0), max_value=float(p.maximum),
             value=float(p.default), step=float(p.step or 1.0), format=f"%.{digits}f", **common,
         )
+        if value >= 10_000:  # a long row of digits, read back the way people say it
+            st.caption(f"= {fmt_money(value, lang)}")
+        return value
     return st.slider(
         _label(p, lang), min_value=float(p.minimum), max_value=float(p.maximum),
         value=float(p.default), step=float(p.step or 0.01),

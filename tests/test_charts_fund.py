@@ -281,3 +281,46 @@ def test_uploaded_names_show_literally():
     flow = charts.build_money_flow_figure(fund=_fund(), regions=regions, lang="en")
     assert all("<a" not in label for label in flow.data[0].node.label)
     assert charts.group_label("<b>rural</b>", "en") == "&lt;b&gt;rural&lt;/b&gt;"
+
+
+def test_region_change_keeps_the_extremes_of_a_long_table():
+    n = 40
+    regions = pd.DataFrame({
+        "region_id": [f"R{i}" for i in range(n)],
+        "region_name": [f"Region {i}" for i in range(n)],
+        "charity_coverage_before": [0.5] * n,
+        "charity_coverage_after": [0.5 + (i - 20) / 1000 for i in range(n)],
+    })
+    fig = charts.build_region_change_figure(regions=regions, lang="en", limit=10)
+    assert list(fig.data[0].y) == [f"Region {i}" for i in (0, 1, 2, 3, 4, 35, 36, 37, 38, 39)]
+    assert "(5 largest rises and falls of 40 regions)" in fig.layout.title.text
+
+
+def test_money_flow_groups_the_smallest_recipients():
+    n = 8
+    regions = pd.DataFrame({
+        "region_id": [f"R{i}" for i in range(n)],
+        "region_name": [f"Region {i}" for i in range(n)],
+        "allocation": [float(100 * (n - i)) for i in range(n)],  # 800, 700, ..., 100
+    })
+    fund = _fund(3600.0, 0.0, 3600.0, 0.0)
+    fig = charts.build_money_flow_figure(fund=fund, regions=regions, lang="en", limit=4)
+    labels = [lab.split("<br>")[0] for lab in fig.data[0].node.label]
+    assert labels[-4:] == ["Region 0", "Region 1", "Region 2", "5 other regions"]
+    assert fig.data[0].link.value[-1] == pytest.approx(500 + 400 + 300 + 200 + 100)
+
+
+def test_optimal_and_uncertainty_charts_trim_long_tables():
+    optimal = pd.DataFrame({"region_id": ["A", "B", "C", "D"],
+                            "allocation_formula": [0.0, 300.0, 100.0, 0.0],
+                            "allocation_optimal": [0.0, 100.0, 50.0, 400.0]})
+    fig = charts.build_optimal_figure(optimal=optimal, names={}, lang="en", limit=2)
+    assert sorted(fig.data[0].y) == ["B", "D"]  # A gets nothing; C is the smallest
+    assert "(2 largest of 3 regions)" in fig.layout.title.text
+    bands = pd.DataFrame({"region_id": ["A", "B", "C"], "region_name": ["A", "B", "C"],
+                          "p5": [0.5, 0.4, 0.6], "p25": [0.5, 0.5, 0.6],
+                          "p50": [0.5, 0.55, 0.6], "p75": [0.5, 0.6, 0.6],
+                          "p95": [0.5, 0.7, 0.62]})
+    unc = charts.build_uncertainty_figure(percentiles=bands, draws=100, lang="en", limit=2)
+    assert list(unc.data[0].y) == ["B", "C"]  # A has no spread at all
+    assert "(2 least certain of 3 regions)" in unc.layout.title.text

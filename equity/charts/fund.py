@@ -216,13 +216,20 @@ def build_region_change_figure(
     favourable: bool = True,
     lang: str,
     presenter: bool = False,
+    limit: int = 30,
 ) -> go.Figure:
     """Diverging horizontal bars: each region's change in ``column``, winners and losers.
 
     ``favourable`` says whether a rise is good (coverage) or bad (out-of-pocket share); bars are
-    coloured by whether the change helps patients, not by its sign.
+    coloured by whether the change helps patients, not by its sign. With more than ``limit``
+    regions only the ``limit // 2`` largest rises and falls are drawn (the title says so), so
+    a national table still gives a readable chart.
     """
     change = region_change_points(regions, column).sort_values()
+    shown_all = len(change) <= limit
+    if not shown_all:
+        half = limit // 2
+        change = pd.concat([change.iloc[:half], change.iloc[-half:]])
     good = change if favourable else -change
     colours = [
         style.FAVOURABLE if g > 1e-9 else style.ADVERSE if g < -1e-9 else style.NEUTRAL
@@ -253,21 +260,23 @@ def build_region_change_figure(
     indicator = indicator_label(column, lang)
     height = max(360, _row_height(presenter) * len(change) + 160)
     fig.update_layout(height=height)
-    return style.apply_style(
-        fig, title=t("tf.chart.region_change", lang, indicator=indicator), lang=lang,
-        presenter=presenter,
-    )
+    title = t("tf.chart.region_change", lang, indicator=indicator)
+    if not shown_all:
+        title += t("tf.chart.region_change_limited", lang, n=limit // 2, total=len(regions))
+    return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
 # --------------------------------------------------------------------------- money flow
 
 
 def build_money_flow_figure(
-    *, fund: FundLike, regions: pd.DataFrame, lang: str, presenter: bool = False
+    *, fund: FundLike, regions: pd.DataFrame, lang: str, presenter: bool = False,
+    limit: int = 12,
 ) -> go.Figure:
     """Sankey: sources -> transfer fund -> administration, each region, unspent reserve (yuan).
 
-    Regions receiving nothing are left out; a zero fund gives an empty figure with a note.
+    Regions receiving nothing are left out; beyond ``limit`` recipients the smallest share one
+    "other regions" node; a zero fund gives an empty figure with a note.
     """
     gross = float(fund.gross)
     title = t("tf.chart.money_flow", lang, total=fmt_money(gross, lang))
@@ -315,9 +324,13 @@ def build_money_flow_figure(
             link(fund_node, out, amount, _translucent(colour))
     receiving = regions.loc[regions["allocation"].astype(float) > 0.5]
     receiving = receiving.sort_values("allocation", ascending=False)
-    for name, amount in zip(
-        style.region_labels(receiving), receiving["allocation"].astype(float), strict=True
-    ):
+    names = style.region_labels(receiving)
+    amounts = receiving["allocation"].astype(float).tolist()
+    if len(amounts) > limit:  # the smallest recipients share one node
+        rest = len(amounts) - (limit - 1)
+        names = [*names[:limit - 1], t("tf.flow.others", lang, n=rest)]
+        amounts = [*amounts[:limit - 1], float(sum(amounts[limit - 1:]))]
+    for name, amount in zip(names, amounts, strict=True):
         out = node(f"{name}<br>{fmt_money(amount, lang)}", style.FAVOURABLE)
         link(fund_node, out, amount, _translucent(style.FAVOURABLE))
     fig.add_trace(go.Sankey(
@@ -329,7 +342,7 @@ def build_money_flow_figure(
         valueformat=",.0f", valuesuffix=" ¥" if lang == "en" else " 元",
     ))
     # Each receiving region needs room for its two-line label.
-    fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(receiving) + 1) + 140))
+    fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(amounts) + 1) + 140))
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
@@ -395,14 +408,21 @@ def build_measures_table(
 
 
 def build_optimal_figure(
-    *, optimal: pd.DataFrame, names: Mapping[str, str], lang: str, presenter: bool = False
+    *, optimal: pd.DataFrame, names: Mapping[str, str], lang: str, presenter: bool = False,
+    limit: int = 20,
 ) -> go.Figure:
     """Grouped horizontal bars per region: the formula's allocation and the optimal one (yuan).
 
     ``optimal`` is ``OptimalResult.regions`` (region_id, allocation_formula,
-    allocation_optimal, ...); ``names`` maps region_id -> region_name.
+    allocation_optimal, ...); ``names`` maps region_id -> region_name. Regions that get
+    nothing either way are left out; beyond ``limit`` only the largest amounts are drawn.
     """
-    frame = optimal.sort_values("allocation_optimal")
+    money = optimal[["allocation_formula", "allocation_optimal"]].astype(float)
+    frame = optimal.loc[money.max(axis=1) > 0.5]  # regions neither allocation gives anything
+    total = len(frame)
+    if total > limit:
+        frame = frame.loc[money.loc[frame.index].max(axis=1).nlargest(limit).index]
+    frame = frame.sort_values("allocation_optimal")
     y = [style.plain_label(names.get(str(rid), str(rid))) for rid in frame["region_id"]]
     fig = go.Figure()
     for column, key, colour in (
@@ -424,8 +444,10 @@ def build_optimal_figure(
     fig.update_xaxes(title_text=t("tf.optimal.axis", lang) + (" (yuan)" if lang == "en"
                                                                else "（元）"))
     fig.update_yaxes(automargin=True)
-    return style.apply_style(fig, title=t("tf.optimal.chart_title", lang), lang=lang,
-                             presenter=presenter)
+    title = t("tf.optimal.chart_title", lang)
+    if total > limit:
+        title += t("tf.chart.largest", lang, n=limit, total=total)
+    return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -480,13 +502,20 @@ def build_uncertainty_figure(
     draws: int,
     lang: str,
     presenter: bool = False,
+    limit: int = 30,
 ) -> go.Figure:
     """Per-region bands of the indicator after the fund: 5-95% and 25-75% of draws, median dot.
+    Beyond ``limit`` regions, the ``limit`` widest 90% bands are drawn.
 
     ``percentiles`` has one row per region: region_name, p5, p25, p50, p75, p95 (0-1 fractions),
     and optionally ``point`` (this scenario's value without uncertainty).
     """
-    frame = percentiles.sort_values("p50")
+    frame = percentiles
+    total = len(frame)
+    if total > limit:  # the regions whose outcome is least certain
+        spread = frame["p95"].astype(float) - frame["p5"].astype(float)
+        frame = frame.loc[spread.nlargest(limit).index]
+    frame = frame.sort_values("p50")
     names = (style.region_labels(frame) if "region_id" in frame.columns
              else [style.plain_label(n) for n in frame["region_name"].astype(str)])
     pct = {c: frame[c].astype(float).to_numpy() * 100.0 for c in ("p5", "p25", "p50", "p75",
@@ -520,6 +549,8 @@ def build_uncertainty_figure(
     fig.update_yaxes(automargin=True)
     title = t("tf.unc.title", lang, indicator=indicator_label(indicator, lang),
               draws=fmt_count(draws, lang))
+    if total > limit:
+        title += t("tf.chart.widest", lang, n=limit, total=total)
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 

@@ -126,6 +126,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Change in {indicator} by region",
         "zh": "各地区{indicator}变化",
     },
+    "tf.chart.region_change_limited": {
+        "en": " ({n} largest rises and falls of {total} regions)",
+        "zh": "（{total}个地区中升降幅度最大的各{n}个）",
+    },
+    "tf.chart.largest": {
+        "en": " ({n} largest of {total} regions)",
+        "zh": "（{total}个地区中金额最大的{n}个）",
+    },
+    "tf.chart.widest": {
+        "en": " ({n} least certain of {total} regions)",
+        "zh": "（{total}个地区中不确定性最大的{n}个）",
+    },
     "tf.chart.region_change_axis": {
         "en": "Change (percentage points)",
         "zh": "变化（百分点）",
@@ -151,6 +163,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.flow.fund": {"en": "Transfer fund", "zh": "转移支付基金"},
     "tf.flow.overhead": {"en": "Administration", "zh": "管理费用"},
     "tf.flow.unspent": {"en": "Unspent reserve", "zh": "未使用储备"},
+    "tf.flow.others": {"en": "{n} other regions", "zh": "其他{n}个地区"},
     "tf.flow.empty": {
         "en": "No money flows: every source is zero.",
         "zh": "没有资金流动：所有来源均为零。",
