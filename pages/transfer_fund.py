@@ -383,6 +383,7 @@ def measures_tab(result: Any, lang: str) -> None:
     st.subheader(t("tf.measures.title", lang, indicator=charts.indicator_label(column, lang)))
     table = charts.build_measures_table(measures=result.measures, indicator=column,
                                         info=MEASURES, lang=lang)
+    st.markdown(charts.build_measures_summary(table=table, lang=lang))
     number = st.column_config.NumberColumn(format="%.4f")
     st.dataframe(
         table, hide_index=True, width="stretch",

@@ -207,6 +207,9 @@ def test_measures_table_direction_and_not_applicable():
     assert list(table["Direction"]) == ["more equal", "less equal", "does not apply"]
     assert table.loc[0, "Change"] == pytest.approx(-0.013)
     assert table.loc[0, "Name"] == "Between-group variance"
+    assert charts.build_measures_summary(table=table, lang="en") == (
+        "Of the 2 measures that apply, 1 read more equal after the fund, 1 less equal and "
+        "0 unchanged.")
     zh = charts.build_measures_table(measures=measures, indicator="charity_coverage",
                                      info=info, lang="zh")
     assert list(zh.columns)[:2] == ["指标", "名称"] and zh.loc[0, "名称"] == "组间方差"

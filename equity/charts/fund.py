@@ -404,6 +404,18 @@ def build_measures_table(
     return pd.DataFrame(rows)
 
 
+def build_measures_summary(*, table: pd.DataFrame, lang: str) -> str:
+    """One sentence counting the measures that read more / less equal after the fund.
+
+    ``table`` is ``build_measures_table``'s output in the same ``lang``."""
+    direction = table[t("tf.measures.col.direction", lang)]
+    better = int((direction == t("tf.measures.more_equal", lang)).sum())
+    worse = int((direction == t("tf.measures.less_equal", lang)).sum())
+    same = int((direction == t("tf.measures.same", lang)).sum())
+    return t("tf.measures.summary", lang, better=better, worse=worse, same=same,
+             total=better + worse + same)
+
+
 # --------------------------------------------------------------------------- optimal allocation
 
 

@@ -190,6 +190,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.measures.less_equal": {"en": "less equal", "zh": "更不平等"},
     "tf.measures.same": {"en": "no change", "zh": "无变化"},
     "tf.measures.not_applicable": {"en": "does not apply", "zh": "不适用"},
+    "tf.measures.summary": {
+        "en": "Of the {total} measures that apply, {better} read more equal after the fund, "
+        "{worse} less equal and {same} unchanged.",
+        "zh": "在适用的{total}个指标中，实施后{better}个显示更平等，"
+        "{worse}个更不平等，{same}个不变。",
+    },
     "tf.measures.caption": {
         "en": "Measures on the 0-1 scale of the indicator, across regions weighted by "
         "patients; 0 means perfect equality (1 for the ratios R and RII).",
