@@ -475,7 +475,7 @@ def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: 
 
 def sensitivity_section(data: Any, key: str, scenario: Scenario, lang: str,
                         presenter: bool) -> None:
-    with st.spinner(t("tf.tornado.title", lang, step="10%")):
+    with st.spinner(t("tf.tornado.running", lang)):
         frame = sensitivity(key, scenario_to_json(scenario), data)
     st.plotly_chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
                                                 presenter=presenter), key="tf_tornado")

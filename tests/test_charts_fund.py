@@ -243,7 +243,7 @@ def test_tornado_widest_swing_on_top_and_bars_start_at_base():
     assert low.base == pytest.approx(9.4) and high.base == pytest.approx(9.4)
     assert [low.base + x for x in low.x] == pytest.approx([10.0, 11.0])
     assert [high.base + x for x in high.x] == pytest.approx([9.4, 8.0])
-    assert "10%" in fig.layout.title.text
+    assert "金额±10%，比例±10个百分点，权重±0.1" in fig.layout.title.text
     assert "当前方案：9.4个百分点" in fig.layout.xaxis.title.text
 
 

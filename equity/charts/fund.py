@@ -468,7 +468,9 @@ def build_optimal_figure(
 def build_tornado_figure(
     *, sensitivity: pd.DataFrame, step: float = 0.1, lang: str, presenter: bool = False
 ) -> go.Figure:
-    """Tornado: the gap after (points) when each setting is moved down and up by ``step``.
+    """Tornado: the gap after (points) when each setting is moved down and up by ``step``
+    (as ``equity.solve.sensitivity`` does: money relative, +-10%; fractions and weights
+    absolute, +-0.1).
 
     ``sensitivity`` is ``equity.solve.sensitivity``'s frame (parameter, label_en, label_zh,
     low_value, high_value, gap_low, gap_high, base_gap; gaps as 0-1 fractions). Bars start at
@@ -499,7 +501,8 @@ def build_tornado_figure(
                                 f"{t('tf.tornado.base', lang, gap=fmt_points(base, lang))}")
     fig.update_yaxes(automargin=True)
     return style.apply_style(
-        fig, title=t("tf.tornado.title", lang, step=f"{step:.0%}"), lang=lang,
+        fig, title=t("tf.tornado.title", lang, pct=f"{step:.0%}", points=f"{step * 100:g}",
+                     step=f"{step:g}"), lang=lang,
         presenter=presenter,
     )
 

@@ -264,9 +264,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # sensitivity
     "tf.tornado.title": {
-        "en": "Which setting moves the gap most (each ±{step})",
-        "zh": "哪个设置对差距影响最大（各±{step}）",
+        "en": "Which setting moves the gap most (amounts ±{pct}, shares ±{points} points, "
+        "weights ±{step})",
+        "zh": "哪个设置对差距影响最大（金额±{pct}，比例±{points}个百分点，权重±{step}）",
     },
+    "tf.tornado.running": {"en": "Moving each setting…", "zh": "正在逐项调整设置…"},
     "tf.tornado.axis": {"en": "Gap after (percentage points)", "zh": "实施后差距（百分点）"},
     "tf.tornado.low": {"en": "Setting lower", "zh": "设置调低"},
     "tf.tornado.high": {"en": "Setting higher", "zh": "设置调高"},
