@@ -40,8 +40,7 @@ presenter = page.is_presenter()
 st.title(page.t("tf.title", lang))
 data = page.get_data()
 compare = page.get_compare()
-options = {"recipients": page._recipient_options(data),
-           page.INDICATOR_KEY: list(page.PAGE_INDICATORS)}
+options = page._page_options(data)
 st.caption(page.t("tf.intro", lang, a=page.charts.group_label(compare["a"], lang),
                   b=page.charts.group_label(compare["b"], lang)))
 headline_box = st.container(key="tf_headline")

@@ -205,9 +205,11 @@ def _label(p: Parameter, lang: str) -> str:
     return f"{p.label[lang]}{suffix}"
 
 
-def _recipient_options(data: Any) -> list[str]:
+def _page_options(data: Any) -> dict[str, list[str]]:
+    """The values the page's choice controls offer for this data."""
     area_types = sorted(data.table["area_type"].astype(str).unique())
-    return [RECIPIENTS_BELOW_TARGET, *area_types]
+    return {"recipients": [RECIPIENTS_BELOW_TARGET, *area_types],
+            INDICATOR_KEY: list(PAGE_INDICATORS)}
 
 
 def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
@@ -530,6 +532,8 @@ def share_tab(scenario: Scenario, data: Any, lang: str) -> None:
         kind, text, problems = message
         if kind == "ok":
             st.success(text, icon=":material/check_circle:")
+            for line in problems:
+                notice(line)
         else:
             items = "\n".join(f"- {escape_md(p)}" for p in problems)
             st.error(f"{text}\n\n{items}", icon=":material/error:")
@@ -566,22 +570,32 @@ def _load_scenario_file(data: Any, lang: str) -> None:
         st.session_state["tf_upload_message"] = (
             "error", t("tf.share.bad_file", lang, name=name), err.problems)
         return
+    options = _page_options(data)
+    adjusted: list[str] = []
     for key in CONTROL_KEYS:
         p = PARAMETER_BY_KEY[key]
         value = loaded.get(key)
-        if key == "recipients" and isinstance(value, tuple):
-            value = value[0] if len(value) == 1 else p.default
+        if isinstance(value, tuple):  # recipients as a list of groups: the page offers one
+            value = value[0] if len(value) == 1 else ",".join(value)
+        if key in options and value not in options[key]:
+            adjusted.append(t("tf.share.adjusted", lang, label=p.label[lang], value=value,
+                              default=_shown(p, p.default, lang)))
+            value = p.default
         st.session_state[key] = _widget_value(p, value)
     # The groups compared live in the sidebar (app.py); set them when the data has them.
-    column = loaded.compare.column
-    if column in data.table.columns:
-        values = set(data.table[column].astype(str))
-        if loaded.compare.a in values and loaded.compare.b in values:
-            st.session_state["compare_col"] = column
-            st.session_state["compare_a"] = loaded.compare.a
-            st.session_state["compare_b"] = loaded.compare.b
+    compare = loaded.compare
+    values = (set(data.table[compare.column].astype(str))
+              if compare.column in data.table.columns else set())
+    if compare.a in values and compare.b in values:
+        st.session_state["compare_col"] = compare.column
+        st.session_state["compare_a"] = compare.a
+        st.session_state["compare_b"] = compare.b
+    else:
+        adjusted.append(t("tf.share.compare_missing", lang, column=compare.column, a=compare.a,
+                          b=compare.b))
     _clear_notices()
-    st.session_state["tf_upload_message"] = ("ok", t("tf.share.loaded", lang, name=name), [])
+    st.session_state["tf_upload_message"] = ("ok", t("tf.share.loaded", lang, name=name),
+                                             adjusted)
 
 
 # --------------------------------------------------------------------------- page
@@ -611,7 +625,7 @@ def main() -> None:
         st.warning(t("tf.notice.no_data", lang))
         return
     compare = get_compare()
-    options = {"recipients": _recipient_options(data), INDICATOR_KEY: list(PAGE_INDICATORS)}
+    options = _page_options(data)
     st.caption(t("tf.intro", lang, a=charts.group_label(compare["a"], lang),
                  b=charts.group_label(compare["b"], lang)))
 

@@ -314,6 +314,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The scenario file {name} could not be used:",
         "zh": "方案文件{name}无法使用：",
     },
+    "tf.share.adjusted": {
+        "en": "{label}: {value} is not offered on this page for this data; using {default}.",
+        "zh": "{label}：{value}在本页面（当前数据）中不可用，改用{default}。",
+    },
+    "tf.share.compare_missing": {
+        "en": "The groups compared in the file ({column}: {a} vs {b}) are not in this data; "
+        "the sidebar's groups are kept.",
+        "zh": "文件中的比较组（{column}：{a}与{b}）不在当前数据中，保留侧栏中的比较组。",
+    },
     "tf.share.not_text": {
         "en": "the file is not UTF-8 text",
         "zh": "文件不是UTF-8文本",

@@ -286,13 +286,26 @@ def test_scenario_upload_sets_every_control_and_bad_files_are_explained():
                           "weights.patients": "1", "weights.shortfall": "0"})
     assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
 
+    odd = (b'{"version": 1, "central_pool": 900000, "recipients": ["suburban", "urban"], '
+           b'"compare": {"column": "area_type", "a": "urban", "b": "remote", '
+           b'"indicator": "oop_per_patient"}}')
+    at.get("file_uploader")[0].set_value(("odd.json", odd, "application/json"))
+    _rerun(at)
+    assert at.number_input(key="central_pool").value == 900_000.0
+    notes = [_plain(w.value) for w in at.warning]
+    assert ("Recipient regions: suburban,urban is not offered on this page for this data; "
+            "using Regions below the target coverage.") in notes
+    assert ("Gap indicator: oop_per_patient is not offered on this page for this data; "
+            "using charity coverage.") in notes
+    assert any("(area_type: urban vs remote) are not in this data" in n for n in notes)
+
     bad = b'{"version": 1, "central_pool": -5, "colour": "blue"}'
     at.get("file_uploader")[0].set_value(("bad.json", bad, "application/json"))
     _rerun(at)
     error = _plain(at.error[0].value)
     assert "The scenario file bad.json could not be used:" in error
     assert "central_pool" in error and "colour: unknown key" in error
-    assert at.number_input(key="central_pool").value == 1_200_000.0  # nothing half-loaded
+    assert at.number_input(key="central_pool").value == 900_000.0  # nothing half-loaded
 
 
 def test_share_tab_offers_the_current_scenario():
