@@ -120,6 +120,19 @@ def test_goal_seek_answer_can_be_applied(page, app_url):
     expect(page).to_have_url(re.compile(r"central_pool=1500000"))
 
 
+def test_the_scenario_survives_a_visit_to_another_page(page, app_url):
+    query = {"central_pool": "1000000", "recipients": "suburban"}
+    _open(page, app_url, query)
+    expect(page.locator(HEADLINE).first).to_have_text(_expected(query))
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Overview").click()
+    wait_for_app(page)
+    expect(page.locator(HEADLINE)).to_have_count(0)
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Transfer fund").click()
+    wait_for_app(page)
+    expect(page.locator(HEADLINE).first).to_have_text(_expected(query))
+    expect(page).to_have_url(re.compile(r"recipients=suburban"))
+
+
 def test_a_bad_link_value_shows_a_notice(page, app_url):
     _open(page, app_url, {"central_pool": "1000000", "admin_overhead": "0.9"})
     expect(page.get_by_text("could not be used and were replaced by defaults")).to_be_visible()
