@@ -999,7 +999,8 @@ def mld(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     if reason:
         return _nan("MLD", reason)
     logs, _ = _log_ratios(s)
-    value = -float(s.share @ logs)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = -float(s.share @ logs)
     if not math.isfinite(value):
         return _nan("MLD", _TINY_MEAN)
     # MLD >= 0 (Jensen's inequality); a negative value is rounding noise
