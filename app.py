@@ -1,5 +1,5 @@
 """Entry point: page config, the shared pickers (language, dataset, comparison groups,
-presenter mode) and the navigation. Pages live in ``pages/``; shared state in
+presenter mode) and the navigation. Pages live in ``views/``; shared state in
 ``st.session_state`` is read through ``app_support``.
 
 Run: ``streamlit run app.py``. The language, dataset, groups and presenter mode are bound to
@@ -197,13 +197,13 @@ if region_data is None:
     st.error(t("app.data_missing", lang))
 
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/map:",
+    st.Page("views/overview.py", title=t("nav.overview", lang), icon=":material/map:",
             default=True),
-    st.Page("pages/transfer_fund.py", title=t("nav.transfer_fund", lang),
+    st.Page("views/transfer_fund.py", title=t("nav.transfer_fund", lang),
             icon=":material/swap_horiz:", url_path="transfer_fund"),
-    st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/table:",
+    st.Page("views/data.py", title=t("nav.data", lang), icon=":material/table:",
             url_path="data"),
-    st.Page("pages/methods.py", title=t("nav.methods", lang), icon=":material/functions:",
+    st.Page("views/methods.py", title=t("nav.methods", lang), icon=":material/functions:",
             url_path="methods"),
 ]
 page = st.navigation(pages)

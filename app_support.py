@@ -127,19 +127,3 @@ def show_error(exc: BaseException, *, nothing_loaded: bool = False) -> None:
 def notice(message: str) -> None:
     """A visible, non-blocking notice (e.g. a URL value that fell back to its default)."""
     st.warning(escape_md(message), icon=":material/info:")
-
-
-def require_shell() -> None:
-    """Make sure app.py (pickers, shared state, navigation) wraps the page being run.
-
-    Streamlit treats a folder named ``pages/`` next to the entry script as an old-style
-    multipage app until ``st.navigation`` has been called once in the server process (and in
-    every ``AppTest`` run). In that mode a deep link such as ``/data`` runs ``pages/data.py``
-    alone, without app.py. Call this first in every page: it switches to ``st.navigation``
-    mode and reruns, so app.py runs and then runs this page with the shared state set.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()

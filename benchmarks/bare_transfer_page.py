@@ -1,7 +1,7 @@
 """Benchmark baseline: the Transfer fund page without the model.
 
 The same title, controls (generated from PARAMETERS, bound to the URL), headline, metrics, tabs
-and Results charts as ``pages/transfer_fund.py`` — drawn by the page's own helpers — but the
+and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers — but the
 result is one fixed SimulationResult made once per process, and nothing on a rerun validates
 a scenario, hashes the data or calls the model. ``benchmarks/bench_rerun.py`` times a slider
 move on both pages; the difference is what the model and its wiring cost per rerun.
@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 
 _NAME = "transfer_fund_page"
 if _NAME not in sys.modules:
-    spec = importlib.util.spec_from_file_location(_NAME, ROOT / "pages" / "transfer_fund.py")
+    spec = importlib.util.spec_from_file_location(_NAME, ROOT / "views" / "transfer_fund.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[_NAME] = module
     spec.loader.exec_module(module)

@@ -2,7 +2,7 @@
 
 Method: two AppTest sessions in one process, both on the same prepared session state (City W,
 English, urban vs suburban) and a fund of 1 million yuan: the real page
-(``pages/transfer_fund.py``) and ``benchmarks/bare_transfer_page.py`` (same widgets, headline,
+(``views/transfer_fund.py``) and ``benchmarks/bare_transfer_page.py`` (same widgets, headline,
 tabs and Results charts from the page's own helpers, a fixed result, no model). After warm-up
 runs, each round moves the target-coverage slider one step (0.01) down to a value never seen
 before, so the model's cache misses as it would for a user, on both pages, in alternating
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _share_script_cache()
 
-    page = _session(ROOT / "pages" / "transfer_fund.py")
+    page = _session(ROOT / "views" / "transfer_fund.py")
     bare = _session(ROOT / "benchmarks" / "bare_transfer_page.py")
     if args.warmup + args.rounds > 80:
         parser.error("at most 80 rounds in all: the slider has that many fresh values below 0.9")

@@ -44,7 +44,7 @@ def test_catalogues_do_not_share_keys() -> None:
 
 
 def test_every_literal_key_used_by_the_shell_exists() -> None:
-    files = [ROOT / "app.py", ROOT / "app_support.py", *sorted((ROOT / "pages").glob("*.py"))]
+    files = [ROOT / "app.py", ROOT / "app_support.py", *sorted((ROOT / "views").glob("*.py"))]
     files += sorted((ROOT / "equity" / "charts").glob("*.py"))
     pattern = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
     used = {key for f in files for key in pattern.findall(f.read_text(encoding="utf-8"))}

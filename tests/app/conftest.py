@@ -34,7 +34,7 @@ def _set_bound(at: AppTest, widget, value) -> AppTest:
 @pytest.fixture
 def make_app() -> Callable[..., AppTest]:
     """``make_app(page=None, **query)``: run app.py once (with URL query parameters), then
-    switch to ``page`` (e.g. "pages/data.py") and run it."""
+    switch to ``page`` (e.g. "views/data.py") and run it."""
     return _make_app
 
 

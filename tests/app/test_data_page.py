@@ -17,7 +17,7 @@ def _upload(at, name: str, text: str):
 
 
 def test_data_page_runs_with_table_dictionary_and_downloads(make_app) -> None:
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     assert not at.exception
     headers = [h.value for h in at.header]
     assert headers == ["Bundled datasets", "Upload your own", "The table", "Data dictionary",
@@ -33,7 +33,7 @@ def test_data_page_runs_with_table_dictionary_and_downloads(make_app) -> None:
 
 
 def test_bad_upload_names_row_and_column_and_loads_nothing(make_app) -> None:
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     _upload(at, "bad.csv", BAD)
     assert not at.exception
     message = at.error[0].value
@@ -44,7 +44,7 @@ def test_bad_upload_names_row_and_column_and_loads_nothing(make_app) -> None:
 
 
 def test_good_upload_becomes_current_dataset(make_app) -> None:
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     _upload(at, "good.csv", GOOD)
     assert not at.exception
     assert "2 regions loaded" in at.success[0].value
@@ -56,7 +56,7 @@ def test_good_upload_becomes_current_dataset(make_app) -> None:
 
 
 def test_bad_upload_after_good_keeps_the_good_one(make_app) -> None:
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     _upload(at, "good.csv", GOOD)
     _upload(at, "bad.csv", BAD)
     assert at.error
@@ -66,14 +66,14 @@ def test_bad_upload_after_good_keeps_the_good_one(make_app) -> None:
 
 def test_uploaded_markup_is_not_rendered(make_app) -> None:
     evil = HEADER + "A,<img src=x onerror=alert(1)>,urban,oops,0.8,0.3,1000,100\n"
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     _upload(at, "<b>evil</b>.csv", evil)
     message = at.error[0].value
     assert "<b>" not in message and "\\<b\\>" in message
 
 
 def test_data_page_in_chinese(make_app) -> None:
-    at = make_app("pages/data.py", lang="zh")
+    at = make_app("views/data.py", lang="zh")
     assert at.header[0].value == "内置数据集"
     _upload(at, "bad.csv", BAD)
     assert "第3行" in at.error[0].value
@@ -100,12 +100,12 @@ def test_geojson_upload_draws_its_own_map(make_app) -> None:
         for i, (rid, name, area, p, c) in enumerate(rows)
     ]
     text = json.dumps({"type": "FeatureCollection", "features": features})
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     at.file_uploader(key="upload_file").set_value(
         ("two.geojson", text.encode(), "application/geo+json")
     ).run()
     assert not at.exception and at.radio(key="dataset").value == "upload"
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     maps = [s for s in specs if s["data"][0]["type"] == "choroplethmap"]

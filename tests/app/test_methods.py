@@ -7,7 +7,7 @@ from equity.scenario import PARAMETERS
 
 
 def test_methods_lists_every_parameter_and_measure(make_app) -> None:
-    at = make_app("pages/methods.py")
+    at = make_app("views/methods.py")
     assert not at.exception
     assert len(at.latex) >= 10
     tables = [d.value for d in at.table]
@@ -24,7 +24,7 @@ def test_methods_lists_every_parameter_and_measure(make_app) -> None:
 
 
 def test_methods_in_chinese(make_app) -> None:
-    at = make_app("pages/methods.py", lang="zh")
+    at = make_app("views/methods.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "方法与来源"
     params = next(d.value for d in at.table if "键" in d.value.columns)

@@ -60,6 +60,6 @@ def test_out_of_pocket_indicator_switch(make_app) -> None:
 def test_indicator_choice_survives_a_page_switch(make_app) -> None:
     at = make_app()
     at.segmented_control(key="ov_indicator").set_value("oop_share").run()
-    at.switch_page("pages/methods.py").run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/methods.py").run()
+    at.switch_page("views/overview.py").run()
     assert at.segmented_control(key="ov_indicator").value == "oop_share"

@@ -1,4 +1,4 @@
-"""Transfer fund page through the whole app (app.py -> navigation -> pages/transfer_fund.py).
+"""Transfer fund page through the whole app (app.py -> navigation -> views/transfer_fund.py).
 
 Expected numbers come from ``equity.fund.simulate`` on the bundled City W data, run here in the
 test; City W's documented coverage (urban 90%, suburban 65%) fixes the 25.0-point gap before.
@@ -18,7 +18,7 @@ from equity.fund import simulate
 from equity.scenario import scenario_from_flat, scenario_to_flat
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/transfer_fund.py"
+PAGE = "views/transfer_fund.py"
 
 
 def _open(query: dict[str, str] | None = None, lang: str | None = None) -> AppTest:

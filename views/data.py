@@ -14,13 +14,11 @@ from app_support import (
     get_data,
     get_dataset_title,
     get_lang,
-    require_shell,
     show_error,
 )
 from equity.i18n import CATALOGUE, t
 from equity.report import to_csv_bytes, to_xlsx_bytes
 
-require_shell()
 lang = get_lang()
 data = get_data()
 

@@ -12,7 +12,6 @@ from app_support import (
     get_dataset_title,
     get_lang,
     is_presenter,
-    require_shell,
     show_error,
 )
 from equity.charts.maps import (
@@ -32,7 +31,6 @@ from equity.charts.overview import (
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
 from equity.report import ensure_browser_path, figure_to_image
 
-require_shell()
 lang = get_lang()
 data = get_data()
 compare = get_compare()

@@ -9,10 +9,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_support import get_lang, require_shell
+from app_support import get_lang
 from equity.i18n import fmt_number, t
 
-require_shell()
 lang = get_lang()
 _WORD = re.compile(r"@(\w+)")
 

@@ -11,8 +11,6 @@ slider move reruns only the simulation and the charts on screen.
 from __future__ import annotations
 
 import math
-import runpy
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -601,22 +599,7 @@ def _load_scenario_file(data: Any, lang: str) -> None:
 # --------------------------------------------------------------------------- page
 
 
-def _run_under_app() -> None:
-    """Run app.py (and through it this page) when Streamlit started this file on its own.
-
-    On a freshly started server, a link straight to /transfer_fund is served the old
-    "pages/ directory" way (this file alone, without app.py's pickers and data) until some
-    session has run app.py's st.navigation. app.py always sets "region_data" before a page
-    runs, so its absence means we are alone: run the app, which runs this page properly.
-    """
-    if "region_data" in st.session_state:
-        return
-    runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
-    st.stop()
-
-
 def main() -> None:
-    _run_under_app()
     lang = get_lang()
     presenter = is_presenter()
     st.title(t("tf.title", lang))
