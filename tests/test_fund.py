@@ -420,3 +420,40 @@ def test_partly_missing_optional_values_leave_those_regions_out_with_warnings():
     text = " | ".join(r.warnings)
     assert "population is missing for District U2" in text
     assert "gdp_per_capita is missing or 0 for District S" in text
+
+
+def test_unseen_three_region_table_matches_design_equations_by_hand():
+    """Take-up, breadth/depth split, overhead and two weight terms at once, worked by hand.
+
+    F = 500,000 x (1 - 0.1) = 450,000. Recipients b (0.5) and c (0.8) are below 0.9.
+    S_b = 0.4 x 200 x 10,000 = 800,000; S_c = 0.1 x 50 x 8,000 = 40,000.
+    w_b = 200/250 + 800/840, w_c = 50/250 + 40/840 (shares among recipients), so
+    A_b = 450,000 x 1.752381 / 2.0 = 394,285.71 and A_c = 55,714.29.
+    b: newly = e u A / s = 0.8 x 0.5 x 394,285.71 / 10,000 = 15.7714; c' = 0.5 + 15.7714/200
+       = 0.578857; s' = 10,000 + 0.5 x 394,285.71 / (0.578857 x 200) = 11,702.86;
+       L = oT + cs = 30,000 + 5,000 = 35,000; O' = 30,000 - (c' s' - c s) = 28,225.7 -> o' 0.282257.
+    c: newly = 0.4 x 55,714.29 / 8,000 = 2.7857; c' = 0.855714; s' = 8,000 + 27,857.14 /
+       (0.855714 x 50) = 8,651.09.
+    Unclaimed breadth money: (1 - e) x u x F = 0.2 x 0.5 x 450,000 = 45,000."""
+    t = pd.DataFrame({
+        "region_id": ["a", "b", "c"], "region_name": ["A", "B", "C"],
+        "area_type": ["urban", "suburban", "suburban"],
+        "patients": [100.0, 200.0, 50.0], "charity_coverage": [0.95, 0.5, 0.8],
+        "oop_share": [0.2, 0.3, 0.25], "cost_per_patient": [100_000.0, 100_000.0, 80_000.0],
+        "subsidy_per_patient": [10_000.0, 10_000.0, 8_000.0],
+    })
+    r = simulate(t, {"central_pool": 500_000, "admin_overhead": 0.1, "take_up": 0.8,
+                     "breadth_share": 0.5, "target_coverage": 0.9,
+                     "weights": {"patients": 1, "shortfall": 1, "disadvantage": 0, "equal": 0}})
+    g = r.regions.set_index("region_id")
+    assert g.loc["a", "allocation"] == 0
+    assert g.loc["b", "allocation"] == pytest.approx(394_285.714, abs=0.01)
+    assert g.loc["c", "allocation"] == pytest.approx(55_714.286, abs=0.01)
+    assert g.loc["b", "newly_covered"] == pytest.approx(15.77143, abs=1e-5)
+    assert g.loc["b", "charity_coverage_after"] == pytest.approx(0.578857, abs=1e-6)
+    assert g.loc["b", "subsidy_per_patient_after"] == pytest.approx(11_702.86, abs=0.01)
+    assert g.loc["b", "oop_share_after"] == pytest.approx(0.282257, abs=1e-6)
+    assert g.loc["c", "charity_coverage_after"] == pytest.approx(0.855714, abs=1e-6)
+    assert g.loc["c", "subsidy_per_patient_after"] == pytest.approx(8_651.09, abs=0.01)
+    assert r.fund.unclaimed == pytest.approx(45_000)
+    assert r.fund.gross == r.fund.overhead + r.fund.allocated + r.fund.unspent == 500_000
