@@ -327,3 +327,151 @@ def test_optimal_and_uncertainty_charts_trim_long_tables():
     unc = charts.build_uncertainty_figure(percentiles=bands, draws=100, lang="en", limit=2)
     assert list(unc.data[0].y) == ["B", "C"]  # A has no spread at all
     assert "(2 least certain of 3 regions)" in unc.layout.title.text
+
+
+# ----------------------------------------------------------------------------- financial protection
+
+
+def _protection_frame():
+    """Shaped like ``ProtectionResult.regions``: shares 0-1, money in yuan a year."""
+    return pd.DataFrame({
+        "region_id": ["U1", "S1", "S2"],
+        "region_name": ["Centre", "North", "East"],
+        "area_type": ["urban", "suburban", "suburban"],
+        "patients": [120.0, 90.0, 30.0],
+        "simulated": [120, 90, 30],
+        "mean_oop_before": [60_000.0, 70_000.0, 58_000.0],
+        "catastrophic_10_before": [0.80, 0.90, 0.95],
+        "catastrophic_25_before": [0.65, 0.75, 0.85],
+        "catastrophic_40_before": [0.55, 0.70, 0.80],
+        "impoverished_before": [0.40, 0.50, 0.60],
+        "mean_oop_after": [60_000.0, 52_000.0, 45_000.0],
+        "catastrophic_10_after": [0.80, 0.85, 0.90],
+        "catastrophic_25_after": [0.65, 0.70, 0.80],
+        "catastrophic_40_after": [0.55, 0.60, 0.70],
+        "impoverished_after": [0.40, 0.45, 0.50],
+    })
+
+
+def test_protection_figure_bars_are_the_frames_shares_in_adverse_colours():
+    frame = _protection_frame()
+    fig = charts.build_protection_figure(frame=frame, threshold=0.40, lang="en")
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == 2
+    before, after = fig.data
+    assert (before.name, after.name) == ("Before", "After")
+    assert all(trace.orientation == "h" for trace in fig.data)
+    assert list(before.y) == ["Centre", "North", "East"] == list(after.y)
+    assert list(before.x) == pytest.approx([55.0, 70.0, 80.0])
+    assert list(after.x) == pytest.approx([55.0, 60.0, 70.0])
+    assert list(after.text) == ["55.0%", "60.0%", "70.0%"]
+    # Catastrophic spending is adverse: vermillion after, its light shade (hatched) before.
+    assert after.marker.color == style.ADVERSE
+    assert before.marker.color == style.ADVERSE_LIGHT
+    assert before.marker.pattern.shape == "/"
+    assert fig.layout.title.text == (
+        "Patients spending more than 40% of household income out of pocket")
+    assert fig.layout.xaxis.range[1] <= 100.0 * 1.18
+    assert fig.layout.meta["lang"] == "en"
+
+
+def test_protection_figure_other_threshold_and_chinese():
+    fig = charts.build_protection_figure(frame=_protection_frame(), threshold=0.10, lang="zh",
+                                         presenter=True)
+    before, after = fig.data
+    assert list(before.x) == pytest.approx([80.0, 90.0, 95.0])
+    assert list(after.x) == pytest.approx([80.0, 85.0, 90.0])
+    assert (before.name, after.name) == ("实施前", "实施后")
+    assert fig.layout.title.text == "自付医疗费用超过家庭收入10%的患者比例"
+    assert fig.layout.xaxis.title.text == "占本地区患者的百分比"
+    assert fig.layout.font.size == style.PRESENTER_FONT
+
+
+def test_protection_figure_keeps_the_largest_changes_of_a_long_table():
+    n = 40
+    frame = pd.DataFrame({
+        "region_id": [f"R{i}" for i in range(n)],
+        "region_name": [f"Region {i}" for i in range(n)],
+        "catastrophic_25_before": [0.5] * n,
+        "catastrophic_25_after": [0.5 - i / 1000 for i in range(n)],
+    })
+    fig = charts.build_protection_figure(frame=frame, threshold=0.25, lang="en", limit=5)
+    assert list(fig.data[0].y) == [f"Region {i}" for i in (35, 36, 37, 38, 39)]
+    assert "the 5 regions with the largest change of 40" in fig.layout.title.text
+
+
+def test_protection_figure_unknown_threshold_names_the_column():
+    with pytest.raises(ValueError, match="catastrophic_30_before"):
+        charts.build_protection_figure(frame=_protection_frame(), threshold=0.30, lang="en")
+
+
+def _overall(before=0.653, after=0.633):
+    return {"catastrophic_40_before": before, "catastrophic_40_after": after,
+            "catastrophic_10_before": 0.81, "catastrophic_10_after": 0.81}
+
+
+def test_protection_headline_falls_rises_stays_and_zero_fund():
+    assert charts.build_protection_headline(
+        overall=_overall(), threshold=0.40, fund_gross=1e6, lang="en") == (
+        "With the fund, the share of patients whose out-of-pocket spending exceeds 40% of "
+        "household income falls from 65.3% to 63.3% (patient-weighted).")
+    assert charts.build_protection_headline(
+        overall=_overall(), threshold=0.40, fund_gross=1e6, lang="zh") == (
+        "实施基金后，自付医疗费用超过家庭收入40%的患者比例从65.3%降至63.3%（按患者人数加权）。")
+    rises = charts.build_protection_headline(overall=_overall(0.60, 0.62), threshold=0.40,
+                                             fund_gross=1e6, lang="en")
+    assert "rises from 60.0% to 62.0%" in rises
+    # A change that prints as the same number is not called a fall.
+    same = charts.build_protection_headline(overall=_overall(0.65301, 0.65299), threshold=0.40,
+                                            fund_gross=1e6, lang="en")
+    assert "stays at 65.3%" in same
+    zero = charts.build_protection_headline(overall=_overall(0.81, 0.81), threshold=0.10,
+                                            fund_gross=0.0, lang="en")
+    assert zero == ("No fund is set yet: 81.0% of patients spend more than 10% of household "
+                    "income out of pocket (patient-weighted).")
+
+
+def test_protection_table_percent_points_and_yuan():
+    table = charts.build_protection_table(frame=_protection_frame(), threshold=0.40, lang="en")
+    assert list(table.columns) == [
+        "Region", "Area type", "Patients", "Catastrophic before (%)", "Catastrophic after (%)",
+        "Change (points)", "Pushed below poverty line before (%)",
+        "Pushed below poverty line after (%)", "Mean out-of-pocket before (yuan)",
+        "Mean out-of-pocket after (yuan)"]
+    row = table.iloc[1]
+    assert row["Region"] == "North" and row["Area type"] == "suburban"
+    assert row["Catastrophic before (%)"] == pytest.approx(70.0)
+    assert row["Catastrophic after (%)"] == pytest.approx(60.0)
+    assert row["Change (points)"] == pytest.approx(-10.0)
+    assert row["Pushed below poverty line after (%)"] == pytest.approx(45.0)
+    assert row["Mean out-of-pocket after (yuan)"] == pytest.approx(52_000.0)
+    zh = charts.build_protection_table(frame=_protection_frame(), threshold=0.40, lang="zh")
+    assert zh.columns[0] == "地区" and zh.iloc[0, 1] == "城区"
+
+
+def _protection(notes=(), poverty_line=10_000.0):
+    return SimpleNamespace(
+        mode="charity", notes=tuple(notes),
+        settings={"cost_sigma": 1.0, "income_sigma": 0.7, "poverty_line": poverty_line,
+                  "max_draws": 20_000},
+    )
+
+
+def test_protection_notes_name_the_assumptions_in_both_languages():
+    from equity.protection import INCOME_MEDIAN_CHINA
+
+    with_income = charts.build_protection_notes(protection=_protection(), lang="en")
+    assert "spread (sigma of ln cost) 1.0" in with_income[0]
+    assert "spread 0.7" in with_income[0]
+    assert any("household_income column, read as each region's median" in n
+               for n in with_income)
+    assert with_income[-1].startswith("The poverty line (10,000 yuan per household per year) "
+                                      "is illustrative")
+    missing = charts.build_protection_notes(
+        protection=_protection(["No household_income column: every region uses ...",
+                                "Regions with more than 20,000 patients are estimated ..."]),
+        lang="zh")
+    median = f"{INCOME_MEDIAN_CHINA / 1e4:.2f}万元"  # about 25,100 yuan -> "2.51万元"
+    assert any(median in n and "约60%的患者家庭年收入低于3万元" in n for n in missing)
+    assert any(n.startswith("患者超过20,000人的地区") for n in missing)
+    assert not any("household_income列" in n for n in missing)

@@ -19,7 +19,7 @@ import streamlit as st
 
 from app_support import escape_md, get_compare, get_data, get_lang, is_presenter, notice
 from equity.charts import fund as charts
-from equity.i18n import fmt_count, fmt_money, fmt_points, t
+from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
 from equity.scenario import (
     PARAMETER_BY_KEY,
     PARAMETERS,
@@ -64,6 +64,16 @@ def simulate(key: str, scenario_json: str, _data: Any) -> Any:
     from equity.fund import simulate as run
 
     return run(_data, scenario_from_json(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def protection(key: str, scenario_json: str, poverty_line: float, _data: Any) -> Any:
+    """Catastrophic spending before/after for this scenario (all thresholds at once, so the
+    threshold picker needs no new run); the simulation itself comes from its own cache."""
+    from equity.protection import protection_from_simulation
+
+    return protection_from_simulation(simulate(key, scenario_json, _data), _data,
+                                      poverty_line=poverty_line)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -394,6 +404,67 @@ def measures_tab(result: Any, lang: str) -> None:
 
 
 @st.fragment
+def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lang: str,
+                       presenter: bool) -> None:
+    """Financial protection: its own inputs (threshold, poverty line) rerun only this."""
+    from equity.protection import DEFAULT_POVERTY_LINE, THRESHOLDS
+
+    st.caption(t("tf.prot.intro", lang))
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    threshold = c1.segmented_control(
+        t("tf.prot.threshold", lang), list(THRESHOLDS), default=THRESHOLDS[-1],
+        format_func=lambda v: f"{v * 100:g}%", help=t("tf.prot.threshold_help", lang),
+        key="tf_prot_threshold",
+    )
+    if threshold is None:  # a segmented control can be clicked off; keep showing something
+        threshold = THRESHOLDS[-1]
+    line = c2.number_input(
+        t("tf.prot.poverty_line", lang), min_value=0.0, max_value=1_000_000.0,
+        value=float(DEFAULT_POVERTY_LINE), step=1_000.0, format="%.0f",
+        help=t("tf.prot.poverty_help", lang), key="tf_prot_poverty",
+    )
+    try:
+        # A national table simulates up to 20,000 patients a region: seconds, not instant.
+        with st.spinner(t("tf.prot.running", lang)):
+            answer = protection(key, scenario_to_json(scenario), float(line), data)
+        shown = charts.build_protection_headline(overall=answer.overall, threshold=threshold,
+                                                 fund_gross=result.fund.gross, lang=lang)
+        figure = charts.build_protection_figure(frame=answer.regions, threshold=threshold,
+                                                lang=lang, presenter=presenter)
+        table = charts.build_protection_table(frame=answer.regions, threshold=threshold,
+                                              lang=lang)
+    except (ValueError, KeyError) as err:
+        st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
+        return
+    st.markdown(f"#### {escape_md(shown)}")
+    overall = answer.overall
+    st.markdown(escape_md(t(
+        "tf.prot.impoverished", lang, line=fmt_money(float(line), lang),
+        before=fmt_pct(overall["impoverished_before"], lang),
+        after=fmt_pct(overall["impoverished_after"], lang),
+    )))
+    st.plotly_chart(figure, key="tf_protection")
+    share = st.column_config.NumberColumn(format="%.1f")
+    money = st.column_config.NumberColumn(format="%,.0f")
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={
+            t("tf.prot.col.patients", lang): st.column_config.NumberColumn(format="%d"),
+            **{t(f"tf.prot.col.{c}", lang): share
+               for c in ("before", "after", "change", "impoverished_before",
+                         "impoverished_after")},
+            **{t(f"tf.prot.col.{c}", lang): money for c in ("mean_oop_before",
+                                                            "mean_oop_after")},
+        },
+    )
+    st.caption(t("tf.prot.table_caption", lang))
+    with st.expander(t("tf.prot.notes", lang), icon=":material/info:"):
+        st.markdown("\n".join(f"- {escape_md(n)}"
+                              for n in charts.build_protection_notes(protection=answer,
+                                                                     lang=lang)))
+
+
+@st.fragment
 def goal_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
     """Goal seek: its own inputs rerun only this fragment."""
     if st.session_state.pop("tf_rerun_app", False):
@@ -644,8 +715,8 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         headline(result, lang, presenter)
 
     tabs = st.tabs(
-        [t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "goal", "risk",
-                                                 "share")],
+        [t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "protection",
+                                                 "goal", "risk", "share")],
         key="tf_tab", on_change="rerun",
     )
     with tabs[0]:
@@ -659,16 +730,19 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
             measures_tab(result, lang)
     with tabs[3]:
         if tabs[3].open:
+            protection_section(data, key, scenario, result, lang, presenter)
+    with tabs[4]:
+        if tabs[4].open:
             goal_section(data, key, scenario, lang)
             st.divider()
             optimal_section(data, key, scenario, result, lang, presenter)
-    with tabs[4]:
-        if tabs[4].open:
+    with tabs[5]:
+        if tabs[5].open:
             sensitivity_section(data, key, scenario, lang, presenter)
             st.divider()
             uncertainty_section(data, key, scenario, lang, presenter)
-    with tabs[5]:
-        if tabs[5].open:
+    with tabs[6]:
+        if tabs[6].open:
             share_tab(scenario, data, lang)
 
 

@@ -613,3 +613,161 @@ def build_change_map_figure(
     if schematic:
         title += t("tf.chart.map_schematic", lang)
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter, height=560)
+
+
+# --------------------------------------------------------------------------- financial protection
+
+
+def protection_column(threshold: float) -> str:
+    """The ``equity.protection`` column stem for a threshold: 0.4 -> ``catastrophic_40``."""
+    return f"catastrophic_{threshold * 100:g}"
+
+
+def _threshold_text(threshold: float) -> str:
+    return f"{threshold * 100:g}%"
+
+
+def _protection_values(frame: pd.DataFrame, threshold: float) -> tuple[pd.Series, pd.Series]:
+    """Before and after shares (0-1) at ``threshold``; ``ValueError`` naming the missing column."""
+    stem = protection_column(threshold)
+    missing = [c for c in (f"{stem}_before", f"{stem}_after") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"no catastrophic-spending column for threshold {threshold:g}: "
+                         f"missing {', '.join(missing)}")
+    return frame[f"{stem}_before"].astype(float), frame[f"{stem}_after"].astype(float)
+
+
+def build_protection_headline(
+    *, overall: Mapping[str, float], threshold: float, fund_gross: float, lang: str
+) -> str:
+    """One sentence on the patient-weighted share of catastrophic spenders before and after.
+
+    ``overall`` is ``ProtectionResult.overall`` (0-1 shares); "falls" / "rises" compare the
+    shares as printed (one decimal of a percent), so a sentence never says "falls from 63.3% to
+    63.3%". A zero fund (``fund_gross`` yuan <= 0) gives the level alone.
+    """
+    stem = protection_column(threshold)
+    before = float(overall[f"{stem}_before"])
+    after = float(overall[f"{stem}_after"])
+    values = {"threshold": _threshold_text(threshold), "before": fmt_pct(before, lang),
+              "after": fmt_pct(after, lang)}
+    if float(fund_gross) <= 0:
+        return t("tf.prot.headline.zero", lang, **values)
+    shown_before, shown_after = round(before * 100, 1), round(after * 100, 1)
+    if shown_after < shown_before:
+        return t("tf.prot.headline.falls", lang, **values)
+    if shown_after > shown_before:
+        return t("tf.prot.headline.rises", lang, **values)
+    return t("tf.prot.headline.unchanged", lang, **values)
+
+
+def build_protection_figure(
+    *, frame: pd.DataFrame, threshold: float, lang: str, presenter: bool = False,
+    limit: int = 30,
+) -> go.Figure:
+    """Grouped horizontal bars per region: the share of patients (percent) whose out-of-pocket
+    spending exceeds ``threshold`` x household income, before (light, hatched) and after
+    (solid), in the adverse colours since more is worse.
+
+    ``frame`` is ``ProtectionResult.regions`` (region_id, region_name and
+    ``catastrophic_<t>_before/_after`` as 0-1 shares). Regions keep the data's order, first on
+    top; beyond ``limit`` regions only those with the largest change are drawn (title says so).
+    """
+    before, after = _protection_values(frame, threshold)
+    total = len(frame)
+    shown = frame
+    if total > limit:
+        change = (after - before).abs()
+        shown = frame.loc[change.nlargest(limit).index.sort_values()]
+        before, after = before.loc[shown.index], after.loc[shown.index]
+    labels = style.region_labels(shown)
+    fig = go.Figure()
+    for name, values, colour, pattern in (
+        (t("tf.before", lang), before.to_numpy() * 100.0, style.ADVERSE_LIGHT, "/"),
+        (t("tf.after", lang), after.to_numpy() * 100.0, style.ADVERSE, ""),
+    ):
+        fig.add_trace(go.Bar(
+            y=labels, x=values, orientation="h", name=name, marker_color=colour,
+            marker_pattern_shape=pattern,
+            text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
+            cliponaxis=False, textfont={"size": style.font_size(presenter)},
+            hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>",
+        ))
+    top = max([*(before * 100).tolist(), *(after * 100).tolist(), 1.0])
+    # Room on the right for the value labels; the axis never pretends to go past 100%.
+    fig.update_xaxes(title_text=t("tf.prot.chart.axis", lang),
+                     range=[0, min(100.0, top) * 1.18])
+    # Plotly draws the first category at the bottom; reversed, the list reads top-down.
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    fig.update_layout(barmode="group",
+                      height=max(420, 2 * _row_height(presenter) * len(shown) + 180))
+    title = t("tf.prot.chart.title", lang, threshold=_threshold_text(threshold))
+    if total > limit:
+        title += t("tf.prot.chart.limited", lang, n=limit, total=total)
+    return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
+
+
+def build_protection_table(*, frame: pd.DataFrame, threshold: float, lang: str) -> pd.DataFrame:
+    """Every region's catastrophic share at ``threshold`` before, after and its change, the
+    share pushed below the poverty line and the mean out-of-pocket spending, with headers in
+    ``lang``. Shares in percent (0-100), change in points, money in yuan per patient a year."""
+    before, after = _protection_values(frame, threshold)
+    columns: dict[str, Any] = {
+        t("tf.prot.col.region", lang): [str(n) for n in frame["region_name"]],
+    }
+    if "area_type" in frame.columns:
+        columns[t("tf.prot.col.area_type", lang)] = [
+            group_label(str(v), lang) for v in frame["area_type"]]
+    columns[t("tf.prot.col.patients", lang)] = frame["patients"].astype(float).to_numpy()
+    columns[t("tf.prot.col.before", lang)] = before.to_numpy() * 100.0
+    columns[t("tf.prot.col.after", lang)] = after.to_numpy() * 100.0
+    columns[t("tf.prot.col.change", lang)] = (after - before).to_numpy() * 100.0
+    for key in ("impoverished_before", "impoverished_after"):
+        if key in frame.columns:
+            columns[t(f"tf.prot.col.{key}", lang)] = frame[key].astype(float).to_numpy() * 100.0
+    for key in ("mean_oop_before", "mean_oop_after"):
+        columns[t(f"tf.prot.col.{key}", lang)] = frame[key].astype(float).to_numpy()
+    return pd.DataFrame(columns)
+
+
+class ProtectionLike(Protocol):
+    """The fields of ``equity.protection.ProtectionResult`` the notes read."""
+
+    mode: str
+    settings: Mapping[str, Any]
+    notes: tuple[str, ...]
+
+
+def build_protection_notes(*, protection: ProtectionLike, lang: str) -> list[str]:
+    """The assumptions behind the protection figures, in ``lang``: the lognormal spreads, how
+    out-of-pocket spending is derived, where household income comes from (the data, or the
+    median derived from 003 III(II) when the data has no income column), the draw limit and
+    the illustrative poverty line. Notes of ``equity.protection`` this function does not know
+    are passed on as written (English)."""
+    from equity.protection import INCOME_MEDIAN_CHINA  # the model's own derived default
+
+    settings = protection.settings
+    lines = [t("tf.prot.note.simulated", lang, cost_sigma=f"{settings['cost_sigma']:.1f}",
+               income_sigma=f"{settings['income_sigma']:.1f}")]
+    if protection.mode == "charity":
+        lines.append(t("tf.prot.note.oop", lang))
+    income_default = False
+    others: list[str] = []
+    for note in protection.notes:
+        if note.startswith("No household_income column"):
+            income_default = True
+        elif note.startswith("Regions with more than"):
+            lines.append(t("tf.prot.note.draws", lang,
+                           n=fmt_count(int(settings["max_draws"]), lang)))
+        else:
+            others.append(note)
+    if income_default:
+        lines.append(t("tf.prot.note.income_default", lang,
+                       median=fmt_money(INCOME_MEDIAN_CHINA, lang),
+                       income_sigma=f"{settings['income_sigma']:.1f}"))
+    else:
+        lines.append(t("tf.prot.note.income_data", lang))
+    line = settings.get("poverty_line")
+    if line is not None:
+        lines.append(t("tf.prot.note.poverty", lang, line=fmt_money(float(line), lang)))
+    return [*lines, *others]

@@ -100,6 +100,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.tab.results": {"en": "Results", "zh": "结果"},
     "tf.tab.money": {"en": "Money flow", "zh": "资金流向"},
     "tf.tab.measures": {"en": "Inequality measures", "zh": "不平等指标"},
+    "tf.tab.protection": {"en": "Financial protection", "zh": "经济风险保护"},
     "tf.tab.goal": {"en": "Goal seek and optimum", "zh": "目标求解与最优分配"},
     "tf.tab.risk": {"en": "Sensitivity and uncertainty", "zh": "敏感性与不确定性"},
     "tf.tab.share": {"en": "Save and share", "zh": "保存与分享"},
@@ -326,6 +327,144 @@ STRINGS: dict[str, dict[str, str]] = {
     "tf.share.not_text": {
         "en": "the file is not UTF-8 text",
         "zh": "文件不是UTF-8文本",
+    },
+    # financial protection tab
+    "tf.prot.intro": {
+        "en": "How the fund changes catastrophic out-of-pocket spending: the share of patients "
+        "whose out-of-pocket spending in a year exceeds a share of their household income, "
+        "region by region, before and after the fund.",
+        "zh": "基金如何改变灾难性自付医疗支出：各地区在实施基金前后，"
+        "全年自付医疗费用超过家庭收入一定比例的患者所占比例。",
+    },
+    "tf.prot.threshold": {
+        "en": "Catastrophic above (share of household income)",
+        "zh": "灾难性支出标准（占家庭收入的比例）",
+    },
+    "tf.prot.threshold_help": {
+        "en": "Out-of-pocket spending counts as catastrophic when it exceeds this share of the "
+        "household's annual income (10%, 25% and 40% are the usual thresholds).",
+        "zh": "自付医疗费用超过家庭年收入的这一比例即视为灾难性支出"
+        "（常用标准为10%、25%和40%）。",
+    },
+    "tf.prot.poverty_line": {
+        "en": "Poverty line (yuan per household per year)",
+        "zh": "贫困线（元/户/年）",
+    },
+    "tf.prot.poverty_help": {
+        "en": "Illustrative: no source document gives a line. A patient is pushed below it when "
+        "the household's income is at or above the line and income minus out-of-pocket "
+        "spending is below it.",
+        "zh": "仅作示意：文献未给出贫困线。家庭收入不低于贫困线、"
+        "但扣除自付医疗费用后低于贫困线的患者，计为因病致贫。",
+    },
+    "tf.prot.running": {"en": "Simulating patients…", "zh": "正在模拟患者……"},
+    "tf.prot.headline.falls": {
+        "en": "With the fund, the share of patients whose out-of-pocket spending exceeds "
+        "{threshold} of household income falls from {before} to {after} (patient-weighted).",
+        "zh": "实施基金后，自付医疗费用超过家庭收入{threshold}的患者比例从{before}降至{after}"
+        "（按患者人数加权）。",
+    },
+    "tf.prot.headline.rises": {
+        "en": "With the fund, the share of patients whose out-of-pocket spending exceeds "
+        "{threshold} of household income rises from {before} to {after} (patient-weighted).",
+        "zh": "实施基金后，自付医疗费用超过家庭收入{threshold}的患者比例从{before}升至{after}"
+        "（按患者人数加权）。",
+    },
+    "tf.prot.headline.unchanged": {
+        "en": "With the fund, the share of patients whose out-of-pocket spending exceeds "
+        "{threshold} of household income stays at {before} (patient-weighted).",
+        "zh": "实施基金后，自付医疗费用超过家庭收入{threshold}的患者比例保持在{before}"
+        "（按患者人数加权）。",
+    },
+    "tf.prot.headline.zero": {
+        "en": "No fund is set yet: {before} of patients spend more than {threshold} of "
+        "household income out of pocket (patient-weighted).",
+        "zh": "尚未设置基金：{before}的患者自付医疗费用超过家庭收入的{threshold}"
+        "（按患者人数加权）。",
+    },
+    "tf.prot.impoverished": {
+        "en": "Pushed below the poverty line of {line} per household per year (illustrative): "
+        "{before} of patients before the fund, {after} after.",
+        "zh": "因病致贫（贫困线为每户每年{line}，仅作示意）：实施基金前占患者的{before}，"
+        "实施后{after}。",
+    },
+    "tf.prot.chart.title": {
+        "en": "Patients spending more than {threshold} of household income out of pocket",
+        "zh": "自付医疗费用超过家庭收入{threshold}的患者比例",
+    },
+    "tf.prot.chart.axis": {"en": "% of the region's patients", "zh": "占本地区患者的百分比"},
+    "tf.prot.chart.limited": {
+        "en": " — the {n} regions with the largest change of {total}",
+        "zh": "（{total}个地区中变化最大的{n}个）",
+    },
+    "tf.prot.col.region": {"en": "Region", "zh": "地区"},
+    "tf.prot.col.area_type": {"en": "Area type", "zh": "地区类型"},
+    "tf.prot.col.patients": {"en": "Patients", "zh": "患者数"},
+    "tf.prot.col.before": {"en": "Catastrophic before (%)", "zh": "灾难性支出·实施前（%）"},
+    "tf.prot.col.after": {"en": "Catastrophic after (%)", "zh": "灾难性支出·实施后（%）"},
+    "tf.prot.col.change": {"en": "Change (points)", "zh": "变化（百分点）"},
+    "tf.prot.col.impoverished_before": {
+        "en": "Pushed below poverty line before (%)",
+        "zh": "因病致贫·实施前（%）",
+    },
+    "tf.prot.col.impoverished_after": {
+        "en": "Pushed below poverty line after (%)",
+        "zh": "因病致贫·实施后（%）",
+    },
+    "tf.prot.col.mean_oop_before": {
+        "en": "Mean out-of-pocket before (yuan)",
+        "zh": "人均自付·实施前（元）",
+    },
+    "tf.prot.col.mean_oop_after": {
+        "en": "Mean out-of-pocket after (yuan)",
+        "zh": "人均自付·实施后（元）",
+    },
+    "tf.prot.table_caption": {
+        "en": "Shares are of each region's patients; the table covers every region.",
+        "zh": "比例均以各地区患者总数为分母；表格包含所有地区。",
+    },
+    "tf.prot.notes": {"en": "Assumptions", "zh": "假设说明"},
+    "tf.prot.note.simulated": {
+        "en": "Patients are simulated from each region's figures: annual cost is lognormal with "
+        "the region's mean cost per patient and spread (sigma of ln cost) {cost_sigma}; household "
+        "income is lognormal with the region's median household income and spread {income_sigma}. "
+        "The spreads are illustrative: the documents give none. The same simulated patients are "
+        "used before and after, so a difference is the fund's.",
+        "zh": "按各地区数据模拟患者：年医疗费用服从对数正态分布，均值为该地区人均费用，离散度"
+        "（ln费用的标准差）为{cost_sigma}；家庭收入服从对数正态分布，中位数为该地区家庭收入中位数，"
+        "离散度为{income_sigma}。离散度仅作示意，文献未给出。实施前后使用同一批模拟患者，"
+        "因此差异完全来自基金。",
+    },
+    "tf.prot.note.oop": {
+        "en": "Out-of-pocket spending follows the charity model: a patient's liability is a "
+        "fixed share of their own cost, and the patients the charity covers pay the liability "
+        "minus the subsidy (never below 0). Exactly the region's coverage share of patients is "
+        "covered, and a patient covered before stays covered after.",
+        "zh": "自付费用按慈善救助模型计算：患者应付部分为其本人费用的固定比例，"
+        "获得慈善救助的患者再扣减救助金额（不低于0）。受助患者人数恰为该地区覆盖率乘以患者数，"
+        "实施前已受助的患者实施后仍受助。",
+    },
+    "tf.prot.note.income_default": {
+        "en": "The data has no household income column, so every region uses a median household "
+        "income of {median} per year, derived so that about 60% of patient households earn "
+        "under 30,000 yuan (003 III(II)) at income spread {income_sigma}.",
+        "zh": "数据中没有家庭收入一列，因此所有地区的家庭年收入中位数均取{median}。"
+        "该值的推算依据为：约60%的患者家庭年收入低于3万元（003 三（二）），"
+        "收入离散度为{income_sigma}。",
+    },
+    "tf.prot.note.income_data": {
+        "en": "Household income is the data's household_income column, read as each region's "
+        "median.",
+        "zh": "家庭收入取自数据中的household_income列，视为各地区的中位数。",
+    },
+    "tf.prot.note.draws": {
+        "en": "Regions with more than {n} patients are estimated from {n} simulated patients.",
+        "zh": "患者超过{n}人的地区以{n}名模拟患者估算。",
+    },
+    "tf.prot.note.poverty": {
+        "en": "The poverty line ({line} per household per year) is illustrative; choose your own "
+        "above.",
+        "zh": "贫困线（每户每年{line}）仅作示意，可在上方自行设定。",
     },
     # indicator and group names
     "tf.indicator.charity_coverage": {"en": "charity coverage", "zh": "慈善救助覆盖率"},

@@ -318,3 +318,89 @@ def test_share_tab_offers_the_current_scenario():
     assert link == {"lang": "en", "dataset": "city_w", "compare_col": "area_type",
                     "compare_a": "urban", "compare_b": "suburban",
                     "central_pool": "1000000", "breadth_share": "0.5"}
+
+
+# --------------------------------------------------------------------------- financial protection
+
+PROTECTION_TAB = "Financial protection"
+
+
+def _protection_expected(query: dict[str, str], **kwargs):
+    from equity.protection import protection_from_simulation
+
+    return protection_from_simulation(_expected(query), load("city_w"), **kwargs)
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def _protection_headline(at: AppTest) -> str:
+    lines = [_plain(m.value)[5:] for m in at.markdown if m.value.startswith("#### ")]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_protection_tab_runs_only_when_opened():
+    at = _open({"central_pool": "1000000", "recipients": "suburban"})
+    assert not [m for m in at.markdown if m.value.startswith("#### ")]
+    assert not [s for s in at.segmented_control if s.key == "tf_prot_threshold"]
+    at = _tab(at, PROTECTION_TAB)
+    assert at.segmented_control(key="tf_prot_threshold").value == 0.40
+
+
+def test_protection_tab_shows_the_models_numbers_for_city_w():
+    query = {"central_pool": "1000000", "recipients": "suburban"}
+    expected = _protection_expected(query)
+    overall = expected.overall
+    before, after = overall["catastrophic_40_before"], overall["catastrophic_40_after"]
+    assert after < before  # the fund lowers catastrophic spending in City W's suburbs
+    at = _tab(_open(query), PROTECTION_TAB)
+    assert _protection_headline(at) == (
+        f"With the fund, the share of patients whose out-of-pocket spending exceeds 40% of "
+        f"household income falls from {_pct(before)} to {_pct(after)} (patient-weighted).")
+    text = " ".join(_plain(m.value) for m in at.markdown)
+    assert (f"Pushed below the poverty line of 10,000 yuan per household per year "
+            f"(illustrative): {_pct(overall['impoverished_before'])} of patients before the "
+            f"fund, {_pct(overall['impoverished_after'])} after.") in text
+    # Assumptions: City W has household income, so the data's column is named, not the default.
+    assert "household_income column, read as each region's median" in text
+    assert "lognormal" in text
+    table = at.dataframe[0].value
+    regions = expected.regions
+    assert list(table["Region"]) == list(regions["region_name"])
+    assert list(table["Catastrophic before (%)"]) == pytest.approx(
+        list(regions["catastrophic_40_before"] * 100))
+    assert list(table["Catastrophic after (%)"]) == pytest.approx(
+        list(regions["catastrophic_40_after"] * 100))
+    # Urban districts receive nothing under "suburban only": their shares do not move.
+    urban = table[table["Area type"] == "urban"]
+    assert (urban["Change (points)"] == 0).all()
+    chart = at.get("plotly_chart")
+    assert len(chart) == 1
+
+    # Another threshold and poverty line: the same cached run read at 25%, a new line re-run.
+    at.segmented_control(key="tf_prot_threshold").set_value(0.25)
+    at.number_input(key="tf_prot_poverty").set_value(20_000.0)
+    _rerun(at)
+    other = _protection_expected(query, poverty_line=20_000.0).overall
+    assert _protection_headline(at) == (
+        f"With the fund, the share of patients whose out-of-pocket spending exceeds 25% of "
+        f"household income falls from {_pct(other['catastrophic_25_before'])} to "
+        f"{_pct(other['catastrophic_25_after'])} (patient-weighted).")
+    text = " ".join(_plain(m.value) for m in at.markdown)
+    assert f"{_pct(other['impoverished_before'])} of patients before the fund" in text
+    assert other["impoverished_before"] != overall["impoverished_before"]
+
+
+def test_protection_tab_zero_fund_changes_nothing():
+    at = _tab(_open({"recipients": "suburban"}), PROTECTION_TAB)
+    expected = _protection_expected({"recipients": "suburban"}).overall
+    assert expected["catastrophic_40_before"] == expected["catastrophic_40_after"]
+    assert _protection_headline(at) == (
+        f"No fund is set yet: {_pct(expected['catastrophic_40_before'])} of patients spend "
+        f"more than 40% of household income out of pocket (patient-weighted).")
+    table = at.dataframe[0].value
+    assert list(table["Catastrophic before (%)"]) == list(table["Catastrophic after (%)"])
+    assert (table["Change (points)"] == 0).all()
+    assert not at.error
