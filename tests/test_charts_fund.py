@@ -431,22 +431,21 @@ def test_protection_headline_falls_rises_stays_and_zero_fund():
                     "income out of pocket (patient-weighted).")
 
 
-def test_protection_table_percent_points_and_yuan():
+def test_protection_table_percent_and_points():
     table = charts.build_protection_table(frame=_protection_frame(), threshold=0.40, lang="en")
     assert list(table.columns) == [
-        "Region", "Area type", "Patients", "Catastrophic before (%)", "Catastrophic after (%)",
-        "Change (points)", "Pushed below poverty line before (%)",
-        "Pushed below poverty line after (%)", "Mean out-of-pocket before (yuan)",
-        "Mean out-of-pocket after (yuan)"]
+        "Region", "Patients", "Before (%)", "After (%)", "Change (points)",
+        "Impoverished before (%)", "Impoverished after (%)"]
     row = table.iloc[1]
-    assert row["Region"] == "North" and row["Area type"] == "suburban"
-    assert row["Catastrophic before (%)"] == pytest.approx(70.0)
-    assert row["Catastrophic after (%)"] == pytest.approx(60.0)
+    assert row["Region"] == "North" and row["Patients"] == 90
+    assert row["Before (%)"] == pytest.approx(70.0)
+    assert row["After (%)"] == pytest.approx(60.0)
     assert row["Change (points)"] == pytest.approx(-10.0)
-    assert row["Pushed below poverty line after (%)"] == pytest.approx(45.0)
-    assert row["Mean out-of-pocket after (yuan)"] == pytest.approx(52_000.0)
-    zh = charts.build_protection_table(frame=_protection_frame(), threshold=0.40, lang="zh")
-    assert zh.columns[0] == "地区" and zh.iloc[0, 1] == "城区"
+    assert row["Impoverished after (%)"] == pytest.approx(45.0)
+    zh = charts.build_protection_table(frame=_protection_frame(), threshold=0.25, lang="zh")
+    assert list(zh.columns[:5]) == [
+        "地区", "患者数", "实施前（%）", "实施后（%）", "变化（百分点）"]
+    assert list(zh["实施后（%）"]) == pytest.approx([65.0, 70.0, 80.0])
 
 
 def _protection(notes=(), poverty_line=10_000.0):

@@ -445,7 +445,6 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
     )))
     st.plotly_chart(figure, key="tf_protection")
     share = st.column_config.NumberColumn(format="%.1f")
-    money = st.column_config.NumberColumn(format="%,.0f")
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={
@@ -453,12 +452,10 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
             **{t(f"tf.prot.col.{c}", lang): share
                for c in ("before", "after", "change", "impoverished_before",
                          "impoverished_after")},
-            **{t(f"tf.prot.col.{c}", lang): money for c in ("mean_oop_before",
-                                                            "mean_oop_after")},
         },
     )
-    st.caption(t("tf.prot.table_caption", lang))
-    with st.expander(t("tf.prot.notes", lang), icon=":material/info:"):
+    st.caption(t("tf.prot.table_caption", lang, threshold=f"{threshold * 100:g}%"))
+    with st.expander(t("tf.prot.notes", lang), expanded=True, icon=":material/info:"):
         st.markdown("\n".join(f"- {escape_md(n)}"
                               for n in charts.build_protection_notes(protection=answer,
                                                                      lang=lang)))

@@ -708,25 +708,21 @@ def build_protection_figure(
 
 
 def build_protection_table(*, frame: pd.DataFrame, threshold: float, lang: str) -> pd.DataFrame:
-    """Every region's catastrophic share at ``threshold`` before, after and its change, the
-    share pushed below the poverty line and the mean out-of-pocket spending, with headers in
-    ``lang``. Shares in percent (0-100), change in points, money in yuan per patient a year."""
+    """Every region's catastrophic share at ``threshold`` before, after and its change, and the
+    share pushed below the poverty line before and after, with headers in ``lang``. Shares in
+    percent (0-100), change in percentage points. Kept to seven columns so it fits the page
+    without scrolling sideways."""
     before, after = _protection_values(frame, threshold)
     columns: dict[str, Any] = {
         t("tf.prot.col.region", lang): [str(n) for n in frame["region_name"]],
+        t("tf.prot.col.patients", lang): frame["patients"].astype(float).to_numpy(),
+        t("tf.prot.col.before", lang): before.to_numpy() * 100.0,
+        t("tf.prot.col.after", lang): after.to_numpy() * 100.0,
+        t("tf.prot.col.change", lang): (after - before).to_numpy() * 100.0,
     }
-    if "area_type" in frame.columns:
-        columns[t("tf.prot.col.area_type", lang)] = [
-            group_label(str(v), lang) for v in frame["area_type"]]
-    columns[t("tf.prot.col.patients", lang)] = frame["patients"].astype(float).to_numpy()
-    columns[t("tf.prot.col.before", lang)] = before.to_numpy() * 100.0
-    columns[t("tf.prot.col.after", lang)] = after.to_numpy() * 100.0
-    columns[t("tf.prot.col.change", lang)] = (after - before).to_numpy() * 100.0
     for key in ("impoverished_before", "impoverished_after"):
         if key in frame.columns:
             columns[t(f"tf.prot.col.{key}", lang)] = frame[key].astype(float).to_numpy() * 100.0
-    for key in ("mean_oop_before", "mean_oop_after"):
-        columns[t(f"tf.prot.col.{key}", lang)] = frame[key].astype(float).to_numpy()
     return pd.DataFrame(columns)
 
 

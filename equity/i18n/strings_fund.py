@@ -398,30 +398,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "（{total}个地区中变化最大的{n}个）",
     },
     "tf.prot.col.region": {"en": "Region", "zh": "地区"},
-    "tf.prot.col.area_type": {"en": "Area type", "zh": "地区类型"},
     "tf.prot.col.patients": {"en": "Patients", "zh": "患者数"},
-    "tf.prot.col.before": {"en": "Catastrophic before (%)", "zh": "灾难性支出·实施前（%）"},
-    "tf.prot.col.after": {"en": "Catastrophic after (%)", "zh": "灾难性支出·实施后（%）"},
+    "tf.prot.col.before": {"en": "Before (%)", "zh": "实施前（%）"},
+    "tf.prot.col.after": {"en": "After (%)", "zh": "实施后（%）"},
     "tf.prot.col.change": {"en": "Change (points)", "zh": "变化（百分点）"},
     "tf.prot.col.impoverished_before": {
-        "en": "Pushed below poverty line before (%)",
-        "zh": "因病致贫·实施前（%）",
+        "en": "Impoverished before (%)",
+        "zh": "因病致贫·前（%）",
     },
     "tf.prot.col.impoverished_after": {
-        "en": "Pushed below poverty line after (%)",
-        "zh": "因病致贫·实施后（%）",
-    },
-    "tf.prot.col.mean_oop_before": {
-        "en": "Mean out-of-pocket before (yuan)",
-        "zh": "人均自付·实施前（元）",
-    },
-    "tf.prot.col.mean_oop_after": {
-        "en": "Mean out-of-pocket after (yuan)",
-        "zh": "人均自付·实施后（元）",
+        "en": "Impoverished after (%)",
+        "zh": "因病致贫·后（%）",
     },
     "tf.prot.table_caption": {
-        "en": "Shares are of each region's patients; the table covers every region.",
-        "zh": "比例均以各地区患者总数为分母；表格包含所有地区。",
+        "en": "Before / after: the share of the region's patients whose out-of-pocket spending "
+        "exceeds {threshold} of household income. Impoverished: the share pushed below the "
+        "poverty line. Every region is listed.",
+        "zh": "实施前/后：本地区自付医疗费用超过家庭收入{threshold}的患者比例。"
+        "因病致贫：被推至贫困线以下的患者比例。表格列出所有地区。",
     },
     "tf.prot.notes": {"en": "Assumptions", "zh": "假设说明"},
     "tf.prot.note.simulated": {

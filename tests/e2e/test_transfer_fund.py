@@ -159,3 +159,30 @@ def test_language_switch_and_screenshots(page, app_url, screenshot):
     changed = {**query, "breadth_share": "0.95"}
     expect(page.locator(HEADLINE).first).to_have_text(_expected(changed, "zh"))
     expect(page).to_have_url(re.compile(r"recipients=suburban"))
+
+
+def test_financial_protection_tab_in_both_languages(page, app_url, screenshot):
+    from equity.charts.fund import build_protection_headline
+    from equity.protection import protection_from_simulation
+
+    query = {"central_pool": "1000000", "recipients": "suburban"}
+    scenario, _ = scenario_from_flat(query)
+    result = simulate(load("city_w"), scenario)
+    overall = protection_from_simulation(result, load("city_w")).overall
+    _open(page, app_url, query)
+    heading = page.locator("h4").filter(has_text="household income")
+    _open_tab(page, "Financial protection", ".st-key-tf_prot_threshold")
+    expect(heading.first).to_have_text(build_protection_headline(
+        overall=overall, threshold=0.40, fund_gross=result.fund.gross, lang="en"))
+    # Only the open tab is drawn, so the one plot on the page is the protection chart.
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
+    _screenshot_whole_page(page, screenshot, "transfer_fund_protection_en")
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="zh").first.click()
+    wait_for_app(page)
+    expect(page.locator("h1").filter(has_text="转移支付基金模拟器")).to_be_visible()
+    _open_tab(page, "经济风险保护", ".st-key-tf_prot_threshold")
+    expect(page.locator("h4").filter(has_text="家庭收入").first).to_have_text(
+        build_protection_headline(overall=overall, threshold=0.40,
+                                  fund_gross=result.fund.gross, lang="zh"))
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    _screenshot_whole_page(page, screenshot, "transfer_fund_protection_zh")
