@@ -49,8 +49,8 @@ result = fixed_result()
 with headline_box:
     page.headline(result, lang, presenter)
 tabs = st.tabs(
-    [page.t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures", "goal", "risk",
-                                                  "share")],
+    [page.t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures",
+                                                  "protection", "goal", "risk", "share")],
     key="tf_tab", on_change="rerun",
 )
 with tabs[0]:
