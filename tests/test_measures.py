@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
@@ -314,7 +314,14 @@ def _sii_by_optimizer(y, pop, order, scale):
         g = w * (k - n * p)
         return -np.array([g.sum(), g @ rank])
 
-    fit = minimize(nll, [0.0, 0.0], jac=grad, method="BFGS", options={"gtol": 1e-12})
+    def hess(b):
+        p = 1 / (1 + np.exp(-(b[0] + b[1] * rank)))
+        h = w * n * p * (1 - p)
+        return np.array([[h.sum(), h @ rank], [h @ rank, h @ (rank * rank)]])
+
+    # trust-exact converges to the gradient's round-off; BFGS stopped ~1e-6 short on flat fits
+    fit = minimize(nll, [0.0, 0.0], jac=grad, hess=hess, method="trust-exact",
+                   options={"gtol": 1e-13})
     lo = 1 / (1 + np.exp(-fit.x[0]))
     hi = 1 / (1 + np.exp(-(fit.x[0] + fit.x[1])))
     return scale * (hi - lo), hi / lo
@@ -328,6 +335,9 @@ def _sii_by_optimizer(y, pop, order, scale):
         max_size=12,
     )
 )
+# a nearly flat fit on which a BFGS reference once stopped short (kept as a regression case)
+@example([(0.5068469357713999, 1353, 2.0), (0.4375, 20, 1.0), (0.4375, 20, 1.0),
+          (0.34375, 20, 2.0)])
 def test_sii_rii_match_a_general_optimizer(rows):
     y, pop, order = (list(c) for c in zip(*rows, strict=True))
     out = summarise(y, pop, order=order, scale=1.0, measures=["SII", "RII"])
