@@ -39,9 +39,11 @@ class RegionData:
     ``geometry``: columns ``region_id`` and ``geometry`` in EPSG:4326, or None.
     ``fraction_readings``: column -> how its values were read: ``"fraction (0-1)"``,
     ``"percent (0-100)"`` or ``"percent sign"`` (a column mixing '65%' cells with bare
-    numbers reads e.g. ``"percent sign + fraction (0-1)"``).
+    numbers reads e.g. ``"percent sign + fraction (0-1)"``); ``fraction_readings_zh``: the
+    same readings in Chinese (``"比例（0-1）"``, ``"百分数（0-100）"``, ``"百分号"``).
     ``dictionary``: column, unit, provenance ('source' | 'derived' | 'illustrative'), detail.
     ``notes``: plain-language remarks (encoding used, ignored columns, illustrative names...).
+    ``notes_zh``: the same remarks in Chinese, one for one (empty when none were written).
     """
 
     name: str
@@ -50,6 +52,21 @@ class RegionData:
     fraction_readings: dict[str, str] = dataclasses.field(default_factory=dict)
     dictionary: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    notes_zh: tuple[str, ...] = ()
+    fraction_readings_zh: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def notes_in(self, lang: str) -> tuple[str, ...]:
+        """The notes in ``lang`` ("en" | "zh"); English when no Chinese set matches them."""
+        if lang == "zh" and self.notes_zh and len(self.notes_zh) == len(self.notes):
+            return self.notes_zh
+        return self.notes
+
+    def fraction_readings_in(self, lang: str) -> dict[str, str]:
+        """Column -> how its values were read, in ``lang`` (English where no Chinese exists)."""
+        if lang == "zh":
+            return {c: self.fraction_readings_zh.get(c, r)
+                    for c, r in self.fraction_readings.items()}
+        return dict(self.fraction_readings)
 
 
 @dataclass(frozen=True)
@@ -121,7 +138,13 @@ def _load_bundled(name: str) -> RegionData:
             "share and the 18,000 yuan subsidy are documented (000 3.1.2, 3.2.1).",
             "The map is schematic (rings around a nominal point), not real district boundaries.",
         )
-        return dataclasses.replace(data, name="city_w", dictionary=dictionary, notes=notes)
+        notes_zh = (
+            "区名及各区患者分布为示意数据；文献只给出中心城区（90%）与郊区（65%）的慈善救助覆盖率、"
+            "30%的自付比例和18,000元的救助额（000 3.1.2、3.2.1）。",
+            "地图为示意图（围绕一个名义中心点的环形分区），并非真实行政边界。",
+        )
+        return dataclasses.replace(data, name="city_w", dictionary=dictionary, notes=notes,
+                                   notes_zh=notes_zh)
     raise KeyError(name)
 
 
@@ -132,6 +155,7 @@ def _fresh(data: RegionData) -> RegionData:
         table=data.table.copy(),
         geometry=None if data.geometry is None else data.geometry.copy(),
         fraction_readings=dict(data.fraction_readings),
+        fraction_readings_zh=dict(data.fraction_readings_zh),
         dictionary=None if data.dictionary is None else data.dictionary.copy(),
     )
 

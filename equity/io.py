@@ -9,6 +9,10 @@ Row numbers are those a person sees when opening the file in a spreadsheet: the 
 row 1, so the first data row is row 2 (for a CSV file that is also its line number, unless a
 quoted cell spans several lines). Records in a Parquet file and features in a geospatial
 file are numbered from 1 ("record 3", "feature 3").
+
+Every message is written in English and in Chinese (``Problem.message`` /
+``Problem.message_zh``; the reader's notes in ``RegionData.notes`` / ``notes_zh``);
+:meth:`Problem.text` gives the full line in either language.
 """
 
 from __future__ import annotations
@@ -58,19 +62,44 @@ BOUNDARY_EXTENSIONS = ("geojson", "json", "gpkg", "zip")
 """File extensions a separate boundaries file can come in."""
 
 
+_ROW_LABELS_ZH = {"row": "第{n}行", "record": "第{n}条记录", "feature": "第{n}个要素"}
+
+
+def _rows_zh(row_label: str, rows: list[int] | tuple[int, ...]) -> str:
+    """'第3行', '第3、5行', '第2个要素' ... (the reader's word for a record, in Chinese)."""
+    template = _ROW_LABELS_ZH.get(row_label, row_label + " {n}")
+    return template.format(n="、".join(str(n) for n in rows))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in a file. ``row`` is the row a user sees (header = row 1; see module doc),
     or None for a whole-file or whole-column problem; ``column`` is the header as written in
-    the file (or the canonical name when the column is missing)."""
+    the file (or the canonical name when the column is missing). ``message`` is English and
+    ``message_zh`` the same message in Chinese ("" only for problems made outside this
+    module without one; :meth:`text` then falls back to English)."""
 
     file: str
     row: int | None
     column: str | None
     message: str
+    message_zh: str = ""
     row_label: str = "row"
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The whole line in ``lang``: "FILE, row N, column 'X': message" in English,
+        "FILE，第N行，“X”列：message_zh" in Chinese (the English message when there is no
+        Chinese one)."""
+        if lang == "zh":
+            where = [self.file]
+            if self.row is not None:
+                where.append(_rows_zh(self.row_label, [self.row]))
+            if self.column is not None:
+                where.append(f"“{self.column}”列")
+            return f"{'，'.join(where)}：{self.message_zh or self.message}"
         where = [self.file]
         if self.row is not None:
             where.append(f"{self.row_label} {self.row}")
@@ -106,8 +135,10 @@ class _Collector:
         self.row_label = row_label
         self.problems: list[Problem] = []
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(self.file, row, column, message, self.row_label))
+    def add(self, row: int | None, column: str | None, message: str, message_zh: str) -> None:
+        """One problem, in English and in Chinese (both required, so none is English-only)."""
+        self.problems.append(Problem(self.file, row, column, message, message_zh,
+                                     self.row_label))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -131,8 +162,14 @@ class _Raw:
     cell_rows: dict[tuple[int, str], int] | None = None
     geometry: Any = None  # GeoSeries aligned with frame, or None
     notes: list[str] = field(default_factory=list)
-    # column -> reading fixed by the file itself (HEAT's indicator_scale)
+    notes_zh: list[str] = field(default_factory=list)  # notes in Chinese, one for one
+    # column -> reading fixed by the file itself (HEAT's indicator_scale), and in Chinese
     readings: dict[str, str] = field(default_factory=dict)
+    readings_zh: dict[str, str] = field(default_factory=dict)
+
+    def note(self, english: str, chinese: str) -> None:
+        self.notes.append(english)
+        self.notes_zh.append(chinese)
 
     def row_of(self, position: int, column: str | None) -> int:
         if self.cell_rows is not None and column is not None:
@@ -151,37 +188,40 @@ def _source_bytes(source: Any, name: str, problems: _Collector) -> bytes | None:
     elif hasattr(source, "read"):
         source = source.read()
     if isinstance(source, str) and not source.strip():
-        problems.add(None, None, "no file given")
+        problems.add(None, None, "no file given", "未提供文件")
         return None
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     else:
         path = Path(source)
         if not path.exists():
-            problems.add(None, None, "file not found")
+            problems.add(None, None, "file not found", "找不到文件")
             return None
         if path.is_dir():
-            problems.add(None, None, "this is a folder, not a file")
+            problems.add(None, None, "this is a folder, not a file", "这是一个文件夹，不是文件")
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.add(None, None, _too_big(size))
+            problems.add(None, None, *_too_big(size))
             return None
         data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
-        problems.add(None, None, _too_big(len(data)))
+        problems.add(None, None, *_too_big(len(data)))
         return None
     if not data.strip():
-        problems.add(None, None, "the file is empty")
+        problems.add(None, None, "the file is empty", "文件为空")
         return None
     return data
 
 
-def _too_big(size: int) -> str:
+def _too_big(size: int) -> tuple[str, str]:
+    megabytes, limit = size / 1024 / 1024, MAX_FILE_BYTES // 1024 // 1024
     return (
-        f"the file is {size / 1024 / 1024:.1f} MB; the limit is "
-        f"{MAX_FILE_BYTES // 1024 // 1024} MB. A region table has one row per region: "
-        "aggregate patient-level records to regions first, or remove unused columns"
+        f"the file is {megabytes:.1f} MB; the limit is {limit} MB. A region table has one "
+        "row per region: aggregate patient-level records to regions first, or remove unused "
+        "columns",
+        f"文件大小为{megabytes:.1f} MB，上限为{limit} MB。地区表每个地区一行：请先把患者层面的"
+        "记录汇总到地区，或删除不用的列",
     )
 
 
@@ -227,6 +267,8 @@ def _decode_text(data: bytes, problems: _Collector) -> tuple[str, str] | None:
             None, None,
             "this is not a text (CSV) file: it contains binary data. Save it as "
             "'CSV UTF-8' or upload the workbook with its .xlsx extension",
+            "这不是文本（CSV）文件：其中含有二进制数据。请另存为“CSV UTF-8”，或以 .xlsx "
+            "扩展名上传该工作簿",
         )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
@@ -234,7 +276,9 @@ def _decode_text(data: bytes, problems: _Collector) -> tuple[str, str] | None:
             return data.decode("utf-8-sig"), "UTF-8 with BOM"
         except UnicodeDecodeError as exc:
             problems.add(None, None, f"the file says it is UTF-8 but is not ({exc.reason} at "
-                         f"byte {exc.start}); save it again as 'CSV UTF-8'")
+                         f"byte {exc.start}); save it again as 'CSV UTF-8'",
+                         f"文件标明为UTF-8编码，但实际不是（第{exc.start}字节：{exc.reason}）；"
+                         "请重新另存为“CSV UTF-8”")
             return None
     try:
         return data.decode("utf-8"), "UTF-8"
@@ -248,6 +292,8 @@ def _decode_text(data: bytes, problems: _Collector) -> tuple[str, str] | None:
             None, None,
             f"the text encoding is neither UTF-8 nor GBK (undecodable byte at position "
             f"{exc.start}); save the file as 'CSV UTF-8 (comma delimited)'",
+            f"文本编码既不是UTF-8也不是GBK（位置{exc.start}处有无法解码的字节）；"
+            "请将文件另存为“CSV UTF-8（逗号分隔）”",
         )
         return None
 
@@ -264,12 +310,18 @@ def _read_csv(data: bytes, name: str, problems: _Collector) -> _Raw | None:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        problems.add(None, None, f"not a readable CSV file ({exc})")
+        problems.add(None, None, f"not a readable CSV file ({exc})",
+                     f"无法读取的CSV文件（{exc}）")
         return None
     raw = _raw_from_records(records, name, first_row=1, problems=problems)
     if raw is not None:
-        raw.notes.append(f"read as CSV, encoding {encoding}, delimiter {delimiter!r}")
+        raw.note(f"read as CSV, encoding {encoding}, delimiter {delimiter!r}",
+                 f"按CSV读取，编码{_ENCODINGS_ZH.get(encoding, encoding)}，"
+                 f"分隔符{delimiter!r}")
     return raw
+
+
+_ENCODINGS_ZH = {"UTF-8 with BOM": "UTF-8（带BOM）"}
 
 
 def _raw_from_records(records: list[Any], name: str, first_row: int,
@@ -278,16 +330,19 @@ def _raw_from_records(records: list[Any], name: str, first_row: int,
     numbered = [(first_row + i, list(r)) for i, r in enumerate(records)]
     numbered = [(n, r) for n, r in numbered if not _blank_row(r)]
     if not numbered:
-        problems.add(None, None, "the file has no header and no data")
+        problems.add(None, None, "the file has no header and no data",
+                     "文件既没有表头也没有数据")
         return None
     header_row, header = numbered[0]
     body = numbered[1:]
     if not body:
-        problems.add(None, None, f"the file has a header (row {header_row}) but no data rows")
+        problems.add(None, None, f"the file has a header (row {header_row}) but no data rows",
+                     f"文件有表头（第{header_row}行）但没有数据行")
         return None
     if len(body) > MAX_ROWS:
         problems.add(None, None, f"the file has {len(body):,} data rows; the limit is "
-                     f"{MAX_ROWS:,} regions")
+                     f"{MAX_ROWS:,} regions",
+                     f"文件有{len(body):,}个数据行，上限为{MAX_ROWS:,}个地区")
         return None
     width = max(len(header), *(len(r) for _, r in body))
     headers = [_header_text(h) for h in header] + [""] * (width - len(header))
@@ -296,7 +351,9 @@ def _raw_from_records(records: list[Any], name: str, first_row: int,
         extra = [v for v in r[len(header):] if not _blank(v)]
         if extra:
             problems.add(n, None, f"this row has {len(r)} cells but the header has "
-                         f"{len(header)}: values beyond the last column ({extra[0]!r}...)")
+                         f"{len(header)}: values beyond the last column ({extra[0]!r}...)",
+                         f"此行有{len(r)}个单元格，但表头只有{len(header)}列：最后一列之后"
+                         f"还有值（{extra[0]!r}…）")
     frame = pd.DataFrame(cells, columns=range(width), dtype=object)
     frame.columns = headers
     return _Raw(file=name, frame=frame, rows=[n for n, _ in body])
@@ -327,7 +384,7 @@ def _read_xlsx(data: bytes, name: str, problems: _Collector) -> _Raw | None:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         problems.add(None, None, f"not a readable Excel .xlsx workbook ({type(exc).__name__}: "
-                     f"{exc})")
+                     f"{exc})", f"无法读取的Excel .xlsx工作簿（{type(exc).__name__}: {exc}）")
         return None
     try:
         preferred = [s for s in book.sheetnames if normalise_name(s) in {"regions", "地区", "data"}]
@@ -347,7 +404,8 @@ def _read_xlsx(data: bytes, name: str, problems: _Collector) -> _Raw | None:
         book.close()
     raw = _raw_from_records(records, name, first_row=first_row or 1, problems=problems)
     if raw is not None:
-        raw.notes.append(f"read sheet {sheet_name!r} of the workbook")
+        raw.note(f"read sheet {sheet_name!r} of the workbook",
+                 f"读取了工作簿中的工作表“{sheet_name}”")
     return raw
 
 
@@ -357,7 +415,8 @@ def _read_parquet(data: bytes, name: str, problems: _Collector) -> _Raw | None:
     try:
         table = pq.read_table(io.BytesIO(data))
     except Exception as exc:  # pyarrow's errors are several types (ArrowInvalid, OSError)
-        problems.add(None, None, f"not a readable Parquet file ({exc})")
+        problems.add(None, None, f"not a readable Parquet file ({exc})",
+                     f"无法读取的Parquet文件（{exc}）")
         return None
     metadata = table.schema.metadata or {}
     if b"geo" in metadata:
@@ -366,7 +425,8 @@ def _read_parquet(data: bytes, name: str, problems: _Collector) -> _Raw | None:
         try:
             frame = gpd.read_parquet(io.BytesIO(data))
         except Exception as exc:  # damaged GeoParquet metadata raises several types
-            problems.add(None, None, f"not a readable GeoParquet file ({exc})")
+            problems.add(None, None, f"not a readable GeoParquet file ({exc})",
+                         f"无法读取的GeoParquet文件（{exc}）")
             return None
         frame = _to_wgs84(frame, problems)
         if frame is None:
@@ -374,11 +434,12 @@ def _read_parquet(data: bytes, name: str, problems: _Collector) -> _Raw | None:
         return _raw_from_geoframe(frame, name, problems)
     frame = table.to_pandas()
     if frame.empty:
-        problems.add(None, None, "the file has no records")
+        problems.add(None, None, "the file has no records", "文件中没有记录")
         return None
     if len(frame) > MAX_ROWS:
         problems.add(None, None, f"the file has {len(frame):,} records; the limit is "
-                     f"{MAX_ROWS:,} regions")
+                     f"{MAX_ROWS:,} regions",
+                     f"文件有{len(frame):,}条记录，上限为{MAX_ROWS:,}个地区")
         return None
     frame = frame.astype(object)
     frame.columns = [str(c) for c in frame.columns]
@@ -403,16 +464,21 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
         try:
             json.loads(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            problems.add(None, None, "a GeoJSON file must be UTF-8 text")
+            problems.add(None, None, "a GeoJSON file must be UTF-8 text",
+                         "GeoJSON文件必须是UTF-8编码的文本")
             return None
         except json.JSONDecodeError as exc:
             problems.add(None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"character {exc.colno}; a GeoJSON file must be a FeatureCollection")
+                         f"character {exc.colno}; a GeoJSON file must be a FeatureCollection",
+                         f"不是有效的JSON（第{exc.lineno}行第{exc.colno}个字符：{exc.msg}）；"
+                         "GeoJSON文件必须是一个FeatureCollection")
             return None
     if fmt == "shp":
         if path is None:
             problems.add(None, None, "a Shapefile has several parts (.shp, .shx, .dbf, .prj): "
-                         "upload them together in one .zip")
+                         "upload them together in one .zip",
+                         "Shapefile由多个文件组成（.shp、.shx、.dbf、.prj）：请将它们一起打包成"
+                         "一个 .zip 上传")
             return None
         target: Any = path
     else:
@@ -426,30 +492,39 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
                               and not n.startswith("__MACOSX")]
                     if not shapes:
                         problems.add(None, None, "the zip file holds no .shp file; a zipped "
-                                     "Shapefile needs .shp, .shx, .dbf (and .prj) together")
+                                     "Shapefile needs .shp, .shx, .dbf (and .prj) together",
+                                     "zip文件中没有 .shp 文件；压缩的Shapefile需要同时包含 "
+                                     ".shp、.shx、.dbf（以及 .prj）")
                         return None
                     if len(shapes) > 1:
                         problems.add(None, None, f"the zip file holds {len(shapes)} Shapefiles "
-                                     f"({', '.join(shapes)}); keep one")
+                                     f"({', '.join(shapes)}); keep one",
+                                     f"zip文件中有{len(shapes)}个Shapefile（{'、'.join(shapes)}）；"
+                                     "请只保留一个")
                         return None
                     unpacked = sum(info.file_size for info in archive.infolist())
                     if unpacked > 4 * MAX_FILE_BYTES:
+                        limit = 4 * MAX_FILE_BYTES // 1024 // 1024
                         problems.add(None, None, f"the zip file unpacks to "
                                      f"{unpacked / 1024 / 1024:.0f} MB; the limit is "
-                                     f"{4 * MAX_FILE_BYTES // 1024 // 1024} MB")
+                                     f"{limit} MB",
+                                     f"zip文件解压后为{unpacked / 1024 / 1024:.0f} MB，"
+                                     f"上限为{limit} MB")
                         return None
                     stem = shapes[0][:-4]
                     parts = {n.lower() for n in names}
                     for needed in (".shx", ".dbf"):
                         if (stem + needed).lower() not in parts:
                             problems.add(None, None, f"the zip file has {shapes[0]} but no "
-                                         f"{stem + needed}; a Shapefile needs both")
+                                         f"{stem + needed}; a Shapefile needs both",
+                                         f"zip文件中有{shapes[0]}，但没有{stem + needed}；"
+                                         "Shapefile两者缺一不可")
                     if problems.problems:
                         return None
                     archive.extractall(tmp)
                     target = Path(tmp) / shapes[0]
             except zipfile.BadZipFile:
-                problems.add(None, None, "not a readable zip file")
+                problems.add(None, None, "not a readable zip file", "无法读取的zip文件")
                 return None
         elif target is None:
             suffix = {"geojson": ".geojson", "gpkg": ".gpkg"}[fmt]
@@ -461,25 +536,32 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
             layer = None
             if len(layers) > 1:
                 layer = str(layers[0][0])
-                layer_note = (f"the file has {len(layers)} layers; read the first, {layer!r}")
+                layer_note = (f"the file has {len(layers)} layers; read the first, {layer!r}",
+                              f"文件有{len(layers)}个图层；已读取第一个图层“{layer}”")
             frame = gpd.read_file(target, engine="pyogrio", layer=layer)
         except Exception as exc:  # GDAL reports damaged files with several exception types
-            problems.add(None, None, f"not a readable {_FORMAT_NAMES[fmt]} ({exc})")
+            problems.add(None, None, f"not a readable {_FORMAT_NAMES[fmt]} ({exc})",
+                         f"无法读取的{_FORMAT_NAMES_ZH[fmt]}（{exc}）")
             return None
     if layer_note:
-        frame.attrs["note"] = layer_note
+        frame.attrs["note"], frame.attrs["note_zh"] = layer_note
     if frame.empty:
-        problems.add(None, None, "the file has no features")
+        problems.add(None, None, "the file has no features", "文件中没有要素")
         return None
     if len(frame) > MAX_ROWS:
         problems.add(None, None, f"the file has {len(frame):,} features; the limit is "
-                     f"{MAX_ROWS:,} regions")
+                     f"{MAX_ROWS:,} regions",
+                     f"文件有{len(frame):,}个要素，上限为{MAX_ROWS:,}个地区")
         return None
     return _to_wgs84(frame, problems)
 
 
 _FORMAT_NAMES = {
     "geojson": "GeoJSON file", "gpkg": "GeoPackage", "zip": "zipped Shapefile",
+    "shp": "Shapefile",
+}
+_FORMAT_NAMES_ZH = {
+    "geojson": "GeoJSON文件", "gpkg": "GeoPackage文件", "zip": "压缩的Shapefile",
     "shp": "Shapefile",
 }
 
@@ -490,9 +572,11 @@ def _to_wgs84(frame: gpd.GeoDataFrame, problems: _Collector) -> gpd.GeoDataFrame
         if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
             frame = frame.set_crs("EPSG:4326")
             frame.attrs["note"] = "no coordinate reference system given: read as lon/lat"
+            frame.attrs["note_zh"] = "未给出坐标参考系：按经纬度读取"
         else:
             problems.add(None, None, "the coordinates are not longitude/latitude and the file "
-                         "has no coordinate reference system (for a Shapefile, add its .prj)")
+                         "has no coordinate reference system (for a Shapefile, add its .prj)",
+                         "坐标不是经纬度，且文件没有坐标参考系（Shapefile请附上其 .prj 文件）")
             return None
     elif frame.crs.to_epsg() != 4326:
         frame = frame.to_crs("EPSG:4326")
@@ -506,7 +590,7 @@ def _raw_from_geoframe(frame: gpd.GeoDataFrame, name: str, problems: _Collector)
     raw = _Raw(file=name, frame=table.reset_index(drop=True),
                rows=list(range(1, len(frame) + 1)), row_label="feature", geometry=geometry)
     if frame.attrs.get("note"):
-        raw.notes.append(str(frame.attrs["note"]))
+        raw.note(str(frame.attrs["note"]), str(frame.attrs.get("note_zh", frame.attrs["note"])))
     return raw
 
 
@@ -520,6 +604,11 @@ HEAT_INDICATOR_HINT = (
     "an indicator_abbr or indicator_name that names a region-table column, e.g. "
     "'charity_coverage' / '慈善救助覆盖率', 'oop_share' / '自付比例', "
     "'cost_per_patient' / '人均医疗费用', 'subsidy_per_patient' / '人均救助金额'"
+)
+HEAT_INDICATOR_HINT_ZH = (
+    "能对应地区表某一列的 indicator_abbr 或 indicator_name，例如 "
+    "'charity_coverage' / '慈善救助覆盖率'、'oop_share' / '自付比例'、"
+    "'cost_per_patient' / '人均医疗费用'、'subsidy_per_patient' / '人均救助金额'"
 )
 
 
@@ -548,7 +637,8 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
     frame = frame.rename(columns=rename)
     for needed in ("subgroup", "estimate"):
         if needed not in frame.columns:
-            problems.add(None, needed, "a HEAT Plus file needs this column")
+            problems.add(None, needed, "a HEAT Plus file needs this column",
+                         "HEAT Plus文件需要此列")
     if problems.problems:
         return None
 
@@ -567,25 +657,33 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
     unknown = sorted({(a or n) for a, n, t in zip(abbr, iname, target, strict=True)
                       if t is None and (a or n)})
     if unknown:
-        raw.notes.append("HEAT indicators not used (no matching column): " + ", ".join(unknown))
+        raw.note("HEAT indicators not used (no matching column): " + ", ".join(unknown),
+                 "未使用的HEAT指标（没有对应的列）：" + "、".join(unknown))
     needed = [c for c in REQUIRED_COLUMNS if c not in {"region_id", "region_name", "area_type",
                                                        "patients"}]
+    indicators = sorted((set(abbr) | set(iname)) - {""})
     for column in needed:
         if column not in found:
             problems.add(None, "indicator_abbr",
                          f"no indicator for {column} ({COLUMNS[column].meaning_en}); expected "
                          f"{HEAT_INDICATOR_HINT}. Indicators found: "
-                         f"{', '.join(sorted((set(abbr) | set(iname)) - {''})) or 'none'}")
+                         f"{', '.join(indicators) or 'none'}",
+                         f"没有{column}（{COLUMNS[column].meaning_zh}）的指标；应为"
+                         f"{HEAT_INDICATOR_HINT_ZH}。找到的指标：{'、'.join(indicators) or '无'}")
     dimensions = sorted(set(dimension) - {""})
     if len(dimensions) > 1:
         problems.add(None, "dimension", f"the file has {len(dimensions)} dimensions "
-                     f"({', '.join(dimensions)}); keep only the one whose subgroups are regions")
+                     f"({', '.join(dimensions)}); keep only the one whose subgroups are regions",
+                     f"文件有{len(dimensions)}个维度（{'、'.join(dimensions)}）；只保留其子组"
+                     "为地区的那一个维度")
     if "patients" not in found and "population" not in frame.columns:
         problems.add(None, "population", "without a 'patients' indicator, the population of the "
-                     "charity-coverage rows gives the patients in each subgroup")
+                     "charity-coverage rows gives the patients in each subgroup",
+                     "没有“patients”（患者数）指标时，各子组的患者数取自慈善救助覆盖率各行的"
+                     " population，因此需要此列")
     for i, sub in enumerate(subgroup):
         if target[i] is not None and not sub:
-            problems.add(raw.rows[i], "subgroup", "empty subgroup")
+            problems.add(raw.rows[i], "subgroup", "empty subgroup", "子组为空")
     if problems.problems:
         return None
 
@@ -596,6 +694,7 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
     out_rows: list[dict[str, Any]] = []
     cell_rows: dict[tuple[int, str], int] = {}
     readings: dict[str, str] = {}
+    readings_zh: dict[str, str] = {}
     first_rows: list[int] = []
     has_area = "area_type" in frame.columns
     scale = frame["indicator_scale"] if "indicator_scale" in frame.columns else None
@@ -616,9 +715,12 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
             first_rows.append(raw.rows[i])
         position = keys[key]
         if column in out_rows[position]:
+            first = cell_rows[(position, column)]
             problems.add(raw.rows[i], "estimate", f"a second {column} estimate for subgroup "
                          f"{region!r}{' in ' + key[1] if key[1] else ''} (first in row "
-                         f"{cell_rows[(position, column)]})")
+                         f"{first})",
+                         f"子组{region!r}{'（' + key[1] + '）' if key[1] else ''}的第二个"
+                         f"{column}估计值（第一个在第{first}行）")
             continue
         value = frame["estimate"].iloc[i]
         if column in FRACTION_COLUMNS and scale is not None and not _blank(scale.iloc[i]):
@@ -630,6 +732,9 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
                 readings[column] = (f"percent (0-100), from indicator_scale {scale_value:g}"
                                     if scale_value == 100 else
                                     f"estimate / indicator_scale {scale_value:g}")
+                readings_zh[column] = (f"百分数（0-100），依据 indicator_scale {scale_value:g}"
+                                       if scale_value == 100 else
+                                       f"estimate ÷ indicator_scale {scale_value:g}")
         out_rows[position][column] = value
         cell_rows[(position, column)] = raw.rows[i]
         if column == "charity_coverage" and "patients" not in found:
@@ -641,13 +746,16 @@ def _heat_to_regions(raw: _Raw, problems: _Collector) -> _Raw | None:
     for column in table.columns:
         for position in range(len(table)):
             if (position, column) not in cell_rows and column in found:
-                problems.add(None, "subgroup", f"subgroup {table['region_id'].iloc[position]!r} "
-                             f"has no {column} estimate")
+                region = table["region_id"].iloc[position]
+                problems.add(None, "subgroup", f"subgroup {region!r} has no {column} estimate",
+                             f"子组{region!r}没有{column}估计值")
     if problems.problems:
         return None
     notes = [*raw.notes, "read as a WHO HEAT Plus data file: each subgroup is a region"]
+    notes_zh = [*raw.notes_zh, "按世卫组织HEAT Plus数据文件读取：每个子组为一个地区"]
     return _Raw(file=raw.file, frame=table, rows=first_rows, row_label=raw.row_label,
-                cell_rows=cell_rows, notes=notes, readings=readings)
+                cell_rows=cell_rows, notes=notes, notes_zh=notes_zh, readings=readings,
+                readings_zh=readings_zh)
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -688,6 +796,7 @@ def _to_number(value: Any) -> float | None:
 class _Parsed:
     table: pd.DataFrame
     readings: dict[str, str]
+    readings_zh: dict[str, str]
     bad_cells: set[tuple[int, str]]
     raw_values: dict[str, list[Any]]
     header_of: dict[str, str]
@@ -709,10 +818,12 @@ def _map_headers(raw: _Raw, problems: _Collector) -> tuple[dict[str, str], list[
         if header == "":
             if not all(_blank(v) for v in column_values):
                 problems.add(None, None, f"column {position + 1} has values but no header; "
-                             "name it or delete it")
+                             "name it or delete it",
+                             f"第{position + 1}列有值但没有表头；请为其命名或删除该列")
             continue
         if header in labels[:position]:
-            problems.add(None, header, "this header appears twice; keep one column")
+            problems.add(None, header, "this header appears twice; keep one column",
+                         "此表头出现了两次；请只保留一列")
             continue
         keep.append(position)
     raw.frame = raw.frame.iloc[:, keep]
@@ -725,11 +836,13 @@ def _map_headers(raw: _Raw, problems: _Collector) -> tuple[dict[str, str], list[
             continue
         if empty and not COLUMNS[canonical].required:
             # A template's unused optional column: absent, not a column of empty cells.
-            raw.notes.append(f"optional column '{header}' is empty: ignored")
+            raw.note(f"optional column '{header}' is empty: ignored",
+                     f"可选列“{header}”为空：已忽略")
             continue
         if canonical in header_of:
             problems.add(None, header, f"both '{header_of[canonical]}' and '{header}' give "
-                         f"{canonical}; keep one")
+                         f"{canonical}; keep one",
+                         f"“{header_of[canonical]}”和“{header}”都对应{canonical}；请只保留一列")
             continue
         header_of[canonical] = header
     for column in REQUIRED_COLUMNS:
@@ -737,7 +850,9 @@ def _map_headers(raw: _Raw, problems: _Collector) -> tuple[dict[str, str], list[
             spec = COLUMNS[column]
             problems.add(None, column, f"required column missing: {column} "
                          f"({spec.meaning_en}, {spec.unit}); accepted headers: "
-                         f"{', '.join((column, *spec.aliases))}")
+                         f"{', '.join((column, *spec.aliases))}",
+                         f"缺少必需列：{column}（{spec.meaning_zh}，{spec.unit_zh}）；可用的表头："
+                         f"{'、'.join((column, *spec.aliases))}")
     return header_of, extras
 
 
@@ -745,6 +860,7 @@ def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parse
     n = len(raw.frame)
     table: dict[str, Any] = {}
     readings: dict[str, str] = {}
+    readings_zh: dict[str, str] = {}
     bad: set[tuple[int, str]] = set()
     raw_values: dict[str, list[Any]] = {}
     for column, header in header_of.items():
@@ -770,11 +886,12 @@ def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parse
             has_percent = isinstance(text, str) and text.endswith(("%", "％"))
             number = _to_number(text[:-1] if has_percent else text)
             if number is None or (has_percent and column not in FRACTION_COLUMNS):
-                expected = spec.expected
-                why = ("a percent sign is only allowed in share columns"
-                       if number is not None else "not a number")
+                why, why_zh = (("a percent sign is only allowed in share columns",
+                                "只有比例列可以使用百分号")
+                               if number is not None else ("not a number", "不是数字"))
                 problems.add(raw.row_of(position, column), header,
-                             f"{why}: {value!r}; expected {expected}")
+                             f"{why}: {value!r}; expected {spec.expected}",
+                             f"{why_zh}：{value!r}；应为{spec.expected_zh}")
                 bad.add((position, column))
                 numbers.append(math.nan)
                 percent_flags.append(False)
@@ -784,28 +901,32 @@ def _parse(raw: _Raw, header_of: dict[str, str], problems: _Collector) -> _Parse
         array = np.array(numbers, dtype=float)
         if column in FRACTION_COLUMNS:
             flags = np.array(percent_flags)
-            for position, why in _mixed_scale_cells(array, flags):
+            for position, why, why_zh in _mixed_scale_cells(array, flags):
                 problems.add(raw.row_of(position, column), header,
-                             f"{why}; expected {spec.expected}")
+                             f"{why}; expected {spec.expected}",
+                             f"{why_zh}；应为{spec.expected_zh}")
                 bad.add((position, column))
                 array[position] = math.nan
+            _, readings_zh[column], note_zh = _read_fractions(array, flags, "zh")
             array, readings[column], note = _read_fractions(array, flags)
             if column in raw.readings:
                 readings[column], note = raw.readings[column], ""
+                readings_zh[column] = raw.readings_zh.get(column, readings[column])
             if note:
-                raw.notes.append(f"{header}: {note}")
+                raw.note(f"{header}: {note}", f"{header}：{note_zh}")
         table[column] = array
     frame = pd.DataFrame(table, index=pd.RangeIndex(n))
-    return _Parsed(frame, readings, bad, raw_values, header_of)
+    return _Parsed(frame, readings, readings_zh, bad, raw_values, header_of)
 
 
-def _mixed_scale_cells(values: np.ndarray, percent: np.ndarray) -> list[tuple[int, str]]:
+def _mixed_scale_cells(values: np.ndarray, percent: np.ndarray
+                       ) -> list[tuple[int, str, str]]:
     """Cells whose scale contradicts the rest of their column, e.g. 1.2 among 0.9 and 0.6.
 
     Without this, one such cell would silently turn the whole column into percentages
     (0.9 -> 0.9%). The minority side is reported: a value above 1 among fractions is most
     likely a share above 100%; a value below 1 among percentages must be written
-    unambiguously."""
+    unambiguously. Each cell comes with its reason in English and in Chinese."""
     plain = ~percent & ~np.isnan(values)
     small = plain & (values > 0) & (values < 1)
     large = plain & (values > 1)
@@ -813,16 +934,26 @@ def _mixed_scale_cells(values: np.ndarray, percent: np.ndarray) -> list[tuple[in
         return []
     if small.sum() >= large.sum():
         return [(int(i), f"{values[i]:g} is above 1 while the column's other cells are "
-                 "fractions (0-1): a share above 100%? write every cell on one scale")
+                 "fractions (0-1): a share above 100%? write every cell on one scale",
+                 f"{values[i]:g}大于1，而该列其他单元格都是比例（0-1）：是超过100%的比例吗？"
+                 "请让每个单元格使用同一种写法")
                 for i in np.flatnonzero(large)]
     return [(int(i), f"{values[i]:g} is below 1 while the column's other cells are percents "
              f"(0-100): write {values[i] * 100:g} if {values[i] * 100:g}% is meant, "
-             f"or {values[i]:g}% if it is under 1%")
+             f"or {values[i]:g}% if it is under 1%",
+             f"{values[i]:g}小于1，而该列其他单元格都是百分数（0-100）：若指{values[i] * 100:g}%，"
+             f"请写作{values[i] * 100:g}；若指不到1%，请写作{values[i]:g}%")
             for i in np.flatnonzero(small)]
 
 
-def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray, str, str]:
-    """Fractions on the 0-1 scale from cells written 0.65, 65 or '65%'.
+_READINGS_ZH = {"percent sign": "百分号", "fraction (0-1)": "比例（0-1）",
+                "percent (0-100)": "百分数（0-100）"}
+
+
+def _read_fractions(values: np.ndarray, percent: np.ndarray, lang: str = "en"
+                    ) -> tuple[np.ndarray, str, str]:
+    """Fractions on the 0-1 scale from cells written 0.65, 65 or '65%', with the reading used
+    and a note ("" when there is nothing to say), both in ``lang`` ("en" | "zh").
 
     Cells with a percent sign are divided by 100. The other cells are fractions when all of
     them lie within 0-1, else percentages (divided by 100); values above 100
@@ -831,7 +962,7 @@ def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray
     plain = ~percent & ~np.isnan(values)
     out = values.copy()
     out[percent] = values[percent] / 100.0
-    note = ""
+    note = note_zh = ""
     if not plain.any():
         reading = "percent sign"
     elif np.nanmax(np.abs(values[plain])) <= 1.0:
@@ -844,8 +975,14 @@ def _read_fractions(values: np.ndarray, percent: np.ndarray) -> tuple[np.ndarray
             note = (f"read as percent (0-100) because some values exceed 1, so "
                     f"{small[0]:g} means {small[0]:g}%; write it as {small[0] * 100:g} if "
                     f"{small[0] * 100:g}% was meant")
+            note_zh = (f"因有数值大于1，按百分数（0-100）读取，因此{small[0]:g}表示{small[0]:g}%；"
+                       f"若指{small[0] * 100:g}%，请写作{small[0] * 100:g}")
+    reading_zh = _READINGS_ZH[reading]
     if percent.any() and plain.any():
         reading = f"percent sign + {reading}"
+        reading_zh = f"百分号 + {reading_zh}"
+    if lang == "zh":
+        return out, reading_zh, note_zh
     return out, reading, note
 
 
@@ -883,12 +1020,13 @@ def _problems_from_failures(raw: _Raw, parsed: _Parsed, cases: pd.DataFrame,
         position = None if index is None or _blank(index) else int(index)
         if check == "patients_total_positive":
             problems.add(None, parsed.header_of.get("patients"), "the patients column adds up "
-                         "to 0; at least one region needs patients (weighted means divide by it)")
+                         "to 0; at least one region needs patients (weighted means divide by it)",
+                         "患者数列合计为0；至少要有一个地区有患者（加权平均以患者数合计为分母）")
             continue
         if column is None or column not in parsed.header_of or position is None:
             if position is None and column is not None:
                 problems.add(None, parsed.header_of.get(column, column),
-                             f"failed check {check}")
+                             f"failed check {check}", f"未通过检查 {check}")
             continue
         if (position, column) in parsed.bad_cells:
             continue
@@ -905,11 +1043,15 @@ def _problems_from_failures(raw: _Raw, parsed: _Parsed, cases: pd.DataFrame,
                     if keys.iloc[p] == keys.iloc[position] and p != position
                     and ("year" not in parsed.table.columns
                          or parsed.table["year"].iloc[p] == parsed.table["year"].iloc[position])]
-            what = "region_id" + (" and year" if "year" in parsed.table.columns else "")
+            by_year = "year" in parsed.table.columns
+            what = "region_id" + (" and year" if by_year else "")
+            what_zh = "地区编码" + ("和年份" if by_year else "")
             problems.add(row, parsed.header_of["region_id"],
                          f"duplicate {what} {keys.iloc[position]!r} (also in "
                          f"{raw.row_label} {', '.join(str(s) for s in same)}); each region "
-                         "must appear once")
+                         "must appear once",
+                         f"重复的{what_zh}“{keys.iloc[position]}”（{_rows_zh(raw.row_label, same)}"
+                         f"也有）；每个地区{'每年' if by_year else ''}只能出现一次")
             continue
         check = _check_kind(check)
         key = (position, column, check)
@@ -917,22 +1059,25 @@ def _problems_from_failures(raw: _Raw, parsed: _Parsed, cases: pd.DataFrame,
             continue
         seen.add(key)
         if check == "not_nullable" or (check == "non_empty" and _blank(value)):
-            message = f"empty cell; expected {spec.expected}"
-            if not spec.required:
-                message += " (or delete the whole column: it is optional)"
+            what, what_zh = "empty cell", "单元格为空"
         elif check == "maximum" and column in FRACTION_COLUMNS:
-            message = f"{value!r} is above 100%; expected {spec.expected}"
+            what, what_zh = f"{value!r} is above 100%", f"{value!r}超过100%"
         elif check == "minimum":
-            message = f"{value!r} is negative; expected {spec.expected}" if (
-                _to_number(str(value).rstrip("%％")) or 0) < 0 else (
-                f"{value!r} is too small; expected {spec.expected}")
+            what, what_zh = ((f"{value!r} is negative", f"{value!r}为负数") if (
+                _to_number(str(value).rstrip("%％")) or 0) < 0 else
+                (f"{value!r} is too small", f"{value!r}过小"))
         elif check == "maximum":
-            message = f"{value!r} is too large; expected {spec.expected}"
+            what, what_zh = f"{value!r} is too large", f"{value!r}过大"
         elif check == "whole":
-            message = f"{value!r} is not a whole number; expected {spec.expected}"
+            what, what_zh = f"{value!r} is not a whole number", f"{value!r}不是整数"
         else:
-            message = f"{value!r} failed check {check}; expected {spec.expected}"
-        problems.add(row, header, message)
+            what, what_zh = f"{value!r} failed check {check}", f"{value!r}未通过检查 {check}"
+        message = f"{what}; expected {spec.expected}"
+        message_zh = f"{what_zh}；应为{spec.expected_zh}"
+        if what == "empty cell" and not spec.required:
+            message += " (or delete the whole column: it is optional)"
+            message_zh += "（或删除整列：此列为可选列）"
+        problems.add(row, header, message, message_zh)
 
 
 # ----------------------------------------------------------------------------- public
@@ -955,7 +1100,8 @@ def _read_raw(source: str | Path | bytes, name: str, problems: _Collector) -> _R
     path = Path(source) if isinstance(source, str | Path) else None
     if fmt == "xls":
         problems.add(None, None, "the old Excel .xls format is not read; save the workbook as "
-                     ".xlsx or as 'CSV UTF-8'")
+                     ".xlsx or as 'CSV UTF-8'",
+                     "不能读取旧版Excel .xls格式；请将工作簿另存为 .xlsx 或“CSV UTF-8”")
         return None
     if fmt == "csv":
         return _read_csv(data, name, problems)
@@ -987,7 +1133,8 @@ def read_regions(
     raw = _read_raw(source, name, problems)
     if raw is None:
         problems.raise_if_any()
-        raise DataError([Problem(name, None, None, "the file could not be read")])
+        raise DataError([Problem(name, None, None, "the file could not be read",
+                                 "无法读取该文件")])
     problems.row_label = raw.row_label
     if _is_heat(raw):
         converted = _heat_to_regions(raw, problems)
@@ -1008,15 +1155,22 @@ def read_regions(
         # Both files' problems at once, the table's first.
         raise DataError(_sorted(problems.problems) + boundary_problems)
 
-    notes = list(raw.notes)
+    notes, notes_zh = list(raw.notes), list(raw.notes_zh)
+
+    def note(english: str, chinese: str) -> None:
+        notes.append(english)
+        notes_zh.append(chinese)
+
     if extras:
-        notes.append("columns kept as they are (not region-table columns): " + ", ".join(extras))
+        note("columns kept as they are (not region-table columns): " + ", ".join(extras),
+             "按原样保留的列（不是地区表的列）：" + "、".join(extras))
         for header in extras:
             table[header] = pd.array([_cell_text(v) or None for v in raw.frame[header]],
                                      dtype="str")
     if "severity" not in table.columns:
         table["severity"] = DEFAULT_SEVERITY
-        notes.append("no severity column: every region has severity 1 (equal need)")
+        note("no severity column: every region has severity 1 (equal need)",
+             "没有严重程度（severity）列：每个地区的严重程度均为1（需要程度相同）")
     if "year" in table.columns:
         table["year"] = table["year"].astype("int64")
     ordered = [c for c in COLUMNS if c in table.columns]
@@ -1027,20 +1181,29 @@ def read_regions(
         geometry = _geometry_frame(table["region_id"], raw.geometry)
         missing = sorted(set(table["region_id"]) - set(geometry["region_id"]))
         if missing:
-            notes.append(f"{len(missing)} region(s) without geometry: {', '.join(missing)}")
+            note(*_without_geometry(missing))
     if shapes is not None:
         if geometry is not None:
-            notes.append("geometry taken from the boundaries file, not from the table's file")
+            note("geometry taken from the boundaries file, not from the table's file",
+                 "几何图形取自边界文件，而非数据表文件")
         geometry, join_notes = _join_boundaries(table, shapes)
-        notes.extend(join_notes)
+        for english, chinese in join_notes:
+            note(english, chinese)
     if geometry is not None:
         kinds = set(geometry.geom_type.dropna())
         if kinds - {"Polygon", "MultiPolygon"}:
-            notes.append("some geometries are not polygons (" + ", ".join(sorted(kinds))
-                         + "); maps draw region areas")
+            note("some geometries are not polygons (" + ", ".join(sorted(kinds))
+                 + "); maps draw region areas",
+                 "部分几何图形不是多边形（" + "、".join(sorted(kinds)) + "）；地图绘制的是地区的面")
     return RegionData(name=Path(name).name if name != "uploaded file" else name, table=table,
                       geometry=geometry, fraction_readings=parsed.readings, dictionary=None,
-                      notes=tuple(notes))
+                      notes=tuple(notes), notes_zh=tuple(notes_zh),
+                      fraction_readings_zh=parsed.readings_zh)
+
+
+def _without_geometry(missing: list[str]) -> tuple[str, str]:
+    return (f"{len(missing)} region(s) without geometry: {', '.join(missing)}",
+            f"{len(missing)}个地区没有几何图形：{'、'.join(missing)}")
 
 
 def _geometry_frame(ids: pd.Series, geometry: Any) -> gpd.GeoDataFrame:
@@ -1062,7 +1225,8 @@ def read_boundaries(source: str | Path | bytes, *, filename: str | None = None
     assert data is not None
     fmt = _detect_format(name, data)
     if fmt not in ("geojson", "gpkg", "zip", "shp"):
-        problems.add(None, None, "boundaries must be a GeoJSON, GeoPackage or zipped Shapefile")
+        problems.add(None, None, "boundaries must be a GeoJSON, GeoPackage or zipped Shapefile",
+                     "边界文件必须是GeoJSON、GeoPackage或压缩的Shapefile")
         problems.raise_if_any()
     path = Path(source) if isinstance(source, str | Path) else None
     frame = _read_geoframe(data, name, fmt, problems, path)
@@ -1071,34 +1235,40 @@ def read_boundaries(source: str | Path | bytes, *, filename: str | None = None
     id_column = next((c for c in frame.columns if c != frame.geometry.name
                       and canonical_column(c) == "region_id"), None)
     if id_column is None:
+        found = [str(c) for c in frame.columns if c != frame.geometry.name]
         problems.add(None, "region_id", "the boundaries have no region_id column (or alias: "
                      f"{', '.join(COLUMNS['region_id'].aliases)}) to join on; found "
-                     f"{', '.join(str(c) for c in frame.columns if c != frame.geometry.name)}")
+                     f"{', '.join(found)}",
+                     "边界文件没有可用于连接的region_id列（或其别名："
+                     f"{'、'.join(COLUMNS['region_id'].aliases)}）；找到的列：{'、'.join(found)}")
         problems.raise_if_any()
     ids = frame[id_column].map(_cell_text)
     for position, value in enumerate(ids):
         if not value:
-            problems.add(position + 1, str(id_column), "empty region_id")
+            problems.add(position + 1, str(id_column), "empty region_id", "region_id为空")
     duplicated = ids[ids.duplicated(keep="first") & (ids != "")]
     for position, value in duplicated.items():
         problems.add(int(position) + 1, str(id_column),
-                     f"region_id {value!r} appears in more than one feature")
+                     f"region_id {value!r} appears in more than one feature",
+                     f"region_id {value!r}出现在多个要素中")
     problems.raise_if_any()
     return _geometry_frame(ids.reset_index(drop=True), frame.geometry.reset_index(drop=True))
 
 
 def _join_boundaries(table: pd.DataFrame, shapes: gpd.GeoDataFrame
-                     ) -> tuple[gpd.GeoDataFrame, list[str]]:
+                     ) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """Shapes of the table's regions, and notes (English, Chinese) on unmatched ids."""
     ids = set(table["region_id"])
     shape_ids = set(shapes["region_id"])
     notes = []
     missing = sorted(ids - shape_ids)
     unused = sorted(shape_ids - ids)
     if missing:
-        notes.append(f"{len(missing)} region(s) without geometry: {', '.join(missing)}")
+        notes.append(_without_geometry(missing))
     if unused:
-        notes.append(f"{len(unused)} boundary feature(s) with no region in the table: "
-                     f"{', '.join(unused)}")
+        notes.append((f"{len(unused)} boundary feature(s) with no region in the table: "
+                      f"{', '.join(unused)}",
+                      f"{len(unused)}个边界要素在表中没有对应的地区：{'、'.join(unused)}"))
     joined = shapes[shapes["region_id"].isin(ids)].reset_index(drop=True)
     return joined, notes
 
@@ -1132,6 +1302,8 @@ def summary(data: RegionData, *, group_column: str = "area_type") -> dict[str, A
         "geometry": data.geometry is not None,
         "regions_with_geometry": with_geometry,
         "notes": list(data.notes),
+        "notes_zh": list(data.notes_in("zh")),
+        "fraction_readings_zh": dict(data.fraction_readings_zh),
     }
 
 

@@ -29,7 +29,8 @@ class ColumnSpec:
     ``unit`` is the unit of the stored value (fractions on the 0-1 scale); ``dtype`` is
     ``"str"``, ``"float"`` or ``"int"``; ``aliases`` are the other header names accepted
     (English and Chinese), matched after :func:`normalise_name`; ``expected`` says, in a
-    user's words, what a valid cell holds (used in error messages).
+    user's words, what a valid cell holds (used in error messages), and ``expected_zh``
+    says the same in Chinese.
     """
 
     name: str
@@ -41,6 +42,7 @@ class ColumnSpec:
     aliases: tuple[str, ...]
     unit_zh: str = ""
     expected: str = ""
+    expected_zh: str = ""
     minimum: float | None = None
     maximum: float | None = None
     strictly_positive: bool = False
@@ -53,13 +55,14 @@ _SPECS: tuple[ColumnSpec, ...] = (
         ("地区编码", "地区代码", "区域编码", "行政区划代码", "编码", "id", "region id",
          "region code", "code"),
         unit_zh="文本", expected="a non-empty text key, unique in the file",
+        expected_zh="非空的文本编码，在文件中唯一",
     ),
     ColumnSpec(
         "region_name", "text", True, "str",
         "name shown to people (any script)", "地区名称",
         ("地区名称", "地区", "区域名称", "区县", "名称", "name", "region name", "region",
          "district", "district name"),
-        unit_zh="文本", expected="a non-empty name",
+        unit_zh="文本", expected="a non-empty name", expected_zh="非空的名称",
     ),
     ColumnSpec(
         "area_type", "text", True, "str",
@@ -67,13 +70,15 @@ _SPECS: tuple[ColumnSpec, ...] = (
         "区域类型，如 中心城区 / 郊区 / 农村 / 偏远地区",
         ("区域类型", "地区类型", "城乡类型", "类型", "area type", "area", "type", "group"),
         unit_zh="文本", expected="a group label such as urban or suburban",
+        expected_zh="分组标签，如“中心城区”（urban）或“郊区”（suburban）",
     ),
     ColumnSpec(
         "patients", "persons", True, "float",
         "rare-disease patients in scope", "纳入范围的罕见病患者人数",
         ("患者数", "患者人数", "罕见病患者数", "病人数", "patient count", "number of patients",
          "n patients"),
-        unit_zh="人", expected="a number of persons, 0 or more", minimum=0.0,
+        unit_zh="人", expected="a number of persons, 0 or more",
+        expected_zh="人数（人），不小于0", minimum=0.0,
     ),
     ColumnSpec(
         "charity_coverage", "fraction (0-1)", True, "float",
@@ -81,6 +86,7 @@ _SPECS: tuple[ColumnSpec, ...] = (
         ("慈善救助覆盖率", "慈善覆盖率", "慈善援助覆盖率", "charity coverage",
          "charity subsidy coverage", "charity subsidy coverage rate", "charity coverage rate"),
         unit_zh="比例（0-1）", expected="a share between 0 and 1 (or 0-100, or 0%-100%)",
+        expected_zh="0到1之间的比例（也可写作0-100或0%-100%）",
         minimum=0.0, maximum=1.0,
     ),
     ColumnSpec(
@@ -90,6 +96,7 @@ _SPECS: tuple[ColumnSpec, ...] = (
         ("自付比例", "个人自付比例", "自付占比", "out of pocket share", "out-of-pocket share",
          "oop", "oop share", "out of pocket"),
         unit_zh="比例（0-1）", expected="a share between 0 and 1 (or 0-100, or 0%-100%)",
+        expected_zh="0到1之间的比例（也可写作0-100或0%-100%）",
         minimum=0.0, maximum=1.0,
     ),
     ColumnSpec(
@@ -97,52 +104,60 @@ _SPECS: tuple[ColumnSpec, ...] = (
         "total medical cost per patient", "患者人均年医疗总费用",
         ("人均医疗费用", "患者人均医疗费用", "人均费用", "cost per patient",
          "medical cost per patient", "cost"),
-        unit_zh="元/年", expected="an amount in yuan per year, 0 or more", minimum=0.0,
+        unit_zh="元/年", expected="an amount in yuan per year, 0 or more",
+        expected_zh="每年的金额（元/年），不小于0", minimum=0.0,
     ),
     ColumnSpec(
         "subsidy_per_patient", "yuan / year", True, "float",
         "average charity subsidy per covered patient", "每名受助患者的年均慈善救助金额",
         ("人均慈善救助", "人均救助金额", "人均慈善救助金额", "subsidy per patient", "subsidy",
          "charity subsidy"),
-        unit_zh="元/年", expected="an amount in yuan per year, 0 or more", minimum=0.0,
+        unit_zh="元/年", expected="an amount in yuan per year, 0 or more",
+        expected_zh="每年的金额（元/年），不小于0", minimum=0.0,
     ),
     ColumnSpec(
         "population", "persons", False, "float",
         "insured residents (per-capita levies, weights)", "参保居民人数（用于人均筹资与权重）",
         ("参保人数", "参保人口", "人口", "常住人口", "insured", "insured population"),
-        unit_zh="人", expected="a number of persons, 0 or more", minimum=0.0,
+        unit_zh="人", expected="a number of persons, 0 or more",
+        expected_zh="人数（人），不小于0", minimum=0.0,
     ),
     ColumnSpec(
         "assistance_coverage", "fraction (0-1)", False, "float",
         "share of patients receiving medical assistance", "获得医疗救助的患者比例",
         ("医疗救助覆盖率", "救助覆盖率", "assistance coverage", "medical assistance coverage"),
         unit_zh="比例（0-1）", expected="a share between 0 and 1 (or 0-100, or 0%-100%)",
+        expected_zh="0到1之间的比例（也可写作0-100或0%-100%）",
         minimum=0.0, maximum=1.0,
     ),
     ColumnSpec(
         "gdp_per_capita", "yuan", False, "float",
         "economic level: GDP per resident", "人均地区生产总值",
         ("人均GDP", "人均地区生产总值", "gdp per capita", "gdp"),
-        unit_zh="元", expected="an amount in yuan, 0 or more", minimum=0.0,
+        unit_zh="元", expected="an amount in yuan, 0 or more",
+        expected_zh="金额（元），不小于0", minimum=0.0,
     ),
     ColumnSpec(
         "household_income", "yuan / year", False, "float",
         "median patient household income", "患者家庭年收入中位数",
         ("家庭收入", "家庭年收入", "household income", "median household income", "income"),
-        unit_zh="元/年", expected="an amount in yuan per year, 0 or more", minimum=0.0,
+        unit_zh="元/年", expected="an amount in yuan per year, 0 or more",
+        expected_zh="每年的金额（元/年），不小于0", minimum=0.0,
     ),
     ColumnSpec(
         "severity", "index", False, "float",
         "relative need; 1 when the column is absent", "相对需要程度；缺省为 1",
         ("严重程度", "病情严重程度", "severity index"),
-        unit_zh="指数", expected="a number above 0 (1 = average need)", minimum=0.0,
+        unit_zh="指数", expected="a number above 0 (1 = average need)",
+        expected_zh="大于0的数（1表示平均需要程度）", minimum=0.0,
         strictly_positive=True,
     ),
     ColumnSpec(
         "year", "year", False, "int",
         "calendar year of the figures", "数据年份",
         ("年份", "年度"),
-        unit_zh="年", expected="a whole year such as 2023", minimum=1900.0, maximum=2100.0,
+        unit_zh="年", expected="a whole year such as 2023",
+        expected_zh="整数年份，如2023", minimum=1900.0, maximum=2100.0,
     ),
 )
 
