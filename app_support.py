@@ -57,7 +57,11 @@ def dataset_description(name: str, english: str, lang: str) -> str:
 
 
 def dataset_notes(data: Any, lang: str) -> tuple[str, ...]:
-    """The current dataset's notes in ``lang`` (bundled datasets; an upload keeps its own)."""
+    """The current dataset's notes in ``lang``: the data layer's own Chinese notes
+    (``RegionData.notes_zh``, uploads included) when it has them."""
+    notes_in = getattr(data, "notes_in", None)
+    if notes_in is not None and (lang != "zh" or getattr(data, "notes_zh", ())):
+        return tuple(notes_in(lang))
     name = getattr(data, "name", "")
     if lang == "zh" and name in DATASET_TEXT_ZH and len(data.notes) == len(
         DATASET_TEXT_ZH[name]["notes"]
@@ -86,6 +90,10 @@ def problem_lines(exc: BaseException, lang: str) -> list[str]:
     for problem in problems:
         if isinstance(problem, str):
             lines.append(problem)
+            continue
+        if lang == "zh" and hasattr(problem, "text"):
+            # equity.io.Problem: the data layer's Chinese line (message_zh, 第N行, “X”列)
+            lines.append(problem.text("zh"))
             continue
         row = getattr(problem, "row", None)
         column = getattr(problem, "column", None)

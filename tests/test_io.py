@@ -50,7 +50,13 @@ def _problems(source, **kwargs) -> list[Problem]:
         read_regions(source, **kwargs)
     assert info.value.problems, "a DataError must carry problems"
     assert str(info.value).count("\n") == len(info.value.problems) - 1
+    # Every problem the readers raise has its Chinese message too (the app shows it in zh).
+    assert all(_has_cjk(p.message_zh) for p in info.value.problems), info.value.problems
     return info.value.problems
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _weighted(data, group):
@@ -457,6 +463,7 @@ def test_random_tables_load_or_raise_dataerror(rows, header_drop):
     except DataError as err:
         assert err.problems
         assert all(isinstance(p, Problem) and p.file == "random.csv" for p in err.problems)
+        assert all(_has_cjk(p.message_zh) for p in err.problems)
         return
     table = data.table
     assert table["region_id"].is_unique
@@ -473,6 +480,7 @@ def test_random_bytes_never_traceback(payload, filename):
         read_regions(payload, filename=filename)
     except DataError as err:
         assert err.problems
+        assert all(_has_cjk(p.message_zh) for p in err.problems)
 
 
 def test_heat_plus_several_dimensions_is_an_error():
@@ -497,3 +505,98 @@ def test_table_and_boundaries_problems_reported_together():
                      boundaries_filename="b.geojson")
     assert [(p.file, p.row, p.column) for p in info.value.problems] == [
         ("t.csv", 2, "patients"), ("b.geojson", None, None)]
+
+
+# ------------------------------------------------------------------ Chinese messages
+
+
+def _zip_without_shp() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "no shapes here")
+    return buffer.getvalue()
+
+
+def test_every_problem_kind_has_a_chinese_line_with_row_and_column():
+    rows = [
+        ("U1", "Urban A", "urban", 120, 0.95, 0.3, 200000, 18000),
+        ("U1", "Urban B", "urban", -5, "120%", 0.3, "abc", 18000),
+        ("S1", "", "suburban", 60, 0.5, 0.3, 200000, ""),
+    ]
+    cases = [
+        (_csv(rows).encode(), "bad.csv"),  # non-numeric, negative, >100%, duplicate, empty
+        (_csv([r[:6] for r in ROWS], ",".join(HEADER.split(",")[:6])).encode(), "m.csv"),
+        (b"", "e.csv"),
+        (b'{"type": "FeatureCollection", "features": [', "g.geojson"),
+        (_zip_without_shp(), "x.zip"),
+        ((HEADER + "\n").encode(), "h.csv"),
+        (b"\xd0\xcf\x11\xe0 old excel", "old.xls"),
+    ]
+    problems = [p for payload, name in cases for p in _problems(payload, filename=name)]
+    assert len(problems) == 7 + 2 + 5  # bad.csv 7, two missing columns, 5 whole-file problems
+    for problem in problems:
+        line = problem.text("zh")
+        assert line.startswith(problem.file + ("，" if problem.row or problem.column else "："))
+        assert _has_cjk(problem.message_zh) and line.endswith(problem.message_zh)
+        if problem.row is not None:
+            assert f"第{problem.row}行" in line
+        if problem.column is not None:
+            assert f"“{problem.column}”列" in line
+        # No English wording left in the Chinese message (values and names may be Latin).
+        for word in ("expected", "the file", "column", "not a"):
+            assert word not in problem.message_zh
+        assert problem.text("en") == str(problem)
+    zh = {(p.file, p.row, p.column): p.message_zh for p in problems}
+    assert zh[("bad.csv", 3, "cost_per_patient")] == (
+        "不是数字：'abc'；应为每年的金额（元/年），不小于0")
+    assert zh[("bad.csv", 2, "region_id")] == (
+        "重复的地区编码“U1”（第3行也有）；每个地区只能出现一次")
+    assert zh[("bad.csv", 3, "patients")] == "'-5'为负数；应为人数（人），不小于0"
+    assert zh[("bad.csv", 3, "charity_coverage")].startswith("'120%'超过100%；应为0到1之间的比例")
+    assert zh[("bad.csv", 4, "subsidy_per_patient")] == (
+        "单元格为空；应为每年的金额（元/年），不小于0")
+    assert zh[("m.csv", None, "cost_per_patient")].startswith(
+        "缺少必需列：cost_per_patient（患者人均年医疗总费用，元/年）；可用的表头：")
+    assert zh[("e.csv", None, None)] == "文件为空"
+    assert zh[("g.geojson", None, None)].startswith("不是有效的JSON（第1行")
+    assert zh[("x.zip", None, None)].startswith("zip文件中没有 .shp 文件")
+    assert zh[("h.csv", None, None)] == "文件有表头（第1行）但没有数据行"
+    line = next(p for p in problems if p.row == 3 and p.column == "cost_per_patient").text("zh")
+    assert line == ("bad.csv，第3行，“cost_per_patient”列："
+                    "不是数字：'abc'；应为每年的金额（元/年），不小于0")
+
+
+def test_problem_rows_of_features_and_fallback_to_english():
+    feature = Problem("b.geojson", 2, "id", "empty region_id", "region_id为空", "feature")
+    assert feature.text("zh") == "b.geojson，第2个要素，“id”列：region_id为空"
+    assert feature.text("en") == "b.geojson, feature 2, column 'id': empty region_id"
+    bare = Problem("a.csv", None, None, "something odd")
+    assert bare.text("zh") == "a.csv：something odd"
+
+
+def test_every_column_spec_says_what_is_expected_in_chinese():
+    from equity.schema import _SPECS
+
+    for spec in _SPECS:
+        assert spec.expected and _has_cjk(spec.expected_zh), spec.name
+        assert "expected" not in spec.expected_zh
+    units = {s.name: s.expected_zh for s in _SPECS}
+    assert "元/年" in units["cost_per_patient"] and "人" in units["patients"]
+    assert "0到1" in units["charity_coverage"]
+
+
+def test_notes_and_fraction_readings_have_chinese_one_for_one():
+    rows = [(*r[:4], f"{r[4] * 100:g}", *r[5:]) for r in ROWS]
+    text = _csv(rows).replace("region_id,region_name", "地区编码,地区名称")
+    data = read_regions(text.encode("gb18030"), filename="g.csv")
+    assert data.fraction_readings == {"charity_coverage": "percent (0-100)",
+                                      "oop_share": "fraction (0-1)"}
+    assert data.fraction_readings_in("zh") == {"charity_coverage": "百分数（0-100）",
+                                               "oop_share": "比例（0-1）"}
+    assert len(data.notes_zh) == len(data.notes) >= 2
+    assert all(_has_cjk(n) for n in data.notes_zh)
+    assert "按CSV读取，编码GBK (GB18030)，分隔符','" in data.notes_zh
+    assert data.notes_in("zh") == data.notes_zh and data.notes_in("en") == data.notes
+    mixed = [(*r[:4], "95%" if i == 0 else r[4], *r[5:]) for i, r in enumerate(ROWS)]
+    data = read_regions(_csv(mixed).encode(), filename="m.csv")
+    assert data.fraction_readings_in("zh")["charity_coverage"] == "百分号 + 比例（0-1）"

@@ -92,3 +92,38 @@ def test_module_entry_point_runs_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "not valid JSON" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_lang_zh_prints_chinese_problem_lines(tmp_path, capsys):
+    bad = GOOD.replace("U2,Urban B,urban,80", "U1,Urban B,urban,-80").replace(
+        "50%,30%,200000", "150%,30%,lots")
+    path = tmp_path / "bad.csv"
+    path.write_text(bad, encoding="utf-8")
+    assert main(["validate", str(path), "--lang", "zh"]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("发现5个问题；未加载任何数据：")
+    assert (f"{path}，第2行，“region_id”列："
+            "重复的地区编码“U1”（第3行也有）；每个地区只能出现一次") in out
+    assert f"{path}，第3行，“patients”列：'-80'为负数；应为人数（人），不小于0" in out
+    assert (f"{path}，第4行，“cost_per_patient”列："
+            "不是数字：'lots'；应为每年的金额（元/年），不小于0") in out
+    assert "expected" not in out
+    # --json keeps the English message and adds the Chinese one.
+    assert main(["validate", str(path), "--json", "--lang", "zh"]) == 2
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert problems[0]["message"].startswith("duplicate region_id 'U1'")
+    assert problems[0]["message_zh"].startswith("重复的地区编码“U1”")
+
+
+def test_lang_zh_summary_and_default_english(capsys):
+    assert main(["validate", "city_w", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "患者总数：700人" in out
+    assert "慈善救助覆盖率（按患者加权）：urban 90.0%，suburban 65.0%" in out
+    assert "charity_coverage 比例（0-1）" in out
+    assert "说明：地图为示意图" in out
+    path_missing = "no_such_file.csv"
+    assert main(["validate", path_missing]) == 2
+    assert "file not found" in capsys.readouterr().out
+    assert main(["validate", path_missing, "--lang", "zh"]) == 2
+    assert "找不到文件" in capsys.readouterr().out

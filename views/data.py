@@ -114,12 +114,13 @@ else:
             t("data.valid", lang, name=escape_md(result["name"]), rows=len(loaded.table)),
             icon=":material/check_circle:",
         )
-        if loaded.fraction_readings:
+        readings = loaded.fraction_readings_in(lang)
+        if readings:
             st.markdown(f"**{t('data.readings', lang)}**")
             st.markdown(
                 "\n".join(
                     "- " + t("data.reading_line", lang, column=escape_md(c), reading=escape_md(r))
-                    for c, r in loaded.fraction_readings.items()
+                    for c, r in readings.items()
                 )
             )
     else:

@@ -1,8 +1,9 @@
-"""``python -m equity validate FILE|DATASET [--boundaries FILE] [--json]``.
+"""``python -m equity validate FILE|DATASET [--boundaries FILE] [--json] [--lang en|zh]``.
 
 Exit 0 with a summary of a valid region table (rows, groups, patients, patient-weighted
 coverage by group, how each fraction column was read, geometry), or exit 2 listing every
-problem (file, row, column, message).
+problem (file, row, column, message). ``--lang zh`` prints the summary and the problems in
+Chinese (with ``--json``: each problem also gets its ``message_zh``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ _LABELS = {
     "oop_share": "Out-of-pocket share",
     "assistance_coverage": "Assistance coverage",
 }
+_LABELS_ZH = {
+    "charity_coverage": "慈善救助覆盖率",
+    "oop_share": "自付比例",
+    "assistance_coverage": "医疗救助覆盖率",
+}
+_KINDS_ZH = {"reference": "参照", "fund_series": "基金序列"}
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +40,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", help="path to a region file, or a bundled dataset name")
     parser.add_argument("--boundaries", help="geospatial file with region_id and boundaries")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of the summary and the problems (default: en)")
     parser.set_defaults(func=run)
 
 
@@ -46,35 +55,51 @@ def run(args: argparse.Namespace) -> int:
         else:
             data = read_regions(args.file, boundaries=args.boundaries)
     except DataError as err:
-        _print_problems(err.problems, as_json=args.json)
+        _print_problems(err.problems, as_json=args.json, lang=args.lang)
         return EXIT_INVALID
     except ValueError as err:
-        _print_problems([Problem(args.file, None, None, str(err))], as_json=args.json)
+        problem = Problem(args.file, None, None, str(err), _not_a_region_table_zh(args.file))
+        _print_problems([problem], as_json=args.json, lang=args.lang)
         return EXIT_INVALID
     info = summary(data)
     if args.json:
         print(json.dumps({"valid": True, **info}, ensure_ascii=False, indent=2))
     else:
-        print(format_summary(info))
+        print(format_summary(info, lang=args.lang))
     return EXIT_OK
 
 
-def _print_problems(problems: list[Any], *, as_json: bool) -> None:
+def _not_a_region_table_zh(name: str) -> str:
+    from equity.datasets import list_datasets
+
+    kind = next((d.kind for d in list_datasets() if d.name == name), "")
+    regions = "、".join(d.name for d in list_datasets() if d.kind == "regions")
+    return (f"“{name}”是{_KINDS_ZH.get(kind, '')}数据集，不是地区表；"
+            f"可用的地区表数据集：{regions}")
+
+
+def _print_problems(problems: list[Any], *, as_json: bool, lang: str = "en") -> None:
     if as_json:
-        print(json.dumps({"valid": False, "problems": [p.to_dict() for p in problems]},
-                         ensure_ascii=False, indent=2))
+        rows = [p.to_dict() | ({"message_zh": p.message_zh or p.message} if lang == "zh" else {})
+                for p in problems]
+        print(json.dumps({"valid": False, "problems": rows}, ensure_ascii=False, indent=2))
         return
-    print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was loaded:")
+    if lang == "zh":
+        print(f"发现{len(problems)}个问题；未加载任何数据：")
+    else:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was loaded:")
     for problem in problems:
-        print(f"  {problem}")
+        print(f"  {problem.text(lang)}")
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
-def format_summary(info: dict[str, Any]) -> str:
-    """The text summary printed by ``validate`` (fractions shown as percentages)."""
+def format_summary(info: dict[str, Any], lang: str = "en") -> str:
+    """The text summary printed by ``validate`` (fractions shown as percentages), in ``lang``."""
+    if lang == "zh":
+        return _format_summary_zh(info)
     groups = info["groups"]
     lines = [
         f"Valid region table: {info['name']}",
@@ -98,4 +123,30 @@ def format_summary(info: dict[str, Any]) -> str:
     lines.append(f"  geometry: {geometry}")
     for note in info["notes"]:
         lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+def _format_summary_zh(info: dict[str, Any]) -> str:
+    groups = info["groups"]
+    lines = [
+        f"有效的地区表：{info['name']}",
+        f"  行数：{info['rows']}",
+        f"  分组（{info['group_column']}）："
+        + "，".join(f"{label} {g['regions']}个" for label, g in groups.items()),
+        f"  患者总数：{info['total_patients']:,.0f}人",
+    ]
+    for column, label in _LABELS_ZH.items():
+        if all(column in g for g in groups.values()) and groups:
+            lines.append(
+                f"  {label}（按患者加权）："
+                + "，".join(f"{name} {_pct(g[column])}" for name, g in groups.items())
+            )
+    readings = info.get("fraction_readings_zh") or info["fraction_readings"]
+    if readings:
+        lines.append("  比例的读取方式：" + "；".join(f"{c} {r}" for c, r in readings.items()))
+    geometry = (f"有（{info['rows']}个地区中的{info['regions_with_geometry']}个）"
+                if info["geometry"] else "无")
+    lines.append(f"  几何图形：{geometry}")
+    for note in info.get("notes_zh") or info["notes"]:
+        lines.append(f"  说明：{note}")
     return "\n".join(lines)

@@ -113,3 +113,24 @@ def test_geojson_upload_draws_its_own_map(make_app) -> None:
     assert maps[0]["layout"]["map"]["style"] == "white-bg"
     assert [f["id"] for f in maps[0]["data"][0]["geojson"]["features"]] == ["N", "S"]
     assert "subtitle" not in maps[0]["layout"]["title"]  # real boundaries: not "schematic"
+
+
+def test_bad_upload_in_chinese_shows_chinese_problem_text(make_app) -> None:
+    at = make_app("views/data.py", lang="zh")
+    _upload(at, "bad.csv", BAD)
+    assert not at.exception
+    message = at.error[0].value
+    # The data layer's Chinese message, located the Chinese way; no English left.
+    assert "bad\\.csv，第3行，“patients”列：不是数字：'lots'；应为人数（人），不小于0" in message
+    assert "not a number" not in message and "expected" not in message
+    assert "未加载任何数据" in message
+
+
+def test_good_upload_in_chinese_shows_readings_and_notes_in_chinese(make_app) -> None:
+    at = make_app("views/data.py", lang="zh")
+    _upload(at, "good.csv", GOOD)
+    assert not at.exception
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "charity\\_coverage：按百分号 \\+ 比例（0\\-1）读取" in markdown
+    assert "按CSV读取，编码UTF\\-8" in markdown
+    assert "read as" not in markdown and "severity column" not in markdown
