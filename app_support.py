@@ -17,6 +17,7 @@ import streamlit as st
 
 from equity.i18n import LANGUAGES, t
 from equity.i18n.strings_app import DATASET_TEXT_ZH
+from equity.io import Problem
 
 DEFAULT_COMPARE: dict[str, str] = {"column": "area_type", "a": "urban", "b": "suburban"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:=])")
@@ -91,8 +92,8 @@ def problem_lines(exc: BaseException, lang: str) -> list[str]:
         if isinstance(problem, str):
             lines.append(problem)
             continue
-        if lang == "zh" and hasattr(problem, "text"):
-            # equity.io.Problem: the data layer's Chinese line (message_zh, 第N行, “X”列)
+        if lang == "zh" and isinstance(problem, Problem):
+            # The data layer writes each problem in Chinese too (message_zh, 第N行, “X”列).
             lines.append(problem.text("zh"))
             continue
         row = getattr(problem, "row", None)

@@ -851,7 +851,7 @@ def _map_headers(raw: _Raw, problems: _Collector) -> tuple[dict[str, str], list[
             problems.add(None, column, f"required column missing: {column} "
                          f"({spec.meaning_en}, {spec.unit}); accepted headers: "
                          f"{', '.join((column, *spec.aliases))}",
-                         f"缺少必需列：{column}（{spec.meaning_zh}，{spec.unit_zh}）；可用的表头："
+                         f"缺少必需列：{column}（{spec.meaning_zh}；{spec.unit_zh}）；可用的表头："
                          f"{'、'.join((column, *spec.aliases))}")
     return header_of, extras
 

@@ -556,7 +556,7 @@ def test_every_problem_kind_has_a_chinese_line_with_row_and_column():
     assert zh[("bad.csv", 4, "subsidy_per_patient")] == (
         "单元格为空；应为每年的金额（元/年），不小于0")
     assert zh[("m.csv", None, "cost_per_patient")].startswith(
-        "缺少必需列：cost_per_patient（患者人均年医疗总费用，元/年）；可用的表头：")
+        "缺少必需列：cost_per_patient（患者人均年医疗总费用；元/年）；可用的表头：")
     assert zh[("e.csv", None, None)] == "文件为空"
     assert zh[("g.geojson", None, None)].startswith("不是有效的JSON（第1行")
     assert zh[("x.zip", None, None)].startswith("zip文件中没有 .shp 文件")
