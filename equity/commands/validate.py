@@ -96,57 +96,52 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
+_SUMMARY_TEXT = {
+    "en": {
+        "title": "Valid region table: {name}", "rows": "  rows: {rows}",
+        "groups": "  groups ({column}): ", "group": "{label} {n}", "sep": ", ",
+        "patients": "  total patients: {n:,.0f}", "weighted": "  {label} (patient-weighted): ",
+        "readings": "  fractions read as: ", "reading_sep": "; ",
+        "geometry_yes": "yes ({k} of {n} regions)", "geometry_no": "no",
+        "geometry": "  geometry: {value}", "note": "  note: {note}",
+    },
+    "zh": {
+        "title": "有效的地区表：{name}", "rows": "  行数：{rows}",
+        "groups": "  分组（{column}）：", "group": "{label} {n}个", "sep": "，",
+        "patients": "  患者总数：{n:,.0f}人", "weighted": "  {label}（按患者加权）：",
+        "readings": "  比例的读取方式：", "reading_sep": "；",
+        "geometry_yes": "有（{n}个地区中的{k}个）", "geometry_no": "无",
+        "geometry": "  几何图形：{value}", "note": "  说明：{note}",
+    },
+}
+
+
 def format_summary(info: dict[str, Any], lang: str = "en") -> str:
     """The text summary printed by ``validate`` (fractions shown as percentages), in ``lang``."""
-    if lang == "zh":
-        return _format_summary_zh(info)
+    zh = lang == "zh"
+    text = _SUMMARY_TEXT["zh" if zh else "en"]
     groups = info["groups"]
     lines = [
-        f"Valid region table: {info['name']}",
-        f"  rows: {info['rows']}",
-        f"  groups ({info['group_column']}): "
-        + ", ".join(f"{label} {g['regions']}" for label, g in groups.items()),
-        f"  total patients: {info['total_patients']:,.0f}",
+        text["title"].format(name=info["name"]),
+        text["rows"].format(rows=info["rows"]),
+        text["groups"].format(column=info["group_column"])
+        + text["sep"].join(text["group"].format(label=label, n=g["regions"])
+                           for label, g in groups.items()),
+        text["patients"].format(n=info["total_patients"]),
     ]
-    for column, label in _LABELS.items():
+    for column, label in (_LABELS_ZH if zh else _LABELS).items():
         if all(column in g for g in groups.values()) and groups:
             lines.append(
-                f"  {label.lower()} (patient-weighted): "
-                + ", ".join(f"{name} {_pct(g[column])}" for name, g in groups.items())
+                text["weighted"].format(label=label if zh else label.lower())
+                + text["sep"].join(f"{name} {_pct(g[column])}" for name, g in groups.items())
             )
-    readings = info["fraction_readings"]
+    readings = (info.get("fraction_readings_zh") if zh else None) or info["fraction_readings"]
     if readings:
-        lines.append("  fractions read as: "
-                     + "; ".join(f"{c} {r}" for c, r in readings.items()))
-    geometry = (f"yes ({info['regions_with_geometry']} of {info['rows']} regions)"
-                if info["geometry"] else "no")
-    lines.append(f"  geometry: {geometry}")
-    for note in info["notes"]:
-        lines.append(f"  note: {note}")
-    return "\n".join(lines)
-
-
-def _format_summary_zh(info: dict[str, Any]) -> str:
-    groups = info["groups"]
-    lines = [
-        f"有效的地区表：{info['name']}",
-        f"  行数：{info['rows']}",
-        f"  分组（{info['group_column']}）："
-        + "，".join(f"{label} {g['regions']}个" for label, g in groups.items()),
-        f"  患者总数：{info['total_patients']:,.0f}人",
-    ]
-    for column, label in _LABELS_ZH.items():
-        if all(column in g for g in groups.values()) and groups:
-            lines.append(
-                f"  {label}（按患者加权）："
-                + "，".join(f"{name} {_pct(g[column])}" for name, g in groups.items())
-            )
-    readings = info.get("fraction_readings_zh") or info["fraction_readings"]
-    if readings:
-        lines.append("  比例的读取方式：" + "；".join(f"{c} {r}" for c, r in readings.items()))
-    geometry = (f"有（{info['rows']}个地区中的{info['regions_with_geometry']}个）"
-                if info["geometry"] else "无")
-    lines.append(f"  几何图形：{geometry}")
-    for note in info.get("notes_zh") or info["notes"]:
-        lines.append(f"  说明：{note}")
+        lines.append(text["readings"]
+                     + text["reading_sep"].join(f"{c} {r}" for c, r in readings.items()))
+    geometry = (text["geometry_yes"].format(k=info["regions_with_geometry"], n=info["rows"])
+                if info["geometry"] else text["geometry_no"])
+    lines.append(text["geometry"].format(value=geometry))
+    for note in (info.get("notes_zh") if zh else None) or info["notes"]:
+        lines.append(text["note"].format(note=note))
     return "\n".join(lines)
