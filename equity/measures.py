@@ -1066,6 +1066,12 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
     b0, b1 = _wls(rank, z, w * adj * (1.0 - adj))
 
     wf = w * frac
+
+    def loglik(c0: float, c1: float) -> float:
+        eta = c0 + c1 * rank
+        return float(wf @ eta - w @ np.logaddexp(0.0, eta))
+
+    current = loglik(b0, b1)
     for _ in range(_MAX_NEWTON):
         eta = b0 + b1 * rank
         with np.errstate(over="ignore"):  # exp overflow -> p = 0, the correct limit
@@ -1082,6 +1088,15 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
             return _LogitFit(reason="the logistic fit is degenerate (no variation to fit)")
         step0 = (h11 * g0 - h01 * g1) / det
         step1 = (h00 * g1 - h01 * g0) / det
+        # Damped Newton: a full step from a poor start can overshoot into the flat tails
+        # (p ~ 0 or 1, singular Hessian); halve it until the likelihood does not fall.
+        for _halving in range(60):
+            trial = loglik(b0 + step0, b1 + step1)
+            if trial >= current - 1e-12 * (1.0 + abs(current)):
+                break
+            step0 *= 0.5
+            step1 *= 0.5
+        current = trial
         b0 += step0
         b1 += step1
         # Newton converges quadratically: after a step of size e the error is O(e^2), so a

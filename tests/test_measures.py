@@ -345,6 +345,7 @@ def _sii_by_optimizer(y, pop, order, scale):
           (0.34375, 20, 2.0)])
 @example([(0.3125, 135, 1.0), (0.21875, 112, 2.0), (0.5, 2383, 1.0)])
 @example([(0.75, 20, 2.0), (0.05078125, 713, 1.0), (0.75, 21, 1.0)])  # RII 701 > 700
+@example([(0.9375, 20, 1.0), (0.25, 20, 2.0), (0.05078125, 269, 1.0)])  # full Newton overshot
 def test_sii_rii_match_a_general_optimizer(rows):
     y, pop, order = (list(c) for c in zip(*rows, strict=True))
     out = summarise(y, pop, order=order, scale=1.0, measures=["SII", "RII"])
