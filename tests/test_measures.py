@@ -582,6 +582,9 @@ def test_constant_indicator_sii_zero_rii_one(quarters, c):
 @given(subgroup_data(), st.floats(0.01, 1000.0))
 def test_scaling_estimates(data, k):
     y, pop, order, ref, fav = data
+    # SII/RII round y/scale x pop to counts: an exact .5 count (0.7 x 2045 = 1431.5) can round
+    # either way once y is scaled by k and back, which is not what this property is about
+    assume(not np.any(np.isclose((y * np.ceil(pop)) % 1, 0.5)))
     base = summarise(y, pop, favourable=fav, order=order, reference=ref, scale=1.0)
     scaled = summarise(k * y, pop, favourable=fav, order=order, reference=ref, scale=k)
     for abbr in ORDER:
