@@ -15,8 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from equity.i18n import LANGUAGES, t
-from equity.i18n.strings_app import DATASET_TEXT_ZH
+from equity.i18n import LANGUAGES, has, t
 from equity.io import Problem
 
 DEFAULT_COMPARE: dict[str, str] = {"column": "area_type", "a": "urban", "b": "suburban"}
@@ -52,9 +51,8 @@ def get_dataset_title() -> str:
 
 def dataset_description(name: str, english: str, lang: str) -> str:
     """A bundled dataset's description in ``lang`` (the data layer's English otherwise)."""
-    if lang == "zh" and name in DATASET_TEXT_ZH:
-        return DATASET_TEXT_ZH[name]["description"][0]
-    return english
+    key = f"dataset.{name}.description"
+    return t(key, lang) if has(key) else english
 
 
 def dataset_notes(data: Any, lang: str) -> tuple[str, ...]:
@@ -63,11 +61,6 @@ def dataset_notes(data: Any, lang: str) -> tuple[str, ...]:
     notes_in = getattr(data, "notes_in", None)
     if notes_in is not None and (lang != "zh" or getattr(data, "notes_zh", ())):
         return tuple(notes_in(lang))
-    name = getattr(data, "name", "")
-    if lang == "zh" and name in DATASET_TEXT_ZH and len(data.notes) == len(
-        DATASET_TEXT_ZH[name]["notes"]
-    ):
-        return DATASET_TEXT_ZH[name]["notes"]
     return tuple(getattr(data, "notes", ()) or ())
 
 

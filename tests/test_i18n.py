@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from equity.i18n import (
     CATALOGUE,
     LANGUAGES,
+    CatalogueError,
+    _load_language,
+    catalogue,
     fmt_count,
     fmt_money,
     fmt_pct,
     fmt_points,
-    strings_app,
-    strings_fund,
+    msg,
     t,
 )
 
@@ -30,17 +32,36 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-@pytest.mark.parametrize("catalogue", [strings_app.STRINGS, strings_fund.STRINGS])
-def test_every_key_has_both_languages_with_the_same_placeholders(catalogue) -> None:
-    for key, texts in catalogue.items():
-        assert set(texts) == set(LANGUAGES), key
-        assert all(texts[lang].strip() for lang in LANGUAGES), key
-        assert _fields(texts["en"]) == _fields(texts["zh"]), key
+def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
+    en, zh = catalogue("en"), catalogue("zh")
+    assert sorted(set(en) ^ set(zh)) == []
+    for key in en:
+        assert en[key].strip() and zh[key].strip(), key
+        assert _fields(en[key]) == _fields(zh[key]), key
 
 
-def test_catalogues_do_not_share_keys() -> None:
-    assert not set(strings_app.STRINGS) & set(strings_fund.STRINGS)
-    assert len(CATALOGUE) == len(strings_app.STRINGS) + len(strings_fund.STRINGS)
+def test_catalogue_rejects_a_key_defined_twice(tmp_path, monkeypatch) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "a.yaml").write_text("x.one: One\n", encoding="utf-8")
+    (tmp_path / "en" / "b.yaml").write_text("x.one: Again\n", encoding="utf-8")
+    monkeypatch.setattr("equity.i18n.CATALOGUE_DIR", tmp_path)
+    with pytest.raises(CatalogueError, match=r"x\.one.*a\.yaml and b\.yaml"):
+        _load_language("en")
+
+
+def test_catalogue_merges_every_domain_file() -> None:
+    assert len(CATALOGUE) == len(catalogue("en"))
+    assert {"app.title", "tf.title", "dataset.city_w.note.1"} <= set(CATALOGUE)
+
+
+def test_message_renders_in_each_language_and_nested() -> None:
+    inner = msg("app.uploaded", name="a.csv")
+    assert inner.text("en") == "Uploaded: a.csv"
+    assert inner.text("zh") == "已上传：a.csv"
+    assert str(inner) == "Uploaded: a.csv"
+    assert inner.to_dict() == {"code": "app.uploaded", "params": {"name": "a.csv"},
+                               "message": "Uploaded: a.csv"}
+    assert t("tf.unit_suffix", "zh", unit=msg("app.uploaded", name="x")) == "（已上传：x）"
 
 
 def test_every_literal_key_used_by_the_shell_exists() -> None:
@@ -75,6 +96,9 @@ def test_t_fills_placeholders_and_fails_loudly() -> None:
         (-5_090_200, "-5.09 million yuan", "-509万元"),  # Zhejiang 2024 surplus
         (99_999_999, "100 million yuan", "1亿元"),  # rounding carries into the larger unit
         (999_999_999, "1 billion yuan", "10亿元"),
+        (1.4e12, "1,400 billion yuan", "1.4万亿元"),  # 万亿, not 14000亿元
+        (99_999_999_999.0, "100 billion yuan", "1000亿元"),
+        (999_990_000_000.0, "1,000 billion yuan", "1万亿元"),
         (9_999.6, "10,000 yuan", "1万元"),
         (0.4, "0 yuan", "0元"),
         (-0.4, "0 yuan", "0元"),
@@ -103,8 +127,8 @@ def test_percent_points_and_counts() -> None:
 
 def _parse_money(text: str) -> float:
     """Read back what fmt_money wrote (for the property test below)."""
-    units = {" billion yuan": 1e9, " million yuan": 1e6, " yuan": 1.0, "亿元": 1e8, "万元": 1e4,
-             "元": 1.0}
+    units = {" billion yuan": 1e9, " million yuan": 1e6, " yuan": 1.0, "万亿元": 1e12,
+             "亿元": 1e8, "万元": 1e4, "元": 1.0}
     for suffix, factor in units.items():
         if text.endswith(suffix):
             return float(text[: -len(suffix)].replace(",", "")) * factor

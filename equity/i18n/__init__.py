@@ -1,38 +1,75 @@
-"""English and Chinese strings, and number formatting for each language.
+"""English and Chinese strings, messages as data, and number formatting for each language.
 
-Catalogues are plain dicts ``STRINGS = {"key": {"en": ..., "zh": ...}}``: ``strings_app`` (the
-dashboard shell: overview, data and methods pages) and ``strings_fund`` (the transfer-fund page).
-Keys must be unique across catalogues; ``tests/test_i18n.py`` checks that every key has both
-languages and that placeholders agree.
+Every user-facing string lives in one catalogue per language: the YAML files under
+``equity/i18n/catalogue/en/`` and ``equity/i18n/catalogue/zh/`` (one file per domain, e.g.
+``app.yaml``, ``fund.yaml``; a key may appear in only one file of a language). :func:`t` looks a
+key up and fills its ``{placeholders}``; the app, the command line and the report share it.
 
-Numbers follow the language: English writes "2.4 million yuan"; Chinese writes "240万元" or
-"1.2亿元" (万 = 10,000, 亿 = 100,000,000), which is how Chinese readers count money.
+Model code never returns prose: it returns a :class:`Message` (a code and its parameters),
+and whoever shows it renders it with ``message.text(lang)``. ``tests/test_i18n.py`` checks
+that both languages have the same keys and, key by key, the same placeholders.
+
+Numbers follow the language: English writes "2.4 million yuan"; Chinese writes "240万元",
+"1.2亿元" or "1.4万亿元" (万 = 10^4, 亿 = 10^8, 万亿 = 10^12), which is how Chinese readers
+count money.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-from equity.i18n import strings_app, strings_fund
+import yaml
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 """Supported language codes; the first is the default."""
 
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
 
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+"""One folder per language, each holding ``<domain>.yaml`` files of flat ``key: text`` maps."""
 
-def _merge(*catalogues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
-    for catalogue in catalogues:
-        for key, texts in catalogue.items():
+
+class CatalogueError(ValueError):
+    """A catalogue file is malformed or defines a key twice."""
+
+
+def _load_language(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for path in sorted((CATALOGUE_DIR / lang).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, Mapping):
+            raise CatalogueError(f"{path.name} ({lang}): expected a map of key: text")
+        for key, text in data.items():
+            if not isinstance(text, str):
+                raise CatalogueError(f"{path.name} ({lang}): {key!r} is not a string")
             if key in merged:
-                raise ValueError(f"i18n key {key!r} is defined in more than one catalogue")
-            merged[key] = dict(texts)
+                raise CatalogueError(
+                    f"i18n key {key!r} is defined in {origin[key]} and {path.name} ({lang})")
+            merged[str(key)] = text
+            origin[str(key)] = path.name
     return merged
 
 
-CATALOGUE: dict[str, dict[str, str]] = _merge(strings_app.STRINGS, strings_fund.STRINGS)
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every key of ``lang`` with its text (read once from the YAML files)."""
+    return _load_language(check_lang(lang))
+
+
+def _both() -> dict[str, dict[str, str]]:
+    keys = {k for lang in LANGUAGES for k in catalogue(lang)}
+    return {k: {lang: catalogue(lang)[k] for lang in LANGUAGES if k in catalogue(lang)}
+            for k in sorted(keys)}
+
+
+CATALOGUE: dict[str, dict[str, str]] = {}
+"""``{key: {"en": ..., "zh": ...}}`` for every key (filled at import)."""
 
 
 def check_lang(lang: str) -> str:
@@ -42,15 +79,52 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def has(key: str) -> bool:
+    """True when ``key`` is in the catalogue (for optional keys such as a column's label)."""
+    return key in CATALOGUE
+
+
 def t(key: str, lang: str, **kwargs: object) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``kwargs``.
 
-    A missing key raises ``KeyError`` (so a typo fails loudly in tests rather than showing
-    the key to a user).
+    A :class:`Message` among ``kwargs`` is rendered in ``lang`` first. A missing key raises
+    ``KeyError`` (so a typo fails loudly in tests rather than showing the key to a user).
     """
-    check_lang(lang)
-    text = CATALOGUE[key][lang]
-    return text.format(**kwargs) if kwargs else text
+    text = catalogue(check_lang(lang))[key]
+    if not kwargs:
+        return text
+    values = {k: (v.text(lang) if isinstance(v, Message) else v) for k, v in kwargs.items()}
+    return text.format(**values)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message as data: a catalogue ``code`` and the ``params`` that fill its placeholders.
+
+    The model returns these instead of sentences; pages and the command line render them with
+    :meth:`text`. Program logic compares ``code``, never the rendered text.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return t(self.code, lang, **dict(self.params))
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "params", "message"}`` with the English text, for JSON output."""
+        params = {k: (v.to_dict() if isinstance(v, Message) else v)
+                  for k, v in self.params.items()}
+        return {"code": self.code, "params": params, "message": self.text("en")}
+
+
+def msg(code: str, **params: Any) -> Message:
+    """Shorthand for ``Message(code, params)``."""
+    return Message(code, params)
 
 
 def _trim(number: float, digits: int, *, grouping: bool = True) -> str:
@@ -76,7 +150,8 @@ def fmt_money(yuan: float, lang: str) -> str:
     """An amount in yuan, written as people of ``lang`` write it.
 
     en: "18,000 yuan", "2.4 million yuan", "1.25 billion yuan";
-    zh: "8,000元", "1.8万元", "240万元", "4784万元", "1.2亿元". Not-a-number gives "–".
+    zh: "8,000元", "1.8万元", "240万元", "4784万元", "1.2亿元", "1.4万亿元". Not-a-number
+    gives "–".
     """
     check_lang(lang)
     if yuan is None or (isinstance(yuan, float) and math.isnan(yuan)):
@@ -85,7 +160,7 @@ def fmt_money(yuan: float, lang: str) -> str:
     sign = "-" if value < 0 else ""
     size = abs(value)
     if lang == "zh":
-        units = ((1e8, "亿元"), (1e4, "万元"), (1.0, "元"))
+        units = ((1e12, "万亿元"), (1e8, "亿元"), (1e4, "万元"), (1.0, "元"))
     else:
         units = ((1e9, " billion yuan"), (1e6, " million yuan"), (1.0, " yuan"))
     # Largest unit the amount reaches; if rounding carries it into the next larger unit
@@ -143,15 +218,21 @@ def fmt_number(value: float, lang: str, digits: int = 2) -> str:
     return _trim(float(value), digits)
 
 
+CATALOGUE.update(_both())
+
 __all__ = [
     "CATALOGUE",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "Message",
+    "catalogue",
     "check_lang",
     "fmt_count",
     "fmt_money",
     "fmt_number",
     "fmt_pct",
     "fmt_points",
+    "has",
+    "msg",
     "t",
 ]
