@@ -108,3 +108,28 @@ def test_shell_modules_of_equity_do_not_import_streamlit() -> None:
         " equity.charts.maps; assert 'streamlit' not in sys.modules, 'streamlit imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+
+
+def test_whole_numbers_are_written_as_integers() -> None:
+    df = pd.DataFrame({"patients": [120.0, 80.0], "yuan": [918000.0, float("nan")],
+                       "share": [0.65, 0.9]})
+    text = to_csv_bytes(df).decode("utf-8-sig")
+    assert text.splitlines()[1] == "120,918000,0.65"
+    assert text.splitlines()[2] == "80,,0.9"
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df)))
+    assert book["data"]["A2"].value == 120 and isinstance(book["data"]["A2"].value, int)
+
+
+def test_export_name_carries_the_model_version() -> None:
+    from equity.report import export_name
+
+    assert export_name("results", "csv") == f"results_model-{MODEL_VERSION}.csv"
+
+
+@needs_chromium
+def test_png_is_print_width_by_default_and_carries_source() -> None:
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"title": {"text": "A title"}})
+    png = figure_to_image(fig, "png")
+    assert int.from_bytes(png[16:20], "big") == 1600
+    svg = figure_to_image(fig, "svg", source="City W · 000 §3.1.2 <b>")
+    assert b"A title" in svg and "City W · 000 §3.1.2".encode() in svg
