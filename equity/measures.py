@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from equity.i18n import Message, msg
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -107,16 +109,34 @@ MIN_SHARE_PRESENT = 0.85
 
 @dataclass(frozen=True, slots=True)
 class MeasureResult:
-    """One summary measure: its HEAT abbreviation, its value, and why it is NaN if it is."""
+    """One summary measure: its HEAT abbreviation, its value, why it is NaN if it is, and its
+    uncertainty.
+
+    ``message``: a :class:`~equity.i18n.Message` (code ``measures.reason.*``) saying why the
+    measure does not apply, or None; ``reason`` is its English text. ``se``, ``lower`` and
+    ``upper``: the standard error and the confidence interval (NaN when none was computed or
+    none exists; see :func:`summarise`). ``interval``: how the interval was obtained,
+    "analytic" or "bootstrap" (None = no interval). For R and RII ``se`` is on the log scale
+    (the interval is ``exp(ln value -/+ z se)``), as HEAT reports it.
+    """
 
     measure: str
     value: float
-    reason: str | None = None
+    message: Message | None = None
+    se: float = NAN
+    lower: float = NAN
+    upper: float = NAN
+    interval: str | None = None
+
+    @property
+    def reason(self) -> str | None:
+        """Why the measure is NaN, in English (None when it applies)."""
+        return None if self.message is None else self.message.text("en")
 
     @property
     def ok(self) -> bool:
         """True when the measure applied and has a finite value."""
-        return self.reason is None and math.isfinite(self.value)
+        return self.message is None and math.isfinite(self.value)
 
     def __float__(self) -> float:
         return self.value
@@ -321,16 +341,16 @@ class Subgroups:
         *,
         favourable: bool,
         order: np.ndarray | None,
-        order_problem: str | None,
+        order_problem: Message | None,
         reference: int | None,
-        reference_problem: str | None,
+        reference_problem: Message | None,
         scale: float | None,
         n_given: int,
         n_missing: int,
         missing_extremes: bool,
         order_rules: bool,
-        population_problem: str | None,
-        input_problem: str | None,
+        population_problem: Message | None,
+        input_problem: Message | None,
     ) -> None:
         self.y = y
         self.pop = pop
@@ -411,45 +431,45 @@ class Subgroups:
 
     # -- shared applicability checks; each returns a reason or None
 
-    def common_problem(self, *, weighted: bool) -> str | None:
+    def common_problem(self, *, weighted: bool) -> Message | None:
         if self.input_problem:
             return self.input_problem
         if self.n < 2:
-            return f"needs at least 2 subgroups with an estimate (got {self.n})"
+            return msg("measures.reason.too_few", n=self.n)
         if self.all_zero:
-            return "all estimates are zero"
+            return msg("measures.reason.all_zero")
         if weighted and self.population_problem:
             return self.population_problem
         return None
 
-    def many_problem(self, *, weighted: bool) -> str | None:
+    def many_problem(self, *, weighted: bool) -> Message | None:
         """Checks for HEAT's non-ordered complex measures (more than two subgroups)."""
         reason = self.common_problem(weighted=weighted)
         if reason:
             return reason
         if self.n_given <= 2:
-            return f"HEAT computes this only for more than 2 subgroups (got {self.n_given})"
+            return msg("measures.reason.more_than_two", n=self.n_given)
         if self.n_missing and self.n / self.n_given < MIN_SHARE_PRESENT:
-            return (
-                f"estimates missing for {self.n_missing} of {self.n_given} subgroups "
-                f"(HEAT needs at least {MIN_SHARE_PRESENT:.0%})"
+            return msg(
+                "measures.reason.too_many_missing", missing=self.n_missing, n=self.n_given,
+                share=f"{MIN_SHARE_PRESENT:.0%}",
             )
         return None
 
-    def ordered_problem(self) -> str | None:
+    def ordered_problem(self) -> Message | None:
         """Checks for the ordered measures SII, RII, ACI, RCI."""
         reason = self.common_problem(weighted=True)
         if reason:
             return reason
         if self.order is None:
-            return self.order_problem or "needs subgroups ordered by economic level (order=...)"
+            return self.order_problem or msg("measures.reason.needs_order")
         if self.n_given <= 2:
-            return f"HEAT computes this only for more than 2 subgroups (got {self.n_given})"
+            return msg("measures.reason.more_than_two", n=self.n_given)
         if self.n_missing:
-            return f"estimates missing for {self.n_missing} subgroups (ordered measures need all)"
+            return msg("measures.reason.ordered_missing", missing=self.n_missing)
         return None
 
-    def pair(self) -> tuple[float, float] | str:
+    def pair(self) -> tuple[float, float] | Message:
         """The two estimates (y1, y2) D and R compare, or a reason why there are none.
 
         HEAT (``get_est_se_min_max`` with ``ascending <- ifelse(ordered, favourable, TRUE)``):
@@ -461,7 +481,7 @@ class Subgroups:
         if reason:
             return reason
         if self.n_missing and self.n_given == 2:
-            return "an estimate is missing for one of the 2 subgroups"
+            return msg("measures.reason.pair_missing")
         if self.reference is not None:
             others = np.delete(self.y, self.reference)
             ref = float(self.y[self.reference])
@@ -472,7 +492,7 @@ class Subgroups:
             return self.reference_problem
         if self.order_rules and self.order is not None:
             if self.missing_extremes:
-                return "the estimate of the lowest or highest ordered subgroup is missing"
+                return msg("measures.reason.extreme_missing")
             low, high = self.sorted_index[0], self.sorted_index[-1]
             if self.favourable:
                 return float(self.y[high]), float(self.y[low])
@@ -481,7 +501,7 @@ class Subgroups:
             return self.order_problem
         return self.y_max, self.y_min
 
-    def par_reference(self) -> float | str:
+    def par_reference(self) -> float | Message:
         """Reference estimate for PAR/PAF (HEAT ``calc_par``): the reference subgroup if any;
         else for ordered data the highest order (whether or not the indicator is favourable);
         else the best subgroup."""
@@ -508,7 +528,7 @@ def _as_vector(values: Any, name: str) -> np.ndarray:
     return arr
 
 
-def _reference_index(reference: Any, n: int) -> tuple[int | None, str | None]:
+def _reference_index(reference: Any, n: int) -> tuple[int | None, Message | None]:
     """Row index of the reference subgroup in the *given* rows, or a reason it is unusable."""
     if reference is None:
         return None, None
@@ -526,7 +546,7 @@ def _reference_index(reference: Any, n: int) -> tuple[int | None, str | None]:
     if flagged.size == 0:
         return None, None
     # HEAT's reference_group_exists(): exactly one flagged row, otherwise there is none
-    return None, f"{flagged.size} subgroups are flagged as reference (HEAT needs exactly one)"
+    return None, msg("measures.reason.many_references", n=int(flagged.size))
 
 
 def prepare(
@@ -555,14 +575,14 @@ def prepare(
     ref_idx, reference_problem = _reference_index(reference, n_given)
 
     order_arr: np.ndarray | None = None
-    order_problem: str | None = None
+    order_problem: Message | None = None
     if order is not None:
         order_arr = _as_vector(order, "order")
         if order_arr.size != n_given:
             raise ValueError(f"order: {order_arr.size} values for {n_given} subgroups")
         n_bad = int(np.isnan(order_arr).sum())
         if n_bad:
-            order_problem = f"the order (economic level) is missing for {n_bad} subgroups"
+            order_problem = msg("measures.reason.order_missing", n=n_bad)
             order_arr = None
         elif n_given and not order_arr.any():
             # HEAT data carry subgroup_order = 0 for non-ordered dimensions
@@ -578,7 +598,7 @@ def prepare(
             )
         if ref_idx is not None:
             if missing[ref_idx]:
-                reference_problem = "the reference subgroup's estimate is missing"
+                reference_problem = msg("measures.reason.reference_missing")
                 ref_idx = None
             else:
                 ref_idx -= int(missing[:ref_idx].sum())
@@ -589,14 +609,14 @@ def prepare(
 
     input_problem = None
     if np.isinf(y).any():
-        input_problem = "estimates contain an infinite value"
+        input_problem = msg("measures.reason.infinite")
     population_problem = None
     if np.isnan(pop).any():
-        population_problem = "population is missing for a subgroup with an estimate"
+        population_problem = msg("measures.reason.population_missing")
     elif (pop < 0).any() or np.isinf(pop).any():
-        population_problem = "population must be finite and non-negative"
+        population_problem = msg("measures.reason.population_invalid")
     elif y.size and pop.sum() <= 0:
-        population_problem = "total population is zero"
+        population_problem = msg("measures.reason.population_zero")
 
     return Subgroups(
         y,
@@ -626,20 +646,20 @@ def _subgroups(data: Any, population: Any, kwargs: dict[str, Any]) -> Subgroups:
     return prepare(data, population, **kwargs)
 
 
-def _nan(measure: str, reason: str) -> MeasureResult:
+def _nan(measure: str, reason: Message) -> MeasureResult:
     return MeasureResult(measure, NAN, reason)
 
 
 def _ok(measure: str, value: float) -> MeasureResult:
     # extreme inputs (e.g. a denominator of 1e-320) can overflow; HEAT turns those into NA
     if not math.isfinite(value):
-        return MeasureResult(measure, NAN, "not finite (the inputs are too extreme)")
+        return MeasureResult(measure, NAN, msg("measures.reason.not_finite"))
     return MeasureResult(measure, value)
 
 
-def _mean_problem(s: Subgroups) -> str | None:
+def _mean_problem(s: Subgroups) -> Message | None:
     if s.mu == 0:
-        return "the population-weighted mean is zero"
+        return msg("measures.reason.mean_zero")
     return None
 
 
@@ -663,7 +683,7 @@ def d(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     pair = s.pair()
-    if isinstance(pair, str):
+    if isinstance(pair, Message):
         return _nan("D", pair)
     return _ok("D", pair[0] - pair[1])
 
@@ -678,20 +698,20 @@ def r(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     pair = s.pair()
-    if isinstance(pair, str):
+    if isinstance(pair, Message):
         return _nan("R", pair)
     y1, y2 = pair
     if y2 == 0:
-        return _nan("R", "the comparison subgroup's estimate is zero")
+        return _nan("R", msg("measures.reason.denominator_zero"))
     return _ok("R", y1 / y2)
 
 
-def _par_value(s: Subgroups) -> float | str:
+def _par_value(s: Subgroups) -> float | Message:
     reason = s.common_problem(weighted=True)
     if reason:
         return reason
     ref = s.par_reference()
-    if isinstance(ref, str):
+    if isinstance(ref, Message):
         return ref
     value = ref - s.mu
     # HEAT clamps: the reference can never be "worse" than the mean
@@ -717,7 +737,7 @@ def par(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _par_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("PAR", value)
     return _ok("PAR", value)
 
@@ -733,7 +753,7 @@ def paf(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _par_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("PAF", value)
     reason = _mean_problem(s)
     if reason:
@@ -773,8 +793,8 @@ def bgsd(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     v = bgv(s)
-    if v.reason:
-        return _nan("BGSD", v.reason)
+    if v.message:
+        return _nan("BGSD", v.message)
     return _ok("BGSD", math.sqrt(v.value))
 
 
@@ -788,8 +808,8 @@ def cov(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     sd = bgsd(s)
-    if sd.reason:
-        return _nan("COV", sd.reason)
+    if sd.message:
+        return _nan("COV", sd.message)
     reason = _mean_problem(s)
     if reason:
         return _nan("COV", reason)
@@ -866,9 +886,9 @@ def mdbw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     return _ok("MDBW", abs(s.best - s.mu))
 
 
-def _reference_problem(s: Subgroups) -> str | None:
+def _reference_problem(s: Subgroups) -> Message | None:
     if s.reference is None:
-        return s.reference_problem or "needs a reference subgroup (reference=...)"
+        return s.reference_problem or msg("measures.reason.needs_reference")
     return None
 
 
@@ -915,7 +935,7 @@ def idisu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     m = mdmu(s)
-    reason = m.reason or _mean_problem(s)
+    reason = m.message or _mean_problem(s)
     if reason:
         return _nan("IDISU", reason)
     return _ok("IDISU", 100.0 * m.value / s.mu)
@@ -931,7 +951,7 @@ def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     m = mdmw(s)
-    reason = m.reason or _mean_problem(s)
+    reason = m.message or _mean_problem(s)
     if reason:
         return _nan("IDISW", reason)
     return _ok("IDISW", 100.0 * m.value / s.mu)
@@ -940,18 +960,18 @@ def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
 # --------------------------------------------------------------------------- entropy family
 
 
-def _entropy_problem(s: Subgroups) -> str | None:
+def _entropy_problem(s: Subgroups) -> Message | None:
     reason = s.many_problem(weighted=True)
     if reason:
         return reason
     if (s.y < 0).any():
-        return "needs non-negative estimates"
+        return msg("measures.reason.negative")
     if s.mu <= 0:
-        return "the population-weighted mean is zero"
+        return msg("measures.reason.mean_zero")
     return None
 
 
-_TINY_MEAN = "not finite: the mean is too close to zero (zeros are replaced by 1e-6)"
+_TINY_MEAN = msg("measures.reason.tiny_mean")
 
 
 def _log_ratios(s: Subgroups) -> tuple[np.ndarray, np.ndarray]:
@@ -1021,7 +1041,7 @@ class _LogitFit:
 
     __slots__ = ("high", "low", "reason")
 
-    def __init__(self, low: float = NAN, high: float = NAN, reason: str | None = None) -> None:
+    def __init__(self, low: float = NAN, high: float = NAN, reason: Message | None = None) -> None:
         self.low, self.high, self.reason = low, high, reason
 
 
@@ -1043,10 +1063,10 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
     pop = np.ceil(s.pop[idx])
     counts = np.round(s.y[idx] / s.scale * pop)  # numpy rounds half to even, like R's round()
     if (counts < 0).any() or (counts > pop).any():
-        return _LogitFit(reason=f"estimates must lie between 0 and the indicator scale {s.scale:g}")
+        return _LogitFit(reason=msg("measures.reason.outside_scale", scale=f"{s.scale:g}"))
     total = pop.sum()
     if total <= 0:
-        return _LogitFit(reason="total population is zero")
+        return _LogitFit(reason=msg("measures.reason.population_zero"))
     cum = np.cumsum(pop) / total
     rank = cum - pop / (2.0 * total)
     keep = pop > 0
@@ -1054,7 +1074,7 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         pop, counts, rank = pop[keep], counts[keep], rank[keep]
     frac = counts / pop
     if not (frac > 0).any():
-        return _LogitFit(reason="no events after rounding to counts (all estimates round to 0)")
+        return _LogitFit(reason=msg("measures.reason.no_events"))
     if (frac >= 1).all():
         return _LogitFit(1.0, 1.0)
     w = pop * pop
@@ -1085,7 +1105,7 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         h11 = h @ (rank * rank)
         det = h00 * h11 - h01 * h01
         if not det > 0:
-            return _LogitFit(reason="the logistic fit is degenerate (no variation to fit)")
+            return _LogitFit(reason=msg("measures.reason.fit_degenerate"))
         step0 = (h11 * g0 - h01 * g1) / det
         step1 = (h00 * g1 - h01 * g0) / det
         # Damped Newton: a full step from a poor start can overshoot into the flat tails
@@ -1106,9 +1126,9 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
             break
     else:
-        return _LogitFit(reason="the logistic fit did not converge (subgroups perfectly separated)")
+        return _LogitFit(reason=msg("measures.reason.fit_diverged"))
     if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
-        return _LogitFit(reason="the logistic fit did not converge (subgroups perfectly separated)")
+        return _LogitFit(reason=msg("measures.reason.fit_diverged"))
     return _LogitFit(_expit(b0), _expit(b0 + b1))
 
 
@@ -1158,15 +1178,18 @@ def rii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     if fit.reason:
         return _nan("RII", fit.reason)
     if fit.low == 0:
-        return _nan("RII", "the modelled value at the bottom of the scale is zero")
+        return _nan("RII", msg("measures.reason.rii_bottom_zero"))
     value = fit.high / fit.low
     lo, hi = RII_LIMITS
     if not lo <= value <= hi:
-        return _nan("RII", f"RII {value:.4g} is outside HEAT's plausible range [{lo:g}, {hi:g}]")
+        return _nan(
+            "RII",
+            msg("measures.reason.rii_outlier", value=f"{value:.4g}", low=f"{lo:g}", high=f"{hi:g}"),
+        )
     return _ok("RII", value)
 
 
-def _aci_value(s: Subgroups) -> float | str:
+def _aci_value(s: Subgroups) -> float | Message:
     reason = s.ordered_problem()
     if reason:
         return reason
@@ -1189,7 +1212,7 @@ def aci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _aci_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("ACI", value)
     return _ok("ACI", value)
 
@@ -1206,7 +1229,7 @@ def rci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _aci_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("RCI", value)
     reason = _mean_problem(s)
     if reason:
@@ -1297,7 +1320,7 @@ def summarise(
     out: dict[str, MeasureResult] = {}
     for abbr in wanted:
         res = _FUNCTIONS[abbr](s)
-        if heat_units and abbr in ("TI", "MLD") and res.reason is None:
+        if heat_units and abbr in ("TI", "MLD") and res.message is None:
             res = MeasureResult(abbr, res.value * HEAT_TI_MLD_FACTOR)
         out[abbr] = res
     return out
