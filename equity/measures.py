@@ -48,8 +48,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -351,6 +352,7 @@ class Subgroups:
         order_rules: bool,
         population_problem: Message | None,
         input_problem: Message | None,
+        se: np.ndarray | None = None,
     ) -> None:
         self.y = y
         self.pop = pop
@@ -367,6 +369,8 @@ class Subgroups:
         self.order_rules = order_rules
         self.population_problem = population_problem
         self.input_problem = input_problem
+        self.se = se
+        """Standard errors of the kept estimates (indicator units), or None."""
 
     # -- derived quantities
 
@@ -470,7 +474,14 @@ class Subgroups:
         return None
 
     def pair(self) -> tuple[float, float] | Message:
-        """The two estimates (y1, y2) D and R compare, or a reason why there are none.
+        """The two estimates (y1, y2) D and R compare, or a reason why there are none."""
+        idx = self.pair_index()
+        if isinstance(idx, Message):
+            return idx
+        return float(self.y[idx[0]]), float(self.y[idx[1]])
+
+    def pair_index(self) -> tuple[int, int] | Message:
+        """Row indices (in the kept rows) of the two subgroups D and R compare.
 
         HEAT (``get_est_se_min_max`` with ``ascending <- ifelse(ordered, favourable, TRUE)``):
         with a reference subgroup: favourable (ref, min of others), adverse (max of others, ref);
@@ -483,37 +494,45 @@ class Subgroups:
         if self.n_missing and self.n_given == 2:
             return msg("measures.reason.pair_missing")
         if self.reference is not None:
-            others = np.delete(self.y, self.reference)
-            ref = float(self.y[self.reference])
+            ref = self.reference
+            others = np.delete(np.arange(self.n), ref)
             if self.favourable:
-                return ref, float(others.min())
-            return float(others.max()), ref
+                return ref, int(others[np.argmin(self.y[others])])
+            return int(others[np.argmax(self.y[others])]), ref
         if self.reference_problem:
             return self.reference_problem
         if self.order_rules and self.order is not None:
             if self.missing_extremes:
                 return msg("measures.reason.extreme_missing")
-            low, high = self.sorted_index[0], self.sorted_index[-1]
+            low, high = int(self.sorted_index[0]), int(self.sorted_index[-1])
             if self.favourable:
-                return float(self.y[high]), float(self.y[low])
-            return float(self.y[low]), float(self.y[high])
+                return high, low
+            return low, high
         if self.order_rules and self.order_problem:
             return self.order_problem
-        return self.y_max, self.y_min
+        # first maximum and first minimum, as healthequal's which(est == max(est))[1]
+        return int(np.argmax(self.y)), int(np.argmin(self.y))
 
     def par_reference(self) -> float | Message:
         """Reference estimate for PAR/PAF (HEAT ``calc_par``): the reference subgroup if any;
         else for ordered data the highest order (whether or not the indicator is favourable);
         else the best subgroup."""
+        idx = self.par_reference_index()
+        if isinstance(idx, Message):
+            return idx
+        return self.best if idx < 0 else float(self.y[idx])
+
+    def par_reference_index(self) -> int | Message:
+        """Row index of the PAR/PAF reference subgroup (see :meth:`par_reference`)."""
         if self.reference is not None:
-            return float(self.y[self.reference])
+            return self.reference
         if self.reference_problem:
             return self.reference_problem
         if self.order_rules and self.order is not None:
-            return float(self.y[int(np.argmax(self.order))])
+            return int(np.argmax(self.order))
         if self.order_rules and self.order_problem:
             return self.order_problem
-        return self.best
+        return int(np.argmax(self.y) if self.favourable else np.argmin(self.y))
 
 
 def _as_vector(values: Any, name: str) -> np.ndarray:
@@ -558,11 +577,14 @@ def prepare(
     reference: Any = None,
     scale: float | None = None,
     order_rules: bool = True,
+    se: Any = None,
 ) -> Subgroups:
     """Check and prepare subgroup data once for any number of measures.
 
-    See the module docstring for the arguments. Raises ValueError only for malformed input
-    (lengths differ, non-numbers); every other problem becomes a NaN-with-reason later.
+    See the module docstring for the arguments; ``se`` (optional) is one standard error per
+    subgroup in the estimates' units (NaN = unknown). Raises ValueError only for malformed
+    input (lengths differ, non-numbers, a negative se); every other problem becomes a
+    NaN-with-reason later.
     """
     y = _as_vector(estimates, "estimates")
     pop = _as_vector(population, "population")
@@ -573,6 +595,13 @@ def prepare(
         raise ValueError(f"scale: must be a positive number, got {scale!r}")
 
     ref_idx, reference_problem = _reference_index(reference, n_given)
+    se_arr: np.ndarray | None = None
+    if se is not None:
+        se_arr = _as_vector(se, "se")
+        if se_arr.size != n_given:
+            raise ValueError(f"se: {se_arr.size} values for {n_given} estimates")
+        if (se_arr < 0).any() or np.isinf(se_arr).any():
+            raise ValueError("se: standard errors must be finite and non-negative")
 
     order_arr: np.ndarray | None = None
     order_problem: Message | None = None
@@ -604,6 +633,8 @@ def prepare(
                 ref_idx -= int(missing[:ref_idx].sum())
         keep = ~missing
         y, pop = y[keep], pop[keep]
+        if se_arr is not None:
+            se_arr = se_arr[keep]
         if order_arr is not None:
             order_arr = order_arr[keep]
 
@@ -633,6 +664,7 @@ def prepare(
         order_rules=bool(order_rules),
         population_problem=population_problem,
         input_problem=input_problem,
+        se=se_arr,
     )
 
 
@@ -1039,10 +1071,16 @@ def _expit(x: float) -> float:
 class _LogitFit:
     """Ends (rank 0 and rank 1) of HEAT's logistic fit, or the reason there is none."""
 
-    __slots__ = ("high", "low", "reason")
+    __slots__ = ("coef", "data", "high", "low", "reason")
 
-    def __init__(self, low: float = NAN, high: float = NAN, reason: Message | None = None) -> None:
+    def __init__(
+        self, low: float = NAN, high: float = NAN, reason: Message | None = None,
+        coef: tuple[float, float] | None = None,
+        data: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.low, self.high, self.reason = low, high, reason
+        # (b0, b1) and (rank, binomial weight, observed proportion) for the standard error
+        self.coef, self.data = coef, data
 
 
 def _logit_ends(s: Subgroups) -> _LogitFit:
@@ -1129,7 +1167,7 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         return _LogitFit(reason=msg("measures.reason.fit_diverged"))
     if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
         return _LogitFit(reason=msg("measures.reason.fit_diverged"))
-    return _LogitFit(_expit(b0), _expit(b0 + b1))
+    return _LogitFit(_expit(b0), _expit(b0 + b1), coef=(b0, b1), data=(rank, w, frac))
 
 
 def _wls(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[float, float]:
@@ -1237,6 +1275,312 @@ def rci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     return _ok("RCI", value / s.mu)
 
 
+# --------------------------------------------------------------------------- uncertainty
+
+ANALYTIC = ("D", "R", "PAR", "PAF", "BGV", "TI", "MLD", "SII", "RII", "ACI", "RCI")
+"""Measures with an analytic standard error in WHO's ``healthequal`` (WHOequity/healthequal
+``R/<measure>.R``)."""
+BOOTSTRAP = ("BGSD", "COV", "MDMU", "MDMW", "MDBU", "MDBW", "MDRU", "MDRW", "IDISU", "IDISW")
+"""Measures whose interval ``healthequal`` takes from a parametric bootstrap (no se)."""
+NEEDS_SE = ("D", "R", "BGV", "TI", "MLD", *BOOTSTRAP)
+"""Measures whose uncertainty comes from the subgroups' standard errors; the others (PAR, PAF,
+SII, RII, ACI, RCI) take it from the population counts or the fit's residuals, as in
+``healthequal``, and need no ``se``."""
+DEFAULT_DRAWS = 1000
+"""Bootstrap draws (``healthequal`` uses 100; more draws make the interval's ends steadier)."""
+DEFAULT_SEED = 123456
+"""``healthequal``'s default seed; numpy's generator, so the draws differ from R's."""
+
+
+def z_value(conf_level: float = 0.95) -> float:
+    """Two-sided standard-normal quantile for ``conf_level`` (1.959964 for 0.95)."""
+    if not 0 < conf_level < 1:
+        raise ValueError(f"conf_level: must lie strictly between 0 and 1, got {conf_level!r}")
+    return NormalDist().inv_cdf(1.0 - (1.0 - conf_level) / 2.0)
+
+
+def _with_interval(
+    res: MeasureResult, se: float, lower: float, upper: float, how: str
+) -> MeasureResult:
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return res
+    return replace(res, se=float(se), lower=float(lower), upper=float(upper), interval=how)
+
+
+def _symmetric(res: MeasureResult, se: float, z: float, shown_se: float | None = None):
+    """``value -/+ z se``; ``shown_se`` is the se reported when HEAT reports another one."""
+    return _with_interval(
+        res, se if shown_se is None else shown_se, res.value - z * se, res.value + z * se,
+        "analytic",
+    )
+
+
+def _se_d_r(abbr: str, s: Subgroups, res: MeasureResult, z: float) -> MeasureResult:
+    """D: se = sqrt(se1^2 + se2^2). R: se(ln R) = sqrt((se1^2 + R^2 se2^2) / y2^2) / R and the
+    interval exp(ln R -/+ z se) (healthequal ``d.R``, ``r.R``)."""
+    idx = s.pair_index()
+    if s.se is None or isinstance(idx, Message):
+        return res
+    se1, se2 = float(s.se[idx[0]]), float(s.se[idx[1]])
+    if not (math.isfinite(se1) and math.isfinite(se2)):
+        return res
+    if abbr == "D":
+        return _symmetric(res, math.hypot(se1, se2), z)
+    ratio = res.value
+    y2 = float(s.y[idx[1]])
+    if not ratio > 0:
+        return res
+    se_log = math.sqrt((se1 * se1 + ratio * ratio * se2 * se2) / (y2 * y2)) / ratio
+    log_r = math.log(ratio)
+    return _with_interval(
+        res, se_log, math.exp(log_r - z * se_log), math.exp(log_r + z * se_log), "analytic"
+    )
+
+
+def _se_par_paf(
+    abbr: str, s: Subgroups, res: MeasureResult, z: float, heat_units: bool
+) -> MeasureResult:
+    """PAF's se from the 2x2 table of the reference subgroup against the rest, in counts
+    (healthequal ``paf.R``; Walter's formula): c = y_ref / scale * P_ref, d = P_ref - c,
+    a = mu / scale * P - c, b = P - a - P_ref, N = P,
+    se = sqrt(c N (a d (N - c) + b c^2) / ((a + c)^3 (c + d)^3)) - a *fraction*.
+    PAR's se = mu * se (``parisk.R``). HEAT adds the fraction-scale se to PAF in percent; with
+    ``heat_units`` that is reproduced, otherwise PAF's se is 100 x it (percent, like PAF)."""
+    idx = s.par_reference_index()
+    if isinstance(idx, Message):
+        return res
+    total = float(s.pop.sum())
+    ref_pop = float(s.pop[idx])
+    ref_est = float(s.y[idx])
+    c = ref_est / s.scale * ref_pop
+    d_ = ref_pop - c
+    a = s.mu / s.scale * total - c
+    b = total - a - ref_pop
+    denom = (a + c) ** 3 * (c + d_) ** 3
+    with np.errstate(all="ignore"):
+        inner = c * total * (a * d_ * (total - c) + b * c * c) / denom if denom else NAN
+    if not (math.isfinite(inner) and inner >= 0):
+        return res
+    se_frac = math.sqrt(inner)
+    if abbr == "PAR":
+        return _symmetric(res, abs(s.mu) * se_frac, z)
+    if heat_units:
+        return _symmetric(res, se_frac, z)
+    return _symmetric(res, 100.0 * se_frac, z)
+
+
+def _se_bgv(s: Subgroups, res: MeasureResult, z: float) -> MeasureResult:
+    """healthequal ``bgv.R``: se = sqrt(4 S_e2 + 2 (S2^2 - S4 + S_e4)) with
+    S_e2 = sum p^2 se^2 (y - mu)^2, S2 = sum p^2 se^2, S4 = sum p^4 se^4,
+    S_e4 = sum p^2 (1 - p)^2 se^4."""
+    if s.se is None or not np.isfinite(s.se).all():
+        return res
+    p2 = s.share**2
+    v = s.se**2
+    se2 = float(p2 @ (v * (s.y - s.mu) ** 2))
+    s2 = float(p2 @ v)
+    s4 = float((p2 * p2) @ (v * v))
+    se4 = float((p2 * (1.0 - s.share) ** 2) @ (v * v))
+    inner = 4.0 * se2 + 2.0 * (s2 * s2 - s4 + se4)
+    return _symmetric(res, math.sqrt(max(inner, 0.0)), z)
+
+
+def _se_entropy(
+    abbr: str, s: Subgroups, res: MeasureResult, z: float, heat_units: bool
+) -> MeasureResult:
+    """healthequal ``ti.R``/``mld.R`` (delta method on the plain index, r_j = y_j / mu with
+    zeros replaced and mu from the replaced values):
+    TI: se = sqrt(sum (1 + ln r_j - sum_k p_k r_k (1 + ln r_k))^2 p_j^2 se_j^2 / mu^2);
+    MLD: se = sqrt(sum p_j^2 se_j^2 / mu^2 (1 - 1 / r_j)^2).
+    The se is of the plain index; HEAT adds it unscaled to its x1000 value (``heat_units``),
+    which is reproduced; in plain units the interval is value -/+ z se."""
+    if s.se is None or not np.isfinite(s.se).all():
+        return res
+    nonzero = np.where(s.y == 0, ZERO_REPLACEMENT, s.y)
+    mu = float(s.share @ nonzero)
+    ratio = nonzero / mu
+    factor = (s.share * s.se / mu) ** 2
+    with np.errstate(all="ignore"):
+        if abbr == "TI":
+            grad = 1.0 + np.log(ratio)
+            grad = grad - float(s.share @ (ratio * grad))
+        else:
+            grad = 1.0 - 1.0 / ratio
+        se = math.sqrt(float(factor @ (grad * grad)))
+    if not math.isfinite(se):
+        return res
+    return _symmetric(res, se, z)
+
+
+def _se_concentration(abbr: str, s: Subgroups, res: MeasureResult, z: float) -> MeasureResult:
+    """healthequal ``aci.R``/``rci.R``: the index is the slope of the Gaussian GLM
+    ``lhs ~ 0 + rank sqrt(pop) + sqrt(pop)`` with lhs = 2 sigma_R^2 y sqrt(pop) (ACI) or
+    2 sigma_R^2 (y / mu) sqrt(pop) (RCI), sigma_R^2 = sum p_j (R_j - 1/2)^2; se is the model
+    se of that slope, sqrt(RSS / (n - 2) [(X'X)^-1]_11). It needs no subgroup se."""
+    if s.n < 3:
+        return res
+    idx = s.sorted_index
+    pop = s.pop[idx]
+    y = s.y[idx]
+    share = pop / pop.sum()
+    rank = np.cumsum(share) - 0.5 * share
+    sigma = float(share @ (rank - 0.5) ** 2)
+    root = np.sqrt(pop)
+    lhs = 2.0 * sigma * y * root
+    if abbr == "RCI":
+        lhs = lhs / s.mu
+    x = np.column_stack([rank * root, root])
+    xtx = x.T @ x
+    det = float(np.linalg.det(xtx))
+    if not det > 0:
+        return res
+    beta = np.linalg.solve(xtx, x.T @ lhs)
+    rss = float(((lhs - x @ beta) ** 2).sum())
+    se = math.sqrt(rss / (s.n - 2) * float(np.linalg.inv(xtx)[0, 0]))
+    return _symmetric(res, se, z)
+
+
+def _se_logit(
+    abbr: str, s: Subgroups, res: MeasureResult, z: float, heat_units: bool
+) -> MeasureResult:
+    """healthequal ``sii.R``/``rii.R``: ``marginaleffects::avg_comparisons`` on the
+    quasibinomial fit with ``vcov = "HC1"``: the sandwich
+    V = n / (n - 2) A^-1 B A^-1, A = sum m_j p_j (1 - p_j) x_j x_j', B = sum m_j^2 (f_j - p_j)^2
+    x_j x_j' (x_j = (1, rank_j), m_j the binomial weight pop_j^2, f_j the observed share), and
+    the delta method: SII = p1 - p0 with gradient (p1 q1 - p0 q0, p1 q1); ln RII = ln p1 - ln p0
+    with gradient (p0 - p1, q1) (q = 1 - p). SII's se is on the 0-1 scale in HEAT and its
+    interval is scaled (``heat_units``); in plain units the se is scaled too. RII's se is of
+    ln RII and its interval exp(ln RII -/+ z se)."""
+    fit = s.logit_fit
+    if fit.coef is None or fit.data is None:
+        return res
+    rank, w, frac = fit.data
+    n = rank.size
+    if n < 3:
+        return res
+    b0, b1 = fit.coef
+    with np.errstate(over="ignore"):
+        p = 1.0 / (1.0 + np.exp(-(b0 + b1 * rank)))
+    x = np.column_stack([np.ones_like(rank), rank])
+    a = x.T @ ((w * p * (1.0 - p))[:, None] * x)
+    score = (w * (frac - p))[:, None] * x
+    try:
+        a_inv = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return res
+    vcov = n / (n - 2.0) * a_inv @ (score.T @ score) @ a_inv
+    p0, p1 = fit.low, fit.high
+    if abbr == "SII":
+        grad = np.array([p1 * (1 - p1) - p0 * (1 - p0), p1 * (1 - p1)])
+    else:
+        grad = np.array([p0 - p1, 1 - p1])
+    var = float(grad @ vcov @ grad)
+    if not (math.isfinite(var) and var >= 0):
+        return res
+    se = math.sqrt(var)
+    if abbr == "SII":
+        lower, upper = res.value - z * se * s.scale, res.value + z * se * s.scale
+        return _with_interval(res, se if heat_units else se * s.scale, lower, upper, "analytic")
+    log_rii = math.log(res.value)
+    return _with_interval(
+        res, se, math.exp(log_rii - z * se), math.exp(log_rii + z * se), "analytic"
+    )
+
+
+def _bounds(scale: float) -> tuple[float, float]:
+    """Where the bootstrap truncates a simulated estimate. healthequal: [0, 100] for a percent
+    (scale 100), [0, inf) otherwise. A share on the 0-1 scale (scale 1) is bounded at 1 here
+    too: it is the same rule for the same indicator written as a fraction."""
+    if scale in (1.0, 100.0):
+        return 0.0, scale
+    return 0.0, math.inf
+
+
+def truncated_normal_draws(
+    mean: Any, sd: Any, *, low: float = 0.0, high: float = math.inf, draws: int = DEFAULT_DRAWS,
+    seed: int | np.random.Generator | None = DEFAULT_SEED,
+) -> np.ndarray:
+    """``draws`` x n draws, column j from Normal(mean_j, sd_j) truncated to [low, high].
+
+    Vectorised inverse-CDF sampling (the same distribution as healthequal's rejection loop
+    ``repeat {x <- rnorm(1, est, se); if (x >= 0 & x <= 100) break}``). A column with sd 0 is
+    its mean in every draw."""
+    from scipy.special import ndtr, ndtri
+
+    mean = np.asarray(mean, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    out = np.repeat(mean[None, :], int(draws), axis=0)
+    varying = sd > 0
+    if varying.any():
+        m, v = mean[varying], sd[varying]
+        lo = ndtr((low - m) / v)
+        hi = ndtr((high - m) / v) if math.isfinite(high) else np.ones_like(m)
+        u = rng.random((int(draws), m.size))
+        with np.errstate(all="ignore"):
+            sim = m + v * ndtri(lo + u * (hi - lo))
+        out[:, varying] = np.clip(sim, low, high)
+    return out
+
+
+def _bootstrap_values(abbr: str, s: Subgroups, sim: np.ndarray) -> np.ndarray:
+    """The measure on every simulated data set (rows of ``sim``), as healthequal computes it:
+    mu and the best subgroup are re-computed from the draws; IDISW keeps the *original*
+    weighted mean (healthequal ``idisw.R`` computes the simulated mean and does not use it)."""
+    p = s.share
+    with np.errstate(all="ignore"):
+        mu = sim @ p
+        if abbr in ("BGSD", "COV"):
+            sd = np.sqrt(((sim - mu[:, None]) ** 2) @ p)
+            return sd if abbr == "BGSD" else 100.0 * sd / mu
+        if abbr in ("MDMU", "IDISU"):
+            md = np.abs(sim - mu[:, None]).mean(axis=1)
+            return md if abbr == "MDMU" else 100.0 * md / mu
+        if abbr == "MDMW":
+            return np.abs(sim - mu[:, None]) @ p
+        if abbr == "IDISW":
+            return 100.0 * (np.abs(sim - s.mu) @ p) / s.mu
+        if abbr in ("MDBU", "MDBW"):
+            best = sim.max(axis=1) if s.favourable else sim.min(axis=1)
+            dev = np.abs(sim - best[:, None])
+            return dev.mean(axis=1) if abbr == "MDBU" else dev @ p
+        dev = np.abs(sim - sim[:, [s.reference]])  # MDRU, MDRW
+        return dev.mean(axis=1) if abbr == "MDRU" else dev @ p
+
+
+def _interval(
+    abbr: str, s: Subgroups, res: MeasureResult, *, z: float, heat_units: bool,
+    conf_level: float, sim: Callable[[], np.ndarray | None],
+) -> MeasureResult:
+    """``res`` with its se and interval, or ``res`` unchanged when there is none."""
+    if res.message is not None or not math.isfinite(res.value):
+        return res
+    if abbr in ("D", "R"):
+        return _se_d_r(abbr, s, res, z)
+    if abbr in ("PAR", "PAF"):
+        return _se_par_paf(abbr, s, res, z, heat_units)
+    if abbr == "BGV":
+        return _se_bgv(s, res, z)
+    if abbr in ("TI", "MLD"):
+        return _se_entropy(abbr, s, res, z, heat_units)
+    if abbr in ("ACI", "RCI"):
+        return _se_concentration(abbr, s, res, z)
+    if abbr in ("SII", "RII"):
+        return _se_logit(abbr, s, res, z, heat_units)
+    draws = sim()
+    if draws is None:
+        return res
+    values = _bootstrap_values(abbr, s, draws)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return res
+    tail = (1.0 - conf_level) / 2.0
+    # numpy's default "linear" quantile is R's type 7, which healthequal's quantile() uses
+    lower, upper = np.quantile(values, [tail, 1.0 - tail])
+    # healthequal reports no se for a bootstrapped measure; neither is one reported here
+    return _with_interval(res, NAN, float(lower), float(upper), "bootstrap")
+
+
 # --------------------------------------------------------------------------- summaries
 
 _FUNCTIONS: dict[str, Callable[[Subgroups], MeasureResult]] = {
@@ -1275,6 +1619,11 @@ def summarise(
     measures: Sequence[str] | None = None,
     scale: float | None = None,
     order_rules: bool = True,
+    se: Any = None,
+    intervals: bool | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    conf_level: float = 0.95,
 ) -> dict[str, MeasureResult]:
     """Every requested HEAT summary measure for one indicator across subgroups.
 
@@ -1297,6 +1646,16 @@ def summarise(
             subgroups for SII/RII/ACI/RCI, and D, R, PAR, PAF keep the non-ordered rules
             (best and worst subgroup) - for regions ranked by an economic level, which is not
             one of HEAT's ordered dimensions, and as design.md defines PAR (y_best - mu).
+        se: one standard error per subgroup, in the estimates' units (NaN = unknown); see
+            :func:`subgroup_se` for where they come from. Needed by D, R, BGV, TI, MLD and the
+            bootstrapped measures (:data:`NEEDS_SE`).
+        intervals: compute se and a ``conf_level`` interval for every measure. None (default):
+            only when ``se`` is given (so the point estimates alone stay cheap). PAR, PAF, SII,
+            RII, ACI and RCI get theirs without ``se``, as in healthequal.
+        draws, seed: the parametric bootstrap (BGSD, COV, MD*, IDIS*): ``draws`` data sets
+            drawn from truncated normals around the estimates, one seeded numpy generator
+            shared by the measures of this call (so they are reproducible).
+        conf_level: 0.95 for 95% intervals.
 
     Returns:
         ``{abbr: MeasureResult}`` in the order requested (or :data:`ORDER`).
@@ -1315,13 +1674,36 @@ def summarise(
             )
     s = prepare(
         estimates, population, favourable=favourable, order=order, reference=reference,
-        scale=scale, order_rules=order_rules,
+        scale=scale, order_rules=order_rules, se=se,
     )
+    if intervals is None:
+        intervals = se is not None
+    if intervals:
+        if int(draws) < 1:
+            raise ValueError(f"draws: must be at least 1, got {draws!r}")
+        z = z_value(conf_level)
+    sim_cache: list[np.ndarray | None] = []
+
+    def simulated() -> np.ndarray | None:
+        # one draw matrix for every bootstrapped measure of this call, made on first use
+        if not sim_cache:
+            ok = s.se is not None and s.n > 0 and bool(np.isfinite(s.se).all())
+            low, high = _bounds(s.scale)
+            sim_cache.append(
+                truncated_normal_draws(s.y, s.se, low=low, high=high, draws=draws, seed=seed)
+                if ok else None
+            )
+        return sim_cache[0]
+
     out: dict[str, MeasureResult] = {}
     for abbr in wanted:
         res = _FUNCTIONS[abbr](s)
         if heat_units and abbr in ("TI", "MLD") and res.message is None:
             res = MeasureResult(abbr, res.value * HEAT_TI_MLD_FACTOR)
+        if intervals:
+            res = _interval(
+                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=simulated
+            )
         out[abbr] = res
     return out
 
