@@ -61,17 +61,27 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ANALYTIC",
+    "BOOTSTRAP",
     "MEASURES",
+    "NEEDS_SE",
     "ORDER",
+    "SE_SOURCES",
+    "GapInterval",
     "MeasureInfo",
     "MeasureResult",
+    "SubgroupSE",
     "Subgroups",
     "aci",
+    "as_records",
     "as_values",
     "bgsd",
     "bgv",
+    "binomial_se",
     "cov",
     "d",
+    "gap_interval",
+    "gap_sampling_se",
     "idisu",
     "idisw",
     "mdbu",
@@ -87,10 +97,15 @@ __all__ = [
     "prepare",
     "r",
     "rci",
+    "result_to_dict",
     "rii",
     "sii",
+    "subgroup_se",
     "summarise",
+    "table_se",
     "ti",
+    "truncated_normal_draws",
+    "z_value",
 ]
 
 NAN = math.nan
@@ -1762,3 +1777,210 @@ def measure_table(
             }
         )
     return pd.DataFrame(rows, columns=["measure", "name", "value", "units", "reading", "note"])
+
+
+# --------------------------------------------------------------------------- where se come from
+
+SE_SOURCES = ("heat_plus", "column", "binomial", "mixed", "none")
+"""Where the subgroups' standard errors came from (``measures.se_source.<source>``)."""
+
+
+@dataclass(frozen=True)
+class SubgroupSE:
+    """Standard errors for the subgroups, where they came from, and the message saying so.
+
+    ``se``: one per subgroup in the estimates' units (NaN where none could be found);
+    ``source``: one of :data:`SE_SOURCES`; ``message``: ``measures.se_source.<source>`` for the
+    page and the JSON output; ``n_binomial``: how many were filled by the binomial formula."""
+
+    se: np.ndarray
+    source: str
+    message: Message
+    n_binomial: int = 0
+
+
+def binomial_se(share: Any, patients: Any, *, scale: float = 1.0) -> np.ndarray:
+    """sqrt(y (1 - y) / P) for a share y among P patients, in the estimate's units.
+
+    ``scale`` is the indicator scale (1 for a fraction, 100 for a percent): y is divided by it
+    and the result multiplied back. NaN where P is not positive or y is outside 0..scale."""
+    y = _as_vector(share, "share") / float(scale)
+    n = _as_vector(patients, "patients")
+    if y.size != n.size:
+        raise ValueError(f"patients: {n.size} values for {y.size} shares")
+    with np.errstate(all="ignore"):
+        se = np.sqrt(y * (1.0 - y) / n) * float(scale)
+    bad = ~((n > 0) & (y >= 0) & (y <= 1))
+    return np.where(bad, NAN, se)
+
+
+def subgroup_se(
+    estimates: Any, *, se: Any = None, source: str = "column", patients: Any = None,
+    scale: float = 1.0,
+) -> SubgroupSE:
+    """The subgroups' standard errors, and where they came from.
+
+    Order of preference (issue 14): given standard errors ``se`` - the ``se`` column of a HEAT
+    Plus file (``source="heat_plus"``) or an ``<indicator>_se`` column of a region table
+    (``source="column"``); where those are missing (None, or NaN for some subgroups) and
+    ``patients`` is given, the binomial se sqrt(y (1 - y) / P) of a share among P patients
+    (:func:`binomial_se`). ``source`` of the result: the given one when every se was given,
+    "binomial" when all were computed, "mixed" when some were, "none" when some are still
+    missing and nothing could fill them.
+    """
+    if source not in ("heat_plus", "column"):
+        raise ValueError(f"source: expected 'heat_plus' or 'column', got {source!r}")
+    y = _as_vector(estimates, "estimates")
+    if se is None:
+        given = np.full(y.size, NAN)
+    else:
+        given = _as_vector(se, "se")
+        if given.size != y.size:
+            raise ValueError(f"se: {given.size} values for {y.size} estimates")
+        if (given < 0).any():
+            raise ValueError("se: standard errors must be non-negative")
+    missing = np.isnan(given) & ~np.isnan(y)
+    out = given.copy()
+    n_binomial = 0
+    if missing.any() and patients is not None:
+        filled = binomial_se(y, patients, scale=scale)
+        use = missing & ~np.isnan(filled)
+        out[use] = filled[use]
+        n_binomial = int(use.sum())
+    still_missing = int((np.isnan(out) & ~np.isnan(y)).sum())
+    if still_missing:
+        kind = "none"
+    elif n_binomial == 0:
+        kind = source
+    elif n_binomial == int((~np.isnan(y)).sum()):
+        kind = "binomial"
+    else:
+        kind = "mixed"
+    message = msg(
+        f"measures.se_source.{kind}", n=int(y.size), n_binomial=n_binomial,
+        missing=still_missing,
+    )
+    return SubgroupSE(out, kind, message, n_binomial)
+
+
+def table_se(
+    table: pd.DataFrame, indicator: str, *, population: str = "patients", scale: float = 1.0,
+) -> SubgroupSE:
+    """Standard errors for ``indicator`` in a region table: its optional ``<indicator>_se``
+    column, else the binomial se of the share among the ``population`` column's patients."""
+    given = table[f"{indicator}_se"].to_numpy(float) if f"{indicator}_se" in table else None
+    patients = table[population].to_numpy(float) if population in table else None
+    return subgroup_se(
+        table[indicator].to_numpy(float), se=given, source="column", patients=patients,
+        scale=scale,
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def result_to_dict(res: MeasureResult) -> dict[str, Any]:
+    """One measure for JSON: ``{"value", "se", "lower", "upper", "interval", "reason"}``;
+    plain floats, NaN -> None; ``reason`` is ``Message.to_dict()`` (code, params, English) or
+    None."""
+
+    def plain(x: float) -> float | None:
+        return float(x) if math.isfinite(x) else None
+
+    return {
+        "value": plain(res.value),
+        "se": plain(res.se),
+        "lower": plain(res.lower),
+        "upper": plain(res.upper),
+        "interval": res.interval,
+        "reason": None if res.message is None else res.message.to_dict(),
+    }
+
+
+def as_records(results: dict[str, MeasureResult]) -> dict[str, dict[str, Any]]:
+    """``{abbr: result_to_dict(result)}`` - the measures with their uncertainty, for JSON
+    (the richer sibling of :func:`as_values`)."""
+    return {k: result_to_dict(v) for k, v in results.items()}
+
+
+# --------------------------------------------------------------------------- gap interval
+
+
+@dataclass(frozen=True)
+class GapInterval:
+    """A gap (D = mean of group A - mean of group B) with its interval.
+
+    ``value``: the gap as computed (no uncertainty); ``lower``/``upper``: the interval;
+    ``se_sampling``: the sampling error of the subgroup estimates carried to the gap;
+    ``se_inputs``: the standard deviation of the Monte Carlo draws (uncertain inputs; 0 when
+    none were given); ``se_total`` = sqrt(se_sampling^2 + se_inputs^2); ``method``:
+    "analytic" (value -/+ z se_sampling) or "combined" (percentiles of draw + sampling noise).
+    """
+
+    value: float
+    lower: float
+    upper: float
+    se_sampling: float
+    se_inputs: float
+    se_total: float
+    method: str
+    conf_level: float
+
+
+def gap_sampling_se(se: Any, population: Any, in_a: Any, in_b: Any) -> float:
+    """Sampling se of D = mean_A - mean_B with patient-weighted group means.
+
+    mean_A = sum_{j in A} P_j y_j / P_A, so var(mean_A) = sum_{j in A} (P_j / P_A)^2 se_j^2
+    (independent regional estimates); var(D) = var(mean_A) + var(mean_B). NaN if a needed se
+    is missing or a group has no patients."""
+    se = _as_vector(se, "se")
+    pop = _as_vector(population, "population")
+    a = np.asarray(in_a, dtype=bool)
+    b = np.asarray(in_b, dtype=bool)
+    if not (se.size == pop.size == a.size == b.size):
+        raise ValueError("se, population, in_a and in_b must have one value per region")
+    var = 0.0
+    for mask in (a, b):
+        total = float(pop[mask].sum())
+        if not total > 0:
+            return NAN
+        w = pop[mask] / total
+        var += float((w * w) @ (se[mask] ** 2))
+    return math.sqrt(var) if math.isfinite(var) else NAN
+
+
+def gap_interval(
+    value: float, *, se_sampling: float, draws: Any = None, conf_level: float = 0.95,
+    seed: int | None = DEFAULT_SEED,
+) -> GapInterval:
+    """The gap's interval under sampling error and, if ``draws`` are given, uncertain inputs.
+
+    Without ``draws``: value -/+ z se_sampling. With ``draws`` (the gap after the fund in each
+    Monte Carlo draw over the inputs, e.g. ``equity.solve.uncertainty(...).gap_draws``): the
+    two sources are independent (input figures vs. how well each region's share is measured),
+    so the gap is draw + e with e ~ Normal(0, se_sampling^2) drawn once per draw (seeded); the
+    interval is the percentiles of those sums, and se_total = sqrt(var(draws) + se_sampling^2).
+    """
+    z = z_value(conf_level)
+    value = float(value)
+    se_sampling = float(se_sampling)
+    if not (math.isfinite(se_sampling) and se_sampling >= 0):
+        raise ValueError(f"se_sampling: must be a finite non-negative number, got {se_sampling!r}")
+    if draws is None:
+        return GapInterval(
+            value, value - z * se_sampling, value + z * se_sampling, se_sampling, 0.0,
+            se_sampling, "analytic", conf_level,
+        )
+    d = _as_vector(draws, "draws")
+    d = d[np.isfinite(d)]
+    if d.size < 2:
+        raise ValueError("draws: need at least 2 finite Monte Carlo draws")
+    rng = np.random.default_rng(seed)
+    total = d + se_sampling * rng.standard_normal(d.size)
+    tail = (1.0 - conf_level) / 2.0
+    lower, upper = np.quantile(total, [tail, 1.0 - tail])
+    se_inputs = float(d.std(ddof=1))
+    return GapInterval(
+        value, float(lower), float(upper), se_sampling, se_inputs,
+        math.hypot(se_sampling, se_inputs), "combined", conf_level,
+    )
