@@ -1733,7 +1733,8 @@ def as_values(results: dict[str, MeasureResult], *, missing: Any = None) -> dict
 def measure_table(
     results: dict[str, MeasureResult], lang: str = "en", *, heat_units: bool = False
 ) -> pd.DataFrame:
-    """A display table: measure, name, value, units, reading, note (why it is empty).
+    """A display table: measure, name, value, se, lower, upper (NaN without an interval),
+    units, reading, note (why it is empty, in ``lang``).
 
     ``lang`` is "en" or "zh". Pass the same ``heat_units`` as to :func:`summarise` so that the
     units column reads "index x 1000" for HEAT's TI and MLD.
@@ -1771,12 +1772,18 @@ def measure_table(
                 "measure": abbr,
                 "name": info.name_en if lang == "en" else info.name_zh,
                 "value": res.value,
+                "se": res.se,
+                "lower": res.lower,
+                "upper": res.upper,
                 "units": units,
                 "reading": info.reading_en if lang == "en" else info.reading_zh,
-                "note": res.reason or "",
+                "note": "" if res.message is None else res.message.text(lang),
             }
         )
-    return pd.DataFrame(rows, columns=["measure", "name", "value", "units", "reading", "note"])
+    return pd.DataFrame(
+        rows,
+        columns=["measure", "name", "value", "se", "lower", "upper", "units", "reading", "note"],
+    )
 
 
 # --------------------------------------------------------------------------- where se come from
