@@ -12,6 +12,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from equity import measures as m
 from equity.measures import ANALYTIC, BOOTSTRAP, NEEDS_SE, ORDER, summarise
@@ -351,3 +353,38 @@ def test_gap_interval_combines_monte_carlo_and_sampling():
     assert both.upper - both.lower == pytest.approx(2 * Z * 0.05, rel=0.03)
     assert both.upper - both.lower > mc_only.upper - mc_only.lower
     assert both.method == "combined"
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(0, 1), st.just(float("nan")), st.just(0.0), st.just(1.0)),
+            st.one_of(st.floats(0, 1e6), st.just(0.0)),
+            st.floats(-1e3, 1e3),
+            st.one_of(st.floats(0, 0.5), st.just(float("nan")), st.just(0.0)),
+        ),
+        min_size=0,
+        max_size=7,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_intervals_never_crash_and_are_ordered(rows, fav, ordered):
+    # every measure, random shares, populations, orders and se (some missing or zero):
+    # no exception, no numpy warning (pytestmark), and any interval is finite and ordered
+    y = [r[0] for r in rows]
+    pop = [r[1] for r in rows]
+    order = [r[2] for r in rows] if ordered else None
+    se = [r[3] for r in rows]
+    out = summarise(y, pop, favourable=fav, order=order, reference=0 if rows else None,
+                    se=se, draws=50, scale=1.0)
+    for abbr, res in out.items():
+        if res.interval is None:
+            assert math.isnan(res.lower) and math.isnan(res.upper), abbr
+            continue
+        assert res.ok, abbr
+        assert math.isfinite(res.lower) and math.isfinite(res.upper), abbr
+        assert res.lower <= res.upper, (abbr, res)
+        if res.interval == "analytic" and abbr not in ("R", "RII"):
+            assert res.se >= 0, abbr
