@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from equity.i18n import Message, msg
+from equity.i18n import Message, msg, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,160 +179,54 @@ class MeasureInfo:
     reading_en: str
     reading_zh: str
 
+    def name(self, lang: str) -> str:
+        """The measure's name in ``lang`` ("en" or "zh")."""
+        return t(f"measures.name.{self.abbr}", lang)
 
-def _info(abbr, name_en, name_zh, kind, ordered, groups, weighted, units, reading_en, reading_zh):
+    def reading(self, lang: str) -> str:
+        """The measure's plain reading in ``lang``."""
+        return t(f"measures.reading.{self.abbr}", lang)
+
+
+def _info(
+    abbr: str, kind: str, ordered: bool, groups: str, weighted: bool, units: str
+) -> MeasureInfo:
+    # names and readings live in the catalogue (measures.yaml, both languages)
     return MeasureInfo(
-        abbr, name_en, name_zh, kind, ordered, groups, weighted, units, reading_en, reading_zh
+        abbr, t(f"measures.name.{abbr}", "en"), t(f"measures.name.{abbr}", "zh"), kind,
+        ordered, groups, weighted, units, t(f"measures.reading.{abbr}", "en"),
+        t(f"measures.reading.{abbr}", "zh"),
     )
 
 
 MEASURES: dict[str, MeasureInfo] = {
     m.abbr: m
     for m in (
-        _info(
-            "D", "Difference", "差值", "absolute", False, "two", False, "indicator",
-            "Difference: the gap between the two compared subgroups, in the indicator's units; "
-            "0 means no gap.",
-            "差值：两个比较亚组之间的差距，单位与指标相同；0 表示没有差距。",
-        ),
-        _info(
-            "R", "Ratio", "比值", "relative", False, "two", False, "ratio",
-            "Ratio: how many times higher one compared subgroup is than the other; 1 means "
-            "equal.",
-            "比值：一个比较亚组是另一个的多少倍；1 表示相等。",
-        ),
-        _info(
-            "PAR", "Population attributable risk", "人群归因风险", "absolute", False, "two",
-            True, "indicator",
-            "Population attributable risk: how much the average would improve if everyone did "
-            "as well as the best (or reference) subgroup.",
-            "人群归因风险：如果所有人都达到最佳（或参照）亚组的水平，总体平均值可以改善多少。",
-        ),
-        _info(
-            "PAF", "Population attributable fraction", "人群归因分数", "relative", False, "two",
-            True, "percent",
-            "Population attributable fraction: that possible improvement as a percentage of the "
-            "average.",
-            "人群归因分数：上述可改善幅度占总体平均值的百分比。",
-        ),
-        _info(
-            "BGV", "Between-group variance", "组间方差", "absolute", False, "many", True,
-            "squared",
-            "Between-group variance: the population-weighted average squared distance of each "
-            "subgroup from the average; 0 means all subgroups are equal.",
-            "组间方差：各亚组与总体平均值距离平方的人口加权平均；0 表示各亚组相同。",
-        ),
-        _info(
-            "BGSD", "Between-group standard deviation", "组间标准差", "absolute", False, "many",
-            True, "indicator",
-            "Between-group standard deviation: the typical distance of a subgroup from the "
-            "average, in the indicator's units.",
-            "组间标准差：亚组与总体平均值的典型距离，单位与指标相同。",
-        ),
-        _info(
-            "COV", "Coefficient of variation", "变异系数", "relative", False, "many", True,
-            "percent",
-            "Coefficient of variation: the between-group standard deviation as a percentage of "
-            "the average.",
-            "变异系数：组间标准差占总体平均值的百分比。",
-        ),
-        _info(
-            "MDMU", "Mean difference from mean (unweighted)", "与均值的平均差（未加权）",
-            "absolute", False, "many", False, "indicator",
-            "Mean difference from the mean: how far, on average, each subgroup lies from the "
-            "average, counting every subgroup equally.",
-            "与均值的平均差：各亚组与总体平均值的平均距离，每个亚组同等计数。",
-        ),
-        _info(
-            "MDMW", "Mean difference from mean (weighted)", "与均值的平均差（加权）",
-            "absolute", False, "many", True, "indicator",
-            "Weighted mean difference from the mean: how far the average person's subgroup "
-            "lies from the average.",
-            "加权的与均值平均差：按人口加权，亚组与总体平均值的平均距离。",
-        ),
-        _info(
-            "MDBU", "Mean difference from best performing subgroup (unweighted)",
-            "与最佳亚组的平均差（未加权）", "absolute", False, "many", False, "indicator",
-            "Mean difference from the best subgroup: how far, on average, subgroups lag behind "
-            "the best one, counting every subgroup equally.",
-            "与最佳亚组的平均差：各亚组落后于最佳亚组的平均距离，每个亚组同等计数。",
-        ),
-        _info(
-            "MDBW", "Mean difference from best performing subgroup (weighted)",
-            "与最佳亚组的平均差（加权）", "absolute", False, "many", True, "indicator",
-            "Weighted mean difference from the best subgroup: how far the average person's "
-            "subgroup lags behind the best one.",
-            "加权的与最佳亚组平均差：按人口加权，亚组落后于最佳亚组的平均距离。",
-        ),
-        _info(
-            "MDRU", "Mean difference from reference subgroup (unweighted)",
-            "与参照亚组的平均差（未加权）", "absolute", False, "many", False, "indicator",
-            "Mean difference from the reference subgroup: how far, on average, subgroups lie "
-            "from the chosen reference, counting every subgroup equally.",
-            "与参照亚组的平均差：各亚组与所选参照亚组的平均距离，每个亚组同等计数。",
-        ),
-        _info(
-            "MDRW", "Mean difference from reference subgroup (weighted)",
-            "与参照亚组的平均差（加权）", "absolute", False, "many", True, "indicator",
-            "Weighted mean difference from the reference subgroup: how far the average "
-            "person's subgroup lies from the chosen reference.",
-            "加权的与参照亚组平均差：按人口加权，亚组与所选参照亚组的平均距离。",
-        ),
-        _info(
-            "IDISU", "Index of disparity (unweighted)", "差异指数（未加权）", "relative", False,
-            "many", False, "percent",
-            "Index of disparity: the unweighted mean difference from the mean as a percentage "
-            "of the average.",
-            "差异指数：未加权的与均值平均差占总体平均值的百分比。",
-        ),
-        _info(
-            "IDISW", "Index of disparity (weighted)", "差异指数（加权）", "relative", False,
-            "many", True, "percent",
-            "Weighted index of disparity: the weighted mean difference from the mean as a "
-            "percentage of the average.",
-            "加权差异指数：加权的与均值平均差占总体平均值的百分比。",
-        ),
-        _info(
-            "TI", "Theil index", "泰尔指数", "relative", False, "many", True, "index",
-            "Theil index: how unevenly the indicator is shared out relative to population; "
-            "0 means perfectly even.",
-            "泰尔指数：指标相对于人口分布的不均衡程度；0 表示完全均衡。",
-        ),
-        _info(
-            "MLD", "Mean log deviation", "平均对数偏差", "relative", False, "many", True,
-            "index",
-            "Mean log deviation: like the Theil index but more sensitive to subgroups far "
-            "below the average; 0 means perfectly even.",
-            "平均对数偏差：与泰尔指数类似，但对远低于平均值的亚组更敏感；0 表示完全均衡。",
-        ),
-        _info(
-            "SII", "Slope index of inequality", "不平等斜率指数", "absolute", True, "many",
-            True, "indicator",
-            "Slope index of inequality: the modelled difference between the most and least "
-            "advantaged ends of the economic scale, in the indicator's units.",
-            "不平等斜率指数：经济水平最高端与最低端之间的模型估计差值，单位与指标相同。",
-        ),
-        _info(
-            "RII", "Relative index of inequality", "相对不平等指数", "relative", True, "many",
-            True, "ratio",
-            "Relative index of inequality: the modelled ratio between the most and least "
-            "advantaged ends of the economic scale; 1 means equal.",
-            "相对不平等指数：经济水平最高端与最低端之间的模型估计比值；1 表示相等。",
-        ),
-        _info(
-            "ACI", "Absolute concentration index", "绝对集中指数", "absolute", True, "many",
-            True, "indicator",
-            "Absolute concentration index: how much the indicator is concentrated among the "
-            "better-off (positive) or the worse-off (negative), in the indicator's units.",
-            "绝对集中指数：指标集中于经济条件较好者（正值）或较差者（负值）的程度，单位与指标相同。",
-        ),
-        _info(
-            "RCI", "Relative concentration index", "相对集中指数", "relative", True, "many",
-            True, "fraction",
-            "Relative concentration index: the absolute concentration index divided by the "
-            "average, from -1 to 1; 0 means no concentration.",
-            "相对集中指数：绝对集中指数除以总体平均值，取值 -1 到 1；0 表示没有集中。",
-        ),
+        _info(*row)
+        for row in (
+            # abbr, kind, ordered, groups, weighted, units
+            ("D", "absolute", False, "two", False, "indicator"),
+            ("R", "relative", False, "two", False, "ratio"),
+            ("PAR", "absolute", False, "two", True, "indicator"),
+            ("PAF", "relative", False, "two", True, "percent"),
+            ("BGV", "absolute", False, "many", True, "squared"),
+            ("BGSD", "absolute", False, "many", True, "indicator"),
+            ("COV", "relative", False, "many", True, "percent"),
+            ("MDMU", "absolute", False, "many", False, "indicator"),
+            ("MDMW", "absolute", False, "many", True, "indicator"),
+            ("MDBU", "absolute", False, "many", False, "indicator"),
+            ("MDBW", "absolute", False, "many", True, "indicator"),
+            ("MDRU", "absolute", False, "many", False, "indicator"),
+            ("MDRW", "absolute", False, "many", True, "indicator"),
+            ("IDISU", "relative", False, "many", False, "percent"),
+            ("IDISW", "relative", False, "many", True, "percent"),
+            ("TI", "relative", False, "many", True, "index"),
+            ("MLD", "relative", False, "many", True, "index"),
+            ("SII", "absolute", True, "many", True, "indicator"),
+            ("RII", "relative", True, "many", True, "ratio"),
+            ("ACI", "absolute", True, "many", True, "indicator"),
+            ("RCI", "relative", True, "many", True, "fraction"),
+        )
     )
 }
 
@@ -1314,6 +1208,11 @@ def z_value(conf_level: float = 0.95) -> float:
     return NormalDist().inv_cdf(1.0 - (1.0 - conf_level) / 2.0)
 
 
+def _exp(x: float) -> float:
+    """exp that overflows to inf instead of raising (the interval is then dropped)."""
+    return math.exp(x) if x < 709.0 else math.inf
+
+
 def _with_interval(
     res: MeasureResult, se: float, lower: float, upper: float, how: str
 ) -> MeasureResult:
@@ -1345,10 +1244,13 @@ def _se_d_r(abbr: str, s: Subgroups, res: MeasureResult, z: float) -> MeasureRes
     y2 = float(s.y[idx[1]])
     if not ratio > 0:
         return res
-    se_log = math.sqrt((se1 * se1 + ratio * ratio * se2 * se2) / (y2 * y2)) / ratio
+    # sqrt((se1^2 + R^2 se2^2) / y2^2) / R, written so that tiny y2 cannot underflow to 0
+    se_log = math.hypot(se1, ratio * se2) / abs(y2) / ratio
+    if not math.isfinite(se_log):
+        return res
     log_r = math.log(ratio)
     return _with_interval(
-        res, se_log, math.exp(log_r - z * se_log), math.exp(log_r + z * se_log), "analytic"
+        res, se_log, _exp(log_r - z * se_log), _exp(log_r + z * se_log), "analytic"
     )
 
 
@@ -1498,7 +1400,7 @@ def _se_logit(
         return _with_interval(res, se if heat_units else se * s.scale, lower, upper, "analytic")
     log_rii = math.log(res.value)
     return _with_interval(
-        res, se, math.exp(log_rii - z * se), math.exp(log_rii + z * se), "analytic"
+        res, se, _exp(log_rii - z * se), _exp(log_rii + z * se), "analytic"
     )
 
 
@@ -1529,11 +1431,13 @@ def truncated_normal_draws(
     varying = sd > 0
     if varying.any():
         m, v = mean[varying], sd[varying]
-        lo = ndtr((low - m) / v)
-        hi = ndtr((high - m) / v) if math.isfinite(high) else np.ones_like(m)
         u = rng.random((int(draws), m.size))
+        # a tiny sd overflows (low - m) / v to -inf, and ndtr(-inf) = 0 is the right limit
         with np.errstate(all="ignore"):
+            lo = ndtr((low - m) / v)
+            hi = ndtr((high - m) / v) if math.isfinite(high) else np.ones_like(m)
             sim = m + v * ndtri(lo + u * (hi - lo))
+        sim = np.where(np.isnan(sim), m, sim)
         out[:, varying] = np.clip(sim, low, high)
     return out
 
@@ -1542,8 +1446,17 @@ def _bootstrap_values(abbr: str, s: Subgroups, sim: np.ndarray) -> np.ndarray:
     """The measure on every simulated data set (rows of ``sim``), as healthequal computes it:
     mu and the best subgroup are re-computed from the draws; IDISW keeps the *original*
     weighted mean (healthequal ``idisw.R`` computes the simulated mean and does not use it)."""
-    p = s.share
     with np.errstate(all="ignore"):
+        if abbr in ("MDBU", "MDRU", "MDBW", "MDRW"):
+            # MDBU and MDRU are unweighted and apply even when the populations do not
+            p = None if abbr in ("MDBU", "MDRU") else s.share
+            if abbr in ("MDBU", "MDBW"):
+                ref = sim.max(axis=1) if s.favourable else sim.min(axis=1)
+            else:
+                ref = sim[:, s.reference]
+            dev = np.abs(sim - ref[:, None])
+            return dev.mean(axis=1) if p is None else dev @ p
+        p = s.share
         mu = sim @ p
         if abbr in ("BGSD", "COV"):
             sd = np.sqrt(((sim - mu[:, None]) ** 2) @ p)
@@ -1553,14 +1466,7 @@ def _bootstrap_values(abbr: str, s: Subgroups, sim: np.ndarray) -> np.ndarray:
             return md if abbr == "MDMU" else 100.0 * md / mu
         if abbr == "MDMW":
             return np.abs(sim - mu[:, None]) @ p
-        if abbr == "IDISW":
-            return 100.0 * (np.abs(sim - s.mu) @ p) / s.mu
-        if abbr in ("MDBU", "MDBW"):
-            best = sim.max(axis=1) if s.favourable else sim.min(axis=1)
-            dev = np.abs(sim - best[:, None])
-            return dev.mean(axis=1) if abbr == "MDBU" else dev @ p
-        dev = np.abs(sim - sim[:, [s.reference]])  # MDRU, MDRW
-        return dev.mean(axis=1) if abbr == "MDRU" else dev @ p
+        return 100.0 * (np.abs(sim - s.mu) @ p) / s.mu  # IDISW
 
 
 def _interval(
@@ -1570,6 +1476,26 @@ def _interval(
     """``res`` with its se and interval, or ``res`` unchanged when there is none."""
     if res.message is not None or not math.isfinite(res.value):
         return res
+    # extreme inputs (subnormal shares, populations of 1e300) can overflow anywhere below;
+    # such a measure keeps its value and simply has no interval, like HEAT's NA
+    try:
+        with np.errstate(all="ignore"):
+            out = _interval_of(
+                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=sim
+            )
+    except (OverflowError, ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+        return res
+    if out.interval is not None and not (
+        out.lower <= out.upper and (math.isnan(out.se) or out.se >= 0)
+    ):
+        return res
+    return out
+
+
+def _interval_of(
+    abbr: str, s: Subgroups, res: MeasureResult, *, z: float, heat_units: bool,
+    conf_level: float, sim: Callable[[], np.ndarray | None],
+) -> MeasureResult:
     if abbr in ("D", "R"):
         return _se_d_r(abbr, s, res, z)
     if abbr in ("PAR", "PAF"):
@@ -1743,40 +1669,22 @@ def measure_table(
 
     if lang not in ("en", "zh"):
         raise ValueError(f"lang: expected 'en' or 'zh', got {lang!r}")
-    units_text = {
-        "en": {
-            "indicator": "indicator units",
-            "squared": "indicator units squared",
-            "percent": "%",
-            "ratio": "ratio",
-            "fraction": "fraction",
-            "index": "index",
-        },
-        "zh": {
-            "indicator": "指标单位",
-            "squared": "指标单位的平方",
-            "percent": "%",
-            "ratio": "比值",
-            "fraction": "分数",
-            "index": "指数",
-        },
-    }[lang]
     rows = []
     for abbr, res in results.items():
         info = MEASURES[abbr]
-        units = units_text[info.units]
+        units = t(f"measures.units.{info.units}", lang)
         if heat_units and info.units == "index":
             units += " × 1000"
         rows.append(
             {
                 "measure": abbr,
-                "name": info.name_en if lang == "en" else info.name_zh,
+                "name": info.name(lang),
                 "value": res.value,
                 "se": res.se,
                 "lower": res.lower,
                 "upper": res.upper,
                 "units": units,
-                "reading": info.reading_en if lang == "en" else info.reading_zh,
+                "reading": info.reading(lang),
                 "note": "" if res.message is None else res.message.text(lang),
             }
         )

@@ -87,7 +87,7 @@ def build_measures_interval_figure(
 
     def row_title(abbr: str) -> str:
         info = MEASURES[abbr]
-        name = info.name_en if lang == "en" else info.name_zh
+        name = info.name(lang)
         units = t(f"measures.units.{info.units}", lang)
         if heat_units and info.units == "index":
             units += " × 1000"
@@ -104,7 +104,7 @@ def build_measures_interval_figure(
     no_interval = t("measures.chart.no_interval", lang)
     for i, abbr in enumerate(rows, start=1):
         info = MEASURES[abbr]
-        reading = style.plain_label(info.reading_en if lang == "en" else info.reading_zh)
+        reading = style.plain_label(info.reading(lang))
         for j, (name, results, filled) in enumerate(states):
             res = results.get(abbr)
             value = _field(res, "value") if res is not None else math.nan
