@@ -1419,59 +1419,85 @@ def truncated_normal_draws(
 ) -> np.ndarray:
     """``draws`` x n draws, column j from Normal(mean_j, sd_j) truncated to [low, high].
 
-    Vectorised inverse-CDF sampling (the same distribution as healthequal's rejection loop
-    ``repeat {x <- rnorm(1, est, se); if (x >= 0 & x <= 100) break}``). A column with sd 0 is
+    healthequal's rejection loop (``repeat {x <- rnorm(1, est, se); if (x >= 0 & x <= 100)
+    break}``), vectorised: every cell is drawn at once, the cells outside the bounds drawn
+    again (a few rounds), and any cell still outside after that (a mean far outside the
+    bounds) drawn by inverse-CDF sampling - the same truncated normal. A column with sd 0 is
     its mean in every draw."""
-    from scipy.special import ndtr, ndtri
-
     mean = np.asarray(mean, dtype=float)
     sd = np.asarray(sd, dtype=float)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    out = np.repeat(mean[None, :], int(draws), axis=0)
+    draws = int(draws)
     varying = sd > 0
-    if varying.any():
-        m, v = mean[varying], sd[varying]
-        u = rng.random((int(draws), m.size))
-        # a tiny sd overflows (low - m) / v to -inf, and ndtr(-inf) = 0 is the right limit
-        with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):
+        out = mean + np.where(varying, sd, 0.0) * rng.standard_normal((draws, mean.size))
+        bad = ((out < low) | (out > high)) & varying
+        for _round in range(_REJECTION_ROUNDS):
+            if not bad.any():
+                break
+            rows, cols = np.nonzero(bad)
+            redraw = mean[cols] + sd[cols] * rng.standard_normal(cols.size)
+            out[rows, cols] = redraw
+            bad[rows, cols] = (redraw < low) | (redraw > high)
+        if bad.any():
+            from scipy.special import ndtr, ndtri
+
+            rows, cols = np.nonzero(bad)
+            m, v = mean[cols], sd[cols]
+            # a tiny sd overflows (low - m) / v to -inf, and ndtr(-inf) = 0 is the right limit
             lo = ndtr((low - m) / v)
             hi = ndtr((high - m) / v) if math.isfinite(high) else np.ones_like(m)
-            sim = m + v * ndtri(lo + u * (hi - lo))
-        sim = np.where(np.isnan(sim), m, sim)
-        out[:, varying] = np.clip(sim, low, high)
+            sim = m + v * ndtri(lo + rng.random(cols.size) * (hi - lo))
+            out[rows, cols] = np.clip(np.where(np.isnan(sim), m, sim), low, high)
     return out
 
 
-def _bootstrap_values(abbr: str, s: Subgroups, sim: np.ndarray) -> np.ndarray:
+_REJECTION_ROUNDS = 12
+"""Rejection rounds before the inverse-CDF fallback: with at least 1/2 of draws accepted
+(a mean inside the bounds) fewer than 1 cell in 4,000 is left after 12 rounds."""
+
+
+def _bootstrap_values(
+    abbr: str, s: Subgroups, sim: np.ndarray, cache: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
     """The measure on every simulated data set (rows of ``sim``), as healthequal computes it:
     mu and the best subgroup are re-computed from the draws; IDISW keeps the *original*
-    weighted mean (healthequal ``idisw.R`` computes the simulated mean and does not use it)."""
+    weighted mean (healthequal ``idisw.R`` computes the simulated mean and does not use it).
+    ``cache`` shares the per-draw mean and deviations between the measures of one call."""
+    c = {} if cache is None else cache
+
+    def get(key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in c:
+            c[key] = make()
+        return c[key]
+
     with np.errstate(all="ignore"):
-        if abbr in ("MDBU", "MDRU", "MDBW", "MDRW"):
-            # MDBU and MDRU are unweighted and apply even when the populations do not
-            p = None if abbr in ("MDBU", "MDRU") else s.share
+        if abbr in ("MDBU", "MDBW", "MDRU", "MDRW"):
             if abbr in ("MDBU", "MDBW"):
-                ref = sim.max(axis=1) if s.favourable else sim.min(axis=1)
+                dev = get("best_dev", lambda: np.abs(
+                    sim - (sim.max(axis=1) if s.favourable else sim.min(axis=1))[:, None]))
             else:
-                ref = sim[:, s.reference]
-            dev = np.abs(sim - ref[:, None])
-            return dev.mean(axis=1) if p is None else dev @ p
+                dev = get("ref_dev", lambda: np.abs(sim - sim[:, [s.reference]]))
+            # MDBU and MDRU are unweighted and apply even when the populations do not
+            return dev.mean(axis=1) if abbr in ("MDBU", "MDRU") else dev @ s.share
         p = s.share
-        mu = sim @ p
+        if abbr == "IDISW":
+            return 100.0 * (np.abs(sim - s.mu) @ p) / s.mu
+        mu = get("mu", lambda: sim @ p)
         if abbr in ("BGSD", "COV"):
-            sd = np.sqrt(((sim - mu[:, None]) ** 2) @ p)
+            sd = get("sd", lambda: np.sqrt(((sim - mu[:, None]) ** 2) @ p))
             return sd if abbr == "BGSD" else 100.0 * sd / mu
+        dev = get("mean_dev", lambda: np.abs(sim - mu[:, None]))
         if abbr in ("MDMU", "IDISU"):
-            md = np.abs(sim - mu[:, None]).mean(axis=1)
+            md = get("mdmu", lambda: dev.mean(axis=1))
             return md if abbr == "MDMU" else 100.0 * md / mu
-        if abbr == "MDMW":
-            return np.abs(sim - mu[:, None]) @ p
-        return 100.0 * (np.abs(sim - s.mu) @ p) / s.mu  # IDISW
+        return dev @ p  # MDMW
 
 
 def _interval(
     abbr: str, s: Subgroups, res: MeasureResult, *, z: float, heat_units: bool,
     conf_level: float, sim: Callable[[], np.ndarray | None],
+    cache: dict[str, np.ndarray] | None = None,
 ) -> MeasureResult:
     """``res`` with its se and interval, or ``res`` unchanged when there is none."""
     if res.message is not None or not math.isfinite(res.value):
@@ -1481,7 +1507,8 @@ def _interval(
     try:
         with np.errstate(all="ignore"):
             out = _interval_of(
-                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=sim
+                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=sim,
+                cache=cache,
             )
     except (OverflowError, ZeroDivisionError, ValueError, np.linalg.LinAlgError):
         return res
@@ -1495,6 +1522,7 @@ def _interval(
 def _interval_of(
     abbr: str, s: Subgroups, res: MeasureResult, *, z: float, heat_units: bool,
     conf_level: float, sim: Callable[[], np.ndarray | None],
+    cache: dict[str, np.ndarray] | None,
 ) -> MeasureResult:
     if abbr in ("D", "R"):
         return _se_d_r(abbr, s, res, z)
@@ -1511,7 +1539,7 @@ def _interval_of(
     draws = sim()
     if draws is None:
         return res
-    values = _bootstrap_values(abbr, s, draws)
+    values = _bootstrap_values(abbr, s, draws, cache)
     values = values[np.isfinite(values)]
     if values.size == 0:
         return res
@@ -1624,6 +1652,7 @@ def summarise(
             raise ValueError(f"draws: must be at least 1, got {draws!r}")
         z = z_value(conf_level)
     sim_cache: list[np.ndarray | None] = []
+    boot_cache: dict[str, np.ndarray] = {}  # per-draw mean and deviations shared by measures
 
     def simulated() -> np.ndarray | None:
         # one draw matrix for every bootstrapped measure of this call, made on first use
@@ -1643,7 +1672,8 @@ def summarise(
             res = MeasureResult(abbr, res.value * HEAT_TI_MLD_FACTOR)
         if intervals:
             res = _interval(
-                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=simulated
+                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=simulated,
+                cache=boot_cache,
             )
         out[abbr] = res
     return out
