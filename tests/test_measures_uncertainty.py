@@ -388,3 +388,22 @@ def test_intervals_never_crash_and_are_ordered(rows, fav, ordered):
         assert res.lower <= res.upper, (abbr, res)
         if res.interval == "analytic" and abbr not in ("R", "RII"):
             assert res.se >= 0, abbr
+
+
+def test_city_w_gap_interval_by_hand():
+    # City W: urban districts 120, 100, 80, 60 patients at 95, 88, 85, 90 % coverage
+    # (P_A = 360), suburban 90, 70, 60, 50, 40, 30 at 50, 70, 65, 80, 75, 60 % (P_B = 340).
+    # Binomial: var(mean) = sum P_j y_j (1 - y_j) / P_group^2
+    #   urban (5.7 + 10.56 + 10.2 + 5.4) / 360^2 = 31.86 / 129600
+    #   suburban (22.5 + 14.7 + 13.65 + 8 + 7.5 + 7.2) / 340^2 = 73.55 / 115600
+    from equity.datasets import load
+
+    table = load("city_w").table
+    se = m.table_se(table, "charity_coverage")
+    assert se.source == "binomial"
+    urban = (table["area_type"] == "urban").to_numpy()
+    s = m.gap_sampling_se(se.se, table["patients"], urban, ~urban)
+    assert s == pytest.approx(math.sqrt(31.86 / 129600 + 73.55 / 115600), rel=1e-12)
+    gap = m.gap_interval(0.25, se_sampling=s)  # documented gap: 90 % - 65 %
+    assert (gap.lower, gap.upper) == pytest.approx((0.25 - Z * s, 0.25 + Z * s))
+    assert round(gap.lower, 3) == 0.192 and round(gap.upper, 3) == 0.308
