@@ -407,3 +407,10 @@ def test_city_w_gap_interval_by_hand():
     gap = m.gap_interval(0.25, se_sampling=s)  # documented gap: 90 % - 65 %
     assert (gap.lower, gap.upper) == pytest.approx((0.25 - Z * s, 0.25 + Z * s))
     assert round(gap.lower, 3) == 0.192 and round(gap.upper, 3) == 0.308
+
+
+def test_se_of_a_missing_estimate_is_dropped_with_its_row():
+    # the NaN estimate's row (and its se 99) is dropped; D compares 0.8 and 0.4
+    out = summarise([0.8, math.nan, 0.4, 0.6], [1, 1, 1, 1], se=[0.04, 99.0, 0.02, 0.03],
+                    measures=["D"])
+    assert out["D"].se == pytest.approx(math.sqrt(0.002), rel=1e-12)
