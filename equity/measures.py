@@ -48,27 +48,40 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from equity.i18n import Message, msg, t
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ANALYTIC",
+    "BOOTSTRAP",
     "MEASURES",
+    "NEEDS_SE",
     "ORDER",
+    "SE_SOURCES",
+    "GapInterval",
     "MeasureInfo",
     "MeasureResult",
+    "SubgroupSE",
     "Subgroups",
     "aci",
+    "as_records",
     "as_values",
     "bgsd",
     "bgv",
+    "binomial_se",
     "cov",
     "d",
+    "gap_interval",
+    "gap_sampling_se",
     "idisu",
     "idisw",
     "mdbu",
@@ -84,10 +97,15 @@ __all__ = [
     "prepare",
     "r",
     "rci",
+    "result_to_dict",
     "rii",
     "sii",
+    "subgroup_se",
     "summarise",
+    "table_se",
     "ti",
+    "truncated_normal_draws",
+    "z_value",
 ]
 
 NAN = math.nan
@@ -107,16 +125,34 @@ MIN_SHARE_PRESENT = 0.85
 
 @dataclass(frozen=True, slots=True)
 class MeasureResult:
-    """One summary measure: its HEAT abbreviation, its value, and why it is NaN if it is."""
+    """One summary measure: its HEAT abbreviation, its value, why it is NaN if it is, and its
+    uncertainty.
+
+    ``message``: a :class:`~equity.i18n.Message` (code ``measures.reason.*``) saying why the
+    measure does not apply, or None; ``reason`` is its English text. ``se``, ``lower`` and
+    ``upper``: the standard error and the confidence interval (NaN when none was computed or
+    none exists; see :func:`summarise`). ``interval``: how the interval was obtained,
+    "analytic" or "bootstrap" (None = no interval). For R and RII ``se`` is on the log scale
+    (the interval is ``exp(ln value -/+ z se)``), as HEAT reports it.
+    """
 
     measure: str
     value: float
-    reason: str | None = None
+    message: Message | None = None
+    se: float = NAN
+    lower: float = NAN
+    upper: float = NAN
+    interval: str | None = None
+
+    @property
+    def reason(self) -> str | None:
+        """Why the measure is NaN, in English (None when it applies)."""
+        return None if self.message is None else self.message.text("en")
 
     @property
     def ok(self) -> bool:
         """True when the measure applied and has a finite value."""
-        return self.reason is None and math.isfinite(self.value)
+        return self.message is None and math.isfinite(self.value)
 
     def __float__(self) -> float:
         return self.value
@@ -143,160 +179,54 @@ class MeasureInfo:
     reading_en: str
     reading_zh: str
 
+    def name(self, lang: str) -> str:
+        """The measure's name in ``lang`` ("en" or "zh")."""
+        return t(f"measures.name.{self.abbr}", lang)
 
-def _info(abbr, name_en, name_zh, kind, ordered, groups, weighted, units, reading_en, reading_zh):
+    def reading(self, lang: str) -> str:
+        """The measure's plain reading in ``lang``."""
+        return t(f"measures.reading.{self.abbr}", lang)
+
+
+def _info(
+    abbr: str, kind: str, ordered: bool, groups: str, weighted: bool, units: str
+) -> MeasureInfo:
+    # names and readings live in the catalogue (measures.yaml, both languages)
     return MeasureInfo(
-        abbr, name_en, name_zh, kind, ordered, groups, weighted, units, reading_en, reading_zh
+        abbr, t(f"measures.name.{abbr}", "en"), t(f"measures.name.{abbr}", "zh"), kind,
+        ordered, groups, weighted, units, t(f"measures.reading.{abbr}", "en"),
+        t(f"measures.reading.{abbr}", "zh"),
     )
 
 
 MEASURES: dict[str, MeasureInfo] = {
     m.abbr: m
     for m in (
-        _info(
-            "D", "Difference", "差值", "absolute", False, "two", False, "indicator",
-            "Difference: the gap between the two compared subgroups, in the indicator's units; "
-            "0 means no gap.",
-            "差值：两个比较亚组之间的差距，单位与指标相同；0 表示没有差距。",
-        ),
-        _info(
-            "R", "Ratio", "比值", "relative", False, "two", False, "ratio",
-            "Ratio: how many times higher one compared subgroup is than the other; 1 means "
-            "equal.",
-            "比值：一个比较亚组是另一个的多少倍；1 表示相等。",
-        ),
-        _info(
-            "PAR", "Population attributable risk", "人群归因风险", "absolute", False, "two",
-            True, "indicator",
-            "Population attributable risk: how much the average would improve if everyone did "
-            "as well as the best (or reference) subgroup.",
-            "人群归因风险：如果所有人都达到最佳（或参照）亚组的水平，总体平均值可以改善多少。",
-        ),
-        _info(
-            "PAF", "Population attributable fraction", "人群归因分数", "relative", False, "two",
-            True, "percent",
-            "Population attributable fraction: that possible improvement as a percentage of the "
-            "average.",
-            "人群归因分数：上述可改善幅度占总体平均值的百分比。",
-        ),
-        _info(
-            "BGV", "Between-group variance", "组间方差", "absolute", False, "many", True,
-            "squared",
-            "Between-group variance: the population-weighted average squared distance of each "
-            "subgroup from the average; 0 means all subgroups are equal.",
-            "组间方差：各亚组与总体平均值距离平方的人口加权平均；0 表示各亚组相同。",
-        ),
-        _info(
-            "BGSD", "Between-group standard deviation", "组间标准差", "absolute", False, "many",
-            True, "indicator",
-            "Between-group standard deviation: the typical distance of a subgroup from the "
-            "average, in the indicator's units.",
-            "组间标准差：亚组与总体平均值的典型距离，单位与指标相同。",
-        ),
-        _info(
-            "COV", "Coefficient of variation", "变异系数", "relative", False, "many", True,
-            "percent",
-            "Coefficient of variation: the between-group standard deviation as a percentage of "
-            "the average.",
-            "变异系数：组间标准差占总体平均值的百分比。",
-        ),
-        _info(
-            "MDMU", "Mean difference from mean (unweighted)", "与均值的平均差（未加权）",
-            "absolute", False, "many", False, "indicator",
-            "Mean difference from the mean: how far, on average, each subgroup lies from the "
-            "average, counting every subgroup equally.",
-            "与均值的平均差：各亚组与总体平均值的平均距离，每个亚组同等计数。",
-        ),
-        _info(
-            "MDMW", "Mean difference from mean (weighted)", "与均值的平均差（加权）",
-            "absolute", False, "many", True, "indicator",
-            "Weighted mean difference from the mean: how far the average person's subgroup "
-            "lies from the average.",
-            "加权的与均值平均差：按人口加权，亚组与总体平均值的平均距离。",
-        ),
-        _info(
-            "MDBU", "Mean difference from best performing subgroup (unweighted)",
-            "与最佳亚组的平均差（未加权）", "absolute", False, "many", False, "indicator",
-            "Mean difference from the best subgroup: how far, on average, subgroups lag behind "
-            "the best one, counting every subgroup equally.",
-            "与最佳亚组的平均差：各亚组落后于最佳亚组的平均距离，每个亚组同等计数。",
-        ),
-        _info(
-            "MDBW", "Mean difference from best performing subgroup (weighted)",
-            "与最佳亚组的平均差（加权）", "absolute", False, "many", True, "indicator",
-            "Weighted mean difference from the best subgroup: how far the average person's "
-            "subgroup lags behind the best one.",
-            "加权的与最佳亚组平均差：按人口加权，亚组落后于最佳亚组的平均距离。",
-        ),
-        _info(
-            "MDRU", "Mean difference from reference subgroup (unweighted)",
-            "与参照亚组的平均差（未加权）", "absolute", False, "many", False, "indicator",
-            "Mean difference from the reference subgroup: how far, on average, subgroups lie "
-            "from the chosen reference, counting every subgroup equally.",
-            "与参照亚组的平均差：各亚组与所选参照亚组的平均距离，每个亚组同等计数。",
-        ),
-        _info(
-            "MDRW", "Mean difference from reference subgroup (weighted)",
-            "与参照亚组的平均差（加权）", "absolute", False, "many", True, "indicator",
-            "Weighted mean difference from the reference subgroup: how far the average "
-            "person's subgroup lies from the chosen reference.",
-            "加权的与参照亚组平均差：按人口加权，亚组与所选参照亚组的平均距离。",
-        ),
-        _info(
-            "IDISU", "Index of disparity (unweighted)", "差异指数（未加权）", "relative", False,
-            "many", False, "percent",
-            "Index of disparity: the unweighted mean difference from the mean as a percentage "
-            "of the average.",
-            "差异指数：未加权的与均值平均差占总体平均值的百分比。",
-        ),
-        _info(
-            "IDISW", "Index of disparity (weighted)", "差异指数（加权）", "relative", False,
-            "many", True, "percent",
-            "Weighted index of disparity: the weighted mean difference from the mean as a "
-            "percentage of the average.",
-            "加权差异指数：加权的与均值平均差占总体平均值的百分比。",
-        ),
-        _info(
-            "TI", "Theil index", "泰尔指数", "relative", False, "many", True, "index",
-            "Theil index: how unevenly the indicator is shared out relative to population; "
-            "0 means perfectly even.",
-            "泰尔指数：指标相对于人口分布的不均衡程度；0 表示完全均衡。",
-        ),
-        _info(
-            "MLD", "Mean log deviation", "平均对数偏差", "relative", False, "many", True,
-            "index",
-            "Mean log deviation: like the Theil index but more sensitive to subgroups far "
-            "below the average; 0 means perfectly even.",
-            "平均对数偏差：与泰尔指数类似，但对远低于平均值的亚组更敏感；0 表示完全均衡。",
-        ),
-        _info(
-            "SII", "Slope index of inequality", "不平等斜率指数", "absolute", True, "many",
-            True, "indicator",
-            "Slope index of inequality: the modelled difference between the most and least "
-            "advantaged ends of the economic scale, in the indicator's units.",
-            "不平等斜率指数：经济水平最高端与最低端之间的模型估计差值，单位与指标相同。",
-        ),
-        _info(
-            "RII", "Relative index of inequality", "相对不平等指数", "relative", True, "many",
-            True, "ratio",
-            "Relative index of inequality: the modelled ratio between the most and least "
-            "advantaged ends of the economic scale; 1 means equal.",
-            "相对不平等指数：经济水平最高端与最低端之间的模型估计比值；1 表示相等。",
-        ),
-        _info(
-            "ACI", "Absolute concentration index", "绝对集中指数", "absolute", True, "many",
-            True, "indicator",
-            "Absolute concentration index: how much the indicator is concentrated among the "
-            "better-off (positive) or the worse-off (negative), in the indicator's units.",
-            "绝对集中指数：指标集中于经济条件较好者（正值）或较差者（负值）的程度，单位与指标相同。",
-        ),
-        _info(
-            "RCI", "Relative concentration index", "相对集中指数", "relative", True, "many",
-            True, "fraction",
-            "Relative concentration index: the absolute concentration index divided by the "
-            "average, from -1 to 1; 0 means no concentration.",
-            "相对集中指数：绝对集中指数除以总体平均值，取值 -1 到 1；0 表示没有集中。",
-        ),
+        _info(*row)
+        for row in (
+            # abbr, kind, ordered, groups, weighted, units
+            ("D", "absolute", False, "two", False, "indicator"),
+            ("R", "relative", False, "two", False, "ratio"),
+            ("PAR", "absolute", False, "two", True, "indicator"),
+            ("PAF", "relative", False, "two", True, "percent"),
+            ("BGV", "absolute", False, "many", True, "squared"),
+            ("BGSD", "absolute", False, "many", True, "indicator"),
+            ("COV", "relative", False, "many", True, "percent"),
+            ("MDMU", "absolute", False, "many", False, "indicator"),
+            ("MDMW", "absolute", False, "many", True, "indicator"),
+            ("MDBU", "absolute", False, "many", False, "indicator"),
+            ("MDBW", "absolute", False, "many", True, "indicator"),
+            ("MDRU", "absolute", False, "many", False, "indicator"),
+            ("MDRW", "absolute", False, "many", True, "indicator"),
+            ("IDISU", "relative", False, "many", False, "percent"),
+            ("IDISW", "relative", False, "many", True, "percent"),
+            ("TI", "relative", False, "many", True, "index"),
+            ("MLD", "relative", False, "many", True, "index"),
+            ("SII", "absolute", True, "many", True, "indicator"),
+            ("RII", "relative", True, "many", True, "ratio"),
+            ("ACI", "absolute", True, "many", True, "indicator"),
+            ("RCI", "relative", True, "many", True, "fraction"),
+        )
     )
 }
 
@@ -321,16 +251,17 @@ class Subgroups:
         *,
         favourable: bool,
         order: np.ndarray | None,
-        order_problem: str | None,
+        order_problem: Message | None,
         reference: int | None,
-        reference_problem: str | None,
+        reference_problem: Message | None,
         scale: float | None,
         n_given: int,
         n_missing: int,
         missing_extremes: bool,
         order_rules: bool,
-        population_problem: str | None,
-        input_problem: str | None,
+        population_problem: Message | None,
+        input_problem: Message | None,
+        se: np.ndarray | None = None,
     ) -> None:
         self.y = y
         self.pop = pop
@@ -347,6 +278,8 @@ class Subgroups:
         self.order_rules = order_rules
         self.population_problem = population_problem
         self.input_problem = input_problem
+        self.se = se
+        """Standard errors of the kept estimates (indicator units), or None."""
 
     # -- derived quantities
 
@@ -411,46 +344,53 @@ class Subgroups:
 
     # -- shared applicability checks; each returns a reason or None
 
-    def common_problem(self, *, weighted: bool) -> str | None:
+    def common_problem(self, *, weighted: bool) -> Message | None:
         if self.input_problem:
             return self.input_problem
         if self.n < 2:
-            return f"needs at least 2 subgroups with an estimate (got {self.n})"
+            return msg("measures.reason.too_few", n=self.n)
         if self.all_zero:
-            return "all estimates are zero"
+            return msg("measures.reason.all_zero")
         if weighted and self.population_problem:
             return self.population_problem
         return None
 
-    def many_problem(self, *, weighted: bool) -> str | None:
+    def many_problem(self, *, weighted: bool) -> Message | None:
         """Checks for HEAT's non-ordered complex measures (more than two subgroups)."""
         reason = self.common_problem(weighted=weighted)
         if reason:
             return reason
         if self.n_given <= 2:
-            return f"HEAT computes this only for more than 2 subgroups (got {self.n_given})"
+            return msg("measures.reason.more_than_two", n=self.n_given)
         if self.n_missing and self.n / self.n_given < MIN_SHARE_PRESENT:
-            return (
-                f"estimates missing for {self.n_missing} of {self.n_given} subgroups "
-                f"(HEAT needs at least {MIN_SHARE_PRESENT:.0%})"
+            return msg(
+                "measures.reason.too_many_missing", missing=self.n_missing, n=self.n_given,
+                share=f"{MIN_SHARE_PRESENT:.0%}",
             )
         return None
 
-    def ordered_problem(self) -> str | None:
+    def ordered_problem(self) -> Message | None:
         """Checks for the ordered measures SII, RII, ACI, RCI."""
         reason = self.common_problem(weighted=True)
         if reason:
             return reason
         if self.order is None:
-            return self.order_problem or "needs subgroups ordered by economic level (order=...)"
+            return self.order_problem or msg("measures.reason.needs_order")
         if self.n_given <= 2:
-            return f"HEAT computes this only for more than 2 subgroups (got {self.n_given})"
+            return msg("measures.reason.more_than_two", n=self.n_given)
         if self.n_missing:
-            return f"estimates missing for {self.n_missing} subgroups (ordered measures need all)"
+            return msg("measures.reason.ordered_missing", missing=self.n_missing)
         return None
 
-    def pair(self) -> tuple[float, float] | str:
-        """The two estimates (y1, y2) D and R compare, or a reason why there are none.
+    def pair(self) -> tuple[float, float] | Message:
+        """The two estimates (y1, y2) D and R compare, or a reason why there are none."""
+        idx = self.pair_index()
+        if isinstance(idx, Message):
+            return idx
+        return float(self.y[idx[0]]), float(self.y[idx[1]])
+
+    def pair_index(self) -> tuple[int, int] | Message:
+        """Row indices (in the kept rows) of the two subgroups D and R compare.
 
         HEAT (``get_est_se_min_max`` with ``ascending <- ifelse(ordered, favourable, TRUE)``):
         with a reference subgroup: favourable (ref, min of others), adverse (max of others, ref);
@@ -461,39 +401,47 @@ class Subgroups:
         if reason:
             return reason
         if self.n_missing and self.n_given == 2:
-            return "an estimate is missing for one of the 2 subgroups"
+            return msg("measures.reason.pair_missing")
         if self.reference is not None:
-            others = np.delete(self.y, self.reference)
-            ref = float(self.y[self.reference])
+            ref = self.reference
+            others = np.delete(np.arange(self.n), ref)
             if self.favourable:
-                return ref, float(others.min())
-            return float(others.max()), ref
+                return ref, int(others[np.argmin(self.y[others])])
+            return int(others[np.argmax(self.y[others])]), ref
         if self.reference_problem:
             return self.reference_problem
         if self.order_rules and self.order is not None:
             if self.missing_extremes:
-                return "the estimate of the lowest or highest ordered subgroup is missing"
-            low, high = self.sorted_index[0], self.sorted_index[-1]
+                return msg("measures.reason.extreme_missing")
+            low, high = int(self.sorted_index[0]), int(self.sorted_index[-1])
             if self.favourable:
-                return float(self.y[high]), float(self.y[low])
-            return float(self.y[low]), float(self.y[high])
+                return high, low
+            return low, high
         if self.order_rules and self.order_problem:
             return self.order_problem
-        return self.y_max, self.y_min
+        # first maximum and first minimum, as healthequal's which(est == max(est))[1]
+        return int(np.argmax(self.y)), int(np.argmin(self.y))
 
-    def par_reference(self) -> float | str:
+    def par_reference(self) -> float | Message:
         """Reference estimate for PAR/PAF (HEAT ``calc_par``): the reference subgroup if any;
         else for ordered data the highest order (whether or not the indicator is favourable);
         else the best subgroup."""
+        idx = self.par_reference_index()
+        if isinstance(idx, Message):
+            return idx
+        return self.best if idx < 0 else float(self.y[idx])
+
+    def par_reference_index(self) -> int | Message:
+        """Row index of the PAR/PAF reference subgroup (see :meth:`par_reference`)."""
         if self.reference is not None:
-            return float(self.y[self.reference])
+            return self.reference
         if self.reference_problem:
             return self.reference_problem
         if self.order_rules and self.order is not None:
-            return float(self.y[int(np.argmax(self.order))])
+            return int(np.argmax(self.order))
         if self.order_rules and self.order_problem:
             return self.order_problem
-        return self.best
+        return int(np.argmax(self.y) if self.favourable else np.argmin(self.y))
 
 
 def _as_vector(values: Any, name: str) -> np.ndarray:
@@ -508,7 +456,7 @@ def _as_vector(values: Any, name: str) -> np.ndarray:
     return arr
 
 
-def _reference_index(reference: Any, n: int) -> tuple[int | None, str | None]:
+def _reference_index(reference: Any, n: int) -> tuple[int | None, Message | None]:
     """Row index of the reference subgroup in the *given* rows, or a reason it is unusable."""
     if reference is None:
         return None, None
@@ -526,7 +474,7 @@ def _reference_index(reference: Any, n: int) -> tuple[int | None, str | None]:
     if flagged.size == 0:
         return None, None
     # HEAT's reference_group_exists(): exactly one flagged row, otherwise there is none
-    return None, f"{flagged.size} subgroups are flagged as reference (HEAT needs exactly one)"
+    return None, msg("measures.reason.many_references", n=int(flagged.size))
 
 
 def prepare(
@@ -538,11 +486,14 @@ def prepare(
     reference: Any = None,
     scale: float | None = None,
     order_rules: bool = True,
+    se: Any = None,
 ) -> Subgroups:
     """Check and prepare subgroup data once for any number of measures.
 
-    See the module docstring for the arguments. Raises ValueError only for malformed input
-    (lengths differ, non-numbers); every other problem becomes a NaN-with-reason later.
+    See the module docstring for the arguments; ``se`` (optional) is one standard error per
+    subgroup in the estimates' units (NaN = unknown). Raises ValueError only for malformed
+    input (lengths differ, non-numbers, a negative se); every other problem becomes a
+    NaN-with-reason later.
     """
     y = _as_vector(estimates, "estimates")
     pop = _as_vector(population, "population")
@@ -553,16 +504,23 @@ def prepare(
         raise ValueError(f"scale: must be a positive number, got {scale!r}")
 
     ref_idx, reference_problem = _reference_index(reference, n_given)
+    se_arr: np.ndarray | None = None
+    if se is not None:
+        se_arr = _as_vector(se, "se")
+        if se_arr.size != n_given:
+            raise ValueError(f"se: {se_arr.size} values for {n_given} estimates")
+        if (se_arr < 0).any() or np.isinf(se_arr).any():
+            raise ValueError("se: standard errors must be finite and non-negative")
 
     order_arr: np.ndarray | None = None
-    order_problem: str | None = None
+    order_problem: Message | None = None
     if order is not None:
         order_arr = _as_vector(order, "order")
         if order_arr.size != n_given:
             raise ValueError(f"order: {order_arr.size} values for {n_given} subgroups")
         n_bad = int(np.isnan(order_arr).sum())
         if n_bad:
-            order_problem = f"the order (economic level) is missing for {n_bad} subgroups"
+            order_problem = msg("measures.reason.order_missing", n=n_bad)
             order_arr = None
         elif n_given and not order_arr.any():
             # HEAT data carry subgroup_order = 0 for non-ordered dimensions
@@ -578,25 +536,27 @@ def prepare(
             )
         if ref_idx is not None:
             if missing[ref_idx]:
-                reference_problem = "the reference subgroup's estimate is missing"
+                reference_problem = msg("measures.reason.reference_missing")
                 ref_idx = None
             else:
                 ref_idx -= int(missing[:ref_idx].sum())
         keep = ~missing
         y, pop = y[keep], pop[keep]
+        if se_arr is not None:
+            se_arr = se_arr[keep]
         if order_arr is not None:
             order_arr = order_arr[keep]
 
     input_problem = None
     if np.isinf(y).any():
-        input_problem = "estimates contain an infinite value"
+        input_problem = msg("measures.reason.infinite")
     population_problem = None
     if np.isnan(pop).any():
-        population_problem = "population is missing for a subgroup with an estimate"
+        population_problem = msg("measures.reason.population_missing")
     elif (pop < 0).any() or np.isinf(pop).any():
-        population_problem = "population must be finite and non-negative"
+        population_problem = msg("measures.reason.population_invalid")
     elif y.size and pop.sum() <= 0:
-        population_problem = "total population is zero"
+        population_problem = msg("measures.reason.population_zero")
 
     return Subgroups(
         y,
@@ -613,6 +573,7 @@ def prepare(
         order_rules=bool(order_rules),
         population_problem=population_problem,
         input_problem=input_problem,
+        se=se_arr,
     )
 
 
@@ -626,20 +587,20 @@ def _subgroups(data: Any, population: Any, kwargs: dict[str, Any]) -> Subgroups:
     return prepare(data, population, **kwargs)
 
 
-def _nan(measure: str, reason: str) -> MeasureResult:
+def _nan(measure: str, reason: Message) -> MeasureResult:
     return MeasureResult(measure, NAN, reason)
 
 
 def _ok(measure: str, value: float) -> MeasureResult:
     # extreme inputs (e.g. a denominator of 1e-320) can overflow; HEAT turns those into NA
     if not math.isfinite(value):
-        return MeasureResult(measure, NAN, "not finite (the inputs are too extreme)")
+        return MeasureResult(measure, NAN, msg("measures.reason.not_finite"))
     return MeasureResult(measure, value)
 
 
-def _mean_problem(s: Subgroups) -> str | None:
+def _mean_problem(s: Subgroups) -> Message | None:
     if s.mu == 0:
-        return "the population-weighted mean is zero"
+        return msg("measures.reason.mean_zero")
     return None
 
 
@@ -663,7 +624,7 @@ def d(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     pair = s.pair()
-    if isinstance(pair, str):
+    if isinstance(pair, Message):
         return _nan("D", pair)
     return _ok("D", pair[0] - pair[1])
 
@@ -678,20 +639,20 @@ def r(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     pair = s.pair()
-    if isinstance(pair, str):
+    if isinstance(pair, Message):
         return _nan("R", pair)
     y1, y2 = pair
     if y2 == 0:
-        return _nan("R", "the comparison subgroup's estimate is zero")
+        return _nan("R", msg("measures.reason.denominator_zero"))
     return _ok("R", y1 / y2)
 
 
-def _par_value(s: Subgroups) -> float | str:
+def _par_value(s: Subgroups) -> float | Message:
     reason = s.common_problem(weighted=True)
     if reason:
         return reason
     ref = s.par_reference()
-    if isinstance(ref, str):
+    if isinstance(ref, Message):
         return ref
     value = ref - s.mu
     # HEAT clamps: the reference can never be "worse" than the mean
@@ -717,7 +678,7 @@ def par(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _par_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("PAR", value)
     return _ok("PAR", value)
 
@@ -733,7 +694,7 @@ def paf(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _par_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("PAF", value)
     reason = _mean_problem(s)
     if reason:
@@ -773,8 +734,8 @@ def bgsd(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     v = bgv(s)
-    if v.reason:
-        return _nan("BGSD", v.reason)
+    if v.message:
+        return _nan("BGSD", v.message)
     return _ok("BGSD", math.sqrt(v.value))
 
 
@@ -788,8 +749,8 @@ def cov(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     sd = bgsd(s)
-    if sd.reason:
-        return _nan("COV", sd.reason)
+    if sd.message:
+        return _nan("COV", sd.message)
     reason = _mean_problem(s)
     if reason:
         return _nan("COV", reason)
@@ -866,9 +827,9 @@ def mdbw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     return _ok("MDBW", abs(s.best - s.mu))
 
 
-def _reference_problem(s: Subgroups) -> str | None:
+def _reference_problem(s: Subgroups) -> Message | None:
     if s.reference is None:
-        return s.reference_problem or "needs a reference subgroup (reference=...)"
+        return s.reference_problem or msg("measures.reason.needs_reference")
     return None
 
 
@@ -915,7 +876,7 @@ def idisu(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     m = mdmu(s)
-    reason = m.reason or _mean_problem(s)
+    reason = m.message or _mean_problem(s)
     if reason:
         return _nan("IDISU", reason)
     return _ok("IDISU", 100.0 * m.value / s.mu)
@@ -931,7 +892,7 @@ def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     m = mdmw(s)
-    reason = m.reason or _mean_problem(s)
+    reason = m.message or _mean_problem(s)
     if reason:
         return _nan("IDISW", reason)
     return _ok("IDISW", 100.0 * m.value / s.mu)
@@ -940,18 +901,18 @@ def idisw(data: Any, population: Any = None, **options: Any) -> MeasureResult:
 # --------------------------------------------------------------------------- entropy family
 
 
-def _entropy_problem(s: Subgroups) -> str | None:
+def _entropy_problem(s: Subgroups) -> Message | None:
     reason = s.many_problem(weighted=True)
     if reason:
         return reason
     if (s.y < 0).any():
-        return "needs non-negative estimates"
+        return msg("measures.reason.negative")
     if s.mu <= 0:
-        return "the population-weighted mean is zero"
+        return msg("measures.reason.mean_zero")
     return None
 
 
-_TINY_MEAN = "not finite: the mean is too close to zero (zeros are replaced by 1e-6)"
+_TINY_MEAN = msg("measures.reason.tiny_mean")
 
 
 def _log_ratios(s: Subgroups) -> tuple[np.ndarray, np.ndarray]:
@@ -1019,10 +980,16 @@ def _expit(x: float) -> float:
 class _LogitFit:
     """Ends (rank 0 and rank 1) of HEAT's logistic fit, or the reason there is none."""
 
-    __slots__ = ("high", "low", "reason")
+    __slots__ = ("coef", "data", "high", "low", "reason")
 
-    def __init__(self, low: float = NAN, high: float = NAN, reason: str | None = None) -> None:
+    def __init__(
+        self, low: float = NAN, high: float = NAN, reason: Message | None = None,
+        coef: tuple[float, float] | None = None,
+        data: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.low, self.high, self.reason = low, high, reason
+        # (b0, b1) and (rank, binomial weight, observed proportion) for the standard error
+        self.coef, self.data = coef, data
 
 
 def _logit_ends(s: Subgroups) -> _LogitFit:
@@ -1043,10 +1010,10 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
     pop = np.ceil(s.pop[idx])
     counts = np.round(s.y[idx] / s.scale * pop)  # numpy rounds half to even, like R's round()
     if (counts < 0).any() or (counts > pop).any():
-        return _LogitFit(reason=f"estimates must lie between 0 and the indicator scale {s.scale:g}")
+        return _LogitFit(reason=msg("measures.reason.outside_scale", scale=f"{s.scale:g}"))
     total = pop.sum()
     if total <= 0:
-        return _LogitFit(reason="total population is zero")
+        return _LogitFit(reason=msg("measures.reason.population_zero"))
     cum = np.cumsum(pop) / total
     rank = cum - pop / (2.0 * total)
     keep = pop > 0
@@ -1054,7 +1021,7 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         pop, counts, rank = pop[keep], counts[keep], rank[keep]
     frac = counts / pop
     if not (frac > 0).any():
-        return _LogitFit(reason="no events after rounding to counts (all estimates round to 0)")
+        return _LogitFit(reason=msg("measures.reason.no_events"))
     if (frac >= 1).all():
         return _LogitFit(1.0, 1.0)
     w = pop * pop
@@ -1085,7 +1052,7 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         h11 = h @ (rank * rank)
         det = h00 * h11 - h01 * h01
         if not det > 0:
-            return _LogitFit(reason="the logistic fit is degenerate (no variation to fit)")
+            return _LogitFit(reason=msg("measures.reason.fit_degenerate"))
         step0 = (h11 * g0 - h01 * g1) / det
         step1 = (h00 * g1 - h01 * g0) / det
         # Damped Newton: a full step from a poor start can overshoot into the flat tails
@@ -1106,10 +1073,10 @@ def _logit_ends(s: Subgroups) -> _LogitFit:
         if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
             break
     else:
-        return _LogitFit(reason="the logistic fit did not converge (subgroups perfectly separated)")
+        return _LogitFit(reason=msg("measures.reason.fit_diverged"))
     if not (math.isfinite(b0) and math.isfinite(b1)) or abs(b1) > 1e3:
-        return _LogitFit(reason="the logistic fit did not converge (subgroups perfectly separated)")
-    return _LogitFit(_expit(b0), _expit(b0 + b1))
+        return _LogitFit(reason=msg("measures.reason.fit_diverged"))
+    return _LogitFit(_expit(b0), _expit(b0 + b1), coef=(b0, b1), data=(rank, w, frac))
 
 
 def _wls(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[float, float]:
@@ -1158,15 +1125,18 @@ def rii(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     if fit.reason:
         return _nan("RII", fit.reason)
     if fit.low == 0:
-        return _nan("RII", "the modelled value at the bottom of the scale is zero")
+        return _nan("RII", msg("measures.reason.rii_bottom_zero"))
     value = fit.high / fit.low
     lo, hi = RII_LIMITS
     if not lo <= value <= hi:
-        return _nan("RII", f"RII {value:.4g} is outside HEAT's plausible range [{lo:g}, {hi:g}]")
+        return _nan(
+            "RII",
+            msg("measures.reason.rii_outlier", value=f"{value:.4g}", low=f"{lo:g}", high=f"{hi:g}"),
+        )
     return _ok("RII", value)
 
 
-def _aci_value(s: Subgroups) -> float | str:
+def _aci_value(s: Subgroups) -> float | Message:
     reason = s.ordered_problem()
     if reason:
         return reason
@@ -1189,7 +1159,7 @@ def aci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _aci_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("ACI", value)
     return _ok("ACI", value)
 
@@ -1206,12 +1176,378 @@ def rci(data: Any, population: Any = None, **options: Any) -> MeasureResult:
     """
     s = _subgroups(data, population, options)
     value = _aci_value(s)
-    if isinstance(value, str):
+    if isinstance(value, Message):
         return _nan("RCI", value)
     reason = _mean_problem(s)
     if reason:
         return _nan("RCI", reason)
     return _ok("RCI", value / s.mu)
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+ANALYTIC = ("D", "R", "PAR", "PAF", "BGV", "TI", "MLD", "SII", "RII", "ACI", "RCI")
+"""Measures with an analytic standard error in WHO's ``healthequal`` (WHOequity/healthequal
+``R/<measure>.R``)."""
+BOOTSTRAP = ("BGSD", "COV", "MDMU", "MDMW", "MDBU", "MDBW", "MDRU", "MDRW", "IDISU", "IDISW")
+"""Measures whose interval ``healthequal`` takes from a parametric bootstrap (no se)."""
+NEEDS_SE = ("D", "R", "BGV", "TI", "MLD", *BOOTSTRAP)
+"""Measures whose uncertainty comes from the subgroups' standard errors; the others (PAR, PAF,
+SII, RII, ACI, RCI) take it from the population counts or the fit's residuals, as in
+``healthequal``, and need no ``se``."""
+DEFAULT_DRAWS = 1000
+"""Bootstrap draws (``healthequal`` uses 100; more draws make the interval's ends steadier)."""
+DEFAULT_SEED = 123456
+"""``healthequal``'s default seed; numpy's generator, so the draws differ from R's."""
+
+
+def z_value(conf_level: float = 0.95) -> float:
+    """Two-sided standard-normal quantile for ``conf_level`` (1.959964 for 0.95)."""
+    if not 0 < conf_level < 1:
+        raise ValueError(f"conf_level: must lie strictly between 0 and 1, got {conf_level!r}")
+    return NormalDist().inv_cdf(1.0 - (1.0 - conf_level) / 2.0)
+
+
+def _exp(x: float) -> float:
+    """exp that overflows to inf instead of raising (the interval is then dropped)."""
+    return math.exp(x) if x < 709.0 else math.inf
+
+
+def _with_interval(
+    res: MeasureResult, se: float, lower: float, upper: float, how: str
+) -> MeasureResult:
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return res
+    return replace(res, se=float(se), lower=float(lower), upper=float(upper), interval=how)
+
+
+def _symmetric(res: MeasureResult, se: float, z: float, shown_se: float | None = None):
+    """``value -/+ z se``; ``shown_se`` is the se reported when HEAT reports another one."""
+    return _with_interval(
+        res, se if shown_se is None else shown_se, res.value - z * se, res.value + z * se,
+        "analytic",
+    )
+
+
+def _se_d_r(abbr: str, s: Subgroups, res: MeasureResult, z: float) -> MeasureResult:
+    """D: se = sqrt(se1^2 + se2^2). R: se(ln R) = sqrt((se1^2 + R^2 se2^2) / y2^2) / R and the
+    interval exp(ln R -/+ z se) (healthequal ``d.R``, ``r.R``)."""
+    idx = s.pair_index()
+    if s.se is None or isinstance(idx, Message):
+        return res
+    se1, se2 = float(s.se[idx[0]]), float(s.se[idx[1]])
+    if not (math.isfinite(se1) and math.isfinite(se2)):
+        return res
+    if abbr == "D":
+        return _symmetric(res, math.hypot(se1, se2), z)
+    ratio = res.value
+    y2 = float(s.y[idx[1]])
+    if not ratio > 0:
+        return res
+    # sqrt((se1^2 + R^2 se2^2) / y2^2) / R, written so that tiny y2 cannot underflow to 0
+    se_log = math.hypot(se1, ratio * se2) / abs(y2) / ratio
+    if not math.isfinite(se_log):
+        return res
+    log_r = math.log(ratio)
+    return _with_interval(
+        res, se_log, _exp(log_r - z * se_log), _exp(log_r + z * se_log), "analytic"
+    )
+
+
+def _se_par_paf(
+    abbr: str, s: Subgroups, res: MeasureResult, z: float, heat_units: bool
+) -> MeasureResult:
+    """PAF's se from the 2x2 table of the reference subgroup against the rest, in counts
+    (healthequal ``paf.R``; Walter's formula): c = y_ref / scale * P_ref, d = P_ref - c,
+    a = mu / scale * P - c, b = P - a - P_ref, N = P,
+    se = sqrt(c N (a d (N - c) + b c^2) / ((a + c)^3 (c + d)^3)) - a *fraction*.
+    PAR's se = mu * se (``parisk.R``). HEAT adds the fraction-scale se to PAF in percent; with
+    ``heat_units`` that is reproduced, otherwise PAF's se is 100 x it (percent, like PAF)."""
+    idx = s.par_reference_index()
+    if isinstance(idx, Message):
+        return res
+    total = float(s.pop.sum())
+    ref_pop = float(s.pop[idx])
+    ref_est = float(s.y[idx])
+    c = ref_est / s.scale * ref_pop
+    d_ = ref_pop - c
+    a = s.mu / s.scale * total - c
+    b = total - a - ref_pop
+    denom = (a + c) ** 3 * (c + d_) ** 3
+    with np.errstate(all="ignore"):
+        inner = c * total * (a * d_ * (total - c) + b * c * c) / denom if denom else NAN
+    if not (math.isfinite(inner) and inner >= 0):
+        return res
+    se_frac = math.sqrt(inner)
+    if abbr == "PAR":
+        return _symmetric(res, abs(s.mu) * se_frac, z)
+    if heat_units:
+        return _symmetric(res, se_frac, z)
+    return _symmetric(res, 100.0 * se_frac, z)
+
+
+def _se_bgv(s: Subgroups, res: MeasureResult, z: float) -> MeasureResult:
+    """healthequal ``bgv.R``: se = sqrt(4 S_e2 + 2 (S2^2 - S4 + S_e4)) with
+    S_e2 = sum p^2 se^2 (y - mu)^2, S2 = sum p^2 se^2, S4 = sum p^4 se^4,
+    S_e4 = sum p^2 (1 - p)^2 se^4."""
+    if s.se is None or not np.isfinite(s.se).all():
+        return res
+    p2 = s.share**2
+    v = s.se**2
+    se2 = float(p2 @ (v * (s.y - s.mu) ** 2))
+    s2 = float(p2 @ v)
+    s4 = float((p2 * p2) @ (v * v))
+    se4 = float((p2 * (1.0 - s.share) ** 2) @ (v * v))
+    inner = 4.0 * se2 + 2.0 * (s2 * s2 - s4 + se4)
+    return _symmetric(res, math.sqrt(max(inner, 0.0)), z)
+
+
+def _se_entropy(
+    abbr: str, s: Subgroups, res: MeasureResult, z: float, heat_units: bool
+) -> MeasureResult:
+    """healthequal ``ti.R``/``mld.R`` (delta method on the plain index, r_j = y_j / mu with
+    zeros replaced and mu from the replaced values):
+    TI: se = sqrt(sum (1 + ln r_j - sum_k p_k r_k (1 + ln r_k))^2 p_j^2 se_j^2 / mu^2);
+    MLD: se = sqrt(sum p_j^2 se_j^2 / mu^2 (1 - 1 / r_j)^2).
+    The se is of the plain index; HEAT adds it unscaled to its x1000 value (``heat_units``),
+    which is reproduced; in plain units the interval is value -/+ z se."""
+    if s.se is None or not np.isfinite(s.se).all():
+        return res
+    nonzero = np.where(s.y == 0, ZERO_REPLACEMENT, s.y)
+    mu = float(s.share @ nonzero)
+    ratio = nonzero / mu
+    factor = (s.share * s.se / mu) ** 2
+    with np.errstate(all="ignore"):
+        if abbr == "TI":
+            grad = 1.0 + np.log(ratio)
+            grad = grad - float(s.share @ (ratio * grad))
+        else:
+            grad = 1.0 - 1.0 / ratio
+        se = math.sqrt(float(factor @ (grad * grad)))
+    if not math.isfinite(se):
+        return res
+    return _symmetric(res, se, z)
+
+
+def _se_concentration(abbr: str, s: Subgroups, res: MeasureResult, z: float) -> MeasureResult:
+    """healthequal ``aci.R``/``rci.R``: the index is the slope of the Gaussian GLM
+    ``lhs ~ 0 + rank sqrt(pop) + sqrt(pop)`` with lhs = 2 sigma_R^2 y sqrt(pop) (ACI) or
+    2 sigma_R^2 (y / mu) sqrt(pop) (RCI), sigma_R^2 = sum p_j (R_j - 1/2)^2; se is the model
+    se of that slope, sqrt(RSS / (n - 2) [(X'X)^-1]_11). It needs no subgroup se."""
+    if s.n < 3:
+        return res
+    idx = s.sorted_index
+    pop = s.pop[idx]
+    y = s.y[idx]
+    share = pop / pop.sum()
+    rank = np.cumsum(share) - 0.5 * share
+    sigma = float(share @ (rank - 0.5) ** 2)
+    root = np.sqrt(pop)
+    lhs = 2.0 * sigma * y * root
+    if abbr == "RCI":
+        lhs = lhs / s.mu
+    x = np.column_stack([rank * root, root])
+    xtx = x.T @ x
+    det = float(np.linalg.det(xtx))
+    if not det > 0:
+        return res
+    beta = np.linalg.solve(xtx, x.T @ lhs)
+    rss = float(((lhs - x @ beta) ** 2).sum())
+    se = math.sqrt(rss / (s.n - 2) * float(np.linalg.inv(xtx)[0, 0]))
+    return _symmetric(res, se, z)
+
+
+def _se_logit(
+    abbr: str, s: Subgroups, res: MeasureResult, z: float, heat_units: bool
+) -> MeasureResult:
+    """healthequal ``sii.R``/``rii.R``: ``marginaleffects::avg_comparisons`` on the
+    quasibinomial fit with ``vcov = "HC1"``: the sandwich
+    V = n / (n - 2) A^-1 B A^-1, A = sum m_j p_j (1 - p_j) x_j x_j', B = sum m_j^2 (f_j - p_j)^2
+    x_j x_j' (x_j = (1, rank_j), m_j the binomial weight pop_j^2, f_j the observed share), and
+    the delta method: SII = p1 - p0 with gradient (p1 q1 - p0 q0, p1 q1); ln RII = ln p1 - ln p0
+    with gradient (p0 - p1, q1) (q = 1 - p). SII's se is on the 0-1 scale in HEAT and its
+    interval is scaled (``heat_units``); in plain units the se is scaled too. RII's se is of
+    ln RII and its interval exp(ln RII -/+ z se)."""
+    fit = s.logit_fit
+    if fit.coef is None or fit.data is None:
+        return res
+    rank, w, frac = fit.data
+    n = rank.size
+    if n < 3:
+        return res
+    b0, b1 = fit.coef
+    with np.errstate(over="ignore"):
+        p = 1.0 / (1.0 + np.exp(-(b0 + b1 * rank)))
+    x = np.column_stack([np.ones_like(rank), rank])
+    a = x.T @ ((w * p * (1.0 - p))[:, None] * x)
+    score = (w * (frac - p))[:, None] * x
+    try:
+        a_inv = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return res
+    vcov = n / (n - 2.0) * a_inv @ (score.T @ score) @ a_inv
+    p0, p1 = fit.low, fit.high
+    if abbr == "SII":
+        grad = np.array([p1 * (1 - p1) - p0 * (1 - p0), p1 * (1 - p1)])
+    else:
+        grad = np.array([p0 - p1, 1 - p1])
+    var = float(grad @ vcov @ grad)
+    if not (math.isfinite(var) and var >= 0):
+        return res
+    se = math.sqrt(var)
+    if abbr == "SII":
+        lower, upper = res.value - z * se * s.scale, res.value + z * se * s.scale
+        return _with_interval(res, se if heat_units else se * s.scale, lower, upper, "analytic")
+    log_rii = math.log(res.value)
+    return _with_interval(
+        res, se, _exp(log_rii - z * se), _exp(log_rii + z * se), "analytic"
+    )
+
+
+def _bounds(scale: float) -> tuple[float, float]:
+    """Where the bootstrap truncates a simulated estimate. healthequal: [0, 100] for a percent
+    (scale 100), [0, inf) otherwise. A share on the 0-1 scale (scale 1) is bounded at 1 here
+    too: it is the same rule for the same indicator written as a fraction."""
+    if scale in (1.0, 100.0):
+        return 0.0, scale
+    return 0.0, math.inf
+
+
+def truncated_normal_draws(
+    mean: Any, sd: Any, *, low: float = 0.0, high: float = math.inf, draws: int = DEFAULT_DRAWS,
+    seed: int | np.random.Generator | None = DEFAULT_SEED,
+) -> np.ndarray:
+    """``draws`` x n draws, column j from Normal(mean_j, sd_j) truncated to [low, high].
+
+    healthequal's rejection loop (``repeat {x <- rnorm(1, est, se); if (x >= 0 & x <= 100)
+    break}``), vectorised: every cell is drawn at once, the cells outside the bounds drawn
+    again (a few rounds), and any cell still outside after that (a mean far outside the
+    bounds) drawn by inverse-CDF sampling - the same truncated normal. A column with sd 0 is
+    its mean in every draw."""
+    mean = np.asarray(mean, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    draws = int(draws)
+    varying = sd > 0
+    with np.errstate(all="ignore"):
+        out = mean + np.where(varying, sd, 0.0) * rng.standard_normal((draws, mean.size))
+        bad = ((out < low) | (out > high)) & varying
+        for _round in range(_REJECTION_ROUNDS):
+            if not bad.any():
+                break
+            rows, cols = np.nonzero(bad)
+            redraw = mean[cols] + sd[cols] * rng.standard_normal(cols.size)
+            out[rows, cols] = redraw
+            bad[rows, cols] = (redraw < low) | (redraw > high)
+        if bad.any():
+            from scipy.special import ndtr, ndtri
+
+            rows, cols = np.nonzero(bad)
+            m, v = mean[cols], sd[cols]
+            # a tiny sd overflows (low - m) / v to -inf, and ndtr(-inf) = 0 is the right limit
+            lo = ndtr((low - m) / v)
+            hi = ndtr((high - m) / v) if math.isfinite(high) else np.ones_like(m)
+            sim = m + v * ndtri(lo + rng.random(cols.size) * (hi - lo))
+            out[rows, cols] = np.clip(np.where(np.isnan(sim), m, sim), low, high)
+    return out
+
+
+_REJECTION_ROUNDS = 12
+"""Rejection rounds before the inverse-CDF fallback: with at least 1/2 of draws accepted
+(a mean inside the bounds) fewer than 1 cell in 4,000 is left after 12 rounds."""
+
+
+def _bootstrap_values(
+    abbr: str, s: Subgroups, sim: np.ndarray, cache: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """The measure on every simulated data set (rows of ``sim``), as healthequal computes it:
+    mu and the best subgroup are re-computed from the draws; IDISW keeps the *original*
+    weighted mean (healthequal ``idisw.R`` computes the simulated mean and does not use it).
+    ``cache`` shares the per-draw mean and deviations between the measures of one call."""
+    c = {} if cache is None else cache
+
+    def get(key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in c:
+            c[key] = make()
+        return c[key]
+
+    with np.errstate(all="ignore"):
+        if abbr in ("MDBU", "MDBW", "MDRU", "MDRW"):
+            if abbr in ("MDBU", "MDBW"):
+                dev = get("best_dev", lambda: np.abs(
+                    sim - (sim.max(axis=1) if s.favourable else sim.min(axis=1))[:, None]))
+            else:
+                dev = get("ref_dev", lambda: np.abs(sim - sim[:, [s.reference]]))
+            # MDBU and MDRU are unweighted and apply even when the populations do not
+            return dev.mean(axis=1) if abbr in ("MDBU", "MDRU") else dev @ s.share
+        p = s.share
+        if abbr == "IDISW":
+            return 100.0 * (np.abs(sim - s.mu) @ p) / s.mu
+        mu = get("mu", lambda: sim @ p)
+        if abbr in ("BGSD", "COV"):
+            sd = get("sd", lambda: np.sqrt(((sim - mu[:, None]) ** 2) @ p))
+            return sd if abbr == "BGSD" else 100.0 * sd / mu
+        dev = get("mean_dev", lambda: np.abs(sim - mu[:, None]))
+        if abbr in ("MDMU", "IDISU"):
+            md = get("mdmu", lambda: dev.mean(axis=1))
+            return md if abbr == "MDMU" else 100.0 * md / mu
+        return dev @ p  # MDMW
+
+
+def _interval(
+    abbr: str, s: Subgroups, res: MeasureResult, *, z: float, heat_units: bool,
+    conf_level: float, sim: Callable[[], np.ndarray | None],
+    cache: dict[str, np.ndarray] | None = None,
+) -> MeasureResult:
+    """``res`` with its se and interval, or ``res`` unchanged when there is none."""
+    if res.message is not None or not math.isfinite(res.value):
+        return res
+    # extreme inputs (subnormal shares, populations of 1e300) can overflow anywhere below;
+    # such a measure keeps its value and simply has no interval, like HEAT's NA
+    try:
+        with np.errstate(all="ignore"):
+            out = _interval_of(
+                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=sim,
+                cache=cache,
+            )
+    except (OverflowError, ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+        return res
+    if out.interval is not None and not (
+        out.lower <= out.upper and (math.isnan(out.se) or out.se >= 0)
+    ):
+        return res
+    return out
+
+
+def _interval_of(
+    abbr: str, s: Subgroups, res: MeasureResult, *, z: float, heat_units: bool,
+    conf_level: float, sim: Callable[[], np.ndarray | None],
+    cache: dict[str, np.ndarray] | None,
+) -> MeasureResult:
+    if abbr in ("D", "R"):
+        return _se_d_r(abbr, s, res, z)
+    if abbr in ("PAR", "PAF"):
+        return _se_par_paf(abbr, s, res, z, heat_units)
+    if abbr == "BGV":
+        return _se_bgv(s, res, z)
+    if abbr in ("TI", "MLD"):
+        return _se_entropy(abbr, s, res, z, heat_units)
+    if abbr in ("ACI", "RCI"):
+        return _se_concentration(abbr, s, res, z)
+    if abbr in ("SII", "RII"):
+        return _se_logit(abbr, s, res, z, heat_units)
+    draws = sim()
+    if draws is None:
+        return res
+    values = _bootstrap_values(abbr, s, draws, cache)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return res
+    tail = (1.0 - conf_level) / 2.0
+    # numpy's default "linear" quantile is R's type 7, which healthequal's quantile() uses
+    lower, upper = np.quantile(values, [tail, 1.0 - tail])
+    # healthequal reports no se for a bootstrapped measure; neither is one reported here
+    return _with_interval(res, NAN, float(lower), float(upper), "bootstrap")
 
 
 # --------------------------------------------------------------------------- summaries
@@ -1252,6 +1588,11 @@ def summarise(
     measures: Sequence[str] | None = None,
     scale: float | None = None,
     order_rules: bool = True,
+    se: Any = None,
+    intervals: bool | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    conf_level: float = 0.95,
 ) -> dict[str, MeasureResult]:
     """Every requested HEAT summary measure for one indicator across subgroups.
 
@@ -1274,6 +1615,16 @@ def summarise(
             subgroups for SII/RII/ACI/RCI, and D, R, PAR, PAF keep the non-ordered rules
             (best and worst subgroup) - for regions ranked by an economic level, which is not
             one of HEAT's ordered dimensions, and as design.md defines PAR (y_best - mu).
+        se: one standard error per subgroup, in the estimates' units (NaN = unknown); see
+            :func:`subgroup_se` for where they come from. Needed by D, R, BGV, TI, MLD and the
+            bootstrapped measures (:data:`NEEDS_SE`).
+        intervals: compute se and a ``conf_level`` interval for every measure. None (default):
+            only when ``se`` is given (so the point estimates alone stay cheap). PAR, PAF, SII,
+            RII, ACI and RCI get theirs without ``se``, as in healthequal.
+        draws, seed: the parametric bootstrap (BGSD, COV, MD*, IDIS*): ``draws`` data sets
+            drawn from truncated normals around the estimates, one seeded numpy generator
+            shared by the measures of this call (so they are reproducible).
+        conf_level: 0.95 for 95% intervals.
 
     Returns:
         ``{abbr: MeasureResult}`` in the order requested (or :data:`ORDER`).
@@ -1292,13 +1643,38 @@ def summarise(
             )
     s = prepare(
         estimates, population, favourable=favourable, order=order, reference=reference,
-        scale=scale, order_rules=order_rules,
+        scale=scale, order_rules=order_rules, se=se,
     )
+    if intervals is None:
+        intervals = se is not None
+    if intervals:
+        if int(draws) < 1:
+            raise ValueError(f"draws: must be at least 1, got {draws!r}")
+        z = z_value(conf_level)
+    sim_cache: list[np.ndarray | None] = []
+    boot_cache: dict[str, np.ndarray] = {}  # per-draw mean and deviations shared by measures
+
+    def simulated() -> np.ndarray | None:
+        # one draw matrix for every bootstrapped measure of this call, made on first use
+        if not sim_cache:
+            ok = s.se is not None and s.n > 0 and bool(np.isfinite(s.se).all())
+            low, high = _bounds(s.scale)
+            sim_cache.append(
+                truncated_normal_draws(s.y, s.se, low=low, high=high, draws=draws, seed=seed)
+                if ok else None
+            )
+        return sim_cache[0]
+
     out: dict[str, MeasureResult] = {}
     for abbr in wanted:
         res = _FUNCTIONS[abbr](s)
-        if heat_units and abbr in ("TI", "MLD") and res.reason is None:
+        if heat_units and abbr in ("TI", "MLD") and res.message is None:
             res = MeasureResult(abbr, res.value * HEAT_TI_MLD_FACTOR)
+        if intervals:
+            res = _interval(
+                abbr, s, res, z=z, heat_units=heat_units, conf_level=conf_level, sim=simulated,
+                cache=boot_cache,
+            )
         out[abbr] = res
     return out
 
@@ -1313,7 +1689,8 @@ def as_values(results: dict[str, MeasureResult], *, missing: Any = None) -> dict
 def measure_table(
     results: dict[str, MeasureResult], lang: str = "en", *, heat_units: bool = False
 ) -> pd.DataFrame:
-    """A display table: measure, name, value, units, reading, note (why it is empty).
+    """A display table: measure, name, value, se, lower, upper (NaN without an interval),
+    units, reading, note (why it is empty, in ``lang``).
 
     ``lang`` is "en" or "zh". Pass the same ``heat_units`` as to :func:`summarise` so that the
     units column reads "index x 1000" for HEAT's TI and MLD.
@@ -1322,38 +1699,233 @@ def measure_table(
 
     if lang not in ("en", "zh"):
         raise ValueError(f"lang: expected 'en' or 'zh', got {lang!r}")
-    units_text = {
-        "en": {
-            "indicator": "indicator units",
-            "squared": "indicator units squared",
-            "percent": "%",
-            "ratio": "ratio",
-            "fraction": "fraction",
-            "index": "index",
-        },
-        "zh": {
-            "indicator": "指标单位",
-            "squared": "指标单位的平方",
-            "percent": "%",
-            "ratio": "比值",
-            "fraction": "分数",
-            "index": "指数",
-        },
-    }[lang]
     rows = []
     for abbr, res in results.items():
         info = MEASURES[abbr]
-        units = units_text[info.units]
+        units = t(f"measures.units.{info.units}", lang)
         if heat_units and info.units == "index":
             units += " × 1000"
         rows.append(
             {
                 "measure": abbr,
-                "name": info.name_en if lang == "en" else info.name_zh,
+                "name": info.name(lang),
                 "value": res.value,
+                "se": res.se,
+                "lower": res.lower,
+                "upper": res.upper,
                 "units": units,
-                "reading": info.reading_en if lang == "en" else info.reading_zh,
-                "note": res.reason or "",
+                "reading": info.reading(lang),
+                "note": "" if res.message is None else res.message.text(lang),
             }
         )
-    return pd.DataFrame(rows, columns=["measure", "name", "value", "units", "reading", "note"])
+    return pd.DataFrame(
+        rows,
+        columns=["measure", "name", "value", "se", "lower", "upper", "units", "reading", "note"],
+    )
+
+
+# --------------------------------------------------------------------------- where se come from
+
+SE_SOURCES = ("heat_plus", "column", "binomial", "mixed", "none")
+"""Where the subgroups' standard errors came from (``measures.se_source.<source>``)."""
+
+
+@dataclass(frozen=True)
+class SubgroupSE:
+    """Standard errors for the subgroups, where they came from, and the message saying so.
+
+    ``se``: one per subgroup in the estimates' units (NaN where none could be found);
+    ``source``: one of :data:`SE_SOURCES`; ``message``: ``measures.se_source.<source>`` for the
+    page and the JSON output; ``n_binomial``: how many were filled by the binomial formula."""
+
+    se: np.ndarray
+    source: str
+    message: Message
+    n_binomial: int = 0
+
+
+def binomial_se(share: Any, patients: Any, *, scale: float = 1.0) -> np.ndarray:
+    """sqrt(y (1 - y) / P) for a share y among P patients, in the estimate's units.
+
+    ``scale`` is the indicator scale (1 for a fraction, 100 for a percent): y is divided by it
+    and the result multiplied back. NaN where P is not positive or y is outside 0..scale."""
+    y = _as_vector(share, "share") / float(scale)
+    n = _as_vector(patients, "patients")
+    if y.size != n.size:
+        raise ValueError(f"patients: {n.size} values for {y.size} shares")
+    with np.errstate(all="ignore"):
+        se = np.sqrt(y * (1.0 - y) / n) * float(scale)
+    bad = ~((n > 0) & (y >= 0) & (y <= 1))
+    return np.where(bad, NAN, se)
+
+
+def subgroup_se(
+    estimates: Any, *, se: Any = None, source: str = "column", patients: Any = None,
+    scale: float = 1.0,
+) -> SubgroupSE:
+    """The subgroups' standard errors, and where they came from.
+
+    Order of preference (issue 14): given standard errors ``se`` - the ``se`` column of a HEAT
+    Plus file (``source="heat_plus"``) or an ``<indicator>_se`` column of a region table
+    (``source="column"``); where those are missing (None, or NaN for some subgroups) and
+    ``patients`` is given, the binomial se sqrt(y (1 - y) / P) of a share among P patients
+    (:func:`binomial_se`). ``source`` of the result: the given one when every se was given,
+    "binomial" when all were computed, "mixed" when some were, "none" when some are still
+    missing and nothing could fill them.
+    """
+    if source not in ("heat_plus", "column"):
+        raise ValueError(f"source: expected 'heat_plus' or 'column', got {source!r}")
+    y = _as_vector(estimates, "estimates")
+    if se is None:
+        given = np.full(y.size, NAN)
+    else:
+        given = _as_vector(se, "se")
+        if given.size != y.size:
+            raise ValueError(f"se: {given.size} values for {y.size} estimates")
+        if (given < 0).any():
+            raise ValueError("se: standard errors must be non-negative")
+    missing = np.isnan(given) & ~np.isnan(y)
+    out = given.copy()
+    n_binomial = 0
+    if missing.any() and patients is not None:
+        filled = binomial_se(y, patients, scale=scale)
+        use = missing & ~np.isnan(filled)
+        out[use] = filled[use]
+        n_binomial = int(use.sum())
+    still_missing = int((np.isnan(out) & ~np.isnan(y)).sum())
+    if still_missing:
+        kind = "none"
+    elif n_binomial == 0:
+        kind = source
+    elif n_binomial == int((~np.isnan(y)).sum()):
+        kind = "binomial"
+    else:
+        kind = "mixed"
+    message = msg(
+        f"measures.se_source.{kind}", n=int(y.size), n_binomial=n_binomial,
+        missing=still_missing,
+    )
+    return SubgroupSE(out, kind, message, n_binomial)
+
+
+def table_se(
+    table: pd.DataFrame, indicator: str, *, population: str = "patients", scale: float = 1.0,
+) -> SubgroupSE:
+    """Standard errors for ``indicator`` in a region table: its optional ``<indicator>_se``
+    column, else the binomial se of the share among the ``population`` column's patients."""
+    given = table[f"{indicator}_se"].to_numpy(float) if f"{indicator}_se" in table else None
+    patients = table[population].to_numpy(float) if population in table else None
+    return subgroup_se(
+        table[indicator].to_numpy(float), se=given, source="column", patients=patients,
+        scale=scale,
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def result_to_dict(res: MeasureResult) -> dict[str, Any]:
+    """One measure for JSON: ``{"value", "se", "lower", "upper", "interval", "reason"}``;
+    plain floats, NaN -> None; ``reason`` is ``Message.to_dict()`` (code, params, English) or
+    None."""
+
+    def plain(x: float) -> float | None:
+        return float(x) if math.isfinite(x) else None
+
+    return {
+        "value": plain(res.value),
+        "se": plain(res.se),
+        "lower": plain(res.lower),
+        "upper": plain(res.upper),
+        "interval": res.interval,
+        "reason": None if res.message is None else res.message.to_dict(),
+    }
+
+
+def as_records(results: dict[str, MeasureResult]) -> dict[str, dict[str, Any]]:
+    """``{abbr: result_to_dict(result)}`` - the measures with their uncertainty, for JSON
+    (the richer sibling of :func:`as_values`)."""
+    return {k: result_to_dict(v) for k, v in results.items()}
+
+
+# --------------------------------------------------------------------------- gap interval
+
+
+@dataclass(frozen=True)
+class GapInterval:
+    """A gap (D = mean of group A - mean of group B) with its interval.
+
+    ``value``: the gap as computed (no uncertainty); ``lower``/``upper``: the interval;
+    ``se_sampling``: the sampling error of the subgroup estimates carried to the gap;
+    ``se_inputs``: the standard deviation of the Monte Carlo draws (uncertain inputs; 0 when
+    none were given); ``se_total`` = sqrt(se_sampling^2 + se_inputs^2); ``method``:
+    "analytic" (value -/+ z se_sampling) or "combined" (percentiles of draw + sampling noise).
+    """
+
+    value: float
+    lower: float
+    upper: float
+    se_sampling: float
+    se_inputs: float
+    se_total: float
+    method: str
+    conf_level: float
+
+
+def gap_sampling_se(se: Any, population: Any, in_a: Any, in_b: Any) -> float:
+    """Sampling se of D = mean_A - mean_B with patient-weighted group means.
+
+    mean_A = sum_{j in A} P_j y_j / P_A, so var(mean_A) = sum_{j in A} (P_j / P_A)^2 se_j^2
+    (independent regional estimates); var(D) = var(mean_A) + var(mean_B). NaN if a needed se
+    is missing or a group has no patients."""
+    se = _as_vector(se, "se")
+    pop = _as_vector(population, "population")
+    a = np.asarray(in_a, dtype=bool)
+    b = np.asarray(in_b, dtype=bool)
+    if not (se.size == pop.size == a.size == b.size):
+        raise ValueError("se, population, in_a and in_b must have one value per region")
+    var = 0.0
+    for mask in (a, b):
+        total = float(pop[mask].sum())
+        if not total > 0:
+            return NAN
+        w = pop[mask] / total
+        var += float((w * w) @ (se[mask] ** 2))
+    return math.sqrt(var) if math.isfinite(var) else NAN
+
+
+def gap_interval(
+    value: float, *, se_sampling: float, draws: Any = None, conf_level: float = 0.95,
+    seed: int | None = DEFAULT_SEED,
+) -> GapInterval:
+    """The gap's interval under sampling error and, if ``draws`` are given, uncertain inputs.
+
+    Without ``draws``: value -/+ z se_sampling. With ``draws`` (the gap after the fund in each
+    Monte Carlo draw over the inputs, e.g. ``equity.solve.uncertainty(...).gap_draws``): the
+    two sources are independent (input figures vs. how well each region's share is measured),
+    so the gap is draw + e with e ~ Normal(0, se_sampling^2) drawn once per draw (seeded); the
+    interval is the percentiles of those sums, and se_total = sqrt(var(draws) + se_sampling^2).
+    """
+    z = z_value(conf_level)
+    value = float(value)
+    se_sampling = float(se_sampling)
+    if not (math.isfinite(se_sampling) and se_sampling >= 0):
+        raise ValueError(f"se_sampling: must be a finite non-negative number, got {se_sampling!r}")
+    if draws is None:
+        return GapInterval(
+            value, value - z * se_sampling, value + z * se_sampling, se_sampling, 0.0,
+            se_sampling, "analytic", conf_level,
+        )
+    d = _as_vector(draws, "draws")
+    d = d[np.isfinite(d)]
+    if d.size < 2:
+        raise ValueError("draws: need at least 2 finite Monte Carlo draws")
+    rng = np.random.default_rng(seed)
+    total = d + se_sampling * rng.standard_normal(d.size)
+    tail = (1.0 - conf_level) / 2.0
+    lower, upper = np.quantile(total, [tail, 1.0 - tail])
+    se_inputs = float(d.std(ddof=1))
+    return GapInterval(
+        value, float(lower), float(upper), se_sampling, se_inputs,
+        math.hypot(se_sampling, se_inputs), "combined", conf_level,
+    )
