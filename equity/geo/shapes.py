@@ -18,6 +18,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from equity.geo.divisions import LEVELS, NATION_CODE, children, data_root, division
 
 if TYPE_CHECKING:
@@ -93,3 +95,28 @@ def shapes_for_codes(codes: list[str], level: str) -> gpd.GeoDataFrame:
     within = provinces.pop() if len(provinces) == 1 else NATION_CODE
     shapes = division_shapes(level, within)
     return shapes[shapes["code"].isin(rows["code"])].reset_index(drop=True)
+
+
+def to_geojson(geometry: gpd.GeoDataFrame, *, id_column: str = "region_id",
+               digits: int = 4) -> dict:
+    """A GeoJSON FeatureCollection with ``id`` = ``id_column``, coordinates rounded to
+    ``digits`` decimals (4: about 10 m, far below a screen pixel even on a county map), which
+    roughly halves what plotly sends to the browser. Build it once per geometry and cache it
+    (the page holds it in ``st.cache_resource``)."""
+    import json
+
+    import shapely
+
+    frame = geometry
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    shapes = shapely.set_precision(np.asarray(frame.geometry.values), 10.0 ** -digits,
+                                   mode="pointwise")
+    features = []
+    for region_id, shape in zip(frame[id_column].astype(str), shapes, strict=True):
+        if shape is None or shape.is_empty:
+            continue
+        features.append({"type": "Feature", "id": region_id,
+                         "properties": {"region_id": region_id},
+                         "geometry": json.loads(shapely.to_geojson(shape))})
+    return {"type": "FeatureCollection", "features": features}

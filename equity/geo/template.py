@@ -51,8 +51,9 @@ def template_divisions(code: str, level: str) -> pd.DataFrame:
     if code != NATION_CODE and own is None:
         raise TemplateError(msg("geo.template.unknown_division", division=code))
     if own is not None and LEVELS.index(level) <= LEVELS.index(own["level"]):
-        raise TemplateError(msg("geo.template.bad_level", level=msg(f"geo.level.{level}"), division=code,
-                                name=own["name"], own=msg(f"geo.level.{own['level']}")))
+        raise TemplateError(msg("geo.template.bad_level", level=msg(f"geo.level.{level}"),
+                                division=code, name=own["name"],
+                                own=msg(f"geo.level.{own['level']}")))
     return children(code, level)[["code", "name"]].sort_values("code").reset_index(drop=True)
 
 
