@@ -263,8 +263,10 @@ def _choose_area(level: str, candidate_sets: list[tuple[int, ...]]) -> str:
         in_province = [{table.iloc[p]["parent_code"] for p in positions
                         if table.iloc[p]["province_code"] == province}
                        for positions in candidate_sets]
-        common = set.intersection(*[s for s in in_province if s]) if any(in_province) else set()
-        if len(common) == 1 and all(in_province):
+        # Values found only elsewhere do not count: they are reported as outside the area.
+        inside = [s for s in in_province if s]
+        common = set.intersection(*inside) if inside else set()
+        if len(common) == 1:
             prefecture = common.pop()
             if prefecture != province:
                 return prefecture
