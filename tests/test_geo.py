@@ -158,10 +158,8 @@ def test_boundaries_for_a_table_keyed_by_codes():
     assert set(result.geometry["region_id"]) == set(HANGZHOU)
     assert result.geometry.crs.to_epsg() == 4326
     # Lin'an district is about 3,100 km2; a simplified outline must keep its area within 2%.
-    linan = result.geometry.set_index("region_id").loc["330112", "geometry"]
-    area_km2 = float(pd.Series([linan]).pipe(
-        lambda s: __import__("geopandas").GeoSeries(s, crs=4326).to_crs(32651).area.iloc[0]
-    )) / 1e6
+    linan = result.geometry[result.geometry["region_id"] == "330112"]
+    area_km2 = float(linan.to_crs(32651).area.iloc[0]) / 1e6  # UTM zone 51N, metres
     assert 3000 < area_km2 < 3250
 
 
@@ -319,3 +317,27 @@ def test_division_map_before_in_chinese(hangzhou_geojson):
     with pytest.raises(ValueError, match="after"):
         build_division_map_figure(geojson=hangzhou_geojson, table=table,
                                   indicator="charity_coverage", lang="zh", view="after")
+
+
+def test_links_are_drawn_between_neighbours(hangzhou_geojson):
+    shapes = division_shapes("county", "330100").rename(columns={"code": "region_id"})
+    pairs = adjacency(shapes)
+    table = pd.DataFrame({"region_id": list(HANGZHOU), "region_name": list(HANGZHOU.values()),
+                          "charity_coverage": [0.65] * len(HANGZHOU)})
+    fig = build_division_map_figure(geojson=hangzhou_geojson, table=table,
+                                    indicator="charity_coverage", lang="en", links=pairs)
+    lines = [trace for trace in fig.data if trace.type == "scattermap"]
+    assert [trace.name for trace in lines] == ["links_border"]
+    # Three values (two ends and a break) per pair.
+    assert len(lines[0].lon) == 3 * len(pairs)
+
+
+def test_area_geometry_outlines_the_divisions_missing_from_the_table():
+    from equity.geo import area_geometry
+
+    table = pd.DataFrame({"region_id": ["330112", "330110", "330111"],
+                          "region_name": ["临安区", "余杭区", "富阳区"]})
+    found = boundaries_for(table)
+    assert found.match.area == "330100"
+    outlines = area_geometry(found)
+    assert sorted(outlines["region_id"]) == sorted(HANGZHOU)

@@ -56,6 +56,7 @@ def build_division_map_figure(
     view: str = "before",
     before: pd.Series | None = None,
     after: pd.Series | None = None,
+    links: pd.DataFrame | None = None,
     presenter: bool = False,
     height: int = 620,
 ) -> go.Figure:
@@ -67,6 +68,9 @@ def build_division_map_figure(
     ``table[indicator]``. ``view``: "before" or "after" (shown in %, scale from
     :func:`equity.charts.maps.colour_floor` to 100) or "change" (after - before in percentage
     points, diverging around 0). Hover: the region's name, code, before, after and change.
+    ``links``: neighbouring pairs (columns a, b, kind, as from
+    :func:`equity.geo.adjacency.adjacency`), drawn on request as lines between the regions'
+    inner points: solid for a shared border, dotted for the nearest region across water.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
@@ -129,9 +133,38 @@ def build_division_map_figure(
         marker={"line": {"color": "#333333", "width": 0.3 if many else 1.0}, "opacity": 0.95},
         text=hover, hovertemplate="%{text}<extra></extra>", name=view,
     )
-    fig = go.Figure([*traces, figures])
+    fig = go.Figure([*traces, figures, *_link_traces(geojson, links)])
     fig.update_layout(map={"style": "white-bg", **map_view(geojson)})
     apply_style(fig, title=title, lang=lang, presenter=presenter, height=height)
     fig.update_layout(title_subtitle_text=t("geo.map.source", lang),
                       margin={"l": 0, "r": 0, "t": round(font_size(presenter) * 4.5), "b": 0})
     return fig
+
+
+def _link_traces(geojson: dict, links: pd.DataFrame | None) -> list[go.Scattermap]:
+    """One line trace per kind of link (border / nearest), from point to point inside each
+    region (a point on the surface, so a crescent's point is still inside it)."""
+    if links is None or links.empty:
+        return []
+    import shapely
+    from shapely.geometry import shape
+
+    ids = [feature["id"] for feature in geojson["features"]]
+    inner = shapely.point_on_surface([shape(f["geometry"]) for f in geojson["features"]])
+    where = {region_id: (p.x, p.y) for region_id, p in zip(ids, inner, strict=True)}
+    traces = []
+    for kind, dash_width in (("border", 1.6), ("nearest", 1.0)):
+        lon: list[float | None] = []
+        lat: list[float | None] = []
+        for a, b in links.loc[links["kind"] == kind, ["a", "b"]].itertuples(index=False):
+            if a in where and b in where:
+                lon += [where[a][0], where[b][0], None]
+                lat += [where[a][1], where[b][1], None]
+        if lon:
+            traces.append(go.Scattermap(
+                lon=lon, lat=lat, mode="lines", name=f"links_{kind}", hoverinfo="skip",
+                line={"color": "#222222" if kind == "border" else "#777777",
+                      "width": dash_width},
+                showlegend=False,
+            ))
+    return traces

@@ -13,7 +13,7 @@ No Streamlit, no network.
 """
 
 from equity.geo.adjacency import adjacency, neighbours
-from equity.geo.boundaries import DivisionBoundaries, boundaries_for
+from equity.geo.boundaries import DivisionBoundaries, area_geometry, boundaries_for
 from equity.geo.divisions import LEVELS, NATION_CODE, children, division, divisions, short_name
 from equity.geo.match import DivisionMatch, match_codes, match_names, match_table
 from equity.geo.shapes import division_shapes, shapes_for_codes, to_geojson
@@ -26,6 +26,7 @@ __all__ = [
     "DivisionMatch",
     "TemplateError",
     "adjacency",
+    "area_geometry",
     "boundaries_for",
     "children",
     "division",

@@ -56,3 +56,21 @@ def boundaries_for(table: pd.DataFrame) -> DivisionBoundaries:
     geometry = gpd.GeoDataFrame({"region_id": joined["region_id"].to_numpy()},
                                 geometry=list(joined["geometry"]), crs="EPSG:4326")
     return DivisionBoundaries(geometry, found, found.notes)
+
+
+def area_geometry(found: DivisionBoundaries) -> gpd.GeoDataFrame | None:
+    """Outlines for a map of the whole area the table matched: its regions keyed by region_id,
+    and every other division of that level and area keyed by its code (drawn as an empty
+    outline, so a county missing from the table shows as a gap in the figures, not in the
+    map). None when the table matched nothing."""
+    import geopandas as gpd
+
+    if found.geometry is None or found.match is None:
+        return None
+    from equity.geo.shapes import division_shapes
+
+    everything = division_shapes(found.match.level, found.match.area)
+    others = everything[~everything["code"].isin(found.match.matched["code"])]
+    rest = gpd.GeoDataFrame({"region_id": others["code"].to_numpy()},
+                            geometry=list(others.geometry), crs="EPSG:4326")
+    return pd.concat([found.geometry, rest], ignore_index=True)
