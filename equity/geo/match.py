@@ -92,6 +92,12 @@ def qualified_name(row: pd.Series | dict) -> str:
 
 
 @cache
+def _records() -> tuple[dict[str, Any], ...]:
+    """The rows of :func:`divisions` as dicts (positions as in the table): fast to index."""
+    return tuple(divisions().to_dict("records"))
+
+
+@cache
 def _by_level_code() -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["level"], r["code"]): r for r in divisions().to_dict("records")}
 
@@ -142,7 +148,7 @@ def name_candidates(name: object, level: str) -> tuple[int, ...]:
 
 
 def _qualified(key: str, level: str) -> set[int]:
-    table = divisions()
+    records = _records()
     separators = _name_rules()["separators"]
     found: set[int] = set()
     for ancestor in LEVELS[: LEVELS.index(level)]:
@@ -153,7 +159,7 @@ def _qualified(key: str, level: str) -> set[int]:
             if not rest:
                 continue
             for position in name_candidates(rest, level):
-                if _inside(table.iloc[position], code):
+                if _inside(records[position], code):
                     found.add(position)
     return found
 
@@ -204,7 +210,7 @@ def _match(values: list[str], region_ids: list[str], candidates: dict[str, dict[
            by: str, column: str, level_order: tuple[str, ...]) -> DivisionMatch | None:
     """The shared matcher. ``candidates[level][value]`` = row positions of divisions at
     ``level`` that ``value`` may mean. Chooses the level, the area, then sorts each value."""
-    table = divisions()
+    records = _records()
     distinct = list(dict.fromkeys(values))
     counts = {level: sum(1 for v in distinct if candidates[level].get(v)) for level in LEVELS}
     level = max(level_order, key=lambda lv: counts[lv])  # ties: first in level_order
@@ -218,9 +224,9 @@ def _match(values: list[str], region_ids: list[str], candidates: dict[str, dict[
     taken: dict[str, str] = {}
     for value, region_id in zip(values, region_ids, strict=True):
         found = cands.get(value, ())
-        inside = [p for p in found if _inside(table.iloc[p], area)]
+        inside = [p for p in found if _inside(records[p], area)]
         if len(inside) == 1:
-            row = table.iloc[inside[0]]
+            row = records[inside[0]]
             if row["code"] in taken:
                 duplicates.append((value, row["code"]))
                 continue
@@ -228,23 +234,28 @@ def _match(values: list[str], region_ids: list[str], candidates: dict[str, dict[
             rows.append({"region_id": region_id, "value": value, "code": row["code"],
                          "name": row["name"]})
         elif len(inside) > 1:
-            ambiguous.append((value, tuple(qualified_name(table.iloc[p]) for p in inside)))
+            ambiguous.append((value, tuple(qualified_name(records[p]) for p in inside)))
         elif found:
-            outside.append((value, qualified_name(table.iloc[found[0]])))
+            outside.append((value, qualified_name(records[found[0]])))
         else:
             elsewhere = [(lv, candidates[lv].get(value, ())) for lv in LEVELS if lv != level]
             hit = next(((lv, p) for lv, p in elsewhere if p), None)
             if hit is not None:
-                other_level.append((value, qualified_name(table.iloc[hit[1][0]])))
+                other_level.append((value, qualified_name(records[hit[1][0]])))
             else:
                 unknown.append(value)
     matched = pd.DataFrame(rows, columns=["region_id", "value", "code", "name"])
     result = DivisionMatch(
         by=by, level=level, area=area, total=len(values), matched=matched, column=column,
-        unknown=tuple(unknown), ambiguous=tuple(ambiguous), outside=tuple(outside),
-        other_level=tuple(other_level), duplicates=tuple(duplicates),
+        unknown=_once(unknown), ambiguous=_once(ambiguous), outside=_once(outside),
+        other_level=_once(other_level), duplicates=_once(duplicates),
     )
     return _with_notes(result)
+
+
+def _once(items: list) -> tuple:
+    """``items`` without repeats (a name on several rows, one per year, is listed once)."""
+    return tuple(dict.fromkeys(items))
 
 
 def _choose_area(level: str, candidate_sets: list[tuple[int, ...]]) -> str:
@@ -252,16 +263,16 @@ def _choose_area(level: str, candidate_sets: list[tuple[int, ...]]) -> str:
     that all lie in one), else the whole country."""
     if level == "province" or not candidate_sets:
         return NATION_CODE
-    table = divisions()
+    records = _records()
     provinces: Counter[str] = Counter()
     for positions in candidate_sets:
-        provinces.update({table.iloc[p]["province_code"] for p in positions})
+        provinces.update({records[p]["province_code"] for p in positions})
     province, count = provinces.most_common(1)[0]
     if 2 * count <= len(candidate_sets):
         return NATION_CODE
     if level == "county":
-        in_province = [{table.iloc[p]["parent_code"] for p in positions
-                        if table.iloc[p]["province_code"] == province}
+        in_province = [{records[p]["parent_code"] for p in positions
+                        if records[p]["province_code"] == province}
                        for positions in candidate_sets]
         # Values found only elsewhere do not count: they are reported as outside the area.
         inside = [s for s in in_province if s]
