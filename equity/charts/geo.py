@@ -41,6 +41,17 @@ def change_scale(indicator: str) -> list[list[float | str]]:
     return [[0.0, low], [0.5, "#F7F7F7"], [1.0, high]]
 
 
+def _view(geojson: dict) -> dict:
+    """Centre and zoom fitting the GeoJSON: from its ``bbox`` member when present (as
+    :func:`equity.geo.shapes.to_geojson` writes it), else from every coordinate."""
+    bbox = geojson.get("bbox")
+    if bbox is None:
+        return map_view(geojson)
+    minx, miny, maxx, maxy = bbox
+    corners = {"features": [{"geometry": {"coordinates": [[minx, miny], [maxx, maxy]]}}]}
+    return map_view(corners)
+
+
 def _points(value: float, lang: str) -> str:
     if value is None or math.isnan(value):
         return "\u2013"
@@ -134,7 +145,7 @@ def build_division_map_figure(
         text=hover, hovertemplate="%{text}<extra></extra>", name=view,
     )
     fig = go.Figure([*traces, figures, *_link_traces(geojson, links)])
-    fig.update_layout(map={"style": "white-bg", **map_view(geojson)})
+    fig.update_layout(map={"style": "white-bg", **_view(geojson)})
     apply_style(fig, title=title, lang=lang, presenter=presenter, height=height)
     fig.update_layout(title_subtitle_text=t("geo.map.source", lang),
                       margin={"l": 0, "r": 0, "t": round(font_size(presenter) * 4.5), "b": 0})
