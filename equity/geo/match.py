@@ -296,6 +296,17 @@ def _with_notes(result: DivisionMatch) -> DivisionMatch:
         "geo.matched", matched=len(result.matched), total=result.total, level=level_word,
         area=area, by=msg(f"geo.by.{result.by}", column=result.column),
     )]
+    if result.area != NATION_CODE:
+        # Divisions of the area with no row: a template row deleted or forgotten.
+        from equity.geo.divisions import children
+
+        expected = children(result.area, result.level)
+        absent = expected[~expected["code"].isin(result.matched["code"])]
+        if not absent.empty:
+            notes.append(msg("geo.area_missing", count=len(absent), level=level_word,
+                             area=area, items=name_list(
+                                 [f"{c} {n}" for c, n in zip(absent["code"], absent["name"],
+                                                             strict=True)])))
     if result.unknown:
         code = "geo.unknown_codes" if result.by != "name" else "geo.unknown_names"
         notes.append(msg(code, count=len(result.unknown), items=name_list(result.unknown),
