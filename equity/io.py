@@ -381,7 +381,8 @@ def _read_xlsx(data: bytes, name: str, problems: _Collector) -> _Raw | None:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+                                      keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         problems.add(None, None, f"not a readable Excel .xlsx workbook ({type(exc).__name__}: "
                      f"{exc})", f"无法读取的Excel .xlsx工作簿（{type(exc).__name__}: {exc}）")
@@ -455,24 +456,214 @@ def _read_geo(data: bytes, name: str, fmt: str, problems: _Collector,
     return _raw_from_geoframe(frame, name, problems)
 
 
+MAX_ZIP_MEMBERS = 64
+"""Most members (files and folders) in an uploaded zip: a zipped Shapefile has four to
+eight parts, so more is not a Shapefile (and a long list only costs time to check)."""
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+"""The members of a zipped Shapefile that are extracted (under fixed names); others are
+ignored, never written to disk."""
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian: every .shp starts with it
+_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")  # SQLite application_id of a GeoPackage (offset 68)
+_SAFE_CRS = re.compile(r"^(urn:ogc:def:crs:[A-Za-z0-9.:_-]+|EPSG:[0-9]+)$", re.IGNORECASE)
+
+NO_NETWORK_GDAL_OPTIONS: dict[str, str] = {
+    # /vsicurl/ and the cloud handlers built on it (/vsis3/, /vsigs/, /vsiaz/ ...) only try
+    # files whose name ends in one of these extensions: none does, so no request is made.
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".equity-no-network",
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+}
+
+
+def _gdal_offline() -> None:
+    """Switch GDAL's and PROJ's network access off for this process (idempotent).
+
+    Uploads are only ever opened from a fixed file name in a fresh temporary folder, so no
+    user text reaches GDAL as a path; this is the second line of defence should one ever do.
+    """
+    import os
+
+    os.environ["PROJ_NETWORK"] = "OFF"
+    import pyogrio
+
+    pyogrio.set_gdal_config_options(NO_NETWORK_GDAL_OPTIONS)
+    try:
+        import pyproj.network
+
+        pyproj.network.set_network_enabled(False)
+    except Exception:  # pyproj without network support has nothing to switch off
+        pass
+
+
+def _unsafe_member(member: str) -> tuple[str, str] | None:
+    """Why a zip member's name is refused (English, Chinese), or None when it is safe.
+
+    A name is refused when it could point outside the temporary folder or at a virtual
+    file system: absolute, a drive letter, a backslash, a '..' part, a colon (URLs,
+    drive letters, GDAL's 'DRIVER:path' syntax), a control character, or a GDAL virtual
+    prefix ('/vsicurl/', 'vsizip' ...)."""
+    lowered = member.lower()
+    if member.startswith(("/", "\\")) or _DRIVE.match(member):
+        return ("an absolute path", "绝对路径")
+    if "\\" in member:
+        return ("a backslash path", "含反斜杠的路径")
+    if any(part == ".." for part in member.split("/")):
+        return ("a '..' path that leaves the folder", "含“..”、会跳出文件夹的路径")
+    if "vsi" in lowered.split("/")[0] or "/vsi" in lowered:
+        return ("a GDAL virtual file path", "GDAL虚拟文件路径")
+    if ":" in member:
+        return ("a name with a colon (a URL or drive)", "含冒号的名称（网址或盘符）")
+    if any(ord(ch) < 32 for ch in member):
+        return ("a name with control characters", "含控制字符的名称")
+    return None
+
+
+def _inside(folder: Path, target: Path) -> bool:
+    """True when ``target`` resolves to a path inside ``folder`` (symlinks followed)."""
+    return target.resolve().is_relative_to(folder.resolve())
+
+
+def _extract_shapefile(data: bytes, tmp: Path, problems: _Collector) -> Path | None:
+    """The zipped Shapefile's parts written as tmp/upload.<ext>; the .shp path, or None.
+
+    Every member name is checked before anything is written; only the Shapefile's own parts
+    are extracted, each under a fixed name, so the path handed to GDAL never contains
+    anything from the upload."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                problems.add(None, None, f"the zip file holds {len(infos):,} members; the limit "
+                             f"is {MAX_ZIP_MEMBERS} (a zipped Shapefile has 4 to 8)",
+                             f"zip文件中有{len(infos):,}个成员，上限为{MAX_ZIP_MEMBERS}个"
+                             "（压缩的Shapefile只有4到8个）")
+                return None
+            for info in infos:
+                why = _unsafe_member(info.filename)
+                if why is not None:
+                    problems.add(None, None, f"the zip member {info.filename!r} is refused: "
+                                 f"{why[0]}; zip the Shapefile's files themselves, without "
+                                 "folders outside the zip",
+                                 f"拒绝zip成员{info.filename!r}：{why[1]}；请直接压缩Shapefile的"
+                                 "各个文件")
+            if problems.problems:
+                return None
+            names = [i.filename for i in infos if not i.is_dir()]
+            shapes = [n for n in names if n.lower().endswith(".shp")
+                      and not n.startswith("__MACOSX")]
+            if not shapes:
+                problems.add(None, None, "the zip file holds no .shp file; a zipped "
+                             "Shapefile needs .shp, .shx, .dbf (and .prj) together",
+                             "zip文件中没有 .shp 文件；压缩的Shapefile需要同时包含 "
+                             ".shp、.shx、.dbf（以及 .prj）")
+                return None
+            if len(shapes) > 1:
+                problems.add(None, None, f"the zip file holds {len(shapes)} Shapefiles "
+                             f"({', '.join(shapes)}); keep one",
+                             f"zip文件中有{len(shapes)}个Shapefile（{'、'.join(shapes)}）；"
+                             "请只保留一个")
+                return None
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > 4 * MAX_FILE_BYTES:
+                limit = 4 * MAX_FILE_BYTES // 1024 // 1024
+                problems.add(None, None, f"the zip file unpacks to "
+                             f"{unpacked / 1024 / 1024:.0f} MB; the limit is {limit} MB",
+                             f"zip文件解压后为{unpacked / 1024 / 1024:.0f} MB，"
+                             f"上限为{limit} MB")
+                return None
+            stem = shapes[0][:-4]
+            by_lower = {n.lower(): n for n in names}
+            for needed in (".shx", ".dbf"):
+                if (stem + needed).lower() not in by_lower:
+                    problems.add(None, None, f"the zip file has {shapes[0]} but no "
+                                 f"{stem + needed}; a Shapefile needs both",
+                                 f"zip文件中有{shapes[0]}，但没有{stem + needed}；"
+                                 "Shapefile两者缺一不可")
+            if problems.problems:
+                return None
+            for part in SHAPEFILE_PARTS:
+                member = by_lower.get((stem + part).lower())
+                if member is None:
+                    continue
+                target = tmp / f"upload{part}"
+                if not _inside(tmp, target):  # cannot happen with a fixed name; checked anyway
+                    problems.add(None, None, "not a readable zipped Shapefile",
+                                 "无法读取的压缩的Shapefile")
+                    return None
+                with archive.open(member) as source:
+                    content = source.read(4 * MAX_FILE_BYTES + 1)
+                if part == ".shp" and not content.startswith(_SHP_MAGIC):
+                    problems.add(None, None, f"{shapes[0]} is not a Shapefile (.shp) file",
+                                 f"{shapes[0]}不是Shapefile（.shp）文件")
+                    return None
+                target.write_bytes(content)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            OSError, EOFError):
+        # Damaged, encrypted or unsupported-compression archives.
+        problems.add(None, None, "not a readable zip file", "无法读取的zip文件")
+        return None
+    return tmp / "upload.shp"
+
+
+def _check_geojson(data: bytes, problems: _Collector) -> bool:
+    """True when ``data`` is GeoJSON that GDAL may open: a Feature or FeatureCollection whose
+    ``crs`` (if any) is an EPSG name. A linked CRS (``"type": "link"``) or a URL as the name
+    would make GDAL fetch it, so such files are refused."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problems.add(None, None, "a GeoJSON file must be UTF-8 text",
+                     "GeoJSON文件必须是UTF-8编码的文本")
+        return False
+    except json.JSONDecodeError as exc:
+        problems.add(None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}, "
+                     f"character {exc.colno}; a GeoJSON file must be a FeatureCollection",
+                     f"不是有效的JSON（第{exc.lineno}行第{exc.colno}个字符：{exc.msg}）；"
+                     "GeoJSON文件必须是一个FeatureCollection")
+        return False
+    except RecursionError:
+        problems.add(None, None, "the JSON is nested too deeply to be a GeoJSON file",
+                     "JSON嵌套过深，不是GeoJSON文件")
+        return False
+    if not isinstance(document, dict) or document.get("type") not in (
+            "FeatureCollection", "Feature"):
+        problems.add(None, None, "a GeoJSON file must be a FeatureCollection",
+                     "GeoJSON文件必须是一个FeatureCollection")
+        return False
+    crs = document.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(
+            crs.get("properties"), dict) else None
+        if not (isinstance(crs, dict) and crs.get("type") == "name" and isinstance(name, str)
+                and _SAFE_CRS.match(name)):
+            problems.add(None, None, "the GeoJSON 'crs' member is refused: only a named EPSG "
+                         "system ('urn:ogc:def:crs:EPSG::4326') is read, never a link; "
+                         "remove it and give coordinates as longitude/latitude",
+                         "拒绝GeoJSON的“crs”成员：只接受EPSG名称（如 urn:ogc:def:crs:EPSG::4326），"
+                         "不接受链接；请删除该成员，并使用经纬度坐标")
+            return False
+    return True
+
+
 def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
                    path: Path | None = None) -> gpd.GeoDataFrame | None:
     import geopandas as gpd
     import pyogrio
 
-    if fmt == "geojson":
-        try:
-            json.loads(data.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            problems.add(None, None, "a GeoJSON file must be UTF-8 text",
-                         "GeoJSON文件必须是UTF-8编码的文本")
-            return None
-        except json.JSONDecodeError as exc:
-            problems.add(None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"character {exc.colno}; a GeoJSON file must be a FeatureCollection",
-                         f"不是有效的JSON（第{exc.lineno}行第{exc.colno}个字符：{exc.msg}）；"
-                         "GeoJSON文件必须是一个FeatureCollection")
-            return None
+    _gdal_offline()
+    if fmt == "geojson" and not _check_geojson(data, problems):
+        return None
+    if fmt == "gpkg" and not (data.startswith(b"SQLite format 3\x00")
+                              and data[68:72] in _GPKG_IDS):
+        problems.add(None, None, "not a GeoPackage: the file is not an SQLite database with "
+                     "the GeoPackage application id",
+                     "不是GeoPackage文件：该文件不是带GeoPackage应用标识的SQLite数据库")
+        return None
     if fmt == "shp":
         if path is None:
             problems.add(None, None, "a Shapefile has several parts (.shp, .shx, .dbf, .prj): "
@@ -480,56 +671,24 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
                          "Shapefile由多个文件组成（.shp、.shx、.dbf、.prj）：请将它们一起打包成"
                          "一个 .zip 上传")
             return None
+        # A path given on the command line by the person running it (never an upload).
         target: Any = path
     else:
         target = None
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         if fmt == "zip":
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    names = archive.namelist()
-                    shapes = [n for n in names if n.lower().endswith(".shp")
-                              and not n.startswith("__MACOSX")]
-                    if not shapes:
-                        problems.add(None, None, "the zip file holds no .shp file; a zipped "
-                                     "Shapefile needs .shp, .shx, .dbf (and .prj) together",
-                                     "zip文件中没有 .shp 文件；压缩的Shapefile需要同时包含 "
-                                     ".shp、.shx、.dbf（以及 .prj）")
-                        return None
-                    if len(shapes) > 1:
-                        problems.add(None, None, f"the zip file holds {len(shapes)} Shapefiles "
-                                     f"({', '.join(shapes)}); keep one",
-                                     f"zip文件中有{len(shapes)}个Shapefile（{'、'.join(shapes)}）；"
-                                     "请只保留一个")
-                        return None
-                    unpacked = sum(info.file_size for info in archive.infolist())
-                    if unpacked > 4 * MAX_FILE_BYTES:
-                        limit = 4 * MAX_FILE_BYTES // 1024 // 1024
-                        problems.add(None, None, f"the zip file unpacks to "
-                                     f"{unpacked / 1024 / 1024:.0f} MB; the limit is "
-                                     f"{limit} MB",
-                                     f"zip文件解压后为{unpacked / 1024 / 1024:.0f} MB，"
-                                     f"上限为{limit} MB")
-                        return None
-                    stem = shapes[0][:-4]
-                    parts = {n.lower() for n in names}
-                    for needed in (".shx", ".dbf"):
-                        if (stem + needed).lower() not in parts:
-                            problems.add(None, None, f"the zip file has {shapes[0]} but no "
-                                         f"{stem + needed}; a Shapefile needs both",
-                                         f"zip文件中有{shapes[0]}，但没有{stem + needed}；"
-                                         "Shapefile两者缺一不可")
-                    if problems.problems:
-                        return None
-                    archive.extractall(tmp)
-                    target = Path(tmp) / shapes[0]
-            except zipfile.BadZipFile:
-                problems.add(None, None, "not a readable zip file", "无法读取的zip文件")
+            target = _extract_shapefile(data, tmp, problems)
+            if target is None:
                 return None
         elif target is None:
             suffix = {"geojson": ".geojson", "gpkg": ".gpkg"}[fmt]
-            target = Path(tmp) / f"upload{suffix}"
+            target = tmp / f"upload{suffix}"
             target.write_bytes(data)
+        if path is None and not _inside(tmp, target):
+            problems.add(None, None, f"not a readable {_FORMAT_NAMES[fmt]}",
+                         f"无法读取的{_FORMAT_NAMES_ZH[fmt]}")
+            return None
         layer_note = None
         try:
             layers = pyogrio.list_layers(target)
@@ -539,9 +698,10 @@ def _read_geoframe(data: bytes, name: str, fmt: str, problems: _Collector,
                 layer_note = (f"the file has {len(layers)} layers; read the first, {layer!r}",
                               f"文件有{len(layers)}个图层；已读取第一个图层“{layer}”")
             frame = gpd.read_file(target, engine="pyogrio", layer=layer)
-        except Exception as exc:  # GDAL reports damaged files with several exception types
-            problems.add(None, None, f"not a readable {_FORMAT_NAMES[fmt]} ({exc})",
-                         f"无法读取的{_FORMAT_NAMES_ZH[fmt]}（{exc}）")
+        except Exception:  # GDAL reports damaged files with several exception types
+            # GDAL's own text names the temporary path: never shown.
+            problems.add(None, None, f"not a readable {_FORMAT_NAMES[fmt]}",
+                         f"无法读取的{_FORMAT_NAMES_ZH[fmt]}")
             return None
     if layer_note:
         frame.attrs["note"], frame.attrs["note_zh"] = layer_note

@@ -1,0 +1,238 @@
+"""Hostile uploads (issue 8): a zip's member names, GDAL virtual paths and remote references
+never make the server read another file or fetch a URL; each is refused with a message that
+names the member, from the reader, the command line and the Data page."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import threading
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from equity.__main__ import main
+from equity.io import DataError, read_boundaries, read_regions
+
+HEADER = ("region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+          "cost_per_patient,subsidy_per_patient")
+GOOD_CSV = (HEADER + "\nA,North,urban,100,0.8,0.3,1000,100\nB,South,suburban,50,0.6,0.3,1000,100\n")
+
+
+def _secret_shapefile(folder: Path) -> Path:
+    """A real, valid region Shapefile elsewhere on disk (what an attacker would point at)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = pd.read_csv(io.StringIO(GOOD_CSV))
+    shapes = [box(116 + i * 0.1, 30, 116.1 + i * 0.1, 30.1) for i in range(len(frame))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # field names truncated to 10 characters
+        gpd.GeoDataFrame(frame, geometry=shapes, crs="EPSG:4326").to_file(folder / "secret.shp")
+    assert read_regions(folder / "secret.shp").table.shape[0] == 2  # it is readable as such
+    return folder / "secret.shp"
+
+
+def _zip(names: list[str], content: bytes = b"") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(zipfile.ZipInfo(name), content)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert archive.namelist() == names  # the names reach the reader exactly as written
+    return buffer.getvalue()
+
+
+def _parts(stem: str) -> list[str]:
+    return [f"{stem}.{ext}" for ext in ("shp", "shx", "dbf")]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str]
+
+    def _record(self) -> None:
+        self.hits.append(f"{self.command} {self.path}")
+        self.send_response(404)
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        self._record()
+
+    def do_HEAD(self) -> None:
+        self._record()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback() -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server (base URL, list of requests it saw), stopped after the test."""
+    hits: list[str] = []
+    handler = type("Handler", (_Recorder,), {"hits": hits})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.timeout = 2
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _refused(payload: bytes, filename: str = "upload.zip", boundaries: bool = False):
+    with pytest.raises(DataError) as info:
+        if boundaries:
+            read_boundaries(payload, filename=filename)
+        else:
+            read_regions(payload, filename=filename)
+    return info.value.problems
+
+
+# ------------------------------------------------------------------ absolute and traversal
+
+
+def test_absolute_member_names_pointing_at_a_real_shapefile_are_refused(tmp_path):
+    secret = _secret_shapefile(tmp_path / "elsewhere")
+    stem = str(secret.with_suffix(""))
+    assert stem.startswith("/")
+    payload = _zip(_parts(stem))
+    problems = _refused(payload)
+    assert len(problems) == 3
+    assert all("absolute path" in p.message and "refused" in p.message for p in problems)
+    assert f"'{stem}.shp'" in problems[0].message  # the member is named
+    assert all("绝对路径" in p.message_zh for p in problems)
+    assert _refused(payload, boundaries=True)[0].message == problems[0].message
+
+
+@pytest.mark.parametrize("names, why", [
+    (_parts("../../x"), "'..' path"),
+    (_parts("shapes/../../x"), "'..' path"),
+    (_parts("..\\..\\x"), "backslash"),
+    (_parts("C:/data/x"), "absolute path"),
+    (_parts("c:x"), "absolute path"),
+    (_parts("/vsizip//tmp/other.zip/x"), "absolute path"),
+    (_parts("vsicurl/http:/x"), "GDAL virtual"),
+    (_parts("data:x"), "colon"),
+])
+def test_traversal_drive_and_virtual_names_are_refused(names, why):
+    problems = _refused(_zip(names))
+    assert problems and all(why in p.message for p in problems), [p.message for p in problems]
+
+
+def test_too_many_members_are_refused():
+    from equity.io import MAX_ZIP_MEMBERS
+
+    names = _parts("regions") + [f"extra/{i}.txt" for i in range(MAX_ZIP_MEMBERS)]
+    problems = _refused(_zip(names))
+    assert len(problems) == 1
+    assert f"{len(names):,} members; the limit is {MAX_ZIP_MEMBERS}" in problems[0].message
+
+
+def test_a_shp_that_is_not_a_shapefile_is_refused():
+    # An OGR VRT (XML naming another file) renamed .shp: GDAL would follow it by content.
+    vrt = b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/hosts'
+    problems = _refused(_zip(_parts("regions"), vrt))
+    assert problems[0].message == "regions.shp is not a Shapefile (.shp) file"
+
+
+def test_cli_refuses_absolute_and_traversal_zips_with_exit_2(tmp_path, capsys):
+    secret = _secret_shapefile(tmp_path / "elsewhere")
+    for i, names in enumerate((_parts(str(secret.with_suffix(""))), _parts("../../x"))):
+        path = tmp_path / f"upload{i}.zip"
+        path.write_bytes(_zip(names))
+        assert main(["validate", str(path)]) == 2
+        out = capsys.readouterr().out
+        assert "refused" in out and names[0] in out and "rows:" not in out
+        table = tmp_path / "t.csv"
+        table.write_text(GOOD_CSV, encoding="utf-8")
+        assert main(["validate", str(table), "--boundaries", str(path)]) == 2
+        out = capsys.readouterr().out
+        assert "refused" in out and names[0] in out and "Valid region table" not in out
+
+
+# ------------------------------------------------------------------ network
+
+
+def test_vsicurl_members_are_refused_and_never_fetched(loopback, tmp_path, capsys):
+    base, hits = loopback
+    encoded = base.replace(":", "%3A").replace("/", "%2F")
+    for stem in (f"/vsicurl/{base}/probe", f"/vsicurl?url={encoded}%2Fprobe"):
+        payload = _zip(_parts(stem))
+        problems = _refused(payload)
+        assert all("refused" in p.message for p in problems)
+        path = tmp_path / "probe.zip"
+        path.write_bytes(payload)
+        assert main(["validate", str(path)]) == 2
+        assert "refused" in capsys.readouterr().out
+    assert hits == []
+
+
+def test_gdal_network_is_off_even_for_a_vsicurl_path(loopback):
+    """Second line of defence: were a /vsicurl/ path ever handed to GDAL, no request leaves."""
+    import pyogrio
+
+    from equity.io import _gdal_offline
+
+    base, hits = loopback
+    _gdal_offline()
+    for path in (f"/vsicurl/{base}/probe.shp", f"/vsicurl_streaming/{base}/probe.geojson",
+                 f"{base}/probe.geojson"):
+        with pytest.raises(Exception):  # noqa: B017 - GDAL's error type varies by path
+            pyogrio.read_dataframe(path)
+    assert hits == []
+
+
+def _feature_collection(**extra) -> bytes:
+    feature = {"type": "Feature", "properties": {"region_id": "A"},
+               "geometry": {"type": "Point", "coordinates": [116.0, 30.0]}}
+    return json.dumps({"type": "FeatureCollection", "features": [feature], **extra}).encode()
+
+
+def test_geojson_linked_crs_is_refused_and_never_fetched(loopback):
+    base, hits = loopback
+    linked = {"type": "link", "properties": {"href": f"{base}/crs.wkt", "type": "ogcwkt"}}
+    named_url = {"type": "name", "properties": {"name": f"{base}/crs"}}
+    for crs in (linked, named_url):
+        for boundaries in (False, True):
+            problems = _refused(_feature_collection(crs=crs), "b.geojson", boundaries)
+            assert "'crs' member is refused" in problems[0].message
+    assert hits == []
+    # A named EPSG system is still read.
+    named = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+    frame = read_boundaries(_feature_collection(crs=named), filename="b.geojson")
+    assert list(frame["region_id"]) == ["A"]
+
+
+def test_json_that_is_not_geojson_is_not_handed_to_gdal():
+    # TopoJSON / ESRI JSON / anything else: GDAL would pick another driver by content.
+    problems = _refused(json.dumps({"type": "Topology", "objects": {}}).encode(), "x.json")
+    assert problems[0].message == "a GeoJSON file must be a FeatureCollection"
+
+
+def test_messages_never_show_a_server_path():
+    # A GeoPackage header on a damaged body: GDAL's error names the temporary file.
+    damaged = b"SQLite format 3\x00" + b"\x00" * 52 + b"GPKG" + b"\x00" * 200
+    problems = _refused(damaged, "x.gpkg")
+    text = " ".join(p.text("en") + p.text("zh") for p in problems)
+    assert "/tmp" not in text and "upload.gpkg" not in text
+    assert problems[0].message == "not a readable GeoPackage"
+    sqlite_only = b"SQLite format 3\x00" + b"\x00" * 300
+    assert "not a GeoPackage" in _refused(sqlite_only, "x.gpkg")[0].message
+
+
+def test_xlsx_external_links_are_not_kept(tmp_path):
+    """openpyxl is asked not to keep external links (it never fetches them either)."""
+    import inspect
+
+    import equity.io as module
+
+    assert "keep_links=False" in inspect.getsource(module)
