@@ -19,7 +19,7 @@ import pytest
 from shapely.geometry import box
 
 from equity.__main__ import main
-from equity.io import DataError, read_boundaries, read_regions
+from equity.readers import DataError, read_boundaries, read_regions
 
 HEADER = ("region_id,region_name,area_type,patients,charity_coverage,oop_share,"
           "cost_per_patient,subsidy_per_patient")
@@ -129,7 +129,7 @@ def test_traversal_drive_and_virtual_names_are_refused(names, why):
 
 
 def test_too_many_members_are_refused():
-    from equity.io import MAX_ZIP_MEMBERS
+    from equity.readers import MAX_ZIP_MEMBERS
 
     names = _parts("regions") + [f"extra/{i}.txt" for i in range(MAX_ZIP_MEMBERS)]
     problems = _refused(_zip(names))
@@ -180,7 +180,7 @@ def test_gdal_network_is_off_even_for_a_vsicurl_path(loopback):
     """Second line of defence: were a /vsicurl/ path ever handed to GDAL, no request leaves."""
     import pyogrio
 
-    from equity.io import _gdal_offline
+    from equity.readers.geo import gdal_offline as _gdal_offline
 
     base, hits = loopback
     _gdal_offline()
@@ -233,6 +233,6 @@ def test_xlsx_external_links_are_not_kept(tmp_path):
     """openpyxl is asked not to keep external links (it never fetches them either)."""
     import inspect
 
-    import equity.io as module
+    import equity.readers.tabular as module
 
     assert "keep_links=False" in inspect.getsource(module)
