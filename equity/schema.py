@@ -56,6 +56,10 @@ class ColumnSpec:
     minimum: float | None = None
     maximum: float | None = None
     strictly_positive: bool = False
+    plausible: bool = False
+    """True when ``maximum`` is a plausibility bound (no region has more) rather than a limit
+    of the quantity itself (a share's 100%, a year): a cell above it is refused as
+    implausible, which keeps 1e300 patients from overflowing the model."""
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -80,21 +84,37 @@ class ColumnSpec:
     expected_zh = property(lambda self: self.expected_in("zh"))
 
 
+PERSONS_MAX = 2e9
+"""Plausible most persons in one region (more than live in any country)."""
+MONEY_PER_PERSON_MAX = 1e9
+"""Plausible most yuan per patient or household per year (gene therapies cost about 2e7)."""
+GDP_PER_CAPITA_MAX = 1e8
+"""Plausible most GDP per resident, yuan (about 500 times the richest regions')."""
+SEVERITY_MAX = 1000.0
+"""Plausible largest relative need (1 = average)."""
+
 _SPECS: tuple[ColumnSpec, ...] = (
     ColumnSpec("region_id", "text", True, "str"),
     ColumnSpec("region_name", "text", True, "str"),
     ColumnSpec("area_type", "text", True, "str"),
-    ColumnSpec("patients", "persons", True, "float", minimum=0.0),
+    ColumnSpec("patients", "persons", True, "float", minimum=0.0, maximum=PERSONS_MAX,
+               plausible=True),
     ColumnSpec("charity_coverage", "fraction (0-1)", True, "float", minimum=0.0, maximum=1.0),
     ColumnSpec("oop_share", "fraction (0-1)", True, "float", minimum=0.0, maximum=1.0),
-    ColumnSpec("cost_per_patient", "yuan / year", True, "float", minimum=0.0),
-    ColumnSpec("subsidy_per_patient", "yuan / year", True, "float", minimum=0.0),
-    ColumnSpec("population", "persons", False, "float", minimum=0.0),
+    ColumnSpec("cost_per_patient", "yuan / year", True, "float", minimum=0.0,
+               maximum=MONEY_PER_PERSON_MAX, plausible=True),
+    ColumnSpec("subsidy_per_patient", "yuan / year", True, "float", minimum=0.0,
+               maximum=MONEY_PER_PERSON_MAX, plausible=True),
+    ColumnSpec("population", "persons", False, "float", minimum=0.0, maximum=PERSONS_MAX,
+               plausible=True),
     ColumnSpec("assistance_coverage", "fraction (0-1)", False, "float", minimum=0.0,
                maximum=1.0),
-    ColumnSpec("gdp_per_capita", "yuan", False, "float", minimum=0.0),
-    ColumnSpec("household_income", "yuan / year", False, "float", minimum=0.0),
-    ColumnSpec("severity", "index", False, "float", minimum=0.0, strictly_positive=True),
+    ColumnSpec("gdp_per_capita", "yuan", False, "float", minimum=0.0,
+               maximum=GDP_PER_CAPITA_MAX, plausible=True),
+    ColumnSpec("household_income", "yuan / year", False, "float", minimum=0.0,
+               maximum=MONEY_PER_PERSON_MAX, plausible=True),
+    ColumnSpec("severity", "index", False, "float", minimum=0.0, strictly_positive=True,
+               maximum=SEVERITY_MAX, plausible=True),
     ColumnSpec("year", "year", False, "int", minimum=1900.0, maximum=2100.0),
 )
 

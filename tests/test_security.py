@@ -236,3 +236,177 @@ def test_xlsx_external_links_are_not_kept(tmp_path):
     import equity.readers.tabular as module
 
     assert "keep_links=False" in inspect.getsource(module)
+
+
+# ------------------------------------------------------------------ structure (issue 9)
+
+
+def test_readers_do_not_import_the_datasets_module():
+    """No import cycle: the readers never import equity.datasets (datasets imports them)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, equity.readers; "
+            "print('equity.datasets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_problems_carry_their_own_codes():
+    rows = GOOD_CSV.replace("B,South,suburban,50,0.6", "A,South,suburban,-5,abc")
+    problems = _refused(rows.encode(), "t.csv")
+    codes = {(p.row, p.column): p.code for p in problems}
+    assert codes == {(2, "region_id"): "readers.duplicate", (3, "region_id"): "readers.duplicate",
+                     (3, "patients"): "readers.cell_problem",
+                     (3, "charity_coverage"): "readers.not_a_number"}
+    negative = next(p for p in problems if p.column == "patients")
+    assert negative.what.params["what"].code == "readers.what.negative"
+
+
+# ------------------------------------------------------------------ limits (issue 15)
+
+
+def _xlsx_with_big_shared_strings(megabytes: int) -> bytes:
+    """A real workbook whose shared-strings part unpacks to ``megabytes`` (compresses to ~KB)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        padding = b"<si><t>" + b"x" * (1024 * 1024 - 15) + b"</t></si>"
+        archive.writestr("xl/padding.xml", padding * megabytes)
+    return out.getvalue()
+
+
+def test_xlsx_bounded_by_unpacked_size_before_parsing():
+    import time
+
+    from equity.readers import MAX_UNPACKED_BYTES
+
+    payload = _xlsx_with_big_shared_strings(MAX_UNPACKED_BYTES // 1024 // 1024 + 10)
+    assert len(payload) < 2 * 1024 * 1024  # small upload, huge once unpacked
+    start = time.perf_counter()
+    problems = _refused(payload, "bomb.xlsx")
+    assert time.perf_counter() - start < 5
+    assert "unpacks to" in problems[0].message and "limit is 200 MB" in problems[0].message
+
+
+def test_xlsx_bounded_by_part_count():
+    from equity.readers import MAX_XLSX_PARTS
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for i in range(MAX_XLSX_PARTS + 1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", "<x/>")
+    problems = _refused(buffer.getvalue(), "parts.xlsx")
+    assert f"the limit is {MAX_XLSX_PARTS}" in problems[0].message
+
+
+def test_parquet_refused_by_metadata_before_materialising(monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from equity.readers import MAX_ROWS
+
+    # Run-length encoding keeps a file of many identical rows tiny.
+    table = pa.table({"region_id": pa.array(["x"] * (MAX_ROWS + 1))})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    assert len(buffer.getvalue()) < 200_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the table was materialised")
+
+    monkeypatch.setattr(pq, "read_table", never)
+    monkeypatch.setattr(pq.ParquetFile, "read", never)
+    problems = _refused(buffer.getvalue(), "many.parquet")
+    assert problems[0].message == ("the file has 100,001 records; the limit is 100,000 regions")
+
+
+def test_too_many_columns_refused_with_the_limit():
+    import time
+
+    from equity.readers import MAX_COLUMNS
+
+    header = HEADER + "," + ",".join(f"x{i}" for i in range(MAX_COLUMNS * 20))
+    row = "A,North,urban,100,0.8,0.3,1000,100" + ",1" * (MAX_COLUMNS * 20)
+    start = time.perf_counter()
+    problems = _refused(f"{header}\n{row}\n".encode(), "wide.csv")
+    assert time.perf_counter() - start < 5
+    assert f"the limit is {MAX_COLUMNS:,}" in problems[0].message
+
+
+def test_many_extra_columns_are_kept_in_linear_time():
+    import time
+
+    from equity.readers import MAX_COLUMNS
+
+    extra = MAX_COLUMNS - 8  # the most a table may have, with the 8 required columns
+    header = HEADER + "," + ",".join(f"x{i}" for i in range(extra))
+    rows = "\n".join(f"R{r},N,urban,1,0.5,0.3,10,1," + ",".join("v" for _ in range(extra))
+                     for r in range(200))
+    start = time.perf_counter()
+    data = read_regions(f"{header}\n{rows}\n".encode(), filename="extras.csv")
+    assert time.perf_counter() - start < 10
+    assert data.table.shape == (200, 9 + extra)  # + severity
+    assert data.table[f"x{extra - 1}"].tolist() == ["v"] * 200
+
+
+@pytest.mark.parametrize("column, value", [
+    ("patients", "1e300"), ("population", "1e300"), ("cost_per_patient", "1e300"),
+    ("subsidy_per_patient", "1e15"), ("severity", "1e9"),
+])
+def test_implausible_numbers_are_refused_with_row_and_column(column, value):
+    header = HEADER + ",population,severity"
+    good = ["A", "North", "urban", "100", "0.8", "0.3", "1000", "100", "5000", "1"]
+    cells = dict(zip(header.split(","), good, strict=True))
+    cells[column] = value
+    problems = _refused((header + "\n" + ",".join(cells.values()) + "\n").encode(), "big.csv")
+    assert [(p.row, p.column) for p in problems] == [(2, column)]
+    assert "above the plausible limit" in problems[0].message
+
+
+def test_latin1_csv_is_read_as_latin1_not_gbk():
+    text = GOOD_CSV.replace("North", "Zürich").replace("South", "Genève")
+    data = read_regions(text.encode("latin-1"), filename="latin1.csv")
+    assert data.table["region_name"].tolist() == ["Zürich", "Genève"]
+    assert any("Windows-1252" in n for n in data.notes)
+
+
+def test_gbk_csv_is_still_read_as_gbk():
+    text = GOOD_CSV.replace("North", "北区").replace("South", "南区")
+    data = read_regions(text.encode("gbk"), filename="gbk.csv")
+    assert data.table["region_name"].tolist() == ["北区", "南区"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(encoding):
+    text = GOOD_CSV.replace("North", "北区")
+    data = read_regions(text.encode(encoding), filename="u16.csv")
+    assert data.table["region_name"].tolist() == ["北区", "South"]
+
+
+def test_utf32_with_bom_is_read():
+    data = read_regions(GOOD_CSV.encode("utf-32"), filename="u32.csv")
+    assert data.table["region_id"].tolist() == ["A", "B"]
+    assert any("UTF-32" in n for n in data.notes)
+
+
+def test_heat_estimate_above_indicator_scale_is_refused_with_row_and_column():
+    rows = ["setting,date,indicator_abbr,dimension,subgroup,estimate,population,indicator_scale"]
+    for sub, coverage in (("Urban", 90), ("Rural", 150)):
+        for abbr, value in (("charity_coverage", coverage), ("oop_share", 30),
+                            ("cost_per_patient", 1000), ("subsidy_per_patient", 100)):
+            scale = 100 if abbr in ("charity_coverage", "oop_share") else ""
+            rows.append(f"W,2023,{abbr},Place,{sub},{value},50,{scale}")
+    problems = _refused(("\n".join(rows) + "\n").encode(), "heat.csv")
+    assert [(p.row, p.column) for p in problems] == [(6, "estimate")]
+    assert "150 is above its indicator_scale 100" in problems[0].message

@@ -27,9 +27,11 @@ from equity.readers.region_data import RegionData
 from equity.readers.regions import read_regions
 from equity.readers.sources import (
     BOUNDARY_EXTENSIONS,
+    MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
+    MAX_XLSX_PARTS,
     MAX_ZIP_MEMBERS,
     UPLOAD_EXTENSIONS,
 )
@@ -37,9 +39,11 @@ from equity.readers.summary import summary
 
 __all__ = [
     "BOUNDARY_EXTENSIONS",
+    "MAX_COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MAX_UNPACKED_BYTES",
+    "MAX_XLSX_PARTS",
     "MAX_ZIP_MEMBERS",
     "UPLOAD_EXTENSIONS",
     "DataError",

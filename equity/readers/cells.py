@@ -186,11 +186,14 @@ def parse(raw: Raw, header_of: dict[str, str], problems: Collector) -> Parsed:
                              what=why, expected=expected)
                 bad.add((position, column))
                 array[position] = math.nan
-            array, readings[column], note = read_fractions(array, flags)
             if column in raw.readings:
-                readings[column], note = raw.readings[column], None
-            if note is not None:
-                raw.note("readers.note.column", header=header, note=note)
+                # The file stated its scale (HEAT's indicator_scale) and the values are
+                # fractions already: reading them again would divide them twice.
+                readings[column] = raw.readings[column]
+            else:
+                array, readings[column], note = read_fractions(array, flags)
+                if note is not None:
+                    raw.note("readers.note.column", header=header, note=note)
         table[column] = array
     frame = pd.DataFrame(table, index=pd.RangeIndex(n))
     return Parsed(frame, readings, bad, raw_values, header_of)

@@ -62,6 +62,9 @@ def check_table(raw: Raw, parsed: Parsed, problems: Collector) -> pd.DataFrame:
                     number = to_number(str(value).rstrip("%％")) or 0
                     key = "readers.what.negative" if number < 0 else "readers.what.too_small"
                     code, what = "readers.cell_problem", msg(key, value=value)
+                elif check == "maximum" and COLUMNS[column].plausible:
+                    code, what = "readers.cell_problem", msg(
+                        "readers.what.above_limit", value=value, limit=COLUMNS[column].maximum)
                 elif check == "maximum":
                     code, what = "readers.cell_problem", msg("readers.what.too_large", value=value)
                 else:

@@ -125,7 +125,11 @@ def heat_to_regions(raw: Raw, problems: Collector) -> Raw | None:
         if column in FRACTION_COLUMNS and scale is not None and not blank(scale.iloc[i]):
             scale_value = to_number(scale.iloc[i])
             number = to_number(value)
-            if scale_value and number is not None:
+            if scale_value and number is not None and number > scale_value:
+                # 150 on a scale of 100 is not a share; refused rather than read as 1.5%.
+                problems.add(raw.rows[i], "estimate", "readers.heat.above_scale",
+                             value=number, scale=scale_value)
+            elif scale_value and number is not None:
                 # HEAT states the scale (100 = percent), so no guessing from the values.
                 value = number / scale_value
                 readings[column] = _scale_reading(scale_value)

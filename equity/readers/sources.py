@@ -21,7 +21,13 @@ MAX_ZIP_MEMBERS = 64
 """Most members (files and folders) in an uploaded zip: a zipped Shapefile has four to
 eight parts, so more is not a Shapefile (and a long list only costs time to check)."""
 MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES
-"""Largest total unpacked size of a zip (200 MB)."""
+"""Largest total unpacked size of a zip or an XLSX workbook (200 MB), checked from the
+archive's directory before anything is decompressed."""
+MAX_XLSX_PARTS = 500
+"""Most parts (files inside the zip) of an XLSX workbook; a region workbook has about 10-20."""
+MAX_COLUMNS = 1_000
+"""Most columns in one table: the region table has 14, so more is not a region table (and a
+table of 100,000 columns takes minutes to check)."""
 
 UPLOAD_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "geojson", "json", "gpkg",
                      "zip")
