@@ -410,3 +410,33 @@ def test_heat_estimate_above_indicator_scale_is_refused_with_row_and_column():
     problems = _refused(("\n".join(rows) + "\n").encode(), "heat.csv")
     assert [(p.row, p.column) for p in problems] == [(6, "estimate")]
     assert "150 is above its indicator_scale 100" in problems[0].message
+
+
+def _polygon_collection(vertices: int) -> bytes:
+    import math
+
+    ring = [[116 + 0.1 * math.cos(2 * math.pi * i / vertices),
+             30 + 0.1 * math.sin(2 * math.pi * i / vertices)] for i in range(vertices)]
+    ring.append(ring[0])
+    feature = {"type": "Feature", "properties": {"region_id": "A"},
+               "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def test_geometry_vertices_are_bounded(monkeypatch):
+    monkeypatch.setattr("equity.readers.sources.MAX_VERTICES", 500)
+    # Within the bracket pre-check, beyond the exact count after reading: 701 > 500.
+    problems = _refused(_polygon_collection(700), "b.geojson", boundaries=True)
+    assert problems[0].message == ("the file has 701 vertices; the limit is 500: simplify "
+                                   "the boundaries first")
+    # Far beyond: refused from the bytes, before GDAL parses them.
+    problems = _refused(_polygon_collection(5_000), "b.geojson", boundaries=True)
+    assert "about" in problems[0].message and "the limit is 500" in problems[0].message
+    frame = read_boundaries(_polygon_collection(400), filename="b.geojson")
+    assert len(frame) == 1
+
+
+def test_deeply_nested_json_is_refused_at_once():
+    payload = b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    problems = _refused(payload, "deep.geojson")
+    assert problems[0].message == "the JSON is nested too deeply to be a GeoJSON file"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from equity.i18n import msg
+from equity.readers import sources
 from equity.readers.problems import Collector, Items, Raw
 from equity.readers.sources import MAX_ROWS, MAX_UNPACKED_BYTES, MAX_ZIP_MEMBERS
 
@@ -205,6 +206,11 @@ def read_geoframe(data: bytes, name: str, fmt: str, problems: Collector,
     import pyogrio
 
     gdal_offline()
+    if fmt == "geojson" and data.count(b"[") > 2 * sources.MAX_VERTICES + 1000:
+        # Each coordinate pair opens one bracket: refused before JSON or GDAL parses millions.
+        problems.add(None, None, "readers.too_many_vertices_about",
+                     count=data.count(b"[") // 2, limit=sources.MAX_VERTICES)
+        return None
     if fmt == "geojson" and not check_geojson(data, problems):
         return None
     if fmt == "gpkg" and not (data.startswith(b"SQLite format 3\x00")
@@ -250,7 +256,20 @@ def read_geoframe(data: bytes, name: str, fmt: str, problems: Collector,
     if len(frame) > MAX_ROWS:
         problems.add(None, None, "readers.too_many_features", count=len(frame), limit=MAX_ROWS)
         return None
+    if not _vertices_within_limit(frame, problems):
+        return None
     return to_wgs84(frame, problems)
+
+
+def _vertices_within_limit(frame: gpd.GeoDataFrame, problems: Collector) -> bool:
+    import shapely
+
+    count = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
+    if count > sources.MAX_VERTICES:
+        problems.add(None, None, "readers.too_many_vertices", count=count,
+                     limit=sources.MAX_VERTICES)
+        return False
+    return True
 
 
 def read_geoparquet(data: bytes, name: str, problems: Collector) -> Raw | None:

@@ -25,6 +25,9 @@ MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES
 archive's directory before anything is decompressed."""
 MAX_XLSX_PARTS = 500
 """Most parts (files inside the zip) of an XLSX workbook; a region workbook has about 10-20."""
+MAX_VERTICES = 1_000_000
+"""Most coordinate pairs in a geospatial file: maps of a million vertices already take
+seconds to draw, and region boundaries need far fewer (simplify them first)."""
 MAX_COLUMNS = 1_000
 """Most columns in one table: the region table has 14, so more is not a region table (and a
 table of 100,000 columns takes minutes to check)."""
