@@ -440,3 +440,100 @@ def test_deeply_nested_json_is_refused_at_once():
     payload = b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     problems = _refused(payload, "deep.geojson")
     assert problems[0].message == "the JSON is nested too deeply to be a GeoJSON file"
+
+
+# ------------------------------------------------------------------ fuzzing (issue 15)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from equity.readers import RegionData  # noqa: E402
+from equity.schema import COLUMNS, FRACTION_COLUMNS, REQUIRED_COLUMNS  # noqa: E402
+
+_CELLS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**20, max_value=10**20),
+    st.text(max_size=12),
+    st.sampled_from(["65%", "0.5", "1e300", "-0", "¥18,000", "２００", "urban", "郊区", "", " "]),
+)
+_HEADERS = st.lists(
+    st.one_of(st.sampled_from([*COLUMNS, "患者数", "慈善救助覆盖率", "year"]),
+              st.text(max_size=8)),
+    min_size=1, max_size=12)
+
+
+def _assert_valid(data: RegionData) -> None:
+    """What every loaded table guarantees, whatever the file held."""
+    table = data.table
+    assert set(REQUIRED_COLUMNS) <= set(table.columns)
+    assert len(table) >= 1 and table["patients"].sum() > 0
+    for column in REQUIRED_COLUMNS:
+        assert not table[column].isna().any(), column
+    for column in FRACTION_COLUMNS:
+        if column in table.columns:
+            assert ((table[column] >= 0) & (table[column] <= 1)).all(), column
+    for column, spec in COLUMNS.items():
+        if column in table.columns and spec.maximum is not None:
+            assert (table[column] <= spec.maximum).all(), column
+    assert table["region_id"].is_unique or "year" in table.columns
+
+
+def _read_or_refuse(payload: bytes, filename: str) -> None:
+    try:
+        data = read_regions(payload, filename=filename)
+    except DataError as err:
+        assert err.problems and all(p.text("en") and p.text("zh") for p in err.problems)
+        return
+    _assert_valid(data)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_HEADERS, st.lists(st.lists(_CELLS, max_size=12), max_size=8),
+       st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-32",
+                        "latin-1"]),
+       st.sampled_from([",", ";", "\t"]))
+def test_fuzzed_csv_tables_load_or_are_refused_cleanly(headers, rows, encoding, delimiter):
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    _read_or_refuse(buffer.getvalue().encode(encoding, errors="replace"), "fuzz.csv")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(min_value=1, max_value=6), st.data())
+def test_fuzzed_valid_shaped_tables_load_or_are_refused_cleanly(n, data):
+    """Tables with every required column and random values (huge, negative, NaN, inf, text)."""
+    numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                        st.floats(min_value=0, max_value=1), st.integers(0, 10**6))
+    table = {c: data.draw(st.lists(st.text(min_size=1, max_size=4), min_size=n, max_size=n))
+             for c in ("region_id", "region_name", "area_type")}
+    for column in REQUIRED_COLUMNS[3:]:
+        table[column] = data.draw(st.lists(numbers, min_size=n, max_size=n))
+    frame = pd.DataFrame(table)
+    kind = data.draw(st.sampled_from(["csv", "parquet"]))
+    if kind == "csv":
+        _read_or_refuse(frame.to_csv(index=False).encode(), "fuzz.csv")
+    else:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer)
+        _read_or_refuse(buffer.getvalue(), "fuzz.parquet")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from([".shp", ".shx", ".dbf", ".prj", "a/b.shp", "../x.shp",
+                                 "/abs.shp", "C:\\x.shp", "/vsicurl/http://h/x.shp",
+                                 "x.txt", "__MACOSX/x.shp", "dir/"]),
+                max_size=8),
+       st.binary(max_size=64))
+def test_fuzzed_zips_are_refused_cleanly(names, content):
+    members = {name if "/" in name or "\\" in name else f"r{i % 2}{name}"
+               for i, name in enumerate(names)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(members):
+            archive.writestr(zipfile.ZipInfo(name), content)
+    _read_or_refuse(buffer.getvalue(), "fuzz.zip")
