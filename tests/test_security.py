@@ -229,13 +229,36 @@ def test_messages_never_show_a_server_path():
     assert "not a GeoPackage" in _refused(sqlite_only, "x.gpkg")[0].message
 
 
-def test_xlsx_external_links_are_not_kept(tmp_path):
-    """openpyxl is asked not to keep external links (it never fetches them either)."""
-    import inspect
+def test_xlsx_external_links_are_never_followed(loopback):
+    """A workbook whose formula points at another workbook on a server: the cached values
+    are read, the link is dropped, and the server sees no request."""
+    from openpyxl import Workbook
 
-    import equity.readers.tabular as module
-
-    assert "keep_links=False" in inspect.getsource(module)
+    base, hits = loopback
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "regions"
+    sheet.append(HEADER.split(","))
+    sheet.append(["A", "North", "urban", 100, 0.8, 0.3, 1000, 100])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    link = ('<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships" r:id="rId1"/></externalLink>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/externalLinkPath" '
+            f'Target="{base}/secret.xlsx" TargetMode="External"/></Relationships>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        archive.writestr("xl/externalLinks/externalLink1.xml", link)
+        archive.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", rels)
+    data = read_regions(out.getvalue(), filename="linked.xlsx")
+    assert data.table["region_id"].tolist() == ["A"]
+    assert hits == []
 
 
 # ------------------------------------------------------------------ structure (issue 9)
