@@ -84,8 +84,8 @@ def map_headers(raw: Raw, problems: Collector) -> tuple[dict[str, str], list[str
     header_of: dict[str, str] = {}
     extras: list[str] = []
     labels = [str(c) for c in raw.frame.columns]
-    blanks = raw.frame.map(blank).to_numpy() if len(labels) else np.zeros((0, 0), bool)
-    empty_column = blanks.all(axis=0) if blanks.size else np.ones(len(labels), bool)
+    # Stops at a column's first value: a filled column is known after one cell.
+    empty_column = [all(blank(v) for v in raw.frame.iloc[:, i]) for i in range(len(labels))]
     keep: list[int] = []
     seen: set[str] = set()
     for position, header in enumerate(labels):
@@ -99,7 +99,7 @@ def map_headers(raw: Raw, problems: Collector) -> tuple[dict[str, str], list[str
         seen.add(header)
         keep.append(position)
     raw.frame = raw.frame.iloc[:, keep]
-    empty_kept = empty_column[keep] if len(keep) else []
+    empty_kept = [empty_column[i] for i in keep]
     for header, empty in zip(raw.frame.columns, empty_kept, strict=True):
         canonical = canonical_column(header)
         if canonical is None:
@@ -158,12 +158,12 @@ def parse(raw: Raw, header_of: dict[str, str], problems: Collector) -> Parsed:
             table[column] = pd.array([t if t else None for t in texts], dtype="str")
             continue
         expected = msg(f"schema.{column}.expected")
-        numbers: list[float] = []
-        percent_flags: list[bool] = []
-        for position, value in enumerate(values):
+        array, slow = _plain_numbers(raw.frame[header])
+        percent_flags = np.zeros(n, dtype=bool)
+        for position in slow:
+            # Cells written by people: '65%', '¥18,000', full-width digits, or not numbers.
+            value = values[position]
             if blank(value):
-                numbers.append(math.nan)
-                percent_flags.append(False)
                 continue
             text = value if not isinstance(value, str) else value.strip()
             has_percent = isinstance(text, str) and text.endswith(("%", "％"))
@@ -173,14 +173,11 @@ def parse(raw: Raw, header_of: dict[str, str], problems: Collector) -> Parsed:
                 problems.add(raw.row_of(position, column), header, code, value=value,
                              expected=expected)
                 bad.add((position, column))
-                numbers.append(math.nan)
-                percent_flags.append(False)
                 continue
-            numbers.append(number)
-            percent_flags.append(has_percent)
-        array = np.array(numbers, dtype=float)
+            array[position] = number
+            percent_flags[position] = has_percent
         if column in FRACTION_COLUMNS:
-            flags = np.array(percent_flags, dtype=bool)
+            flags = percent_flags
             for position, why in mixed_scale_cells(array, flags):
                 problems.add(raw.row_of(position, column), header, "readers.cell_problem",
                              what=why, expected=expected)
@@ -197,6 +194,21 @@ def parse(raw: Raw, header_of: dict[str, str], problems: Collector) -> Parsed:
         table[column] = array
     frame = pd.DataFrame(table, index=pd.RangeIndex(n))
     return Parsed(frame, readings, bad, raw_values, header_of)
+
+
+def _plain_numbers(series: pd.Series) -> tuple[np.ndarray, list[int]]:
+    """Numbers of a column read in one vectorised step, and the positions left for
+    :func:`to_number` (cell by cell): anything that is neither missing nor a finite plain
+    number ('65%', '¥18,000', full-width digits, text, booleans, blanks written as spaces).
+    Missing cells are NaN. 100,000 cells take milliseconds instead of seconds."""
+    objects = series.reset_index(drop=True).astype(object)
+    booleans = np.fromiter((type(v) in (bool, np.bool_) for v in objects), bool, len(objects))
+    numbers = np.array(pd.to_numeric(objects.where(~booleans), errors="coerce"), dtype=float)
+    finite = np.isfinite(numbers) & ~booleans
+    numbers[~finite] = np.nan
+    missing = objects.isna().to_numpy()
+    slow = np.flatnonzero(~finite & ~missing)
+    return numbers, [int(i) for i in slow]
 
 
 def mixed_scale_cells(values: np.ndarray, percent: np.ndarray) -> list[tuple[int, Message]]:
