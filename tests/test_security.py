@@ -212,6 +212,28 @@ def test_geojson_linked_crs_is_refused_and_never_fetched(loopback):
     assert list(frame["region_id"]) == ["A"]
 
 
+def test_geopackage_view_calling_gdal_functions_is_refused(tmp_path):
+    """A view that would make GDAL open another data source (or geocode over the network)."""
+    import sqlite3
+
+    from shapely.geometry import Point
+
+    secret = _secret_shapefile(tmp_path / "elsewhere")
+    path = tmp_path / "v.gpkg"
+    gpd.GeoDataFrame({"region_id": ["A"]}, geometry=[Point(116, 30)], crs=4326).to_file(
+        path, layer="base")
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE VIEW regions AS SELECT fid, geom, "
+                   f"ogr_datasource_load_layers('{secret}') AS region_id FROM base")
+        db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                   "VALUES ('regions', 'features', 'regions', 4326)")
+        db.execute("INSERT INTO gpkg_geometry_columns VALUES "
+                   "('regions', 'geom', 'POINT', 4326, 0, 0)")
+    problems = _refused(path.read_bytes(), "v.gpkg", boundaries=True)
+    assert [p.message for p in problems] == ["not a readable GeoPackage"]
+    assert str(secret.parent) not in problems[0].text("en")
+
+
 def test_json_that_is_not_geojson_is_not_handed_to_gdal():
     # TopoJSON / ESRI JSON / anything else: GDAL would pick another driver by content.
     problems = _refused(json.dumps({"type": "Topology", "objects": {}}).encode(), "x.json")

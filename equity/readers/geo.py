@@ -45,6 +45,9 @@ NO_NETWORK_GDAL_OPTIONS: dict[str, str] = {
     "GDAL_HTTP_MAX_RETRY": "0",
     "GDAL_HTTP_TIMEOUT": "1",
     "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    # A GeoPackage whose views or triggers call GDAL's SQL functions (which can open other
+    # data sources or geocode over the network) is not opened (GDAL's default, made explicit).
+    "ALLOW_OGR_SQL_FUNCTIONS_FROM_TRIGGER_AND_VIEW": "NO",
 }
 """GDAL configuration set for the whole process before any geospatial file is opened."""
 
