@@ -389,6 +389,19 @@ def test_too_many_columns_refused_with_the_limit():
     assert f"the limit is {MAX_COLUMNS:,}" in problems[0].message
 
 
+def test_wide_xlsx_refused_at_its_first_row():
+    from openpyxl import Workbook
+
+    from equity.readers import MAX_COLUMNS
+
+    book = Workbook()
+    book.active.append([*HEADER.split(","), *(f"x{i}" for i in range(MAX_COLUMNS))])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    problems = _refused(buffer.getvalue(), "wide.xlsx")
+    assert problems[0].message.startswith(f"the table has {MAX_COLUMNS + 8:,} columns")
+
+
 def test_many_extra_columns_are_kept_in_linear_time():
     import time
 

@@ -213,6 +213,11 @@ def read_xlsx(data: bytes, name: str, problems: Collector) -> Raw | None:
             cells = list(row)
             if first_row is None:
                 first_row = next((c.row for c in cells if hasattr(c, "row")), 1)
+            if len(cells) > MAX_COLUMNS:
+                # Refused at the first such row, before a wide sheet fills memory.
+                problems.add(None, None, "readers.too_many_columns", count=len(cells),
+                             limit=MAX_COLUMNS)
+                return None
             records.append([c.value for c in cells])
             if len(records) > MAX_ROWS + 10:
                 break
