@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from equity.i18n import LANGUAGES, has, t
-from equity.io import Problem
+from equity.readers import Problem
 
 DEFAULT_COMPARE: dict[str, str] = {"column": "area_type", "a": "urban", "b": "suburban"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:=])")

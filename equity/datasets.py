@@ -18,96 +18,58 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    import geopandas as gpd
+from equity.errors import EquityError
+from equity.i18n import msg, t
+from equity.readers import RegionData, read_regions
+from equity.readers.problems import Items
+from equity.readers.region_data import with_notes
+
+__all__ = [
+    "DATA_DIR", "DEFAULT_DATASET", "DatasetError", "DatasetInfo", "RegionData",
+    "dataset_dictionary", "gene_therapy_inclusion", "is_bundled", "list_datasets", "load",
+    "load_fund_series", "reference_dictionary", "reference_points", "template_bytes",
+]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DATASET = "city_w"
 
 
-@dataclass(frozen=True)
-class RegionData:
-    """A validated region table and what is known about it.
-
-    ``table``: one row per region (per region and year with a ``year`` column); columns as in
-    ``equity.schema`` (fractions as 0-1 floats, money in yuan, counts in persons), optional
-    columns absent when not given, except ``severity``, which defaults to 1.0.
-    ``geometry``: columns ``region_id`` and ``geometry`` in EPSG:4326, or None.
-    ``fraction_readings``: column -> how its values were read: ``"fraction (0-1)"``,
-    ``"percent (0-100)"`` or ``"percent sign"`` (a column mixing '65%' cells with bare
-    numbers reads e.g. ``"percent sign + fraction (0-1)"``); ``fraction_readings_zh``: the
-    same readings in Chinese (``"比例（0-1）"``, ``"百分数（0-100）"``, ``"百分号"``).
-    ``dictionary``: column, unit, provenance ('source' | 'derived' | 'illustrative'), detail.
-    ``notes``: plain-language remarks (encoding used, ignored columns, illustrative names...).
-    ``notes_zh``: the same remarks in Chinese, one for one (empty when none were written).
-    """
-
-    name: str
-    table: pd.DataFrame
-    geometry: gpd.GeoDataFrame | None = None
-    fraction_readings: dict[str, str] = dataclasses.field(default_factory=dict)
-    dictionary: pd.DataFrame | None = None
-    notes: tuple[str, ...] = ()
-    notes_zh: tuple[str, ...] = ()
-    fraction_readings_zh: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    def notes_in(self, lang: str) -> tuple[str, ...]:
-        """The notes in ``lang`` ("en" | "zh"); English when no Chinese set matches them."""
-        if lang == "zh" and self.notes_zh and len(self.notes_zh) == len(self.notes):
-            return self.notes_zh
-        return self.notes
-
-    def fraction_readings_in(self, lang: str) -> dict[str, str]:
-        """Column -> how its values were read, in ``lang`` (English where no Chinese exists)."""
-        if lang == "zh":
-            return {c: self.fraction_readings_zh.get(c, r)
-                    for c, r in self.fraction_readings.items()}
-        return dict(self.fraction_readings)
+class DatasetError(EquityError):
+    """A bundled dataset name used where another kind of dataset is needed."""
 
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """One bundled dataset as listed by :func:`list_datasets`."""
+    """One bundled dataset as listed by :func:`list_datasets`; its title and description
+    live in the catalogue (``dataset.<name>.title`` / ``.description``)."""
 
     name: str
-    title_en: str
-    title_zh: str
     kind: str  # "regions" | "fund_series" | "reference"
-    description: str
+
+    def title(self, lang: str) -> str:
+        """The dataset's title in ``lang``."""
+        return t(f"dataset.{self.name}.title", lang)
+
+    def description_in(self, lang: str) -> str:
+        """The dataset's description in ``lang``."""
+        return t(f"dataset.{self.name}.description", lang)
+
+    title_en = property(lambda self: self.title("en"))
+    title_zh = property(lambda self: self.title("zh"))
+    description = property(lambda self: self.description_in("en"))
 
 
 _DATASETS: tuple[DatasetInfo, ...] = (
-    DatasetInfo(
-        "city_w",
-        "City W, by district (illustrative split of documented aggregates)",
-        "W市（分区，按文献汇总数据示意拆分）",
-        "regions",
-        "4 urban-centre and 6 suburban districts. Patient-weighted charity coverage is exactly "
-        "90% (urban centre) and 65% (suburban), out-of-pocket share 30% and charity subsidy "
-        "18,000 yuan a year, as documented (000 3.1.2, 3.2.1). District names, the split of "
-        "patients, costs, population and income levels are illustrative; the map is schematic.",
-    ),
-    DatasetInfo(
-        "international",
-        "International reference points",
-        "国际参照数据",
-        "reference",
-        "Australia, Japan, EU, Singapore, United States and China: coverage, out-of-pocket, "
-        "price and approval-time figures from 000 3.1.1-3.2.2 and Table 1.",
-    ),
-    DatasetInfo(
-        "zhejiang",
-        "Zhejiang provincial special fund, 2020-2024",
-        "浙江省罕见病专项基金（2020-2024）",
-        "fund_series",
-        "Enrollment, income, patients, expenditure and reserve of the Zhejiang special fund "
-        "(002 Tables 2-3); provided by equity.zhejiang.",
-    ),
+    DatasetInfo("city_w", "regions"),
+    DatasetInfo("international", "reference"),
+    DatasetInfo("zhejiang", "fund_series"),
 )
+
+CITY_W_NOTES = ("dataset.city_w.note.1", "dataset.city_w.note.2")
+"""Catalogue keys of City W's notes (what is documented, what is illustrative)."""
 
 
 def list_datasets() -> list[DatasetInfo]:
@@ -126,25 +88,12 @@ def is_bundled(name: str) -> bool:
 
 @lru_cache(maxsize=4)
 def _load_bundled(name: str) -> RegionData:
-    from equity.io import read_regions
-
     if name == "city_w":
         folder = DATA_DIR / "city_w"
         data = read_regions(folder / "regions.csv", boundaries=folder / "boundaries.geojson")
         dictionary = pd.read_csv(folder / "dictionary.csv", dtype=str, keep_default_na=False)
-        notes = (
-            "District names and the split of patients across districts are illustrative; only "
-            "the urban-centre (90%) and suburban (65%) charity coverage, the 30% out-of-pocket "
-            "share and the 18,000 yuan subsidy are documented (000 3.1.2, 3.2.1).",
-            "The map is schematic (rings around a nominal point), not real district boundaries.",
-        )
-        notes_zh = (
-            "区名及各区患者分布为示意数据；文献只给出中心城区（90%）与郊区（65%）的慈善救助覆盖率、"
-            "30%的自付比例和18,000元的救助额（000 3.1.2、3.2.1）。",
-            "地图为示意图（围绕一个名义中心点的环形分区），并非真实行政边界。",
-        )
-        return dataclasses.replace(data, name="city_w", dictionary=dictionary, notes=notes,
-                                   notes_zh=notes_zh)
+        notes = tuple(msg(key) for key in CITY_W_NOTES)
+        return with_notes(dataclasses.replace(data, name="city_w", dictionary=dictionary), notes)
     raise KeyError(name)
 
 
@@ -163,7 +112,7 @@ def _fresh(data: RegionData) -> RegionData:
 def load(source: str | Path | RegionData) -> RegionData:
     """Load a bundled dataset by name (``"city_w"``) or a region file by path.
 
-    Raises ``equity.io.DataError`` (every problem, each naming file, row and column) when
+    Raises ``equity.readers.DataError`` (every problem, each naming file, row and column) when
     the file does not hold a valid region table, and ``ValueError`` for a bundled name
     that is not a region table (``"zhejiang"``, ``"international"``).
     """
@@ -173,14 +122,10 @@ def load(source: str | Path | RegionData) -> RegionData:
         return _fresh(_load_bundled(source))
     if isinstance(source, str) and source in {d.name for d in _DATASETS}:
         kind = next(d.kind for d in _DATASETS if d.name == source)
-        hint = (
-            "use equity.datasets.reference_points()"
-            if kind == "reference"
-            else "use equity.datasets.load_fund_series('zhejiang')"
-        )
-        raise ValueError(f"{source!r} is a {kind} dataset, not a region table; {hint}")
-    from equity.io import read_regions
-
+        raise DatasetError([msg("dataset.not_regions", name=source,
+                                kind=msg(f"dataset.kind.{kind}"),
+                                hint=msg(f"dataset.hint.{kind}"),
+                                regions=Items(_bundled_region_names()))])
     return read_regions(source)
 
 

@@ -2,14 +2,14 @@
 
 One row per region (and per year, where a ``year`` column is present). Fractions are
 stored as floats on the 0-1 scale; money in yuan; counts in persons. The readers in
-``equity.io`` turn a user's file into this shape, and :func:`region_schema` is the
+``equity.readers`` turn a user's file into this shape, and :func:`region_schema` is the
 pandera schema the parsed table must pass (run lazily so that every problem in a file
 is reported at once).
 
 Column names are matched with :func:`normalise_name`: Unicode NFKC, case-insensitive,
 ignoring spaces, underscores, hyphens, dots and slashes, and ignoring a trailing unit in
-brackets, so ``"Charity coverage (%)"``, ``"charity_coverage"`` and ``"慈善救助覆盖率（%）"``
-all name ``charity_coverage``.
+brackets, so ``"Charity coverage (%)"``, ``"charity_coverage"`` and the Chinese alias with a
+full-width bracketed ``%`` all name ``charity_coverage``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+import yaml
+
+from equity.i18n import t
+
+ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "aliases.yaml"
+"""Header aliases (English and Chinese), group-label aliases and preferred sheet names."""
+
+
+@cache
+def _aliases() -> dict[str, Any]:
+    return yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -28,137 +42,80 @@ class ColumnSpec:
 
     ``unit`` is the unit of the stored value (fractions on the 0-1 scale); ``dtype`` is
     ``"str"``, ``"float"`` or ``"int"``; ``aliases`` are the other header names accepted
-    (English and Chinese), matched after :func:`normalise_name`; ``expected`` says, in a
-    user's words, what a valid cell holds (used in error messages), and ``expected_zh``
-    says the same in Chinese.
+    (English and Chinese, from ``data/schema/aliases.yaml``), matched after
+    :func:`normalise_name`. Its words live in the catalogue (``schema.<name>.meaning``,
+    ``.unit``, ``.expected``): :meth:`meaning`, :meth:`unit_in` and :meth:`expected_in` give
+    them in a language; ``meaning_en``/``meaning_zh``, ``unit_zh``, ``expected``/``expected_zh``
+    are shorthands.
     """
 
     name: str
     unit: str
     required: bool
     dtype: str
-    meaning_en: str
-    meaning_zh: str
-    aliases: tuple[str, ...]
-    unit_zh: str = ""
-    expected: str = ""
-    expected_zh: str = ""
     minimum: float | None = None
     maximum: float | None = None
     strictly_positive: bool = False
+    plausible: bool = False
+    """True when ``maximum`` is a plausibility bound (no region has more) rather than a limit
+    of the quantity itself (a share's 100%, a year): a cell above it is refused as
+    implausible, which keeps 1e300 patients from overflowing the model."""
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(_aliases()["columns"][self.name])
+
+    def meaning(self, lang: str) -> str:
+        """What the column holds, in ``lang``."""
+        return t(f"schema.{self.name}.meaning", lang)
+
+    def unit_in(self, lang: str) -> str:
+        """The unit of the stored value, in ``lang``."""
+        return t(f"schema.{self.name}.unit", lang)
+
+    def expected_in(self, lang: str) -> str:
+        """What a valid cell holds, in a user's words, in ``lang`` (used in problems)."""
+        return t(f"schema.{self.name}.expected", lang)
+
+    meaning_en = property(lambda self: self.meaning("en"))
+    meaning_zh = property(lambda self: self.meaning("zh"))
+    unit_zh = property(lambda self: self.unit_in("zh"))
+    expected = property(lambda self: self.expected_in("en"))
+    expected_zh = property(lambda self: self.expected_in("zh"))
+
+
+PERSONS_MAX = 2e9
+"""Plausible most persons in one region (more than live in any country)."""
+MONEY_PER_PERSON_MAX = 1e9
+"""Plausible most yuan per patient or household per year (gene therapies cost about 2e7)."""
+GDP_PER_CAPITA_MAX = 1e8
+"""Plausible most GDP per resident, yuan (about 500 times the richest regions')."""
+SEVERITY_MAX = 1000.0
+"""Plausible largest relative need (1 = average)."""
 
 _SPECS: tuple[ColumnSpec, ...] = (
-    ColumnSpec(
-        "region_id", "text", True, "str",
-        "unique key of the region", "地区唯一编码",
-        ("地区编码", "地区代码", "区域编码", "行政区划代码", "编码", "id", "region id",
-         "region code", "code"),
-        unit_zh="文本", expected="a non-empty text key, unique in the file",
-        expected_zh="非空的文本编码，在文件中唯一",
-    ),
-    ColumnSpec(
-        "region_name", "text", True, "str",
-        "name shown to people (any script)", "地区名称",
-        ("地区名称", "地区", "区域名称", "区县", "名称", "name", "region name", "region",
-         "district", "district name"),
-        unit_zh="文本", expected="a non-empty name", expected_zh="非空的名称",
-    ),
-    ColumnSpec(
-        "area_type", "text", True, "str",
-        "group label, e.g. urban / suburban / rural / remote",
-        "区域类型，如 中心城区 / 郊区 / 农村 / 偏远地区",
-        ("区域类型", "地区类型", "城乡类型", "类型", "area type", "area", "type", "group"),
-        unit_zh="文本", expected="a group label such as urban or suburban",
-        expected_zh="分组标签，如“中心城区”（urban）或“郊区”（suburban）",
-    ),
-    ColumnSpec(
-        "patients", "persons", True, "float",
-        "rare-disease patients in scope", "纳入范围的罕见病患者人数",
-        ("患者数", "患者人数", "罕见病患者数", "病人数", "patient count", "number of patients",
-         "n patients"),
-        unit_zh="人", expected="a number of persons, 0 or more",
-        expected_zh="人数（人），不小于0", minimum=0.0,
-    ),
-    ColumnSpec(
-        "charity_coverage", "fraction (0-1)", True, "float",
-        "share of patients receiving a charity subsidy", "获得慈善救助的患者比例",
-        ("慈善救助覆盖率", "慈善覆盖率", "慈善援助覆盖率", "charity coverage",
-         "charity subsidy coverage", "charity subsidy coverage rate", "charity coverage rate"),
-        unit_zh="比例（0-1）", expected="a share between 0 and 1 (or 0-100, or 0%-100%)",
-        expected_zh="0到1之间的比例（也可写作0-100或0%-100%）",
-        minimum=0.0, maximum=1.0,
-    ),
-    ColumnSpec(
-        "oop_share", "fraction (0-1)", True, "float",
-        "share of total medical cost the patient still pays after every payer, charity included",
-        "患者在所有支付方（含慈善）之后仍自付的医疗费用比例",
-        ("自付比例", "个人自付比例", "自付占比", "out of pocket share", "out-of-pocket share",
-         "oop", "oop share", "out of pocket"),
-        unit_zh="比例（0-1）", expected="a share between 0 and 1 (or 0-100, or 0%-100%)",
-        expected_zh="0到1之间的比例（也可写作0-100或0%-100%）",
-        minimum=0.0, maximum=1.0,
-    ),
-    ColumnSpec(
-        "cost_per_patient", "yuan / year", True, "float",
-        "total medical cost per patient", "患者人均年医疗总费用",
-        ("人均医疗费用", "患者人均医疗费用", "人均费用", "cost per patient",
-         "medical cost per patient", "cost"),
-        unit_zh="元/年", expected="an amount in yuan per year, 0 or more",
-        expected_zh="每年的金额（元/年），不小于0", minimum=0.0,
-    ),
-    ColumnSpec(
-        "subsidy_per_patient", "yuan / year", True, "float",
-        "average charity subsidy per covered patient", "每名受助患者的年均慈善救助金额",
-        ("人均慈善救助", "人均救助金额", "人均慈善救助金额", "subsidy per patient", "subsidy",
-         "charity subsidy"),
-        unit_zh="元/年", expected="an amount in yuan per year, 0 or more",
-        expected_zh="每年的金额（元/年），不小于0", minimum=0.0,
-    ),
-    ColumnSpec(
-        "population", "persons", False, "float",
-        "insured residents (per-capita levies, weights)", "参保居民人数（用于人均筹资与权重）",
-        ("参保人数", "参保人口", "人口", "常住人口", "insured", "insured population"),
-        unit_zh="人", expected="a number of persons, 0 or more",
-        expected_zh="人数（人），不小于0", minimum=0.0,
-    ),
-    ColumnSpec(
-        "assistance_coverage", "fraction (0-1)", False, "float",
-        "share of patients receiving medical assistance", "获得医疗救助的患者比例",
-        ("医疗救助覆盖率", "救助覆盖率", "assistance coverage", "medical assistance coverage"),
-        unit_zh="比例（0-1）", expected="a share between 0 and 1 (or 0-100, or 0%-100%)",
-        expected_zh="0到1之间的比例（也可写作0-100或0%-100%）",
-        minimum=0.0, maximum=1.0,
-    ),
-    ColumnSpec(
-        "gdp_per_capita", "yuan", False, "float",
-        "economic level: GDP per resident", "人均地区生产总值",
-        ("人均GDP", "人均地区生产总值", "gdp per capita", "gdp"),
-        unit_zh="元", expected="an amount in yuan, 0 or more",
-        expected_zh="金额（元），不小于0", minimum=0.0,
-    ),
-    ColumnSpec(
-        "household_income", "yuan / year", False, "float",
-        "median patient household income", "患者家庭年收入中位数",
-        ("家庭收入", "家庭年收入", "household income", "median household income", "income"),
-        unit_zh="元/年", expected="an amount in yuan per year, 0 or more",
-        expected_zh="每年的金额（元/年），不小于0", minimum=0.0,
-    ),
-    ColumnSpec(
-        "severity", "index", False, "float",
-        "relative need; 1 when the column is absent", "相对需要程度；缺省为 1",
-        ("严重程度", "病情严重程度", "severity index"),
-        unit_zh="指数", expected="a number above 0 (1 = average need)",
-        expected_zh="大于0的数（1表示平均需要程度）", minimum=0.0,
-        strictly_positive=True,
-    ),
-    ColumnSpec(
-        "year", "year", False, "int",
-        "calendar year of the figures", "数据年份",
-        ("年份", "年度"),
-        unit_zh="年", expected="a whole year such as 2023",
-        expected_zh="整数年份，如2023", minimum=1900.0, maximum=2100.0,
-    ),
+    ColumnSpec("region_id", "text", True, "str"),
+    ColumnSpec("region_name", "text", True, "str"),
+    ColumnSpec("area_type", "text", True, "str"),
+    ColumnSpec("patients", "persons", True, "float", minimum=0.0, maximum=PERSONS_MAX,
+               plausible=True),
+    ColumnSpec("charity_coverage", "fraction (0-1)", True, "float", minimum=0.0, maximum=1.0),
+    ColumnSpec("oop_share", "fraction (0-1)", True, "float", minimum=0.0, maximum=1.0),
+    ColumnSpec("cost_per_patient", "yuan / year", True, "float", minimum=0.0,
+               maximum=MONEY_PER_PERSON_MAX, plausible=True),
+    ColumnSpec("subsidy_per_patient", "yuan / year", True, "float", minimum=0.0,
+               maximum=MONEY_PER_PERSON_MAX, plausible=True),
+    ColumnSpec("population", "persons", False, "float", minimum=0.0, maximum=PERSONS_MAX,
+               plausible=True),
+    ColumnSpec("assistance_coverage", "fraction (0-1)", False, "float", minimum=0.0,
+               maximum=1.0),
+    ColumnSpec("gdp_per_capita", "yuan", False, "float", minimum=0.0,
+               maximum=GDP_PER_CAPITA_MAX, plausible=True),
+    ColumnSpec("household_income", "yuan / year", False, "float", minimum=0.0,
+               maximum=MONEY_PER_PERSON_MAX, plausible=True),
+    ColumnSpec("severity", "index", False, "float", minimum=0.0, strictly_positive=True,
+               maximum=SEVERITY_MAX, plausible=True),
+    ColumnSpec("year", "year", False, "int", minimum=1900.0, maximum=2100.0),
 )
 
 COLUMNS: dict[str, ColumnSpec] = {spec.name: spec for spec in _SPECS}
@@ -172,15 +129,8 @@ DEFAULT_SEVERITY = 1.0
 
 # Group labels written in Chinese (or in other common English forms) are read as the
 # canonical English labels the scenario's default comparison uses (urban vs suburban).
-# Values not listed here are kept exactly as written (trimmed).
-AREA_TYPE_ALIASES: dict[str, str] = {
-    "urban": "urban", "urbancentre": "urban", "urbancenter": "urban", "city": "urban",
-    "城区": "urban", "中心城区": "urban", "市区": "urban", "城市": "urban", "主城区": "urban",
-    "suburban": "suburban", "suburb": "suburban", "suburbs": "suburban",
-    "郊区": "suburban", "近郊": "suburban", "远郊": "suburban", "郊县": "suburban",
-    "rural": "rural", "农村": "rural", "乡村": "rural",
-    "remote": "remote", "偏远": "remote", "偏远地区": "remote", "边远地区": "remote",
-}
+# Values not listed are kept exactly as written (trimmed).
+AREA_TYPE_ALIASES: dict[str, str] = dict(_aliases()["area_types"])
 
 _BRACKET_SUFFIX = re.compile(r"\s*[\(\[（【][^\)\]）】]*[\)\]）】]\s*$")
 _SEPARATORS = re.compile(r"[\s_\-\./·]+")
@@ -208,6 +158,9 @@ def _build_alias_index() -> dict[str, str]:
 ALIAS_INDEX: dict[str, str] = _build_alias_index()
 """Normalised header -> canonical column name."""
 
+SHEET_NAMES: frozenset[str] = frozenset(normalise_name(n) for n in _aliases()["sheets"])
+"""Normalised names of the workbook sheet read first (else the first sheet)."""
+
 
 def canonical_column(name: object) -> str | None:
     """The canonical column a header names, or None when it is not a region-table column."""
@@ -215,7 +168,8 @@ def canonical_column(name: object) -> str | None:
 
 
 def canonical_area_type(value: str) -> str:
-    """A group label in canonical form: aliases (中心城区, Urban ...) mapped, others trimmed."""
+    """A group label in canonical form: aliases (Chinese names, Urban ...) mapped, others
+    trimmed."""
     trimmed = str(value).strip()
     return AREA_TYPE_ALIASES.get(normalise_name(trimmed), trimmed)
 
@@ -227,10 +181,10 @@ def column_dictionary() -> pd.DataFrame:
             {
                 "column": s.name,
                 "unit": s.unit,
-                "unit_zh": s.unit_zh,
+                "unit_zh": s.unit_in("zh"),
                 "required": "yes" if s.required else "no",
-                "meaning_en": s.meaning_en,
-                "meaning_zh": s.meaning_zh,
+                "meaning_en": s.meaning("en"),
+                "meaning_zh": s.meaning("zh"),
                 "aliases": "; ".join(s.aliases),
             }
             for s in _SPECS

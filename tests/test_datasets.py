@@ -14,7 +14,7 @@ import pytest
 
 from equity import datasets
 from equity.datasets import DATA_DIR, RegionData, list_datasets, load, template_bytes
-from equity.io import DataError, read_regions
+from equity.readers import DataError, read_regions
 from equity.schema import COLUMNS, REQUIRED_COLUMNS
 
 CITY_W = DATA_DIR / "city_w"

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from equity import io as eio
-from equity.io import DataError, Problem, read_boundaries, read_regions
+from equity.readers import DataError, Problem, read_boundaries, read_regions
 
 HEADER = ("region_id,region_name,area_type,patients,charity_coverage,oop_share,"
           "cost_per_patient,subsidy_per_patient")
@@ -407,7 +406,7 @@ def test_file_not_found(tmp_path):
 
 
 def test_size_limit(monkeypatch):
-    monkeypatch.setattr(eio, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("equity.readers.sources.MAX_FILE_BYTES", 100)
     problems = _problems(_csv().encode(), filename="big.csv")
     assert "the limit is" in problems[0].message and "MB" in problems[0].message
 

@@ -10,7 +10,7 @@ import pandera.errors
 import pytest
 
 from equity import schema
-from equity.io import _read_fractions
+from equity.readers.cells import _read_fractions
 
 
 def test_contract_column_lists():

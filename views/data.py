@@ -17,13 +17,13 @@ from app_support import (
     show_error,
 )
 from equity.i18n import CATALOGUE, t
+from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
+from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
 from equity.report import to_csv_bytes, to_xlsx_bytes
 
 lang = get_lang()
 data = get_data()
 
-UPLOAD_TYPES = ["csv", "xlsx", "parquet", "geojson", "json", "zip", "gpkg"]
-BOUNDARY_TYPES = ["geojson", "json", "zip", "gpkg"]
 
 
 def _use_dataset(name: str) -> None:
@@ -41,7 +41,7 @@ def _file_key(main, boundaries) -> str:
 
 
 def _validate(main, boundaries) -> dict:
-    from equity.io import read_regions
+    from equity.readers import read_regions
 
     try:
         region_data = read_regions(

@@ -50,6 +50,7 @@ def _fail(messages: list[str], *, as_json: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     from equity.datasets import load
     from equity.fund import compare_problems, prepare, simulate
+    from equity.readers import DataError
     from equity.scenario import Scenario, ScenarioError, scenario_from_json
 
     scenario: Scenario
@@ -77,14 +78,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail([f"{args.data}: no such file or bundled dataset"], as_json=args.json)
     except OSError as err:
         return _fail([f"{args.data}: cannot read ({err.strerror or err})"], as_json=args.json)
-    except ValueError as err:  # equity.io.DataError is not a ValueError; caught below
+    except DataError as err:  # before ValueError: a DataError is one (its lines name the file)
+        return _fail([str(p) for p in err.problems], as_json=args.json)
+    except ValueError as err:
         return _fail([f"{args.data}: {err}"], as_json=args.json)
-    except Exception as err:
-        from equity.io import DataError
-
-        if isinstance(err, DataError):
-            return _fail([str(p) for p in err.problems], as_json=args.json)
-        raise
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:

@@ -3,7 +3,8 @@
 Exit 0 with a summary of a valid region table (rows, groups, patients, patient-weighted
 coverage by group, how each fraction column was read, geometry), or exit 2 listing every
 problem (file, row, column, message). ``--lang zh`` prints the summary and the problems in
-Chinese (with ``--json``: each problem also gets its ``message_zh``).
+Chinese (with ``--json``: each problem also gets its ``message_zh``). Every text is in the
+catalogue (``validate.*``, ``readers.*``).
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from equity.i18n import t
+
 EXIT_OK = 0
 EXIT_INVALID = 2
 
-_LABELS = {
-    "charity_coverage": "Charity coverage",
-    "oop_share": "Out-of-pocket share",
-    "assistance_coverage": "Assistance coverage",
-}
-_LABELS_ZH = {
-    "charity_coverage": "慈善救助覆盖率",
-    "oop_share": "自付比例",
-    "assistance_coverage": "医疗救助覆盖率",
-}
-_KINDS_ZH = {"reference": "参照", "fund_series": "基金序列"}
+FRACTION_LABELS = ("charity_coverage", "oop_share", "assistance_coverage")
+"""Fraction columns summarised by group (labels: ``validate.label.<column>``)."""
 
 
 def register(subparsers: Any) -> None:
@@ -47,7 +41,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from equity.datasets import load
-    from equity.io import DataError, Problem, read_regions, summary
+    from equity.errors import EquityError
+    from equity.readers import DataError, Problem, read_regions, summary
 
     try:
         if args.boundaries is None and not Path(args.file).exists():
@@ -57,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
     except DataError as err:
         _print_problems(err.problems, as_json=args.json, lang=args.lang)
         return EXIT_INVALID
-    except ValueError as err:
-        problem = Problem(args.file, None, None, str(err), _not_a_region_table_zh(args.file))
-        _print_problems([problem], as_json=args.json, lang=args.lang)
+    except EquityError as err:  # a bundled dataset that is not a region table
+        problems = [Problem(args.file, None, None, p) for p in err.problems]
+        _print_problems(problems, as_json=args.json, lang=args.lang)
         return EXIT_INVALID
     info = summary(data)
     if args.json:
@@ -69,25 +64,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _not_a_region_table_zh(name: str) -> str:
-    from equity.datasets import list_datasets
-
-    kind = next((d.kind for d in list_datasets() if d.name == name), "")
-    regions = "、".join(d.name for d in list_datasets() if d.kind == "regions")
-    return (f"“{name}”是{_KINDS_ZH.get(kind, '')}数据集，不是地区表；"
-            f"可用的地区表数据集：{regions}")
-
-
 def _print_problems(problems: list[Any], *, as_json: bool, lang: str = "en") -> None:
     if as_json:
-        rows = [p.to_dict() | ({"message_zh": p.message_zh or p.message} if lang == "zh" else {})
+        rows = [p.to_dict() | ({"message_zh": p.message_zh} if lang == "zh" else {})
                 for p in problems]
         print(json.dumps({"valid": False, "problems": rows}, ensure_ascii=False, indent=2))
         return
-    if lang == "zh":
-        print(f"发现{len(problems)}个问题；未加载任何数据：")
-    else:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was loaded:")
+    key = "validate.problems_one" if len(problems) == 1 else "validate.problems"
+    print(t(key, lang, count=len(problems)))
     for problem in problems:
         print(f"  {problem.text(lang)}")
 
@@ -96,52 +80,32 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
-_SUMMARY_TEXT = {
-    "en": {
-        "title": "Valid region table: {name}", "rows": "  rows: {rows}",
-        "groups": "  groups ({column}): ", "group": "{label} {n}", "sep": ", ",
-        "patients": "  total patients: {n:,.0f}", "weighted": "  {label} (patient-weighted): ",
-        "readings": "  fractions read as: ", "reading_sep": "; ",
-        "geometry_yes": "yes ({k} of {n} regions)", "geometry_no": "no",
-        "geometry": "  geometry: {value}", "note": "  note: {note}",
-    },
-    "zh": {
-        "title": "有效的地区表：{name}", "rows": "  行数：{rows}",
-        "groups": "  分组（{column}）：", "group": "{label} {n}个", "sep": "，",
-        "patients": "  患者总数：{n:,.0f}人", "weighted": "  {label}（按患者加权）：",
-        "readings": "  比例的读取方式：", "reading_sep": "；",
-        "geometry_yes": "有（{n}个地区中的{k}个）", "geometry_no": "无",
-        "geometry": "  几何图形：{value}", "note": "  说明：{note}",
-    },
-}
-
-
 def format_summary(info: dict[str, Any], lang: str = "en") -> str:
     """The text summary printed by ``validate`` (fractions shown as percentages), in ``lang``."""
     zh = lang == "zh"
-    text = _SUMMARY_TEXT["zh" if zh else "en"]
+    sep = t("validate.sep", lang)
     groups = info["groups"]
     lines = [
-        text["title"].format(name=info["name"]),
-        text["rows"].format(rows=info["rows"]),
-        text["groups"].format(column=info["group_column"])
-        + text["sep"].join(text["group"].format(label=label, n=g["regions"])
-                           for label, g in groups.items()),
-        text["patients"].format(n=info["total_patients"]),
+        t("validate.title", lang, name=info["name"]),
+        t("validate.rows", lang, rows=info["rows"]),
+        t("validate.groups", lang, column=info["group_column"])
+        + sep.join(t("validate.group", lang, label=label, n=g["regions"])
+                   for label, g in groups.items()),
+        t("validate.patients", lang, n=info["total_patients"]),
     ]
-    for column, label in (_LABELS_ZH if zh else _LABELS).items():
+    for column in FRACTION_LABELS:
         if all(column in g for g in groups.values()) and groups:
             lines.append(
-                text["weighted"].format(label=label if zh else label.lower())
-                + text["sep"].join(f"{name} {_pct(g[column])}" for name, g in groups.items())
+                t("validate.weighted", lang, label=t(f"validate.label.{column}", lang))
+                + sep.join(f"{name} {_pct(g[column])}" for name, g in groups.items())
             )
     readings = (info.get("fraction_readings_zh") if zh else None) or info["fraction_readings"]
     if readings:
-        lines.append(text["readings"]
-                     + text["reading_sep"].join(f"{c} {r}" for c, r in readings.items()))
-    geometry = (text["geometry_yes"].format(k=info["regions_with_geometry"], n=info["rows"])
-                if info["geometry"] else text["geometry_no"])
-    lines.append(text["geometry"].format(value=geometry))
+        lines.append(t("validate.readings", lang) + t("validate.reading_sep", lang).join(
+            f"{c} {r}" for c, r in readings.items()))
+    geometry = (t("validate.geometry_yes", lang, k=info["regions_with_geometry"], n=info["rows"])
+                if info["geometry"] else t("validate.geometry_no", lang))
+    lines.append(t("validate.geometry", lang, value=geometry))
     for note in (info.get("notes_zh") if zh else None) or info["notes"]:
-        lines.append(text["note"].format(note=note))
+        lines.append(t("validate.note", lang, note=note))
     return "\n".join(lines)

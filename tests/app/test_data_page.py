@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.test_security import GOOD_CSV, _parts, _secret_shapefile, _zip, loopback  # noqa: F401
+
 HEADER = (
     "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
     "subsidy_per_patient\n"
@@ -134,3 +136,26 @@ def test_good_upload_in_chinese_shows_readings_and_notes_in_chinese(make_app) ->
     assert "charity\\_coverage：按百分号 \\+ 比例（0\\-1）读取" in markdown
     assert "按CSV读取，编码UTF\\-8" in markdown
     assert "read as" not in markdown and "severity column" not in markdown
+
+
+def test_data_page_refuses_hostile_zips(make_app, tmp_path, loopback):  # noqa: F811
+    base, hits = loopback
+    secret = _secret_shapefile(tmp_path / "elsewhere")
+    at = make_app("views/data.py")
+    for names in (_parts(str(secret.with_suffix(""))), _parts(f"/vsicurl/{base}/probe"),
+                  _parts("../../x")):
+        at.file_uploader(key="upload_file").set_value(
+            ("upload.zip", _zip(names), "application/zip")).run()
+        assert not at.exception
+        message = at.error[0].value
+        assert "refused" in message and "Nothing was loaded" in message
+        assert at.radio(key="dataset").value == "city_w"
+    # The boundaries uploader goes through the same reader.
+    at.file_uploader(key="upload_boundaries").set_value(
+        ("b.zip", _zip(_parts(str(secret.with_suffix("")))), "application/zip"))
+    at.file_uploader(key="upload_file").set_value(
+        ("t.csv", GOOD_CSV.encode(), "text/csv")).run()
+    assert not at.exception
+    assert "absolute path" in at.error[0].value
+    assert at.radio(key="dataset").value == "city_w"
+    assert hits == []

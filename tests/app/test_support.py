@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app_support import escape_md, problem_lines
-from equity.io import DataError, Problem
+from equity.readers import DataError, Problem
 from equity.scenario import ScenarioError, scenario_from_json
 
 
