@@ -135,7 +135,7 @@ def _shares(T: Array, c: Array, s: Array, P: Array, L: Array, T2: Array, L2: Arr
     """Every payer's bill before and after, from cost and liability per patient."""
     charity = c * np.minimum(s, L)
     charity2 = c * np.minimum(s, L2)
-    O, O2 = L - charity, L2 - charity2
+    O, O2 = L - charity, L2 - charity2  # noqa: E741 - design.md names out-of-pocket O
     with np.errstate(divide="ignore", invalid="ignore"):
         o = np.where(T > 0, O / T, 0.0)
         o2 = np.where(T2 > 0, O2 / T2, 0.0)
@@ -443,8 +443,8 @@ __all__ = [
     "PayerSavings",
     "harmonise",
     "industry_levy",
+    "paired_assistance",
     "pairs_from_adjacency",
     "pairs_from_table",
-    "paired_assistance",
     "price_cut",
 ]
