@@ -270,6 +270,48 @@ def industry_levy(amount: float | None = None, *, base: float | None = None,
     return LevyResult(amount=b * r * f, base=b, rate=r, share_to_fund=f)
 
 
+@dataclass(frozen=True)
+class TableAdjustment:
+    """A region table after the price cut and then the harmonisation (``table``: new
+    ``cost_per_patient`` and ``oop_share``, other columns untouched), with each step's
+    result (None when the step is off)."""
+
+    table: pd.DataFrame
+    price: CostShareResult | None
+    harmonisation: HarmonisationResult | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"price": None if self.price is None else self.price.to_dict(),
+                "harmonisation": (None if self.harmonisation is None
+                                  else self.harmonisation.to_dict())}
+
+
+def apply_to_table(table: pd.DataFrame, *, price_cut_share: float = 0.0,
+                   drug_share: float = 1.0, harmonisation_share: float = 0.0,
+                   harmonisation_target: Literal["best", "average"] = "best"
+                   ) -> TableAdjustment:
+    """The region table as the transfer fund should see it: first the price cut
+    (:func:`price_cut`: T' and o'), then harmonisation on the cut prices (:func:`harmonise`:
+    o''). Charity coverage and subsidy are unchanged, so the fund's liability equation gives
+    back L'' for each region (except where c = 1 and s >= L'': nobody pays anything there and
+    L cannot be read back from o = 0). With both steps off the table is returned unchanged."""
+    out = table.copy()
+    columns = dict(patients=out["patients"], cost_per_patient=out["cost_per_patient"],
+                   oop_share=out["oop_share"], charity_coverage=out["charity_coverage"],
+                   subsidy_per_patient=out["subsidy_per_patient"])
+    price = None
+    if float(price_cut_share) > 0:
+        price = price_cut(**columns, cut=price_cut_share, drug_share=drug_share)
+        out["cost_per_patient"] = price.cost_after
+        out["oop_share"] = price.oop_share_after
+        columns.update(cost_per_patient=out["cost_per_patient"], oop_share=out["oop_share"])
+    harmonised = None
+    if float(harmonisation_share) > 0:
+        harmonised = harmonise(**columns, share=harmonisation_share, target=harmonisation_target)
+        out["oop_share"] = harmonised.detail.oop_share_after
+    return TableAdjustment(table=out, price=price, harmonisation=harmonised)
+
+
 PAIR_COLUMNS = ("donor_id", "recipient_id", "share", "kind")
 
 
@@ -441,6 +483,8 @@ __all__ = [
     "MechanismError",
     "PairedAssistanceResult",
     "PayerSavings",
+    "TableAdjustment",
+    "apply_to_table",
     "harmonise",
     "industry_levy",
     "paired_assistance",

@@ -158,3 +158,25 @@ def test_pairing_table_shares_and_problems() -> None:
     assert codes == {"mechanisms.pairs_unknown_region", "mechanisms.pairs_self",
                      "mechanisms.pairs_share_over_one"}
     assert all(p.text("zh") for p in err.value.problems)
+
+
+def test_apply_to_table_cuts_then_harmonises_and_the_liability_equation_agrees() -> None:
+    from equity.mechanisms import apply_to_table
+
+    try:
+        from equity.formulas import liability
+    except ImportError:  # before the restructure lands
+        from equity.fund import liability
+    table = pd.DataFrame({"region_id": ["A", "B", "C"], **TABLE})
+    same = apply_to_table(table)
+    pd.testing.assert_frame_equal(same.table, table)
+    assert same.price is None and same.harmonisation is None
+    adj = apply_to_table(table, price_cut_share=0.25, drug_share=0.8, harmonisation_share=1.0)
+    np.testing.assert_allclose(adj.table["cost_per_patient"], [80_000, 160_000, 16_000])
+    # after both: every insurer share 0.9 on the cut prices, L'' = 0.1 T'
+    L = liability(adj.table["oop_share"].to_numpy() * adj.table["cost_per_patient"].to_numpy(),
+                  table["charity_coverage"].to_numpy(), table["subsidy_per_patient"].to_numpy())
+    np.testing.assert_allclose(L, [8_000, 16_000, 1_600])
+    # A: O'' = 8,000 - 0.9 x 8,000 = 800, o'' = 800 / 80,000
+    assert adj.table["oop_share"].iloc[0] == pytest.approx(0.01)
+    assert adj.to_dict()["price"]["savings"]["patients"] == pytest.approx(1_443_000)
