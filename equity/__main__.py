@@ -14,7 +14,7 @@ import sys
 
 from equity import MODEL_VERSION
 
-COMMANDS = ("validate", "simulate", "benefit", "project", "template")
+COMMANDS = ("validate", "simulate", "benefit", "project", "template", "presets", "size")
 
 
 def build_parser() -> argparse.ArgumentParser:
