@@ -40,6 +40,9 @@ import numpy as np
 import pandas as pd
 
 from equity.benefit import Cascade, cascade_arrays, resolve_cascade
+from equity.errors import EquityError
+from equity.formulas import liability_share, weighted_mean
+from equity.i18n import Message, msg
 
 THRESHOLDS: tuple[float, ...] = (0.10, 0.25, 0.40)
 """Catastrophic-spending thresholds, out-of-pocket / household income (design.md)."""
@@ -73,12 +76,8 @@ INCOME_MEDIAN_CHINA = income_median_for()
 """Derived: about 25,100 yuan, so that 60% of households are under 30,000 at INCOME_SIGMA."""
 
 
-class ProtectionError(ValueError):
+class ProtectionError(EquityError):
     """Input the protection model cannot use; ``problems`` names row and column."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 # ---------------------------------------------------------------------------
@@ -271,7 +270,7 @@ class ProtectionResult:
     overall: dict[str, float]
     mode: str  # "charity" or "oop_share"
     settings: dict[str, Any]
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Message, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         records = []
@@ -290,19 +289,8 @@ class ProtectionResult:
             "overall": {k: float(v) for k, v in self.overall.items()},
             "mode": self.mode,
             "settings": self.settings,
-            "notes": list(self.notes),
+            "notes": [n.to_dict() for n in self.notes],
         }
-
-
-def liability_share(oop_share: float, coverage: float, subsidy: float, cost: float) -> float:
-    """L / T where o*T = L - c*min(s, L) (design.md): the patient's liability before
-    charity as a share of cost. Fractions 0-1, money in yuan."""
-    if cost <= 0:
-        return 0.0
-    candidate = oop_share * cost + coverage * subsidy
-    if candidate >= subsidy or coverage >= 1:
-        return candidate / cost
-    return oop_share / (1.0 - coverage)
 
 
 def _column(table: pd.DataFrame, *names: str) -> str | None:
@@ -310,16 +298,20 @@ def _column(table: pd.DataFrame, *names: str) -> str | None:
 
 
 def _numbers(table: pd.DataFrame, column: str, *, fraction: bool = False) -> np.ndarray:
+    """A column as floats, checked in one vectorised pass (finite, >= 0, <= 1 for a fraction):
+    these tables are the model's own results or region tables, so a bad row is rare, but it
+    must name its row rather than turn into a wrong share."""
     values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-    problems = []
-    ids = table["region_id"].astype(str).tolist() if "region_id" in table.columns else None
-    for i, v in enumerate(values):
-        where = f"row {i + 1}" + (f" (region_id {ids[i]!r})" if ids else "")
-        if not math.isfinite(v) or v < 0 or (fraction and v > 1):
-            expect = "a fraction 0-1" if fraction else "a finite number >= 0"
-            got = table[column].iloc[i]
-            problems.append(f"{where}, column {column}: expected {expect}, got {got!r}")
-    if problems:
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | (values < 0) | ((values > 1) if fraction else False)
+    if bad.any():
+        ids = table["region_id"].astype(str).tolist() if "region_id" in table.columns else None
+        expect = "a fraction 0-1" if fraction else "a finite number >= 0"
+        problems = []
+        for i in np.flatnonzero(bad):
+            where = f"row {i + 1}" + (f" (region_id {ids[i]!r})" if ids else "")
+            problems.append(f"{where}, column {column}: expected {expect}, "
+                            f"got {table[column].iloc[i]!r}")
         raise ProtectionError(problems)
     return values
 
@@ -343,18 +335,16 @@ def _region_inputs(
         raise ProtectionError([f"column {c}: required but missing" for c in missing])
     patients = _numbers(table, "patients")
     cost = _numbers(table, "cost_per_patient")
-    notes: list[str] = []
+    notes: list[Message] = []
     if "household_income" in table.columns:
         income = _numbers(table, "household_income")
     else:
         median = INCOME_MEDIAN_CHINA if income_median is None else float(income_median)
         income = np.full(len(table), median)
         notes.append(
-            f"No household_income column: every region uses a median household income of "
-            f"{median:,.0f} yuan"
-            + (" (derived: 60% of patient households under 30,000 yuan, 003 III(II), "
-               f"at income sigma {INCOME_SIGMA})." if income_median is None else ".")
-        )
+            msg("protection.note.income_derived", median=f"{median:,.0f}", sigma=INCOME_SIGMA)
+            if income_median is None else
+            msg("protection.note.income_given", median=f"{median:,.0f}"))
     return patients, cost, income, notes
 
 
@@ -402,7 +392,7 @@ def protection_by_region(
         _column(table, "subsidy_per_patient_before", "subsidy_per_patient") is not None
     )
     if not before_after:
-        notes.append("No before/after columns: 'after' equals 'before'.")
+        notes.append(msg("protection.note.no_before_after"))
 
     if charity:
         mode = "charity"
@@ -422,7 +412,7 @@ def protection_by_region(
             _numbers(table, "oop_share_after", fraction=True)
             if before_after and "oop_share_after" in table.columns else o_before
         )
-        notes.append("No charity columns: out-of-pocket = oop_share x each patient's cost.")
+        notes.append(msg("protection.note.no_charity"))
 
     children = np.random.SeedSequence(seed).spawn(len(table))
     rows = []
@@ -463,12 +453,9 @@ def protection_by_region(
     for column in value_columns:
         values = result[column].to_numpy(dtype=float)
         ok = np.isfinite(values) & (patients > 0)
-        overall[column] = (
-            float(np.sum(values[ok] * patients[ok]) / patients[ok].sum()) if ok.any() else math.nan
-        )
+        overall[column] = weighted_mean(values, patients, ok)
     if patients.size and weight > 0 and (patients > max_draws).any():
-        notes.append(f"Regions with more than {max_draws:,} patients are estimated from "
-                     f"{max_draws:,} simulated patients.")
+        notes.append(msg("protection.note.draws", max_draws=f"{max_draws:,}"))
     return ProtectionResult(
         regions=result,
         overall=overall,

@@ -24,15 +24,16 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
+from equity.formulas import group_gap
 from equity.fund import (
     Regions,
-    _group_masks,
-    _run,
-    _weights,
+    allocation_weights,
     gap_after,
+    group_masks,
     indicator_values,
     prepare,
     recipients_mask,
+    run_model,
     simulate,
 )
 from equity.scenario import (
@@ -73,7 +74,7 @@ def lever_to_fill(data: Any, scenario: Scenario | dict | None = None, *,
     if lever not in LEVERS:
         raise ValueError(f"lever must be one of {', '.join(LEVERS)}, not {lever!r}")
     r, sc = _inputs(data, scenario)
-    out = _run(r, _with(sc, lever, 0.0))
+    out = run_model(r, _with(sc, lever, 0.0))
     gross_needed = float(out.capacity.sum()) / (1.0 - sc.admin_overhead)
     missing = max(gross_needed - out.gross, 0.0)
     if lever == "central_pool":
@@ -120,7 +121,7 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
     if lever == "levy_per_insured" and r.population is None:
         raise ValueError("lever levy_per_insured needs a population column in the region table")
     base = _with(sc, lever, 0.0)
-    out0 = _run(r, base)
+    out0 = run_model(r, base)
     unit_money = 1.0 if lever == "central_pool" else float(np.nansum(r.population))
     if unit_money <= 0:
         raise ValueError("lever levy_per_insured: total population is zero")
@@ -135,13 +136,12 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
         evaluations += 1
         return gap_after(r, _with(base, lever, x))
 
-    ma, mb = _group_masks(r, sc, None)
+    ma, mb = group_masks(r, sc, None)
     if not ma.any() or not mb.any():
         raise ValueError(f"compare: the data has no region in group {sc.compare.a!r} or "
                          f"{sc.compare.b!r}")
     before = indicator_values(r, out0, sc.compare.indicator)[0]
-    gap_before = float(np.average(before[ma], weights=r.P[ma]) -
-                       np.average(before[mb], weights=r.P[mb]))
+    gap_before = group_gap(before, r.P, ma, mb)
     g0 = gap(0.0)
     if g0 <= target_gap:
         return GoalSeekResult(True, lever, 0.0, g0, "the target is met without this lever",
@@ -216,7 +216,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
         raise ValueError(f"objective must be 'min_gap' or 'max_min', not {objective!r}")
     r, sc = _inputs(data, scenario)
     sim = simulate(r, sc)
-    out = _run(r, sc)
+    out = run_model(r, sc)
     F = out.net
     e = sc.take_up
     rec = np.flatnonzero(out.recipients & (r.s > 0) & (r.P > 0))
@@ -224,7 +224,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
     per_yuan = e / (r.s[rec] * r.P[rec])  # coverage per yuan of breadth money
     x_max = np.maximum(sc.max_coverage - r.c[rec], 0.0) * r.P[rec] * r.s[rec] / e
     n = rec.size
-    ma, mb = _group_masks(r, sc.model_copy(update={"compare": sc.compare.model_copy(
+    ma, mb = group_masks(r, sc.model_copy(update={"compare": sc.compare.model_copy(
         update={"indicator": "charity_coverage"})}), None)
     PA, PB = r.P[ma].sum(), r.P[mb].sum()
     if objective == "min_gap" and (PA <= 0 or PB <= 0):
@@ -240,7 +240,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
         x = np.zeros(n)
         status = "nothing to allocate"
     elif objective == "min_gap":
-        d0 = (r.P[ma] * c0[ma]).sum() / PA - (r.P[mb] * c0[mb]).sum() / PB
+        d0 = group_gap(c0, r.P, ma, mb)
         slope = per_yuan * r.P[rec] * (ma[rec] / PA - mb[rec] / PB)  # dD/dx_i
         # variables [x, t]; minimise t with t >= D and t >= -D
         a_ub = sparse.vstack([
@@ -278,7 +278,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
     def gap_of(cov: np.ndarray) -> float:
         if PA <= 0 or PB <= 0:
             return math.nan
-        return float((r.P[ma] * cov[ma]).sum() / PA - (r.P[mb] * cov[mb]).sum() / PB)
+        return group_gap(cov, r.P, ma, mb)
 
     has_p = r.P > 0
     regions = pd.DataFrame({
@@ -409,8 +409,8 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     if draws < 1:
         raise ValueError("draws must be at least 1")
     r, sc = _inputs(data, scenario)
-    base_out = _run(r, sc)
-    ma, mb = _group_masks(r, sc, None)
+    base_out = run_model(r, sc)
+    ma, mb = group_masks(r, sc, None)
     PA, PB = r.P[ma].sum(), r.P[mb].sum()
     if PA <= 0 or PB <= 0:
         raise ValueError(f"compare: the data has no patients in group {sc.compare.a!r} or "
@@ -422,7 +422,7 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     ks_all = np.exp(spreads["subsidy_per_patient"] * rng.standard_normal(draws))
 
     R = recipients_mask(r, sc)
-    w = _weights(r, sc, R, base_out.shortfall, [])
+    w = allocation_weights(r, sc, R, base_out.shortfall, [])
     scaled_gross = base_out.mutual.sum() + base_out.pooled.sum()  # money that scales with s
     fixed_gross = sc.central_pool + base_out.levy.sum()
     net_all = (fixed_gross + scaled_gross * ks_all) * (1.0 - sc.admin_overhead)
