@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from equity.zhejiang import zhejiang_flags, zhejiang_table3
+from equity.errors import EquityError
+from equity.zhejiang import FINANCING_PER_ENROLLEE_YUAN, zhejiang_flags, zhejiang_table3
 
 Fit = Literal["loglinear", "cagr"]
 FIT_DESCRIPTIONS = {
@@ -43,12 +44,8 @@ FIT_DESCRIPTIONS = {
 DEFAULT_HORIZON = 6
 
 
-class ProjectionError(ValueError):
+class ProjectionError(EquityError):
     """Projection inputs that cannot be used; ``problems`` names each key."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 class ProjectionPreset(BaseModel):
@@ -126,7 +123,7 @@ def _zhejiang_preset(fit: Fit = "loglinear") -> ProjectionPreset:
         source="002 Table 3 (replayed as printed); financing 2 yuan per enrollee (002 3.2; "
         "003 IV(II)); growth fitted to 2020-2024",
         base_year=int(last["year"]),
-        per_capita_financing=2.0,
+        per_capita_financing=FINANCING_PER_ENROLLEE_YUAN,
         enrollment=float(last["enrollment"]),
         patients=float(last["patients"]),
         spending_per_patient=float(last["expenditure"] / last["patients"]),
@@ -270,9 +267,9 @@ def project(
                     expenditure=float(row.expenditure),
                     surplus=float(row.surplus),
                     reserve=float(row.reserve),
-                    # Observed years were financed at the documented 2 yuan; an override
+                    # Observed years were financed at the documented levy; an override
                     # of the financing applies to projected years only.
-                    income_model=float(row.enrollment) * 2.0,
+                    income_model=float(row.enrollment) * FINANCING_PER_ENROLLEE_YUAN,
                 )
             )
         flags = [f.to_dict() for f in zhejiang_flags()]

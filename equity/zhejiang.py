@@ -33,7 +33,9 @@ DICTIONARY_FILE = DATA_DIR / "dictionary.csv"
 
 TEN_THOUSAND = Decimal(10_000)
 FINANCING_PER_ENROLLEE = Decimal(2)
-"""Yuan per basic-insurance enrollee per year (002 3.2; 003 IV(II))."""
+"""The Zhejiang special fund's levy, yuan per basic-insurance enrollee per year (002 3.2;
+003 IV(II)). Declared here once: the projection reads it from here."""
+FINANCING_PER_ENROLLEE_YUAN: float = float(FINANCING_PER_ENROLLEE)
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
 TABLE3_COLUMNS = (
