@@ -21,7 +21,7 @@ max(0, liability - s). Exactly round(c x n) of the n simulated patients are cove
 (stratified draw), and a patient covered before stays covered after when coverage
 rises. Without charity columns the out-of-pocket share is applied to each patient's
 cost instead. :func:`run_population` puts simulated patients through a payer cascade
-(:mod:`equity.benefit`) instead, in chunks, for national-scale runs;
+(:mod:`equity.cascade`) instead, in chunks, for national-scale runs;
 :func:`cascade_by_region` does the same region by region.
 
 Source for the income default: about 60% of patient households earn under 30,000
@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from equity.benefit import Cascade, cascade_arrays, resolve_cascade
+from equity.cascade import Cascade, cascade_arrays, resolve_cascade
 from equity.errors import EquityError
 from equity.formulas import liability_share, weighted_mean
 from equity.i18n import Message, msg

@@ -56,7 +56,7 @@ def _yuan(text: str, option: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from equity.benefit import (
+    from equity.cascade import (
         PRESETS,
         CascadeError,
         benefit,
@@ -110,7 +110,7 @@ def _list(presets: dict[str, Any], *, as_json: bool) -> int:
 
 
 def format_result(result: Any, title: str, source: str) -> str:
-    """Text table of a :class:`~equity.benefit.BenefitResult` (yuan)."""
+    """Text table of a :class:`~equity.cascade.BenefitResult` (yuan)."""
     rows = [(p.label["en"] + (" *" if p.illustrative else ""), p.paid) for p in result.layers]
     rows.append(("Out-of-pocket", result.oop))
     width = max(len(name) for name, _ in rows)

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -875,23 +873,3 @@ def run_cascade_chunks(
     if progress is not None and n == 0:
         progress(1.0)
     return CascadeArrays(cost=cost, paid=paid, oop=oop)
-
-
-class _CallableModule(types.ModuleType):
-    """``from equity import benefit`` must give a callable. equity/__init__.py maps the
-    name lazily to this module's :func:`benefit`, but once ``equity.benefit`` has been
-    imported the import system binds the package attribute to the module itself, which
-    shadows that mapping; calling the module therefore runs :func:`benefit`."""
-
-    def __call__(
-        self,
-        preset: str | Cascade,
-        cost: float,
-        *,
-        income: float | None = None,
-        eligible: Mapping[str, bool] | None = None,
-    ) -> BenefitResult:
-        return benefit(preset, cost, income=income, eligible=eligible)
-
-
-sys.modules[__name__].__class__ = _CallableModule
