@@ -407,196 +407,48 @@ def cascade_from_frame(frame: pd.DataFrame, *, like: Cascade) -> Cascade:
 # ---------------------------------------------------------------------------
 # Presets
 
-_ZJ_SOURCE = (
-    "003 IV(II) (Chinese 四(二), English IV(II)); 002 3.2: tiers on drug cost summed over a "
-    "settlement year, 80% for 0-300,000 yuan, 90% for 300,000-700,000, 100% above; "
-    "individual out-of-pocket capped at 100,000 yuan"
-)
-_ZS_SOURCE = (
-    "002 3.3 (Zhoushan notice, April 2025): if the burden left after the first round still "
-    "exceeds 50,000 yuan, the special assistance fund pays 30% of the excess, at most "
-    "100,000 yuan a year"
-)
-_FS_SOURCE = (
-    "003 III(I) (Chinese 三(一)): after basic, critical-illness and supplementary insurance, "
-    "medical assistance pays 80% of the remaining self-paid cost, at most 300,000 yuan a year"
-)
-_HN_SOURCE = (
-    "003 III(I) (Chinese 三(一)): two non-NRDL drugs (Gaucher, Pompe); critical-illness "
-    "insurance pays 50% of drug cost, manufacturer about 40%, patient at most 30,000 yuan"
-)
+@dataclass(frozen=True)
+class PresetReference:
+    """Where a preset scheme is documented (seed document number and section) and the year
+    it applies from (None when the document gives none)."""
+
+    document: str
+    section: str
+    applies_from: int | None
 
 
-def _preset_zhejiang() -> Cascade:
-    return Cascade(
-        name="zhejiang_special_fund",
-        label=Label(en="Zhejiang rare-disease special fund", zh="浙江省罕见病用药保障专项基金"),
-        source=_ZJ_SOURCE,
-        notes=[
-            "Covers listed drugs outside the national reimbursement list, so basic insurance "
-            "pays nothing on them (003 IV(II)).",
-            "Medical assistance and charity may follow (002 3.2) but the documents give no "
-            "rule for them, so they are not modelled.",
-        ],
-        layers=[
-            Layer(
-                name="special_fund",
-                payer="special_fund",
-                label=Label(en="Zhejiang special fund", zh="浙江罕见病专项基金"),
-                source=_ZJ_SOURCE,
-                base="cost",
-                tiers=[
-                    Tier(upto=300_000, rate=0.8),
-                    Tier(upto=700_000, rate=0.9),
-                    Tier(upto=None, rate=1.0),
-                ],
-                oop_ceiling=100_000,
-            )
-        ],
-    )
+def load_presets(directory: str | Path | None = None
+                 ) -> tuple[dict[str, Cascade], dict[str, PresetReference]]:
+    """Every preset file ``<name>.yaml`` in ``directory`` (default
+    ``equity/parameters/cascades``): the cascades by name, and their references. A file's
+    name must be its cascade's ``name``; unknown keys anywhere are errors naming the key
+    (raises :class:`CascadeError`)."""
+    from equity.parameters import CASCADES_DIR, ParameterFileError, load_preset_files
+
+    folder = CASCADES_DIR if directory is None else Path(directory)
+    try:
+        files = load_preset_files(folder)
+    except ParameterFileError as err:
+        raise CascadeError(str(err).splitlines()) from None
+    cascades: dict[str, Cascade] = {}
+    references: dict[str, PresetReference] = {}
+    for stem, preset in files.items():
+        try:
+            cascade = cascade_from_dict(preset.cascade)
+        except CascadeError as err:
+            raise CascadeError([f"{stem}.yaml: cascade.{p}" for p in err.problems]) from None
+        if cascade.name != stem:
+            raise CascadeError([f"{stem}.yaml: cascade.name is {cascade.name!r}; it must match "
+                                "the file name"])
+        cascades[stem] = cascade
+        references[stem] = PresetReference(preset.document, preset.section, preset.applies_from)
+    return cascades, references
 
 
-def _preset_zhoushan() -> Cascade:
-    return Cascade(
-        name="zhoushan_2025",
-        label=Label(en="Zhoushan 2025 multi-tiered subsidy", zh="舟山2025年罕见病多层次补助"),
-        source=_ZS_SOURCE,
-        notes=[
-            "Only the second round is documented with numbers. Zhouhuibao's share and the "
-            "first round's share are illustrative (002 3.3 names them without rates); "
-            "basic insurance is left out because the scheme targets drugs outside the "
-            "national list.",
-        ],
-        layers=[
-            Layer(
-                name="zhouhuibao",
-                payer="city_supplementary",
-                label=Label(en="Zhouhuibao (illustrative 30%)", zh="舟惠保 (示意: 30%)"),
-                source="illustrative: 002 3.3 says Zhouhuibao 'partially reimburses' first, "
-                "with no rate; 30% assumed",
-                illustrative=True,
-                rate=0.3,
-            ),
-            Layer(
-                name="first_round",
-                payer="charity",
-                label=Label(
-                    en="First round: relief and social organisations "
-                    "(illustrative 20% above 50,000)",
-                    zh="第一轮: 临时救助及工会、残联、红十字会、慈善总会 "
-                    "(示意: 5万元以上部分的20%)",
-                ),
-                source="illustrative: 002 3.3 says the part above 50,000 yuan is first "
-                "covered by temporary relief and social organisations, with no rate; "
-                "20% assumed",
-                illustrative=True,
-                deductible=50_000,
-                rate=0.2,
-            ),
-            Layer(
-                name="second_round",
-                payer="special_fund",
-                label=Label(
-                    en="Second round: special assistance fund", zh="第二轮: 罕见病专项救助基金"
-                ),
-                source=_ZS_SOURCE,
-                deductible=50_000,
-                rate=0.3,
-                cap=100_000,
-            ),
-        ],
-    )
-
-
-def _preset_foshan() -> Cascade:
-    return Cascade(
-        name="foshan_assistance",
-        label=Label(en="Foshan medical assistance", zh="佛山市罕见病医疗救助"),
-        source=_FS_SOURCE,
-        notes=[
-            "Basic and critical-illness insurance shares are illustrative (003 III(I) names "
-            "them without rates); the medical-assistance rule is documented.",
-            "Eligibility is 1: the run describes a patient who qualifies for assistance.",
-        ],
-        layers=[
-            Layer(
-                name="basic_insurance",
-                payer="basic_insurance",
-                label=Label(en="Basic insurance (illustrative 50%)", zh="基本医保 (示意: 50%)"),
-                source="illustrative: 003 III(I) gives no rate; 50% assumed",
-                illustrative=True,
-                rate=0.5,
-            ),
-            Layer(
-                name="critical_illness",
-                payer="critical_illness",
-                label=Label(
-                    en="Critical-illness insurance (illustrative 50% above 20,000)",
-                    zh="大病保险 (示意: 2万元以上部分的50%)",
-                ),
-                source="illustrative: 003 III(I) gives no rate; 50% above a 20,000 yuan "
-                "deductible assumed",
-                illustrative=True,
-                deductible=20_000,
-                rate=0.5,
-            ),
-            Layer(
-                name="medical_assistance",
-                payer="medical_assistance",
-                label=Label(en="Foshan medical assistance", zh="佛山医疗救助"),
-                source=_FS_SOURCE,
-                rate=0.8,
-                cap=300_000,
-            ),
-        ],
-    )
-
-
-def _preset_hunan() -> Cascade:
-    return Cascade(
-        name="hunan_critical_illness",
-        label=Label(
-            en="Hunan critical-illness insurance with manufacturer sharing",
-            zh="湖南大病保险与企业分担",
-        ),
-        source=_HN_SOURCE,
-        notes=[
-            "50% + about 40% leaves 10% to the patient, which stays under 30,000 yuan only "
-            "up to 300,000 yuan of cost. Who pays the rest above that is not documented; the "
-            "preset assumes the manufacturer does (illustrative).",
-        ],
-        layers=[
-            Layer(
-                name="critical_illness",
-                payer="critical_illness",
-                label=Label(en="Critical-illness insurance", zh="大病保险"),
-                source=_HN_SOURCE,
-                base="cost",
-                rate=0.5,
-            ),
-            Layer(
-                name="manufacturer",
-                payer="manufacturer",
-                label=Label(
-                    en="Manufacturer (about 40%; ceiling top-up illustrative)",
-                    zh="药品企业 (约40%; 超出3万元封顶部分由企业承担: 示意)",
-                ),
-                source=_HN_SOURCE + "; that the manufacturer guarantees the ceiling is "
-                "illustrative",
-                illustrative=True,
-                base="cost",
-                rate=0.4,
-                oop_ceiling=30_000,
-            ),
-        ],
-    )
-
-
-PRESETS: dict[str, Cascade] = {
-    c.name: c
-    for c in (_preset_zhejiang(), _preset_zhoushan(), _preset_foshan(), _preset_hunan())
-}
-"""Cascades from the documents, by name. Copy before editing (``model_copy(deep=True)``)."""
+PRESETS, PRESET_REFERENCES = load_presets()
+"""Cascades from the documents, by name, read from ``equity/parameters/cascades/*.yaml``.
+Copy before editing (``model_copy(deep=True)``). ``PRESET_REFERENCES``: document, section and
+the year each applies from."""
 
 
 def get_preset(name: str) -> Cascade:
