@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -37,11 +37,21 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from equity.errors import EquityError
+from equity.i18n import LANGUAGES, t
+
 if TYPE_CHECKING:
     import pandas as pd
 
-MONEY_UNIT = {"en": "yuan / year", "zh": "元/年"}
-FRACTION_UNIT = {"en": "fraction (0-1)", "zh": "比例 (0-1)"}
+
+
+def _both(key: str) -> dict[str, str]:
+    """A catalogue text in both languages, as ``{"en": ..., "zh": ...}``."""
+    return {lang: t(key, lang) for lang in LANGUAGES}
+
+
+MONEY_UNIT = _both("cascade.unit.money")
+FRACTION_UNIT = _both("cascade.unit.fraction")
 
 Payer = Literal[
     "basic_insurance",
@@ -54,28 +64,15 @@ Payer = Literal[
 ]
 
 PAYER_LABELS: dict[str, dict[str, str]] = {
-    "basic_insurance": {"en": "Basic medical insurance", "zh": "基本医疗保险"},
-    "critical_illness": {"en": "Critical-illness insurance", "zh": "大病保险"},
-    "special_fund": {"en": "Rare-disease special fund", "zh": "罕见病专项基金"},
-    "medical_assistance": {"en": "Medical assistance", "zh": "医疗救助"},
-    "city_supplementary": {
-        "en": "City supplementary insurance",
-        "zh": "惠民保 (城市定制型商业医疗保险)",
-    },
-    "manufacturer": {"en": "Manufacturer", "zh": "药品企业"},
-    "charity": {"en": "Charity", "zh": "慈善"},
+    payer: _both(f"cascade.payer.{payer}") for payer in Payer.__args__  # type: ignore[attr-defined]
 }
 """Who pays, in the order a multi-tiered system usually applies them (003 III(I))."""
 
-OOP_LABEL = {"en": "Out-of-pocket", "zh": "个人自付"}
+OOP_LABEL = _both("cascade.oop")
 
 
-class CascadeError(ValueError):
+class CascadeError(EquityError):
     """A cascade that cannot be used; ``problems`` lists each one, naming its key."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class _Strict(BaseModel):
@@ -89,9 +86,10 @@ class Label(_Strict):
     zh: str = Field(min_length=1)
 
 
-def _meta(en: str, zh: str, unit: Mapping[str, str] | str = "") -> dict[str, Any]:
+def _meta(field_key: str, unit: Mapping[str, str] | str = "") -> dict[str, Any]:
+    """Label (from the catalogue key ``cascade.field.<field_key>``) and unit of a field."""
     unit_dict = dict(unit) if isinstance(unit, Mapping) else {"en": unit, "zh": unit}
-    return {"label": {"en": en, "zh": zh}, "unit": unit_dict}
+    return {"label": _both(f"cascade.field.{field_key}"), "unit": unit_dict}
 
 
 class Tier(_Strict):
@@ -99,9 +97,9 @@ class Tier(_Strict):
     (above the previous band's ``upto``); ``upto=None`` means no upper end."""
 
     upto: float | None = Field(
-        default=None, gt=0, json_schema_extra=_meta("Band ends at", "分段上限", MONEY_UNIT)
+        default=None, gt=0, json_schema_extra=_meta("upto", MONEY_UNIT)
     )
-    rate: float = Field(ge=0, le=1, json_schema_extra=_meta("Rate", "比例", FRACTION_UNIT))
+    rate: float = Field(ge=0, le=1, json_schema_extra=_meta("tier_rate", FRACTION_UNIT))
 
 
 class Layer(_Strict):
@@ -110,19 +108,19 @@ class Layer(_Strict):
     name: str = Field(
         min_length=1,
         pattern=r"^[A-Za-z0-9_\-]+$",
-        json_schema_extra=_meta("Key", "键名"),
+        json_schema_extra=_meta("name"),
         description="identifier used in JSON output (letters, digits, _ and -)",
     )
-    payer: Payer = Field(json_schema_extra=_meta("Payer", "支付方"))
-    label: Label = Field(json_schema_extra=_meta("Name", "名称"))
+    payer: Payer = Field(json_schema_extra=_meta("payer"))
+    label: Label = Field(json_schema_extra=_meta("label"))
     source: str = Field(
         min_length=1,
-        json_schema_extra=_meta("Source", "来源"),
+        json_schema_extra=_meta("source"),
         description="document and section, or 'illustrative: ...' with the reason",
     )
     illustrative: bool = Field(
         default=False,
-        json_schema_extra=_meta("Illustrative", "示意性"),
+        json_schema_extra=_meta("illustrative"),
         description="true when the documents give no rule for this layer and its numbers "
         "are assumed",
     )
@@ -130,34 +128,32 @@ class Layer(_Strict):
         default=1.0,
         ge=0,
         le=1,
-        json_schema_extra=_meta("Eligible share of patients", "符合条件的患者比例", FRACTION_UNIT),
+        json_schema_extra=_meta("eligibility", FRACTION_UNIT),
     )
     base: Literal["remaining", "cost"] = Field(
         default="remaining",
-        json_schema_extra=_meta("Applies to", "计算基数"),
+        json_schema_extra=_meta("base"),
         description="'remaining': what earlier layers left unpaid; 'cost': the total annual cost",
     )
     deductible: float = Field(
-        default=0.0, ge=0, json_schema_extra=_meta("Deductible", "起付线", MONEY_UNIT)
+        default=0.0, ge=0, json_schema_extra=_meta("deductible", MONEY_UNIT)
     )
     rate: float | None = Field(
-        default=None, ge=0, le=1, json_schema_extra=_meta("Rate", "报销/支付比例", FRACTION_UNIT)
+        default=None, ge=0, le=1, json_schema_extra=_meta("rate", FRACTION_UNIT)
     )
     tiers: list[Tier] | None = Field(
         default=None,
-        json_schema_extra=_meta("Tiers on cumulative annual cost", "按年度累计费用分段", ""),
+        json_schema_extra=_meta("tiers", ""),
     )
     cap: float | None = Field(
         default=None,
         ge=0,
-        json_schema_extra=_meta("Annual cap on what this layer pays", "年度支付限额", MONEY_UNIT),
+        json_schema_extra=_meta("cap", MONEY_UNIT),
     )
     oop_ceiling: float | None = Field(
         default=None,
         ge=0,
-        json_schema_extra=_meta(
-            "Out-of-pocket ceiling guaranteed", "个人自付封顶线", MONEY_UNIT
-        ),
+        json_schema_extra=_meta("oop_ceiling", MONEY_UNIT),
     )
 
     @model_validator(mode="after")
