@@ -34,6 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from equity.errors import EquityError
+from equity.i18n import LANGUAGES, t
 from equity.zhejiang import FINANCING_PER_ENROLLEE_YUAN, zhejiang_flags, zhejiang_table3
 
 Fit = Literal["loglinear", "cagr"]
@@ -118,8 +119,7 @@ def _zhejiang_preset(fit: Fit = "loglinear") -> ProjectionPreset:
     last = h.iloc[-1]
     return ProjectionPreset(
         name="zhejiang_2020_2024",
-        label={"en": "Zhejiang special fund, 2020-2024 and beyond",
-               "zh": "浙江罕见病专项基金 2020-2024年及预测"},
+        label={lang: t("projection.preset.zhejiang_2020_2024", lang) for lang in LANGUAGES},
         source="002 Table 3 (replayed as printed); financing 2 yuan per enrollee (002 3.2; "
         "003 IV(II)); growth fitted to 2020-2024",
         base_year=int(last["year"]),
