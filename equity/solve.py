@@ -36,6 +36,7 @@ from equity.fund import (
     run_model,
     simulate,
 )
+from equity.i18n import Message, msg
 from equity.scenario import (
     PARAMETER_BY_KEY,
     PARAMETERS,
@@ -94,7 +95,8 @@ class GoalSeekResult:
     lever: str
     value: float
     gap: float
-    message: str
+    message: Message
+    """How the search ended, as a catalogue code (``solve.goal.*``)."""
     target_gap: float
     gap_before: float
     upper: float
@@ -144,7 +146,7 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
     gap_before = group_gap(before, r.P, ma, mb)
     g0 = gap(0.0)
     if g0 <= target_gap:
-        return GoalSeekResult(True, lever, 0.0, g0, "the target is met without this lever",
+        return GoalSeekResult(True, lever, 0.0, g0, msg("solve.goal.met_without"),
                               target_gap, gap_before, upper, tol, evaluations)
     xs = np.linspace(0.0, upper, grid + 1)
     gs = [g0]
@@ -158,9 +160,8 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
         best = int(np.argmin(gs))
         return GoalSeekResult(
             False, lever, float(xs[best]), float(gs[best]),
-            f"not reachable under these settings: the smallest gap is {gs[best]:.4f} "
-            f"(target {target_gap:.4f}); more money changes nothing once every recipient is "
-            "full - widen the recipients, raise max_coverage or take-up",
+            msg("solve.goal.unreachable", smallest=f"{gs[best]:.4f}",
+                target=f"{target_gap:.4f}"),
             target_gap, gap_before, upper, tol, evaluations)
     lo, hi = float(xs[hit - 1]), float(xs[hit])
     g_hi = gs[hit]
@@ -171,8 +172,8 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
             hi, g_hi = mid, g_mid
         else:
             lo = mid
-    return GoalSeekResult(True, lever, hi, g_hi, "reached", target_gap, gap_before, upper, tol,
-                          evaluations)
+    return GoalSeekResult(True, lever, hi, g_hi, msg("solve.goal.reached"), target_gap,
+                          gap_before, upper, tol, evaluations)
 
 
 # --------------------------------------------------------------------------- optimal allocation
