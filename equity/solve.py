@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
-from equity.formulas import group_gap
+from equity.formulas import group_gap, liability
 from equity.fund import (
     Regions,
     allocation_weights,
@@ -445,7 +445,6 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     if not coverage_gap:
         chunk = max(1, CHUNK_CELLS // r.n)
         oop0 = r.o * r.T
-        one_minus_c = np.where(r.c < 1.0, 1.0 - r.c, 1.0)  # c = 1 is always the first branch
     wa = np.where(ma, r.P / PA, 0.0)
     wb = np.where(mb, r.P / PB, 0.0)
     gap_fixed = float(base_cover @ wa - base_cover @ wb)
@@ -473,18 +472,18 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
             gaps[sl] = gap_fixed + cov @ weight_gap
             continue
         # Out-of-pocket and subsidy indicators move in every region (cost and subsidy scale
-        # everywhere): the whole table, with min(s, L) = s when L >= s, else L = O / (1 - c).
+        # everywhere): the whole table, with the liability of the drawn cost and subsidy.
         s_all = ks_all[sl, None] * r.s
         oop = kT_all[sl, None] * oop0
-        first_branch = oop >= (1.0 - r.c) * s_all
-        min_s_l = np.where(first_branch, s_all, oop / one_minus_c)
+        L_all = liability(oop, r.c, s_all)
+        min_s_l = np.minimum(s_all, L_all)
         c_after = np.repeat(base_cover[None, :], cov.shape[0], axis=0)
         c_after[:, live] = cov
         s_after = s_all.copy()
         covered = cov * P
         s_after[:, live] += np.divide(A - b, covered, out=np.zeros_like(covered),
                                       where=covered > 0)
-        relief = c_after * np.where(first_branch, s_after, min_s_l) - r.c * min_s_l
+        relief = c_after * np.minimum(s_after, L_all) - r.c * min_s_l
         if indicator == "subsidy_per_patient":
             y = s_after
         elif indicator == "oop_per_patient":
