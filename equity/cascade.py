@@ -36,9 +36,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from equity.errors import EquityError
-from equity.i18n import LANGUAGES, t
+from equity.i18n import LANGUAGES, Message, msg, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,24 +160,30 @@ class Layer(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Layer:
         if self.rate is not None and self.tiers is not None:
-            raise ValueError("give either 'rate' or 'tiers', not both")
+            raise PydanticCustomError("cascade.reason.rate_and_tiers",
+                                      "give either 'rate' or 'tiers', not both")
         if self.rate is None and self.tiers is None and self.oop_ceiling is None:
-            raise ValueError("a layer needs 'rate', 'tiers' or 'oop_ceiling'")
+            raise PydanticCustomError("cascade.reason.no_rule",
+                                      "a layer needs 'rate', 'tiers' or 'oop_ceiling'")
         if self.cap is not None and self.oop_ceiling is not None:
-            raise ValueError(
-                "give either 'cap' or 'oop_ceiling', not both "
-                "(a ceiling cannot be guaranteed once the cap binds)"
-            )
+            raise PydanticCustomError(
+                "cascade.reason.cap_and_ceiling",
+                "give either 'cap' or 'oop_ceiling', not both (a ceiling cannot be guaranteed "
+                "once the cap binds)")
         if self.tiers is not None:
             if not self.tiers:
-                raise ValueError("'tiers' is empty")
+                raise PydanticCustomError("cascade.reason.tiers_empty", "'tiers' is empty")
             previous = 0.0
             for k, tier in enumerate(self.tiers):
                 last = k == len(self.tiers) - 1
                 if tier.upto is None and not last:
-                    raise ValueError(f"tiers[{k}].upto: only the last tier may be open-ended")
+                    raise PydanticCustomError(
+                        "cascade.reason.open_tier",
+                        "tiers[{k}].upto: only the last tier may be open-ended", {"k": k})
                 if tier.upto is not None and tier.upto <= previous:
-                    raise ValueError(f"tiers[{k}].upto must be above the previous band's end")
+                    raise PydanticCustomError(
+                        "cascade.reason.tier_order",
+                        "tiers[{k}].upto must be above the previous band's end", {"k": k})
                 if tier.upto is not None:
                     previous = tier.upto
         return self
@@ -210,9 +217,12 @@ class Cascade(_Strict):
         names = [layer.name for layer in self.layers]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"layer names must be unique; repeated: {', '.join(dupes)}")
+            raise PydanticCustomError(
+                "cascade.reason.repeated_names",
+                "layer names must be unique; repeated: {names}", {"names": ", ".join(dupes)})
         if "oop" in names:
-            raise ValueError("'oop' is reserved for the out-of-pocket remainder")
+            raise PydanticCustomError("cascade.reason.reserved_oop",
+                                      "'oop' is reserved for the out-of-pocket remainder")
         return self
 
 
@@ -231,24 +241,35 @@ LAYER_FIELDS: dict[str, dict[str, Any]] = {
 # JSON
 
 
-def _problems(err: ValidationError) -> list[str]:
-    out = []
-    for item in err.errors():
-        path = ""
-        for part in item["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        if item["type"] == "extra_forbidden":
-            out.append(f"{path}: unknown key")
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-            out.append(f"{path or 'cascade'}: {message}")
-    return out
+def _path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _reason(item: Any) -> Message:
+    """A pydantic error as a catalogue reason; our own validators carry their code."""
+    kind, ctx = item["type"], dict(item.get("ctx") or {})
+    if kind.startswith("cascade.reason."):
+        return msg(kind, **ctx)
+    if kind == "extra_forbidden":
+        return msg("cascade.reason.unknown_key")
+    return msg("cascade.reason.other", detail=item["msg"].removeprefix("Value error, "))
+
+
+def _problems(err: ValidationError) -> list[Message]:
+    """One Message per pydantic error: ``params["path"]`` names the key (``layers[2].cap``)."""
+    return [msg("cascade.problem", path=_path(item["loc"]) or "cascade", reason=_reason(item))
+            for item in err.errors()]
 
 
 def cascade_from_dict(data: Any) -> Cascade:
     """Validate a cascade given as plain data; raises :class:`CascadeError`."""
     if not isinstance(data, dict):
-        raise CascadeError([f"cascade: expected a JSON object, got {type(data).__name__}"])
+        raise CascadeError([msg("cascade.problem", path="cascade",
+                                reason=msg("cascade.reason.not_object",
+                                           kind=type(data).__name__))])
     try:
         return Cascade.model_validate(data)
     except ValidationError as err:
@@ -260,9 +281,8 @@ def cascade_from_json(text: str | bytes) -> Cascade:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise CascadeError(
-            [f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"]
-        ) from None
+        raise CascadeError([msg("cascade.problem.not_json", line=err.lineno,
+                                column=err.colno)]) from None
     return cascade_from_dict(data)
 
 
@@ -277,11 +297,13 @@ def load_cascade(path: str | Path) -> Cascade:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise CascadeError([f"{path}: cannot read ({err.strerror})"]) from None
+        raise CascadeError([msg("cascade.problem.cannot_read", file=str(path),
+                                detail=str(err.strerror))]) from None
     try:
         return cascade_from_json(text)
     except CascadeError as err:
-        raise CascadeError([f"{path.name}: {p}" for p in err.problems]) from None
+        raise CascadeError([msg("cascade.problem.in_file", file=path.name, problem=p)
+                            for p in err.problems]) from None
 
 
 def save_cascade(cascade: Cascade, path: str | Path) -> None:
@@ -320,9 +342,9 @@ def _parse_tiers(text: str, where: str) -> list[dict[str, Any]] | None:
                 {"upto": float(upto) if upto.strip() else None, "rate": float(rate)}
             )
         except ValueError:
-            raise CascadeError(
-                [f"{where}, column tiers: expected 'upto:rate; ...; :rate', got {part.strip()!r}"]
-            ) from None
+            raise CascadeError([msg("cascade.problem.cell", row=where, column="tiers",
+                                    reason=msg("cascade.reason.tiers_text",
+                                               got=repr(part.strip())))]) from None
     return tiers
 
 
@@ -361,13 +383,13 @@ def cascade_from_frame(frame: pd.DataFrame, *, like: Cascade) -> Cascade:
     unknown = [c for c in frame.columns if c not in FRAME_COLUMNS]
     missing = [c for c in ("name", "payer", "label_en", "label_zh", "source")
                if c not in frame.columns]
-    problems = [f"column {c}: unknown" for c in unknown]
-    problems += [f"column {c}: required but missing" for c in missing]
+    problems = [msg("cascade.problem.column_unknown", column=c) for c in unknown]
+    problems += [msg("cascade.problem.column_missing", column=c) for c in missing]
     if problems:
         raise CascadeError(problems)
     layers = []
     for i, row in enumerate(frame.to_dict("records"), start=1):
-        where = f"row {i}"
+        where = i
         layer: dict[str, Any] = {
             "name": row["name"], "payer": row["payer"],
             "label": {"en": row["label_en"], "zh": row["label_zh"]}, "source": row["source"],
@@ -386,17 +408,22 @@ def cascade_from_frame(frame: pd.DataFrame, *, like: Cascade) -> Cascade:
         return Cascade.model_validate(data)
     except ValidationError as err:
         out = []
-        for problem in _problems(err):
-            if problem.startswith("layers["):
-                index, _, rest = problem[len("layers["):].partition("]")
-                field_ = rest.lstrip(".").replace("label.en", "label_en")
-                field_ = field_.replace("label.zh", "label_zh")
-                column, _, message = field_.partition(": ")
-                column = column.split(".")[0]
-                place = f"row {int(index) + 1}" + (f", column {column}" if column else "")
-                out.append(f"{place}: {message}")
+        for item in err.errors():
+            loc = item["loc"]
+            if len(loc) >= 2 and loc[0] == "layers" and isinstance(loc[1], int):
+                # layers[i].label.en -> row i + 1, column label_en
+                rest = [str(part) for part in loc[2:]]
+                column = "_".join(rest[:2]) if rest[:1] == ["label"] else (rest[0] if rest
+                                                                             else "")
+                if column:
+                    out.append(msg("cascade.problem.cell", row=loc[1] + 1, column=column,
+                                   reason=_reason(item)))
+                else:
+                    out.append(msg("cascade.problem.row", row=loc[1] + 1,
+                                   reason=_reason(item)))
             else:
-                out.append(problem)
+                out.append(msg("cascade.problem", path=_path(loc) or "cascade",
+                               reason=_reason(item)))
         raise CascadeError(out) from None
 
 
@@ -453,7 +480,8 @@ def get_preset(name: str) -> Cascade:
         return PRESETS[name].model_copy(deep=True)
     except KeyError:
         known = ", ".join(PRESETS)
-        raise CascadeError([f"unknown preset {name!r}; known presets: {known}"]) from None
+        raise CascadeError([msg("cascade.problem.unknown_preset", name=repr(name),
+                                known=known)]) from None
 
 
 def resolve_cascade(preset: str | Cascade) -> Cascade:
@@ -533,9 +561,10 @@ def _check_money(value: float, what: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise CascadeError([f"{what}: expected a number of yuan, got {value!r}"]) from None
+        raise CascadeError([msg("cascade.problem.not_yuan", what=what,
+                                got=repr(value))]) from None
     if not math.isfinite(number) or number < 0:
-        raise CascadeError([f"{what}: must be a finite amount of yuan >= 0, got {value!r}"])
+        raise CascadeError([msg("cascade.problem.bad_yuan", what=what, got=repr(value))])
     return number
 
 
@@ -560,7 +589,8 @@ def benefit(
     eligible = dict(eligible or {})
     unknown = sorted(set(eligible) - {layer.name for layer in cascade.layers})
     if unknown:
-        raise CascadeError([f"eligible: unknown layer {name!r}" for name in unknown])
+        raise CascadeError([msg("cascade.problem.unknown_layer", name=repr(name))
+                            for name in unknown])
     flags = {
         layer.name: np.array([eligible.get(layer.name, layer.eligibility > 0)])
         for layer in cascade.layers
@@ -610,26 +640,22 @@ def _eligibility(
     given = dict(eligible or {})
     unknown = sorted(set(given) - {layer.name for layer in cascade.layers})
     if unknown:
-        raise CascadeError([f"eligible: unknown layer {name!r}" for name in unknown])
+        raise CascadeError([msg("cascade.problem.unknown_layer", name=repr(name))
+                            for name in unknown])
     for layer in cascade.layers:
         if layer.name in given:
             flags = np.asarray(given[layer.name], dtype=bool)
             if flags.shape != (n,):
-                raise CascadeError(
-                    [f"eligible[{layer.name!r}]: expected {n} flags, got shape {flags.shape}"]
-                )
+                raise CascadeError([msg("cascade.problem.flag_count", layer=repr(layer.name),
+                                        n=n, shape=str(flags.shape))])
             out[layer.name] = flags
         elif layer.eligibility >= 1:
             out[layer.name] = True
         elif layer.eligibility <= 0:
             out[layer.name] = False
         elif rng is None:
-            raise CascadeError(
-                [
-                    f"layer {layer.name!r}: eligibility {layer.eligibility} is partial; pass "
-                    "eligible flags or an rng to draw them"
-                ]
-            )
+            raise CascadeError([msg("cascade.problem.partial", layer=repr(layer.name),
+                                    eligibility=layer.eligibility)])
         else:
             out[layer.name] = rng.random(n) < layer.eligibility
     return out
@@ -649,9 +675,9 @@ def cascade_arrays(
     """
     cost = np.asarray(cost, dtype=np.float64)
     if cost.ndim != 1:
-        raise CascadeError([f"cost: expected a 1-d array, got shape {cost.shape}"])
+        raise CascadeError([msg("cascade.problem.cost_shape", shape=str(cost.shape))])
     if cost.size and (not np.all(np.isfinite(cost)) or cost.min() < 0):
-        raise CascadeError(["cost: every cost must be a finite amount of yuan >= 0"])
+        raise CascadeError([msg("cascade.problem.cost_values")])
     flags = _eligibility(cascade, cost.size, eligible, rng)
     remaining = cost.copy()
     paid: dict[str, np.ndarray] = {}
@@ -703,7 +729,7 @@ def run_cascade_chunks(
     cost = np.asarray(cost, dtype=np.float64)
     n = cost.size
     if chunk_size < 1:
-        raise CascadeError([f"chunk_size: must be >= 1, got {chunk_size}"])
+        raise CascadeError([msg("cascade.problem.chunk_size", got=chunk_size)])
     rng = np.random.default_rng(seed)
     paid = {layer.name: np.empty(n) for layer in cascade.layers}
     oop = np.empty(n)
