@@ -34,7 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from equity.errors import EquityError
-from equity.i18n import LANGUAGES, t
+from equity.i18n import LANGUAGES, msg, t
 from equity.zhejiang import FINANCING_PER_ENROLLEE_YUAN, zhejiang_flags, zhejiang_table3
 
 Fit = Literal["loglinear", "cagr"]
@@ -205,14 +205,16 @@ def _apply_overrides(preset: ProjectionPreset, overrides: dict[str, Any]) -> Pro
     unknown = sorted(set(overrides) - set(OVERRIDABLE))
     if unknown:
         known = ", ".join(OVERRIDABLE)
-        raise ProjectionError([f"{k}: unknown setting (known: horizon, {known})" for k in unknown])
+        raise ProjectionError([msg("projection.problem.unknown_setting", field=k, known=known)
+                               for k in unknown])
     values = preset.model_dump()
     fit = overrides.get("fit")
     if fit is not None and fit != preset.fit:
         if preset.history != "zhejiang_table3":
-            raise ProjectionError(["fit: this preset has no history to fit growth to"])
+            raise ProjectionError([msg("projection.problem.no_history")])
         if fit not in FIT_DESCRIPTIONS:
-            raise ProjectionError([f"fit: expected one of {', '.join(FIT_DESCRIPTIONS)}"])
+            raise ProjectionError([msg("projection.problem.fit",
+                                       choices=", ".join(FIT_DESCRIPTIONS))])
         refit = _zhejiang_preset(fit).model_dump()
         for key in ("enrollment_growth", "patient_growth", "spending_growth", "fit"):
             values[key] = refit[key]
@@ -223,7 +225,8 @@ def _apply_overrides(preset: ProjectionPreset, overrides: dict[str, Any]) -> Pro
         problems = []
         for item in err.errors():
             key = ".".join(str(p) for p in item["loc"]) or "preset"
-            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r})")
+            problems.append(msg("projection.problem.invalid", field=key, detail=item["msg"],
+                                got=repr(item.get("input"))))
         raise ProjectionError(problems) from None
 
 
@@ -241,12 +244,13 @@ def project(
     if isinstance(preset, str):
         if preset not in PROJECTION_PRESETS:
             known = ", ".join(PROJECTION_PRESETS)
-            raise ProjectionError([f"preset: unknown projection preset {preset!r}; known: {known}"])
+            raise ProjectionError([msg("projection.problem.unknown_preset", name=repr(preset),
+                                       known=known)])
         preset = PROJECTION_PRESETS[preset]
     if horizon is not None:
         overrides = {**overrides, "horizon": horizon}
         if not isinstance(horizon, int) or isinstance(horizon, bool):
-            raise ProjectionError([f"horizon: expected a whole number of years, got {horizon!r}"])
+            raise ProjectionError([msg("projection.problem.horizon_type", got=repr(horizon))])
     p = _apply_overrides(preset, {k: v for k, v in overrides.items() if k != "horizon"})
     if "horizon" in overrides:
         p = _apply_overrides_horizon(p, overrides["horizon"])
@@ -330,4 +334,5 @@ def _apply_overrides_horizon(p: ProjectionPreset, horizon: int) -> ProjectionPre
     try:
         return ProjectionPreset.model_validate({**p.model_dump(), "horizon": horizon})
     except ValidationError:
-        raise ProjectionError([f"horizon: must be 0-50 years, got {horizon!r}"]) from None
+        raise ProjectionError([msg("projection.problem.horizon_range",
+                                   got=repr(horizon))]) from None
