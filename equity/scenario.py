@@ -223,7 +223,7 @@ class ScenarioError(EquityError):
     """An invalid scenario. ``problems`` lists one :class:`Message` per bad key; each has the
     key in ``params["field"]`` (``"scenario"`` for the file as a whole)."""
 
-    title_code = "scenario.error.title"
+    title_code = "error.scenario_title"
 
 
 def problem(key: str, reason: Message, value: Any = None) -> Message:

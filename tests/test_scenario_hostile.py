@@ -6,8 +6,20 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from equity.scenario import SCENARIO_MAX_DEPTH, ScenarioError, json_depth, scenario_from_json
+from equity.scenario import (
+    PARAMETER_BY_KEY,
+    SCENARIO_MAX_DEPTH,
+    Scenario,
+    ScenarioError,
+    json_depth,
+    scenario_from_dict,
+    scenario_from_flat,
+    scenario_from_json,
+    scenario_to_flat,
+)
 
 DEPTHS = (1_000, 100_000)
 
@@ -86,3 +98,47 @@ def test_command_line_exits_2_with_the_problem(tmp_path, capsys, text):
     assert main(["simulate", "--scenario", str(path)]) == 2
     err = capsys.readouterr().err
     assert "scenario.json: scenario:" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                               max_size=3),
+    max_leaves=8,
+)
+
+
+def _nested(key: str, value: object) -> dict:
+    data: dict = {}
+    target = data
+    parts = key.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+    return data
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(sorted(PARAMETER_BY_KEY)), value=_json_values)
+def test_any_value_for_any_parameter_is_a_scenario_or_a_clear_error(key, value):
+    try:
+        s = scenario_from_dict(_nested(key, value))
+    except ScenarioError as err:
+        assert err.problems and all(p.text("en") and p.text("zh") for p in err.problems)
+        assert all(p.params["field"].split(".")[0] == key.split(".")[0] for p in err.problems)
+    else:
+        assert isinstance(s, Scenario)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.dictionaries(st.sampled_from(sorted(PARAMETER_BY_KEY)), st.text(max_size=12),
+                              max_size=6))
+def test_any_url_values_give_a_scenario_and_notices_never_an_exception(values):
+    s, notices = scenario_from_flat(values)
+    assert isinstance(s, Scenario)
+    for n in notices:
+        assert n.params["field"] and n.text("en") and n.text("zh")
+    # what the scenario keeps reads back unchanged
+    assert scenario_from_flat(scenario_to_flat(s)) == (s, [])
