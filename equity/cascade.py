@@ -276,13 +276,27 @@ def cascade_from_dict(data: Any) -> Cascade:
         raise CascadeError(_problems(err)) from None
 
 
+CASCADE_MAX_DEPTH = 16
+"""A cascade nests five levels (layers, a layer, tiers, a tier); deeper input is refused."""
+
+
 def cascade_from_json(text: str | bytes) -> Cascade:
-    """Parse and validate a cascade JSON document; raises :class:`CascadeError`."""
+    """Parse and validate a cascade JSON document; raises :class:`CascadeError`. A document
+    nested deeper than CASCADE_MAX_DEPTH is refused before parsing (a hostile file nested
+    100,000 levels deep would otherwise exhaust the recursive JSON parser)."""
+    from equity.scenario import json_depth
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if json_depth(text) > CASCADE_MAX_DEPTH:
+        raise CascadeError([msg("cascade.problem.too_deep", limit=CASCADE_MAX_DEPTH)])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise CascadeError([msg("cascade.problem.not_json", line=err.lineno,
                                 column=err.colno)]) from None
+    except RecursionError:
+        raise CascadeError([msg("cascade.problem.too_deep", limit=CASCADE_MAX_DEPTH)]) from None
     return cascade_from_dict(data)
 
 

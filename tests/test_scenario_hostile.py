@@ -142,3 +142,17 @@ def test_any_url_values_give_a_scenario_and_notices_never_an_exception(values):
         assert n.params["field"] and n.text("en") and n.text("zh")
     # what the scenario keeps reads back unchanged
     assert scenario_from_flat(scenario_to_flat(s)) == (s, [])
+
+
+def test_a_deeply_nested_cascade_file_is_refused_too(tmp_path, capsys):
+    from equity.__main__ import main
+    from equity.cascade import CascadeError, cascade_from_json
+
+    text = '{"layers": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(CascadeError) as err:
+        cascade_from_json(text)
+    assert "not a cascade file" in str(err.value)
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    assert main(["benefit", "--cascade", str(path), "--cost", "1000"]) == 2
+    assert "not a cascade file" in capsys.readouterr().err
