@@ -145,17 +145,19 @@ def _check_settings(thresholds: Sequence[float], cost_sigma: float, income_sigma
                     draws: int | None = None) -> None:
     problems = []
     if max_draws < 1:
-        problems.append(f"max_draws: must be >= 1, got {max_draws}")
+        problems.append(msg("protection.problem.at_least_one", field="max_draws",
+                            got=repr(max_draws)))
     if draws is not None and draws < 1:
-        problems.append(f"draws: must be >= 1, got {draws}")
+        problems.append(msg("protection.problem.at_least_one", field="draws", got=repr(draws)))
     for t in thresholds:
         if not (math.isfinite(t) and t > 0):
-            problems.append(f"thresholds: {t!r} must be a share of income above 0")
+            problems.append(msg("protection.problem.threshold", got=repr(t)))
     for name, value in (("cost_sigma", cost_sigma), ("income_sigma", income_sigma)):
         if not (math.isfinite(value) and value >= 0):
-            problems.append(f"{name}: must be a finite spread >= 0, got {value!r}")
+            problems.append(msg("protection.problem.spread", field=name, got=repr(value)))
     if poverty_line is not None and not (math.isfinite(poverty_line) and poverty_line >= 0):
-        problems.append(f"poverty_line: must be yuan >= 0, got {poverty_line!r}")
+        problems.append(msg("protection.problem.yuan", field="poverty_line",
+                            got=repr(poverty_line)))
     if problems:
         raise ProtectionError(problems)
 
@@ -216,10 +218,10 @@ def run_population(
     cascade = resolve_cascade(cascade)
     _check_settings(thresholds, cost_sigma, income_sigma, poverty_line)
     if patients < 0 or chunk_size < 1:
-        raise ProtectionError(["patients must be >= 0 and chunk_size >= 1"])
+        raise ProtectionError([msg("protection.problem.population_size")])
     for name, value in (("cost_mean", cost_mean), ("income_median", income_median)):
         if not (math.isfinite(value) and value >= 0):
-            raise ProtectionError([f"{name}: must be yuan >= 0, got {value!r}"])
+            raise ProtectionError([msg("protection.problem.yuan", field=name, got=repr(value))])
     rng = np.random.default_rng(seed)
     paid = {layer.name: 0.0 for layer in cascade.layers}
     total_cost = oop_total = 0.0
@@ -306,12 +308,12 @@ def _numbers(table: pd.DataFrame, column: str, *, fraction: bool = False) -> np.
         bad = ~np.isfinite(values) | (values < 0) | ((values > 1) if fraction else False)
     if bad.any():
         ids = table["region_id"].astype(str).tolist() if "region_id" in table.columns else None
-        expect = "a fraction 0-1" if fraction else "a finite number >= 0"
-        problems = []
-        for i in np.flatnonzero(bad):
-            where = f"row {i + 1}" + (f" (region_id {ids[i]!r})" if ids else "")
-            problems.append(f"{where}, column {column}: expected {expect}, "
-                            f"got {table[column].iloc[i]!r}")
+        code = "protection.problem.fraction" if fraction else "protection.problem.number"
+        problems = [
+            msg(code, row=int(i) + 1, region=repr(ids[i]) if ids else "", column=column,
+                got=repr(table[column].iloc[i]))
+            for i in np.flatnonzero(bad)
+        ]
         raise ProtectionError(problems)
     return values
 
@@ -332,7 +334,7 @@ def _region_inputs(
     """patients, mean cost, median income per region (checked), and notes."""
     missing = [c for c in ("patients", "cost_per_patient") if c not in table.columns]
     if missing:
-        raise ProtectionError([f"column {c}: required but missing" for c in missing])
+        raise ProtectionError([msg("protection.problem.missing", column=c) for c in missing])
     patients = _numbers(table, "patients")
     cost = _numbers(table, "cost_per_patient")
     notes: list[Message] = []
@@ -385,7 +387,8 @@ def protection_by_region(
     before_after = _column(table, "oop_share_before") is not None
     o_before_col = "oop_share_before" if before_after else _column(table, "oop_share")
     if o_before_col is None:
-        raise ProtectionError(["column oop_share_before (or oop_share): required but missing"])
+        raise ProtectionError([msg("protection.problem.missing",
+                                   column="oop_share_before (or oop_share)")])
     o_before = _numbers(table, o_before_col, fraction=True)
     c_before_col = _column(table, "charity_coverage_before" if before_after else "charity_coverage")
     charity = c_before_col is not None and (
