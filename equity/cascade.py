@@ -459,7 +459,8 @@ def load_presets(directory: str | Path | None = None
     """Every preset file ``<name>.yaml`` in ``directory`` (default
     ``equity/parameters/cascades``): the cascades by name, and their references. A file's
     name must be its cascade's ``name``; unknown keys anywhere are errors naming the key
-    (raises :class:`CascadeError`)."""
+    (raises :class:`CascadeError`). Ordered by the year they apply from (oldest first, those
+    without a year last), then by name."""
     from equity.parameters import CASCADES_DIR, ParameterFileError, load_preset_files
 
     folder = CASCADES_DIR if directory is None else Path(directory)
@@ -469,7 +470,12 @@ def load_presets(directory: str | Path | None = None
         raise CascadeError(str(err).splitlines()) from None
     cascades: dict[str, Cascade] = {}
     references: dict[str, PresetReference] = {}
-    for stem, preset in files.items():
+    # Oldest scheme first, those without a year last, then by name: a stable, meaningful order
+    # for lists and menus.
+    order = sorted(files, key=lambda stem: (files[stem].applies_from is None,
+                                            files[stem].applies_from or 0, stem))
+    for stem in order:
+        preset = files[stem]
         try:
             cascade = cascade_from_dict(preset.cascade)
         except CascadeError as err:
