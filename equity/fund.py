@@ -158,7 +158,10 @@ def _numeric(table: pd.DataFrame, column: str, source: str, *,
     elif np.isnan(values).all():
         return None
     lo, hi = spec.minimum, spec.maximum
-    if lo is not None or hi is not None:
+    # One pass for the usual case (every value in range); the row search only on failure.
+    in_range = values.size == 0 or np.isnan(values).all() or (
+        (lo is None or np.nanmin(values) >= lo) and (hi is None or np.nanmax(values) <= hi))
+    if not in_range:
         checked = np.nan_to_num(values, nan=lo if lo is not None else 0.0)
         bad = np.zeros(values.shape, dtype=bool)
         if lo is not None:
@@ -301,7 +304,9 @@ def water_fill(F: float, w: np.ndarray, K: np.ndarray) -> np.ndarray:
     if F <= 0 or live.size == 0:
         return A
     wl, Kl = w[live], K[live]
-    if Kl.sum() <= F:
+    total = Kl.sum()
+    _overflow_check(total, wl.sum())
+    if total <= F:
         A[live] = Kl
         return A
     ratio = Kl / wl
@@ -410,8 +415,10 @@ def run_model(r: Regions, sc: Scenario) -> Outcome:
         return _equations(r, sc)
 
 
-def _overflow_check(*values: Any) -> None:
-    if not all(np.isfinite(v).all() for v in values):
+def _overflow_check(*totals: float) -> None:
+    # A sum is finite only when every element is, so the totals the model computes anyway
+    # tell whether any region's numbers overflowed.
+    if not all(math.isfinite(x) for x in totals):
         raise ModelInputError([msg("model.problem.overflow")])
 
 
@@ -450,7 +457,7 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
     # Pooling takes charity money, so only donors whose charity pays a subsidy give any (and
     # lose coverage); a donor without a subsidy amount keeps its coverage: pooling it would
     # lower coverage while moving 0 yuan.
-    pools = donors & (r.s > 0) & (r.c > 0) & (r.P > 0)
+    pools = donors & (r.s > 0)  # c = 0 or P = 0 pools nothing and loses nothing either way
     if sc.charity_pooling_share > 0:
         if not donors.any():
             warnings.append(msg("model.warning.pooling_all_recipients"))
@@ -461,7 +468,7 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
     gross = sc.central_pool + levy.sum() + mutual.sum() + pooled.sum()
     # Region numbers so large that the sums overflow (a population of 1e300): no allocation
     # can be computed from them.
-    _overflow_check(gross, S, levy, mutual, pooled)
+    _overflow_check(gross, S.sum())
     overhead = sc.admin_overhead * gross
     net = gross - overhead
 
@@ -470,7 +477,6 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
         warnings.append(msg("model.warning.no_weight"))
     e, u, cmax = sc.take_up, sc.breadth_share, sc.max_coverage
     K = np.where(R, capacity(r.c, r.P, r.s, r.L, e, cmax), 0.0)
-    _overflow_check(w, K)
     A = water_fill(net, w, K)
     b, d = split(A, u, e, r.c, r.P, r.s, r.L, cmax)
     newly = np.divide(e * b, r.s, out=np.zeros(r.n), where=r.s > 0)
