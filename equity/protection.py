@@ -310,8 +310,9 @@ def _numbers(table: pd.DataFrame, column: str, *, fraction: bool = False) -> np.
         ids = table["region_id"].astype(str).tolist() if "region_id" in table.columns else None
         code = "protection.problem.fraction" if fraction else "protection.problem.number"
         problems = [
-            msg(code, row=int(i) + 1, region=repr(ids[i]) if ids else "", column=column,
-                got=repr(table[column].iloc[i]))
+            msg(code, where=msg("protection.where.region", row=int(i) + 1, region=repr(ids[i]))
+                if ids else msg("protection.where.row", row=int(i) + 1),
+                column=column, got=repr(table[column].iloc[i]))
             for i in np.flatnonzero(bad)
         ]
         raise ProtectionError(problems)

@@ -103,3 +103,12 @@ def test_a_scenario_file_with_a_typo_is_refused(edit, words):
     with pytest.raises(ParameterFileError) as err:
         parse_scenario_parameters(data)
     assert words in str(err.value)
+
+
+def test_the_example_preset_in_examples_loads_and_runs(tmp_path: Path):
+    source = Path(__file__).resolve().parent.parent / "examples/presets/example_city_scheme.yaml"
+    (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    cascades, refs = load_presets(tmp_path)
+    # 100,000 yuan: basic 50,000; assistance 0.8 x (50,000 - 10,000) = 32,000; patient 18,000
+    assert benefit(cascades["example_city_scheme"], 100_000).oop == pytest.approx(18_000)
+    assert refs["example_city_scheme"].document == "003"
