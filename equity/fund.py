@@ -457,12 +457,18 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
     # Pooling takes charity money, so only donors whose charity pays a subsidy give any (and
     # lose coverage); a donor without a subsidy amount keeps its coverage: pooling it would
     # lower coverage while moving 0 yuan.
-    pools = donors & (r.s > 0)  # c = 0 or P = 0 pools nothing and loses nothing either way
+    pools = donors
     if sc.charity_pooling_share > 0:
+        if "no_subsidy" not in r.cache:
+            r.cache["no_subsidy"] = r.s <= 0
+        no_subsidy = r.cache["no_subsidy"]
         if not donors.any():
             warnings.append(msg("model.warning.pooling_all_recipients"))
-        elif (idle := donors & ~pools & (r.c > 0) & (r.P > 0)).any():
-            warnings.append(msg("model.warning.pooling_no_subsidy", names=_names(r, idle)))
+        elif no_subsidy.any():
+            # c = 0 or P = 0 pools nothing and loses nothing either way
+            pools = donors & ~no_subsidy
+            if (idle := donors & no_subsidy & (r.c > 0) & (r.P > 0)).any():
+                warnings.append(msg("model.warning.pooling_no_subsidy", names=_names(r, idle)))
         pooled = np.where(pools, sc.charity_pooling_share * r.c * r.P * r.s, 0.0)
 
     gross = sc.central_pool + levy.sum() + mutual.sum() + pooled.sum()
