@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from equity.benefit import PRESETS, run_cascade_chunks
+from equity.cascade import PRESETS, run_cascade_chunks
 from equity.protection import COST_SIGMA, lognormal_from_mean, run_population
 
 CHINA_PATIENTS = 20_000_000  # about 20 million (001, 002, 003)

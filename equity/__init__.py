@@ -7,7 +7,7 @@ Public entry points (imported lazily so that ``import equity`` stays cheap):
 
 - ``load(path_or_dataset_name)`` -> validated region data (``equity.io`` / ``equity.datasets``)
 - ``simulate(data, scenario)`` -> transfer-fund result with ``to_dict()`` (``equity.fund``)
-- ``benefit(preset, cost)`` -> payer cascade for one patient (``equity.benefit``)
+- ``benefit(preset, cost)`` -> payer cascade for one patient (``equity.cascade``)
 - ``project(preset)`` -> multi-year fund projection (``equity.projection``)
 """
 
@@ -23,7 +23,7 @@ reference outputs under ``tests/`` change only together with it."""
 _LAZY = {
     "load": "equity.datasets",
     "simulate": "equity.fund",
-    "benefit": "equity.benefit",
+    "benefit": "equity.cascade",
     "project": "equity.projection",
 }
 

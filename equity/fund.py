@@ -5,10 +5,8 @@ P patients, c charity coverage, s subsidy per covered patient, T total cost per 
 o final out-of-pocket share, O = o*T out-of-pocket per patient (average over covered and
 uncovered patients), L the patient's liability before charity.
 
-Liability. ``o*T = L - c*min(s, L)``. The right side is continuous and strictly increasing
-in L while c < 1, so there is exactly one solution: if ``o*T + c*s >= s`` then
-``L = o*T + c*s`` (the subsidy is below the liability), otherwise ``L = o*T / (1 - c)``
-(the subsidy covers the whole liability, covered patients pay nothing).
+Liability. ``o*T = L - c*min(s, L)``, solved for L in :mod:`equity.formulas` (one solution
+while c < 1: ``L = o*T + c*s`` when that is at least s, else ``L = o*T / (1 - c)``).
 
 Financing (gross fund, yuan / year):
 - central pool G;
@@ -66,16 +64,19 @@ import numpy as np
 import pandas as pd
 
 from equity import MODEL_VERSION
+from equity.errors import EquityError
+from equity.formulas import group_gap, liability, weighted_mean
+from equity.i18n import Message, msg
+from equity.indicators import FRACTION_INDICATORS, MEASURE_INDICATORS
 from equity.scenario import RECIPIENTS_BELOW_TARGET, Scenario, scenario_from_dict
+from equity.schema import COLUMNS, REQUIRED_COLUMNS
 
 if TYPE_CHECKING:
     from equity.datasets import RegionData
 
-REQUIRED = ("region_id", "region_name", "area_type", "patients", "charity_coverage",
-            "oop_share", "cost_per_patient", "subsidy_per_patient")
-MEASURE_INDICATORS = {"charity_coverage": True, "oop_share": False}
-"""Indicators summarised by the HEAT measures, with favourable (True: more is better)."""
-FRACTION_INDICATORS = ("charity_coverage", "oop_share")
+REQUIRED = REQUIRED_COLUMNS
+"""Columns the model needs (declared in equity.schema)."""
+__all__ = ["FRACTION_INDICATORS", "MEASURE_INDICATORS", "REQUIRED", "liability"]
 STATUSES = ("gains", "loses", "unchanged")
 _STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
 _NUMERIC_INPUTS = ("patients", "charity_coverage", "oop_share", "cost_per_patient",
@@ -102,7 +103,7 @@ class Regions:
     L: np.ndarray
     population: np.ndarray | None
     gdp: np.ndarray | None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results that depend on the data only (the "before" measures), computed once."""
 
@@ -119,58 +120,67 @@ class Regions:
         return self.table["region_name"].to_numpy(dtype=object)
 
 
-def liability(oop: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Liability before charity L (yuan) solving ``O = L - c min(s, L)`` (module docstring)."""
-    high = oop + c * s
-    one_minus_c = 1.0 - c
-    low = np.divide(oop, one_minus_c, out=np.zeros_like(high), where=one_minus_c > 0)
-    return np.where(high >= s, high, low)
+class ModelInputError(EquityError):
+    """Region data the model cannot run on (a missing column, a value out of range, a group
+    column the table does not have); ``problems`` are :class:`Message` objects."""
 
 
-def _numeric(table: pd.DataFrame, column: str, source: str) -> np.ndarray:
-    try:
-        series = table[column]
-        if not pd.api.types.is_float_dtype(series.dtype):
-            series = pd.to_numeric(series, errors="raise")
-        values = series.to_numpy(dtype=float)
-    except (ValueError, TypeError):
-        raise ValueError(f"{source}: column {column!r} must hold numbers") from None
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        rows = ", ".join(str(int(i) + 1) for i in bad[:5])
-        raise ValueError(f"{source}: column {column!r} is empty or not finite in row(s) {rows}")
-    return values
+def _rows(bad: np.ndarray) -> str:
+    return ", ".join(str(int(i) + 1) for i in np.flatnonzero(bad)[:5])
 
 
-def _optional_numeric(table: pd.DataFrame, column: str, source: str) -> np.ndarray | None:
-    """An optional column: None when absent or entirely empty; empty cells stay NaN (the lever
-    that needs them then leaves those regions out, with a warning)."""
+def _numeric(table: pd.DataFrame, column: str, source: str, *,
+             validated: bool) -> np.ndarray | None:
+    """A column as floats. A table that came through equity.io is trusted as validated; a
+    bare table gets one vectorised check against the bounds equity.schema declares (so a
+    caller handing the model its own DataFrame still gets the row, not a wrong result).
+    An optional column that is absent or entirely empty gives None; its empty cells stay NaN
+    (the lever that needs them leaves those regions out, with a warning)."""
+    spec = COLUMNS[column]
     if column not in table.columns:
         return None
+    series = table[column]
+    if validated and pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        return None if not spec.required and np.isnan(values).all() else values
     try:
-        values = pd.to_numeric(table[column], errors="raise").to_numpy(dtype=float,
-                                                                      na_value=np.nan)
+        if not pd.api.types.is_float_dtype(series.dtype):
+            series = pd.to_numeric(series, errors="raise")
+        values = series.to_numpy(dtype=float, na_value=np.nan)
     except (ValueError, TypeError):
-        raise ValueError(f"{source}: column {column!r} must hold numbers") from None
-    if np.isnan(values).all():
+        raise ModelInputError([msg("model.problem.not_numbers", source=source,
+                                   column=column)]) from None
+    if spec.required:
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise ModelInputError([msg("model.problem.not_finite", source=source,
+                                       column=column, rows=_rows(bad))])
+    elif np.isnan(values).all():
         return None
-    _check_range(np.nan_to_num(values, nan=0.0), column, source, 0.0)
+    lo, hi = spec.minimum, spec.maximum
+    # One pass for the usual case (every value in range); the row search only on failure.
+    in_range = values.size == 0 or np.isnan(values).all() or (
+        (lo is None or np.nanmin(values) >= lo) and (hi is None or np.nanmax(values) <= hi))
+    if not in_range:
+        checked = np.nan_to_num(values, nan=lo if lo is not None else 0.0)
+        bad = np.zeros(values.shape, dtype=bool)
+        if lo is not None:
+            bad |= checked < lo
+        if hi is not None:
+            bad |= checked > hi
+        if bad.any():
+            limit = (msg("model.limit.at_least", lo=f"{lo:g}") if hi is None else
+                     msg("model.limit.between", lo=f"{lo:g}", hi=f"{hi:g}"))
+            raise ModelInputError([msg("model.problem.range", source=source, column=column,
+                                       limit=limit, rows=_rows(bad))])
     return values
 
 
-def _names(r: Regions, mask: np.ndarray, limit: int = 3) -> str:
-    names = [str(x) for x in r.region_name[mask][:limit]]
-    more = int(mask.sum()) - len(names)
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
-
-
-def _check_range(values: np.ndarray, column: str, source: str, lo: float,
-                 hi: float | None = None) -> None:
-    bad = values < lo if hi is None else (values < lo) | (values > hi)
-    if bad.any():
-        rows = ", ".join(str(int(i) + 1) for i in np.flatnonzero(bad)[:5])
-        limit = f"at least {lo:g}" if hi is None else f"between {lo:g} and {hi:g}"
-        raise ValueError(f"{source}: column {column!r} must be {limit} (row(s) {rows})")
+def _names(r: Regions, mask: np.ndarray, limit: int = 3) -> Message:
+    names = ", ".join(str(x) for x in r.region_name[mask][:limit])
+    more = int(mask.sum()) - min(limit, int(mask.sum()))
+    return msg("model.names.more", names=names, more=more) if more > 0 else \
+        msg("model.names", names=names)
 
 
 _PREPARED: dict[int, tuple[weakref.ref, tuple, Regions]] = {}
@@ -224,58 +234,46 @@ def _region_data_type() -> type:
 
 def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> Regions:
     if isinstance(data, pd.DataFrame):
-        table, source = data, name or "region table"
+        table, source, validated = data, name or "region table", False
     else:
         from equity.datasets import load
 
         loaded = load(data)
-        table, source = loaded.table, loaded.name
+        table, source, validated = loaded.table, loaded.name, True
     missing = [col for col in REQUIRED if col not in table.columns]
     if missing:
-        raise ValueError(f"{source}: missing required column(s) {', '.join(missing)}")
-    warnings: list[str] = []
+        raise ModelInputError([msg("model.problem.missing_columns", source=source,
+                                   columns=", ".join(missing))])
+    warnings: list[Message] = []
     if "year" in table.columns and table["year"].nunique() > 1:
         latest = table["year"].max()
         table = table[table["year"] == latest]
-        warnings.append(f"the table has several years; the model uses the latest, {latest}")
+        warnings.append(msg("model.warning.several_years", year=_plain(latest)))
     table = table.reset_index(drop=True)
     text = {col: "str" for col in ("region_id", "region_name", "area_type")
             if table[col].dtype != "str"}
     if text:
         table = table.astype(text)
     if table.empty:
-        raise ValueError(f"{source}: the region table has no rows")
-    P = _numeric(table, "patients", source)
-    c = _numeric(table, "charity_coverage", source)
-    o = _numeric(table, "oop_share", source)
-    T = _numeric(table, "cost_per_patient", source)
-    s = _numeric(table, "subsidy_per_patient", source)
-    _check_range(P, "patients", source, 0.0)
-    _check_range(c, "charity_coverage", source, 0.0, 1.0)
-    _check_range(o, "oop_share", source, 0.0, 1.0)
-    _check_range(T, "cost_per_patient", source, 0.0)
-    _check_range(s, "subsidy_per_patient", source, 0.0)
-    optional: dict[str, np.ndarray | None] = {}
-    for column in ("population", "gdp_per_capita"):
-        optional[column] = _optional_numeric(table, column, source)
+        raise ModelInputError([msg("model.problem.no_rows", source=source)])
+    P, c, o, T, s, population, gdp = (
+        _numeric(table, col, source, validated=validated)
+        for col in ("patients", "charity_coverage", "oop_share", "cost_per_patient",
+                    "subsidy_per_patient", "population", "gdp_per_capita"))
     oop = o * T
     L = liability(oop, c, s)
     above = L > T * (1 + 1e-9)
     if above.any():
-        warnings.append(
-            f"{int(above.sum())} region(s) have an out-of-pocket share and subsidy that imply "
-            "a liability above the total cost per patient; check those rows"
-        )
+        warnings.append(msg("model.warning.liability_above_cost", count=int(above.sum())))
     no_subsidy = (s <= 0) & (P > 0)
     if no_subsidy.any():
         names = ", ".join(map(str, table["region_name"].to_numpy()[no_subsidy][:5]))
-        warnings.append(f"no subsidy amount to price new places in {names}; "
-                        "the fund cannot reach these regions")
+        warnings.append(msg("model.warning.no_subsidy", names=names))
     return Regions(
         table=table,
         area_type=table["area_type"].to_numpy(dtype=object),
         P=P, c=c, o=o, T=T, s=s, oop=oop, L=L,
-        population=optional["population"], gdp=optional["gdp_per_capita"],
+        population=population, gdp=gdp,
         warnings=tuple(warnings),
     )
 
@@ -306,7 +304,9 @@ def water_fill(F: float, w: np.ndarray, K: np.ndarray) -> np.ndarray:
     if F <= 0 or live.size == 0:
         return A
     wl, Kl = w[live], K[live]
-    if Kl.sum() <= F:
+    total = Kl.sum()
+    _overflow_check(total, wl.sum())
+    if total <= F:
         A[live] = Kl
         return A
     ratio = Kl / wl
@@ -341,7 +341,7 @@ def split(A: Array, u: Array, e: Array, c: Array, P: Array, s: Array, L: Array,
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     """Arrays of one model run (per region) and the fund totals, before results are built."""
 
     recipients: np.ndarray
@@ -363,10 +363,10 @@ class _Outcome:
     gross: float
     overhead: float
     net: float
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
 
-def recipients_mask(r: Regions, sc: Scenario, warnings: list[str] | None = None) -> np.ndarray:
+def recipients_mask(r: Regions, sc: Scenario, warnings: list[Message] | None = None) -> np.ndarray:
     """Boolean mask of recipient regions."""
     if sc.recipients == RECIPIENTS_BELOW_TARGET:
         return r.c < sc.target_coverage
@@ -374,12 +374,14 @@ def recipients_mask(r: Regions, sc: Scenario, warnings: list[str] | None = None)
     mask = np.isin(r.area_type, chosen)
     absent = [g for g in chosen if g not in set(r.area_type)]
     if absent and warnings is not None:
-        warnings.append(f"recipients: no region has area_type {', '.join(map(repr, absent))}")
+        warnings.append(msg("model.warning.recipients_absent",
+                            groups=", ".join(map(repr, absent))))
     return mask
 
 
-def _weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
-             warnings: list[str]) -> np.ndarray:
+def allocation_weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
+                       warnings: list[Message]) -> np.ndarray:
+    """Allocation weight w of every region (0 outside the recipients R); S the shortfall."""
     b = sc.weights
     w = np.zeros(r.n)
     n_rec = int(R.sum())
@@ -392,11 +394,9 @@ def _weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
         w += b.shortfall * S / S.sum()
     if b.disadvantage > 0:
         if r.gdp is None:
-            warnings.append("weights.disadvantage: the table has no gdp_per_capita column; "
-                            "that weight term counts as zero")
+            warnings.append(msg("model.warning.disadvantage_no_gdp"))
         elif (bad := R & ~(r.gdp > 0)).any():
-            warnings.append(f"weights.disadvantage: gdp_per_capita is missing or 0 for "
-                            f"{_names(r, bad)}; that weight term counts as zero")
+            warnings.append(msg("model.warning.disadvantage_missing", names=_names(r, bad)))
         else:
             ratio = np.divide(P_r, r.gdp, out=np.zeros(r.n), where=R)
             if ratio.sum() > 0:
@@ -406,8 +406,24 @@ def _weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
     return w
 
 
-def _run(r: Regions, sc: Scenario) -> _Outcome:
-    warnings: list[str] = list(r.warnings)
+def run_model(r: Regions, sc: Scenario) -> Outcome:
+    """One run of the model's equations on prepared regions: the arrays before any result
+    table is built (goal seeking and the optimiser call this many times). Raises
+    ModelInputError when the region numbers are so large that the sums overflow."""
+    # Overflow is reported once, as a problem, instead of as numpy warnings and a crash.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _equations(r, sc)
+
+
+def _overflow_check(*totals: float) -> None:
+    # A sum is finite only when every element is, so the totals the model computes anyway
+    # tell whether any region's numbers overflowed.
+    if not all(math.isfinite(x) for x in totals):
+        raise ModelInputError([msg("model.problem.overflow")])
+
+
+def _equations(r: Regions, sc: Scenario) -> Outcome:
+    warnings: list[Message] = list(r.warnings)
     R = recipients_mask(r, sc, warnings)
     donors = ~R
     S = np.where(R, np.maximum(sc.target_coverage - r.c, 0.0) * r.P * r.s, 0.0)
@@ -415,48 +431,56 @@ def _run(r: Regions, sc: Scenario) -> _Outcome:
     levy = np.zeros(r.n)
     if sc.levy_per_insured > 0:
         if r.population is None:
-            warnings.append("levy_per_insured: the table has no population column; the levy "
-                            "raises nothing")
+            warnings.append(msg("model.warning.levy_no_population"))
         else:
             unknown = np.isnan(r.population)
             if unknown.any():
-                warnings.append(f"levy_per_insured: population is missing for "
-                                f"{_names(r, unknown)}; they pay no levy")
+                warnings.append(msg("model.warning.levy_missing", names=_names(r, unknown)))
             levy = np.where(unknown, 0.0, sc.levy_per_insured * r.population)
     mutual = np.zeros(r.n)
     if sc.mutual_aid_share > 0:
         if r.population is None or r.gdp is None:
-            warnings.append("mutual_aid_share: mutual aid needs gdp_per_capita and population "
-                            "columns; it raises nothing")
+            warnings.append(msg("model.warning.mutual_no_columns"))
         elif not donors.any():
-            warnings.append("mutual_aid_share: every region is a recipient, so no region pays "
-                            "mutual aid")
+            warnings.append(msg("model.warning.mutual_all_recipients"))
         else:
             to_pay = r.gdp * r.population
             unknown = donors & np.isnan(to_pay)
             if unknown.any():
-                warnings.append(f"mutual_aid_share: gdp_per_capita or population is missing for "
-                                f"{_names(r, unknown)}; they pay no mutual aid")
+                warnings.append(msg("model.warning.mutual_missing", names=_names(r, unknown)))
             capacity_to_pay = np.where(donors & ~unknown, to_pay, 0.0)
             if capacity_to_pay.sum() > 0:
                 mutual = sc.mutual_aid_share * S.sum() * capacity_to_pay / capacity_to_pay.sum()
             else:
-                warnings.append("mutual_aid_share: donors have zero gdp_per_capita x "
-                                "population; mutual aid raises nothing")
+                warnings.append(msg("model.warning.mutual_zero"))
     pooled = np.zeros(r.n)
+    # Pooling takes charity money, so only donors whose charity pays a subsidy give any (and
+    # lose coverage); a donor without a subsidy amount keeps its coverage: pooling it would
+    # lower coverage while moving 0 yuan.
+    pools = donors
     if sc.charity_pooling_share > 0:
+        if "no_subsidy" not in r.cache:
+            r.cache["no_subsidy"] = r.s <= 0
+        no_subsidy = r.cache["no_subsidy"]
         if not donors.any():
-            warnings.append("charity_pooling_share: every region is a recipient, so no charity "
-                            "money is pooled")
-        pooled = np.where(donors, sc.charity_pooling_share * r.c * r.P * r.s, 0.0)
+            warnings.append(msg("model.warning.pooling_all_recipients"))
+        elif no_subsidy.any():
+            # c = 0 or P = 0 pools nothing and loses nothing either way
+            pools = donors & ~no_subsidy
+            if (idle := donors & no_subsidy & (r.c > 0) & (r.P > 0)).any():
+                warnings.append(msg("model.warning.pooling_no_subsidy", names=_names(r, idle)))
+        pooled = np.where(pools, sc.charity_pooling_share * r.c * r.P * r.s, 0.0)
 
     gross = sc.central_pool + levy.sum() + mutual.sum() + pooled.sum()
+    # Region numbers so large that the sums overflow (a population of 1e300): no allocation
+    # can be computed from them.
+    _overflow_check(gross, S.sum())
     overhead = sc.admin_overhead * gross
     net = gross - overhead
 
-    w = _weights(r, sc, R, S, warnings)
+    w = allocation_weights(r, sc, R, S, warnings)
     if net > 0 and not (w > 0).any():
-        warnings.append("no recipient has a positive allocation weight; the fund stays unspent")
+        warnings.append(msg("model.warning.no_weight"))
     e, u, cmax = sc.take_up, sc.breadth_share, sc.max_coverage
     K = np.where(R, capacity(r.c, r.P, r.s, r.L, e, cmax), 0.0)
     A = water_fill(net, w, K)
@@ -465,7 +489,7 @@ def _run(r: Regions, sc: Scenario) -> _Outcome:
     c_gain = np.divide(newly, r.P, out=np.zeros(r.n), where=r.P > 0)
     covered_after = (r.c + c_gain) * r.P
     s_gain = np.divide(d, covered_after, out=np.zeros(r.n), where=covered_after > 0)
-    c_after = np.where(donors, r.c * (1.0 - sc.charity_pooling_share), r.c + c_gain)
+    c_after = np.where(pools, r.c * (1.0 - sc.charity_pooling_share), r.c + c_gain)
     # "never above L" (design.md); the clamp only bites on round-off, e.g. subnormal coverages.
     s_after = np.minimum(r.s + s_gain, np.maximum(r.s, r.L))
     # Change in charity money per patient, subtracted from "before" so untouched regions are
@@ -473,7 +497,7 @@ def _run(r: Regions, sc: Scenario) -> _Outcome:
     relief = c_after * np.minimum(s_after, r.L) - r.c * np.minimum(r.s, r.L)
     O_after = r.oop - relief
     o_after = r.o - np.divide(relief, r.T, out=np.zeros(r.n), where=r.T > 0)
-    return _Outcome(
+    return Outcome(
         recipients=R, levy=levy, mutual=mutual, pooled=pooled, shortfall=S, weight=w,
         capacity=K, A=A, breadth=b, depth=d, newly=newly, c_after=c_after, s_after=s_after,
         O_after=O_after, o_after=o_after, central=float(sc.central_pool), gross=float(gross),
@@ -530,8 +554,10 @@ class GroupGap:
     cost_per_point: float
 
 
-def _group_masks(r: Regions, sc: Scenario, warnings: list[str] | None) -> tuple[np.ndarray,
-                                                                                   np.ndarray]:
+def group_masks(r: Regions, sc: Scenario, warnings: list[Message] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks of groups A and B (``compare.column`` equal to ``compare.a`` / ``b``);
+    appends a warning for a group no region belongs to."""
     col = sc.compare.column
     key = ("groups", col, sc.compare.a, sc.compare.b)
     if key not in r.cache:
@@ -540,35 +566,31 @@ def _group_masks(r: Regions, sc: Scenario, warnings: list[str] | None) -> tuple[
         elif col in r.table.columns:
             values = r.table[col].astype(str).to_numpy(dtype=object)
         else:
-            raise ValueError(f"compare.column: the region table has no column {col!r}")
+            raise ModelInputError([msg("model.problem.no_compare_column", column=col)])
         r.cache[key] = (values == sc.compare.a, values == sc.compare.b)
     ma, mb = r.cache[key]
     if warnings is not None:
         for name, group, m in (("compare.a", sc.compare.a, ma), ("compare.b", sc.compare.b, mb)):
             if not m.any():
-                warnings.append(f"{name}: no region has {col} = {group!r}; the gap is undefined")
+                warnings.append(msg("model.warning.group_empty", field=name, column=col,
+                                    group=group))
     return ma, mb
 
 
 def compare_problems(data: Regions | RegionData | pd.DataFrame | str | Path,
-                     scenario: Scenario | dict | None) -> list[str]:
+                     scenario: Scenario | dict | None) -> list[Message]:
     """Problems that make the scenario's group comparison impossible on this data (a missing
     column or a group no region belongs to), each naming the scenario key; [] when fine."""
     r, sc = prepare(data), scenario_from_dict(scenario)
-    problems: list[str] = []
+    problems: list[Message] = []
     try:
-        _group_masks(r, sc, problems)
-    except ValueError as err:
-        return [str(err)]
+        group_masks(r, sc, problems)
+    except ModelInputError as err:
+        return list(err.problems)
     return problems
 
 
-def _mean(y: np.ndarray, P: np.ndarray, mask: np.ndarray) -> float:
-    total = P[mask].sum()
-    return float((y[mask] * P[mask]).sum() / total) if total > 0 else math.nan
-
-
-def indicator_values(r: Regions, out: _Outcome, indicator: str) -> tuple[np.ndarray, np.ndarray]:
+def indicator_values(r: Regions, out: Outcome, indicator: str) -> tuple[np.ndarray, np.ndarray]:
     """(before, after) arrays of a gap indicator."""
     return {
         "charity_coverage": (r.c, out.c_after),
@@ -578,15 +600,16 @@ def indicator_values(r: Regions, out: _Outcome, indicator: str) -> tuple[np.ndar
     }[indicator]
 
 
-def _gap(r: Regions, sc: Scenario, out: _Outcome, warnings: list[str] | None) -> GroupGap:
-    ma, mb = _group_masks(r, sc, warnings)
+def _gap(r: Regions, sc: Scenario, out: Outcome, warnings: list[Message] | None) -> GroupGap:
+    ma, mb = group_masks(r, sc, warnings)
     before, after = indicator_values(r, out, sc.compare.indicator)
-    a0, b0 = _mean(before, r.P, ma), _mean(before, r.P, mb)
-    a1, b1 = _mean(after, r.P, ma), _mean(after, r.P, mb)
+    a0, b0 = weighted_mean(before, r.P, ma), weighted_mean(before, r.P, mb)
+    a1, b1 = weighted_mean(after, r.P, ma), weighted_mean(after, r.P, mb)
     d0, d1 = a0 - b0, a1 - b1
     scale = 100.0 if sc.compare.indicator in FRACTION_INDICATORS else 1.0
     closed = scale * (abs(d0) - abs(d1))
-    cost = out.gross / closed if closed > 0 else math.nan
+    # No money, no price: a gap that pooling alone moves has no cost per point (not 0).
+    cost = out.gross / closed if closed > 0 and out.gross > 0 else math.nan
 
     def ratio(x: float, y: float) -> float:
         return x / y if y != 0 else math.nan
@@ -601,10 +624,10 @@ def _gap(r: Regions, sc: Scenario, out: _Outcome, warnings: list[str] | None) ->
 
 def gap_after(r: Regions, sc: Scenario) -> float:
     """Only the gap after (D = A - B), for goal seeking and sensitivity."""
-    out = _run(r, sc)
-    ma, mb = _group_masks(r, sc, None)
+    out = run_model(r, sc)
+    ma, mb = group_masks(r, sc, None)
     after = indicator_values(r, out, sc.compare.indicator)[1]
-    return _mean(after, r.P, ma) - _mean(after, r.P, mb)
+    return group_gap(after, r.P, ma, mb)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -658,7 +681,8 @@ class SimulationResult:
     gap: GroupGap
     newly_covered: float
     oop_yuan_saved: float
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
+    """What the model had to assume or leave out, as :class:`Message` codes."""
     _measure_inputs: dict[str, Any] = field(repr=False, compare=False)
 
     @cached_property
@@ -700,7 +724,7 @@ class SimulationResult:
             "newly_covered": self.newly_covered,
             "oop_yuan_saved": self.oop_yuan_saved,
             "measures": self.measures,
-            "warnings": list(self.warnings),
+            "warnings": [w.to_dict() for w in self.warnings],
         })
         result["fund"]["donors"] = _records(f.donors)
         result["regions"] = regions
@@ -717,7 +741,7 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
     Raises ScenarioError for an invalid scenario and ValueError for unusable data."""
     sc = scenario_from_dict(scenario)
     r = prepare(data)
-    out = _run(r, sc)
+    out = run_model(r, sc)
     warnings = list(out.warnings)
     gap = _gap(r, sc, out, warnings)
 
@@ -797,5 +821,6 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
     return SimulationResult(
         scenario=sc, regions=regions, fund=fund, gap=gap,
         newly_covered=float(out.newly.sum()), oop_yuan_saved=float(saved.sum()),
-        warnings=tuple(dict.fromkeys(warnings)), _measure_inputs=measure_inputs,
+        warnings=tuple({(w.code, repr(w.params)): w for w in warnings}.values()),
+        _measure_inputs=measure_inputs,
     )

@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from equity.zhejiang import zhejiang_flags, zhejiang_table3
+from equity.errors import EquityError
+from equity.i18n import LANGUAGES, msg, t
+from equity.zhejiang import FINANCING_PER_ENROLLEE_YUAN, zhejiang_flags, zhejiang_table3
 
 Fit = Literal["loglinear", "cagr"]
 FIT_DESCRIPTIONS = {
@@ -43,12 +45,8 @@ FIT_DESCRIPTIONS = {
 DEFAULT_HORIZON = 6
 
 
-class ProjectionError(ValueError):
+class ProjectionError(EquityError):
     """Projection inputs that cannot be used; ``problems`` names each key."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 class ProjectionPreset(BaseModel):
@@ -121,12 +119,11 @@ def _zhejiang_preset(fit: Fit = "loglinear") -> ProjectionPreset:
     last = h.iloc[-1]
     return ProjectionPreset(
         name="zhejiang_2020_2024",
-        label={"en": "Zhejiang special fund, 2020-2024 and beyond",
-               "zh": "浙江罕见病专项基金 2020-2024年及预测"},
+        label={lang: t("projection.preset.zhejiang_2020_2024", lang) for lang in LANGUAGES},
         source="002 Table 3 (replayed as printed); financing 2 yuan per enrollee (002 3.2; "
         "003 IV(II)); growth fitted to 2020-2024",
         base_year=int(last["year"]),
-        per_capita_financing=2.0,
+        per_capita_financing=FINANCING_PER_ENROLLEE_YUAN,
         enrollment=float(last["enrollment"]),
         patients=float(last["patients"]),
         spending_per_patient=float(last["expenditure"] / last["patients"]),
@@ -208,14 +205,16 @@ def _apply_overrides(preset: ProjectionPreset, overrides: dict[str, Any]) -> Pro
     unknown = sorted(set(overrides) - set(OVERRIDABLE))
     if unknown:
         known = ", ".join(OVERRIDABLE)
-        raise ProjectionError([f"{k}: unknown setting (known: horizon, {known})" for k in unknown])
+        raise ProjectionError([msg("projection.problem.unknown_setting", field=k, known=known)
+                               for k in unknown])
     values = preset.model_dump()
     fit = overrides.get("fit")
     if fit is not None and fit != preset.fit:
         if preset.history != "zhejiang_table3":
-            raise ProjectionError(["fit: this preset has no history to fit growth to"])
+            raise ProjectionError([msg("projection.problem.no_history")])
         if fit not in FIT_DESCRIPTIONS:
-            raise ProjectionError([f"fit: expected one of {', '.join(FIT_DESCRIPTIONS)}"])
+            raise ProjectionError([msg("projection.problem.fit",
+                                       choices=", ".join(FIT_DESCRIPTIONS))])
         refit = _zhejiang_preset(fit).model_dump()
         for key in ("enrollment_growth", "patient_growth", "spending_growth", "fit"):
             values[key] = refit[key]
@@ -226,7 +225,8 @@ def _apply_overrides(preset: ProjectionPreset, overrides: dict[str, Any]) -> Pro
         problems = []
         for item in err.errors():
             key = ".".join(str(p) for p in item["loc"]) or "preset"
-            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r})")
+            problems.append(msg("projection.problem.invalid", field=key, detail=item["msg"],
+                                got=repr(item.get("input"))))
         raise ProjectionError(problems) from None
 
 
@@ -244,12 +244,13 @@ def project(
     if isinstance(preset, str):
         if preset not in PROJECTION_PRESETS:
             known = ", ".join(PROJECTION_PRESETS)
-            raise ProjectionError([f"preset: unknown projection preset {preset!r}; known: {known}"])
+            raise ProjectionError([msg("projection.problem.unknown_preset", name=repr(preset),
+                                       known=known)])
         preset = PROJECTION_PRESETS[preset]
     if horizon is not None:
         overrides = {**overrides, "horizon": horizon}
         if not isinstance(horizon, int) or isinstance(horizon, bool):
-            raise ProjectionError([f"horizon: expected a whole number of years, got {horizon!r}"])
+            raise ProjectionError([msg("projection.problem.horizon_type", got=repr(horizon))])
     p = _apply_overrides(preset, {k: v for k, v in overrides.items() if k != "horizon"})
     if "horizon" in overrides:
         p = _apply_overrides_horizon(p, overrides["horizon"])
@@ -270,9 +271,9 @@ def project(
                     expenditure=float(row.expenditure),
                     surplus=float(row.surplus),
                     reserve=float(row.reserve),
-                    # Observed years were financed at the documented 2 yuan; an override
+                    # Observed years were financed at the documented levy; an override
                     # of the financing applies to projected years only.
-                    income_model=float(row.enrollment) * 2.0,
+                    income_model=float(row.enrollment) * FINANCING_PER_ENROLLEE_YUAN,
                 )
             )
         flags = [f.to_dict() for f in zhejiang_flags()]
@@ -333,4 +334,5 @@ def _apply_overrides_horizon(p: ProjectionPreset, horizon: int) -> ProjectionPre
     try:
         return ProjectionPreset.model_validate({**p.model_dump(), "horizon": horizon})
     except ValidationError:
-        raise ProjectionError([f"horizon: must be 0-50 years, got {horizon!r}"]) from None
+        raise ProjectionError([msg("projection.problem.horizon_range",
+                                   got=repr(horizon))]) from None

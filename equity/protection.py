@@ -21,7 +21,7 @@ max(0, liability - s). Exactly round(c x n) of the n simulated patients are cove
 (stratified draw), and a patient covered before stays covered after when coverage
 rises. Without charity columns the out-of-pocket share is applied to each patient's
 cost instead. :func:`run_population` puts simulated patients through a payer cascade
-(:mod:`equity.benefit`) instead, in chunks, for national-scale runs;
+(:mod:`equity.cascade`) instead, in chunks, for national-scale runs;
 :func:`cascade_by_region` does the same region by region.
 
 Source for the income default: about 60% of patient households earn under 30,000
@@ -39,7 +39,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from equity.benefit import Cascade, cascade_arrays, resolve_cascade
+from equity.cascade import Cascade, cascade_arrays, resolve_cascade
+from equity.errors import EquityError
+from equity.formulas import liability_share, weighted_mean
+from equity.i18n import Message, msg
 
 THRESHOLDS: tuple[float, ...] = (0.10, 0.25, 0.40)
 """Catastrophic-spending thresholds, out-of-pocket / household income (design.md)."""
@@ -73,12 +76,8 @@ INCOME_MEDIAN_CHINA = income_median_for()
 """Derived: about 25,100 yuan, so that 60% of households are under 30,000 at INCOME_SIGMA."""
 
 
-class ProtectionError(ValueError):
+class ProtectionError(EquityError):
     """Input the protection model cannot use; ``problems`` names row and column."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 # ---------------------------------------------------------------------------
@@ -146,17 +145,19 @@ def _check_settings(thresholds: Sequence[float], cost_sigma: float, income_sigma
                     draws: int | None = None) -> None:
     problems = []
     if max_draws < 1:
-        problems.append(f"max_draws: must be >= 1, got {max_draws}")
+        problems.append(msg("protection.problem.at_least_one", field="max_draws",
+                            got=repr(max_draws)))
     if draws is not None and draws < 1:
-        problems.append(f"draws: must be >= 1, got {draws}")
+        problems.append(msg("protection.problem.at_least_one", field="draws", got=repr(draws)))
     for t in thresholds:
         if not (math.isfinite(t) and t > 0):
-            problems.append(f"thresholds: {t!r} must be a share of income above 0")
+            problems.append(msg("protection.problem.threshold", got=repr(t)))
     for name, value in (("cost_sigma", cost_sigma), ("income_sigma", income_sigma)):
         if not (math.isfinite(value) and value >= 0):
-            problems.append(f"{name}: must be a finite spread >= 0, got {value!r}")
+            problems.append(msg("protection.problem.spread", field=name, got=repr(value)))
     if poverty_line is not None and not (math.isfinite(poverty_line) and poverty_line >= 0):
-        problems.append(f"poverty_line: must be yuan >= 0, got {poverty_line!r}")
+        problems.append(msg("protection.problem.yuan", field="poverty_line",
+                            got=repr(poverty_line)))
     if problems:
         raise ProtectionError(problems)
 
@@ -217,10 +218,10 @@ def run_population(
     cascade = resolve_cascade(cascade)
     _check_settings(thresholds, cost_sigma, income_sigma, poverty_line)
     if patients < 0 or chunk_size < 1:
-        raise ProtectionError(["patients must be >= 0 and chunk_size >= 1"])
+        raise ProtectionError([msg("protection.problem.population_size")])
     for name, value in (("cost_mean", cost_mean), ("income_median", income_median)):
         if not (math.isfinite(value) and value >= 0):
-            raise ProtectionError([f"{name}: must be yuan >= 0, got {value!r}"])
+            raise ProtectionError([msg("protection.problem.yuan", field=name, got=repr(value))])
     rng = np.random.default_rng(seed)
     paid = {layer.name: 0.0 for layer in cascade.layers}
     total_cost = oop_total = 0.0
@@ -271,7 +272,7 @@ class ProtectionResult:
     overall: dict[str, float]
     mode: str  # "charity" or "oop_share"
     settings: dict[str, Any]
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Message, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         records = []
@@ -290,19 +291,8 @@ class ProtectionResult:
             "overall": {k: float(v) for k, v in self.overall.items()},
             "mode": self.mode,
             "settings": self.settings,
-            "notes": list(self.notes),
+            "notes": [n.to_dict() for n in self.notes],
         }
-
-
-def liability_share(oop_share: float, coverage: float, subsidy: float, cost: float) -> float:
-    """L / T where o*T = L - c*min(s, L) (design.md): the patient's liability before
-    charity as a share of cost. Fractions 0-1, money in yuan."""
-    if cost <= 0:
-        return 0.0
-    candidate = oop_share * cost + coverage * subsidy
-    if candidate >= subsidy or coverage >= 1:
-        return candidate / cost
-    return oop_share / (1.0 - coverage)
 
 
 def _column(table: pd.DataFrame, *names: str) -> str | None:
@@ -310,16 +300,21 @@ def _column(table: pd.DataFrame, *names: str) -> str | None:
 
 
 def _numbers(table: pd.DataFrame, column: str, *, fraction: bool = False) -> np.ndarray:
+    """A column as floats, checked in one vectorised pass (finite, >= 0, <= 1 for a fraction):
+    these tables are the model's own results or region tables, so a bad row is rare, but it
+    must name its row rather than turn into a wrong share."""
     values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-    problems = []
-    ids = table["region_id"].astype(str).tolist() if "region_id" in table.columns else None
-    for i, v in enumerate(values):
-        where = f"row {i + 1}" + (f" (region_id {ids[i]!r})" if ids else "")
-        if not math.isfinite(v) or v < 0 or (fraction and v > 1):
-            expect = "a fraction 0-1" if fraction else "a finite number >= 0"
-            got = table[column].iloc[i]
-            problems.append(f"{where}, column {column}: expected {expect}, got {got!r}")
-    if problems:
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | (values < 0) | ((values > 1) if fraction else False)
+    if bad.any():
+        ids = table["region_id"].astype(str).tolist() if "region_id" in table.columns else None
+        code = "protection.problem.fraction" if fraction else "protection.problem.number"
+        problems = [
+            msg(code, where=msg("protection.where.region", row=int(i) + 1, region=repr(ids[i]))
+                if ids else msg("protection.where.row", row=int(i) + 1),
+                column=column, got=repr(table[column].iloc[i]))
+            for i in np.flatnonzero(bad)
+        ]
         raise ProtectionError(problems)
     return values
 
@@ -340,21 +335,19 @@ def _region_inputs(
     """patients, mean cost, median income per region (checked), and notes."""
     missing = [c for c in ("patients", "cost_per_patient") if c not in table.columns]
     if missing:
-        raise ProtectionError([f"column {c}: required but missing" for c in missing])
+        raise ProtectionError([msg("protection.problem.missing", column=c) for c in missing])
     patients = _numbers(table, "patients")
     cost = _numbers(table, "cost_per_patient")
-    notes: list[str] = []
+    notes: list[Message] = []
     if "household_income" in table.columns:
         income = _numbers(table, "household_income")
     else:
         median = INCOME_MEDIAN_CHINA if income_median is None else float(income_median)
         income = np.full(len(table), median)
         notes.append(
-            f"No household_income column: every region uses a median household income of "
-            f"{median:,.0f} yuan"
-            + (" (derived: 60% of patient households under 30,000 yuan, 003 III(II), "
-               f"at income sigma {INCOME_SIGMA})." if income_median is None else ".")
-        )
+            msg("protection.note.income_derived", median=f"{median:,.0f}", sigma=INCOME_SIGMA)
+            if income_median is None else
+            msg("protection.note.income_given", median=f"{median:,.0f}"))
     return patients, cost, income, notes
 
 
@@ -395,14 +388,15 @@ def protection_by_region(
     before_after = _column(table, "oop_share_before") is not None
     o_before_col = "oop_share_before" if before_after else _column(table, "oop_share")
     if o_before_col is None:
-        raise ProtectionError(["column oop_share_before (or oop_share): required but missing"])
+        raise ProtectionError([msg("protection.problem.missing",
+                                   column="oop_share_before (or oop_share)")])
     o_before = _numbers(table, o_before_col, fraction=True)
     c_before_col = _column(table, "charity_coverage_before" if before_after else "charity_coverage")
     charity = c_before_col is not None and (
         _column(table, "subsidy_per_patient_before", "subsidy_per_patient") is not None
     )
     if not before_after:
-        notes.append("No before/after columns: 'after' equals 'before'.")
+        notes.append(msg("protection.note.no_before_after"))
 
     if charity:
         mode = "charity"
@@ -422,7 +416,7 @@ def protection_by_region(
             _numbers(table, "oop_share_after", fraction=True)
             if before_after and "oop_share_after" in table.columns else o_before
         )
-        notes.append("No charity columns: out-of-pocket = oop_share x each patient's cost.")
+        notes.append(msg("protection.note.no_charity"))
 
     children = np.random.SeedSequence(seed).spawn(len(table))
     rows = []
@@ -463,12 +457,9 @@ def protection_by_region(
     for column in value_columns:
         values = result[column].to_numpy(dtype=float)
         ok = np.isfinite(values) & (patients > 0)
-        overall[column] = (
-            float(np.sum(values[ok] * patients[ok]) / patients[ok].sum()) if ok.any() else math.nan
-        )
+        overall[column] = weighted_mean(values, patients, ok)
     if patients.size and weight > 0 and (patients > max_draws).any():
-        notes.append(f"Regions with more than {max_draws:,} patients are estimated from "
-                     f"{max_draws:,} simulated patients.")
+        notes.append(msg("protection.note.draws", max_draws=f"{max_draws:,}"))
     return ProtectionResult(
         regions=result,
         overall=overall,

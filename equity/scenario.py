@@ -20,28 +20,43 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from equity.errors import EquityError
+from equity.i18n import Message, msg
+from equity.indicators import GAP_INDICATORS
 
 SCENARIO_VERSION = 1
 """Scenario file format version. A file with another version is refused."""
 
 RECIPIENTS_BELOW_TARGET = "below_target"
-INDICATORS = ("charity_coverage", "oop_share", "subsidy_per_patient", "oop_per_patient")
+INDICATORS = GAP_INDICATORS
 """Indicators the group gap can be measured on (region-table columns or model outputs)."""
+
+SCENARIO_MAX_BYTES = 1_000_000
+"""A scenario file is a few hundred bytes; anything above this is refused unread."""
+SCENARIO_MAX_DEPTH = 16
+"""A scenario nests two levels (``weights``, ``compare``); deeper input is refused before JSON
+parsing, so that a file nested thousands of levels deep never reaches the recursive parser."""
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One scenario parameter.
+    """One scenario parameter, as declared in ``equity/parameters/scenario.yaml``.
 
     ``minimum``/``maximum`` are hard validation bounds (a scenario outside them is refused);
     ``typical_maximum`` is a suggested upper end for a slider where the hard bound is far
     larger than usual values (money). ``choices`` lists fixed options of a ``choice``
     parameter (``None`` when the options come from the data, e.g. area types).
+    ``reference`` names the document and section the parameter comes from; ``source`` is
+    that reference as one line.
     """
 
     key: str
@@ -58,224 +73,31 @@ class Parameter:
     typical_maximum: float | None = None
     choices: tuple[str, ...] | None = None
     symbol: str = ""
+    reference: dict[str, str] | None = None
 
     @property
     def numeric(self) -> bool:
         return self.kind in ("money", "fraction", "number")
 
 
-_NONE = {"en": "", "zh": ""}
-_FRACTION = {"en": "fraction (0-1)", "zh": "比例（0-1）"}
-_WEIGHT = {"en": "relative weight", "zh": "相对权重"}
+def _parameters() -> tuple[Parameter, ...]:
+    from equity.parameters import load_scenario_parameters
 
-PARAMETERS: tuple[Parameter, ...] = (
-    Parameter(
-        key="central_pool",
-        symbol="G",
-        label={"en": "Central transfer pool", "zh": "中央专项转移支付资金池"},
-        help={
-            "en": "Money the central (or provincial) government puts into the fund each year.",
-            "zh": "中央（或省级）财政每年投入基金的资金。",
-        },
-        unit={"en": "yuan / year", "zh": "元/年"},
-        kind="money", minimum=0.0, maximum=1e11, step=100_000.0, default=0.0,
-        typical_maximum=50_000_000.0, group="financing",
-        source="000 section 4.1.2 (special transfer-payment fund pool)",
-    ),
-    Parameter(
-        key="levy_per_insured",
-        symbol="l",
-        label={"en": "Levy per insured person", "zh": "按参保人数筹资标准"},
-        help={
-            "en": "Yuan per insured resident per year, paid by every region on its population "
-            "(Zhejiang: 2 yuan per enrollee). Needs a population column.",
-            "zh": "每名参保居民每年筹资额，所有地区按其人口缴纳（浙江：每人2元）。需要人口列。",
-        },
-        unit={"en": "yuan per insured person / year", "zh": "元/人·年"},
-        kind="money", minimum=0.0, maximum=1000.0, step=0.5, default=0.0,
-        typical_maximum=10.0, group="financing",
-        source="002 section 3 (Zhejiang: 2 yuan per enrollee per year)",
-    ),
-    Parameter(
-        key="mutual_aid_share",
-        symbol="m",
-        label={"en": "Mutual aid share of shortfall", "zh": "互助分担缺口比例"},
-        help={
-            "en": "Share of the recipients' total shortfall that donor regions cover, each in "
-            "proportion to GDP per capita x population. Needs gdp_per_capita and population.",
-            "zh": "捐助地区承担受助地区资金缺口的比例，按人均GDP×人口分摊。需要人均GDP和人口列。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.0, maximum=1.0, step=0.05, default=0.0,
-        group="financing",
-        source="000 section 4.1.2 (inter-regional mutual assistance, pre-negotiated proportion)",
-    ),
-    Parameter(
-        key="charity_pooling_share",
-        symbol="p",
-        label={"en": "Charity money pooled from donors", "zh": "捐助地区慈善资金统筹比例"},
-        help={
-            "en": "Share of the charity money spent in donor regions that is pooled and "
-            "reallocated; donor regions lose that coverage.",
-            "zh": "捐助地区慈善支出中统筹再分配的比例；捐助地区相应失去这部分覆盖。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.0, maximum=1.0, step=0.05, default=0.0,
-        group="financing",
-        source="000 section 3.1.2 (Australia: national charity-resource allocation)",
-    ),
-    Parameter(
-        key="admin_overhead",
-        symbol="a",
-        label={"en": "Administrative overhead", "zh": "管理成本比例"},
-        help={
-            "en": "Share of the gross fund lost to administration.",
-            "zh": "基金总额中用于管理而损耗的比例。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.0, maximum=0.5, step=0.01, default=0.0,
-        group="financing", source="model choice",
-    ),
-    Parameter(
-        key="take_up",
-        symbol="e",
-        label={"en": "Take-up of new places", "zh": "新增名额申领率"},
-        help={
-            "en": "Share of newly funded places that eligible patients actually claim; a "
-            "one-window application raises it.",
-            "zh": "新增资助名额中符合条件的患者实际申领的比例；“一窗受理”可提高该比例。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.05, maximum=1.0, step=0.05, default=1.0,
-        group="use",
-        source="000 sections 3.2.2 and 4.2.2 (Singapore one-stop platform: success rate +20%)",
-    ),
-    Parameter(
-        key="target_coverage",
-        symbol="c*",
-        label={"en": "Target coverage", "zh": "目标覆盖率"},
-        help={
-            "en": "Regions below this charity coverage are recipients (unless recipients are "
-            "chosen by group); it also defines each region's shortfall.",
-            "zh": "慈善覆盖率低于此值的地区为受助地区（除非按类型选择）；也用于计算资金缺口。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.0, maximum=1.0, step=0.01, default=0.9,
-        group="target", source="000 abstract and 3.1.2 (City W urban centre: 90%)",
-    ),
-    Parameter(
-        key="max_coverage",
-        symbol="c_max",
-        label={"en": "Maximum reachable coverage", "zh": "最高可达覆盖率"},
-        help={
-            "en": "No region's coverage can be raised above this share of its patients.",
-            "zh": "任何地区的覆盖率都不能提高到此比例以上。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.0, maximum=1.0, step=0.01, default=1.0,
-        group="target", source="model choice",
-    ),
-    Parameter(
-        key="breadth_share",
-        symbol="u",
-        label={"en": "Share spent on new places", "zh": "用于扩大覆盖的比例"},
-        help={
-            "en": "Share of each allocation that covers more patients; the rest deepens the "
-            "subsidy of covered patients (up to their liability).",
-            "zh": "分配资金中用于覆盖更多患者的比例；"
-            "其余用于提高已覆盖患者的补助（不超过其自付责任）。",
-        },
-        unit=_FRACTION, kind="fraction", minimum=0.0, maximum=1.0, step=0.05, default=1.0,
-        group="use", source="design.md",
-    ),
-    Parameter(
-        key="weights.patients",
-        symbol="b_patients",
-        label={"en": "Weight: patient numbers", "zh": "权重：患者人数"},
-        help={
-            "en": "Allocation weight on each recipient's share of patients.",
-            "zh": "按受助地区患者人数占比分配的权重。",
-        },
-        unit=_WEIGHT, kind="number", minimum=0.0, maximum=1.0, step=0.05, default=0.0,
-        group="allocation", source="000 section 4.1.2 (allocate by patient numbers)",
-    ),
-    Parameter(
-        key="weights.shortfall",
-        symbol="b_shortfall",
-        label={"en": "Weight: coverage shortfall", "zh": "权重：覆盖缺口"},
-        help={
-            "en": "Allocation weight on each recipient's share of the money needed to reach the "
-            "target coverage.",
-            "zh": "按达到目标覆盖率所需资金占比分配的权重。",
-        },
-        unit=_WEIGHT, kind="number", minimum=0.0, maximum=1.0, step=0.05, default=1.0,
-        group="allocation", source="design.md",
-    ),
-    Parameter(
-        key="weights.disadvantage",
-        symbol="b_disadvantage",
-        label={"en": "Weight: economic disadvantage", "zh": "权重：经济欠发达程度"},
-        help={
-            "en": "Allocation weight on patients divided by GDP per capita (favours poorer "
-            "regions). Needs gdp_per_capita.",
-            "zh": "按患者人数除以人均GDP分配的权重（向欠发达地区倾斜）。需要人均GDP列。",
-        },
-        unit=_WEIGHT, kind="number", minimum=0.0, maximum=1.0, step=0.05, default=0.0,
-        group="allocation",
-        source="000 section 4.1.2 (allocate by economic level, favour underdeveloped regions)",
-    ),
-    Parameter(
-        key="weights.equal",
-        symbol="b_equal",
-        label={"en": "Weight: equal shares", "zh": "权重：平均分配"},
-        help={
-            "en": "Allocation weight on an equal share per recipient region.",
-            "zh": "每个受助地区平均分配的权重。",
-        },
-        unit=_WEIGHT, kind="number", minimum=0.0, maximum=1.0, step=0.05, default=0.0,
-        group="allocation", source="design.md",
-    ),
-    Parameter(
-        key="recipients",
-        label={"en": "Recipient regions", "zh": "受助地区"},
-        help={
-            "en": '"below_target" (every region below the target coverage) or a list of '
-            "area_type values; all other regions are donors.",
-            "zh": "“below_target”（覆盖率低于目标的地区）或地区类型列表；其余地区为捐助地区。",
-        },
-        unit=_NONE, kind="choice", minimum=None, maximum=None, step=None,
-        default=RECIPIENTS_BELOW_TARGET, group="allocation", source="design.md",
-    ),
-    Parameter(
-        key="compare.column",
-        label={"en": "Compare groups by", "zh": "分组依据"},
-        help={
-            "en": "Region-table column whose values define the two groups compared.",
-            "zh": "用于定义两个比较组的地区表列。",
-        },
-        unit=_NONE, kind="choice", minimum=None, maximum=None, step=None,
-        default="area_type", group="compare", source="design.md",
-    ),
-    Parameter(
-        key="compare.a",
-        label={"en": "Group A", "zh": "A组"},
-        help={"en": "First group (the gap is A - B).", "zh": "第一组（差距 = A - B）。"},
-        unit=_NONE, kind="choice", minimum=None, maximum=None, step=None,
-        default="urban", group="compare", source="000 section 3.1.2 (urban centre)",
-    ),
-    Parameter(
-        key="compare.b",
-        label={"en": "Group B", "zh": "B组"},
-        help={"en": "Second group.", "zh": "第二组。"},
-        unit=_NONE, kind="choice", minimum=None, maximum=None, step=None,
-        default="suburban", group="compare", source="000 section 3.1.2 (suburban)",
-    ),
-    Parameter(
-        key="compare.indicator",
-        label={"en": "Gap indicator", "zh": "差距指标"},
-        help={
-            "en": "Indicator whose patient-weighted group means are compared.",
-            "zh": "用于比较组间（按患者加权）均值的指标。",
-        },
-        unit=_NONE, kind="choice", minimum=None, maximum=None, step=None,
-        default="charity_coverage", group="compare", source="design.md",
-        choices=INDICATORS,
-    ),
-)
+    return tuple(
+        Parameter(
+            key=spec.key, symbol=spec.symbol, label=spec.label.as_dict(),
+            help=spec.help.as_dict(), unit=spec.unit.as_dict(), kind=spec.kind,
+            minimum=spec.minimum, maximum=spec.maximum, step=spec.step, default=spec.default,
+            group=spec.group, source=spec.reference.line(), reference=spec.reference.as_dict(),
+            typical_maximum=spec.typical_maximum,
+            choices=tuple(spec.choices) if spec.choices is not None else None,
+        )
+        for spec in load_scenario_parameters()
+    )
+
+
+PARAMETERS: tuple[Parameter, ...] = _parameters()
+"""Every scenario parameter, read once from ``equity/parameters/scenario.yaml``."""
 
 PARAMETER_BY_KEY: dict[str, Parameter] = {p.key: p for p in PARAMETERS}
 NUMERIC_KEYS: tuple[str, ...] = tuple(p.key for p in PARAMETERS if p.numeric)
@@ -305,7 +127,7 @@ class Weights(BaseModel):
     @model_validator(mode="after")
     def _some_weight(self) -> Weights:
         if self.patients + self.shortfall + self.disadvantage + self.equal <= 0:
-            raise ValueError("at least one weight must be above 0")
+            raise PydanticCustomError("scenario.reason.no_weight", "no weight above 0")
         return self
 
 
@@ -322,7 +144,8 @@ class Compare(BaseModel):
     @model_validator(mode="after")
     def _distinct(self) -> Compare:
         if self.a == self.b:
-            raise ValueError(f"groups a and b are both {self.a!r}; choose two different groups")
+            raise PydanticCustomError("scenario.reason.same_groups",
+                                      "groups a and b are both {group}", {"group": self.a})
         return self
 
 
@@ -350,8 +173,8 @@ class Scenario(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != SCENARIO_VERSION:
-            raise ValueError(f"unsupported scenario version {v}; this program reads version "
-                             f"{SCENARIO_VERSION}")
+            raise PydanticCustomError("scenario.reason.version", "unsupported version {version}",
+                                     {"version": v, "supported": SCENARIO_VERSION})
         return v
 
     @field_validator("recipients", mode="before")
@@ -364,13 +187,13 @@ class Scenario(BaseModel):
     def _recipients(cls, v: str | tuple[str, ...]) -> str | tuple[str, ...]:
         if isinstance(v, str):
             if v != RECIPIENTS_BELOW_TARGET:
-                raise ValueError(f'must be "{RECIPIENTS_BELOW_TARGET}" or a list of area_type '
-                                 f"values, not {v!r}")
+                raise PydanticCustomError("scenario.reason.recipients_word", "not {value}",
+                                         {"value": repr(v)})
             return v
         if not v:
-            raise ValueError("the list of area_type values is empty")
+            raise PydanticCustomError("scenario.reason.recipients_empty", "empty list")
         if len(set(v)) != len(v):
-            raise ValueError("the list of area_type values has duplicates")
+            raise PydanticCustomError("scenario.reason.recipients_duplicates", "duplicates")
         return v
 
     def get(self, key: str) -> Any:
@@ -396,12 +219,18 @@ class Scenario(BaseModel):
         return data
 
 
-class ScenarioError(ValueError):
-    """An invalid scenario. ``problems`` lists one message per bad key, each naming the key."""
+class ScenarioError(EquityError):
+    """An invalid scenario. ``problems`` lists one :class:`Message` per bad key; each has the
+    key in ``params["field"]`` (``"scenario"`` for the file as a whole)."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("invalid scenario:\n" + "\n".join(f"- {p}" for p in self.problems))
+    title_code = "error.scenario_title"
+
+
+def problem(key: str, reason: Message, value: Any = None) -> Message:
+    """A scenario problem: ``key`` (dotted) and why; ``value`` the input shown, if any."""
+    if value is None:
+        return msg("scenario.problem", field=key, reason=reason)
+    return msg("scenario.problem.got", field=key, reason=reason, value=value)
 
 
 def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
@@ -412,47 +241,121 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     target[parts[-1]] = value
 
 
-def _problems(err: ValidationError) -> list[str]:
+def _limit(x: Any) -> str:
+    return _format_number(float(x)) if isinstance(x, (int, float)) else str(x)
+
+
+def _reason(e: Any) -> Message:
+    """A pydantic error as a catalogue reason (our own validators carry their code)."""
+    kind, ctx = e["type"], dict(e.get("ctx") or {})
+    if kind.startswith("scenario.reason."):
+        return msg(kind, **ctx)
+    if kind == "extra_forbidden":
+        return msg("scenario.reason.unknown_key", known=", ".join(["version", *PARAMETER_BY_KEY]))
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        return msg("scenario.reason.not_number")
+    if kind == "finite_number":
+        return msg("scenario.reason.not_finite")
+    if kind == "greater_than_equal":
+        return msg("scenario.reason.below_min", limit=_limit(ctx.get("ge")))
+    if kind == "less_than_equal":
+        return msg("scenario.reason.above_max", limit=_limit(ctx.get("le")))
+    if kind == "string_type":
+        return msg("scenario.reason.not_text")
+    if kind == "literal_error":
+        return msg("scenario.reason.not_choice", choices=str(ctx.get("expected", "")))
+    return msg("scenario.reason.other", detail=e["msg"])
+
+
+def _problems(err: ValidationError) -> list[Message]:
     problems = []
     for e in err.errors():
         key = ".".join(str(part) for part in e["loc"] if not isinstance(part, int)) or "scenario"
-        if e["type"] == "extra_forbidden":
-            known = ", ".join(["version", *PARAMETER_BY_KEY])
-            problems.append(f"{key}: unknown key (known keys: {known})")
-            continue
-        msg = e["msg"].removeprefix("Value error, ")
         value = e.get("input")
-        shown = "" if isinstance(value, dict) else f" (got {json.dumps(value, default=str)})"
-        problems.append(f"{key}: {msg}{shown}")
+        shown = (None if e["type"] == "extra_forbidden" or isinstance(value, dict)
+                 else json.dumps(value, default=str))
+        problems.append(problem(key, _reason(e), shown))
     return problems
 
 
 def scenario_from_dict(data: dict[str, Any] | Scenario | None) -> Scenario:
-    """Validate a nested dict (as read from a scenario file). Raises ScenarioError."""
+    """Validate a nested dict (as read from a scenario file). Raises ScenarioError.
+
+    ``None`` means "every default" here (the API's optional argument); a *file* holding only
+    ``null`` is refused by :func:`scenario_from_json`."""
     if data is None:
         return Scenario()
     if isinstance(data, Scenario):
         return data
     if not isinstance(data, dict):
-        raise ScenarioError([f"scenario: expected a JSON object of keys, got "
-                             f"{type(data).__name__}"])
+        raise ScenarioError([problem("scenario", msg("scenario.reason.not_object",
+                                                     kind=type(data).__name__))])
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_problems(err)) from None
 
 
+class _ConstantError(ValueError):
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(name)
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a scenario can hold")
+    raise _ConstantError(name)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def json_depth(text: str) -> int:
+    """Deepest nesting of ``[`` / ``{`` in JSON text, strings skipped (vectorised, no
+    recursion), so that hostile nesting is measured without parsing it."""
+    bare = _JSON_STRING.sub("", text).encode("utf-8", "ignore")
+    codes = np.frombuffer(bare, dtype=np.uint8)
+    steps = (np.isin(codes, (ord("["), ord("{"))).astype(np.int64)
+             - np.isin(codes, (ord("]"), ord("}"))).astype(np.int64))
+    return int(np.cumsum(steps).max()) if steps.size else 0
+
+
+def _check_shape(text: str | bytes) -> str:
+    """The text of a would-be scenario file, or ScenarioError when it cannot be one: too large
+    or nested too deep (checked before JSON parsing), or not UTF-8."""
+    size = len(text)
+    if size > SCENARIO_MAX_BYTES:
+        raise ScenarioError([problem("scenario", msg("scenario.reason.too_large",
+                                                     limit=SCENARIO_MAX_BYTES))])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError([problem("scenario", msg("scenario.reason.not_utf8"))]) from None
+    if json_depth(text) > SCENARIO_MAX_DEPTH:
+        raise ScenarioError([problem("scenario", msg("scenario.reason.too_deep",
+                                                     limit=SCENARIO_MAX_DEPTH))])
+    return text
 
 
 def scenario_from_json(text: str | bytes) -> Scenario:
     """Parse and validate a scenario file's text (JSON). Raises ScenarioError whose problems
-    name each bad key."""
+    name each bad key. A file larger than SCENARIO_MAX_BYTES, nested deeper than
+    SCENARIO_MAX_DEPTH, or holding only ``null`` is "not a scenario file"."""
+    text = _check_shape(text)
     try:
         data = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as err:
-        raise ScenarioError([f"scenario: not valid JSON ({err})"]) from None
+    except _ConstantError as err:
+        raise ScenarioError([problem("scenario", msg("scenario.reason.constant",
+                                                     name=err.name))]) from None
+    except json.JSONDecodeError as err:
+        raise ScenarioError([problem("scenario", msg("scenario.reason.not_json_at",
+                                                     line=err.lineno, column=err.colno))]
+                            ) from None
+    except (ValueError, RecursionError):
+        raise ScenarioError([problem("scenario", msg("scenario.reason.too_deep",
+                                                     limit=SCENARIO_MAX_DEPTH))]) from None
+    if data is None:
+        raise ScenarioError([problem("scenario", msg("scenario.reason.null"))])
     return scenario_from_dict(data)
 
 
@@ -489,6 +392,14 @@ def scenario_to_flat(s: Scenario) -> dict[str, str]:
     return flat
 
 
+class _RefusedError(ValueError):
+    """A URL value refused on its own, with the catalogue reason."""
+
+    def __init__(self, reason: Message):
+        self.reason = reason
+        super().__init__(reason.code)
+
+
 def _parse_flat_value(p: Parameter, raw: str) -> Any:
     """Read one URL value and check it on its own (bounds, choices); cross-key rules such as
     "not every weight 0" are checked afterwards on the whole scenario."""
@@ -496,33 +407,36 @@ def _parse_flat_value(p: Parameter, raw: str) -> Any:
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise _RefusedError(msg("scenario.reason.not_number")) from None
         if not math.isfinite(value):
-            raise ValueError("not a finite number")
+            raise _RefusedError(msg("scenario.reason.not_finite"))
         if p.minimum is not None and value < p.minimum:
-            raise ValueError(f"below the minimum {_format_number(p.minimum)}")
+            raise _RefusedError(msg("scenario.reason.below_min", limit=_format_number(p.minimum)))
         if p.maximum is not None and value > p.maximum:
-            raise ValueError(f"above the maximum {_format_number(p.maximum)}")
+            raise _RefusedError(msg("scenario.reason.above_max", limit=_format_number(p.maximum)))
         return value
     if p.choices is not None and raw not in p.choices:
-        raise ValueError(f"not one of {', '.join(p.choices)}")
+        raise _RefusedError(msg("scenario.reason.not_choice", choices=", ".join(p.choices)))
     if p.key == "recipients" and raw != RECIPIENTS_BELOW_TARGET:
         groups = [part.strip() for part in raw.split(",") if part.strip()]
         if not groups:
-            raise ValueError("no area_type values")
+            raise _RefusedError(msg("scenario.reason.no_groups"))
         return list(dict.fromkeys(groups))
     if not raw:
-        raise ValueError("empty")
+        raise _RefusedError(msg("scenario.reason.empty"))
     return raw
 
 
-def scenario_from_flat(values: dict[str, str]) -> tuple[Scenario, list[str]]:
+def scenario_from_flat(values: dict[str, str]) -> tuple[Scenario, list[Message]]:
     """Scenario from URL query parameters (flat keys as in PARAMETERS, string values).
 
     Never fails: a value that cannot be read or is out of range falls back to its default and
-    yields a notice naming the key. Keys that are not parameters are ignored (the URL also
-    carries the app's own keys, such as the language)."""
-    notices: list[str] = []
+    yields a notice (a :class:`Message` whose ``params["field"]`` is the dotted key, code
+    ``scenario.notice.ignored``); values valid one by one that clash (every weight 0, groups
+    A and B the same) reset their whole group (``weights``, ``compare``) with a notice of code
+    ``scenario.notice.group_reset`` whose ``params["reason"]`` says why. Keys that are not
+    parameters are ignored (the URL also carries the app's own keys, such as the language)."""
+    notices: list[Message] = []
     data: dict[str, Any] = {}
     for key, raw in values.items():
         p = PARAMETER_BY_KEY.get(key)
@@ -530,9 +444,9 @@ def scenario_from_flat(values: dict[str, str]) -> tuple[Scenario, list[str]]:
             continue
         try:
             value = _parse_flat_value(p, str(raw))
-        except ValueError as err:
-            notices.append(f"{key}: {raw!r} ignored ({err}); using the default "
-                           f"{_show_default(p)}")
+        except _RefusedError as err:
+            notices.append(msg("scenario.notice.ignored", field=key, value=str(raw),
+                               reason=err.reason, default=_show_default(p)))
             continue
         _set_dotted(data, key, value)
     # Values valid one by one may still clash (all weights 0, a == b): reset that group.
@@ -544,8 +458,7 @@ def scenario_from_flat(values: dict[str, str]) -> tuple[Scenario, list[str]]:
             group = str(first["loc"][0]) if first["loc"] else ""
             if group not in data:
                 raise  # the default scenario is valid, so this cannot happen
-            notices.append(f"{group}: {first['msg'].removeprefix('Value error, ')}; "
-                           f"using the default {group} settings")
+            notices.append(msg("scenario.notice.group_reset", field=group, reason=_reason(first)))
             del data[group]
 
 

@@ -24,17 +24,19 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
+from equity.formulas import group_gap, liability
 from equity.fund import (
     Regions,
-    _group_masks,
-    _run,
-    _weights,
+    allocation_weights,
     gap_after,
+    group_masks,
     indicator_values,
     prepare,
     recipients_mask,
+    run_model,
     simulate,
 )
+from equity.i18n import Message, msg
 from equity.scenario import (
     PARAMETER_BY_KEY,
     PARAMETERS,
@@ -73,7 +75,7 @@ def lever_to_fill(data: Any, scenario: Scenario | dict | None = None, *,
     if lever not in LEVERS:
         raise ValueError(f"lever must be one of {', '.join(LEVERS)}, not {lever!r}")
     r, sc = _inputs(data, scenario)
-    out = _run(r, _with(sc, lever, 0.0))
+    out = run_model(r, _with(sc, lever, 0.0))
     gross_needed = float(out.capacity.sum()) / (1.0 - sc.admin_overhead)
     missing = max(gross_needed - out.gross, 0.0)
     if lever == "central_pool":
@@ -93,7 +95,8 @@ class GoalSeekResult:
     lever: str
     value: float
     gap: float
-    message: str
+    message: Message
+    """How the search ended, as a catalogue code (``solve.goal.*``)."""
     target_gap: float
     gap_before: float
     upper: float
@@ -120,7 +123,7 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
     if lever == "levy_per_insured" and r.population is None:
         raise ValueError("lever levy_per_insured needs a population column in the region table")
     base = _with(sc, lever, 0.0)
-    out0 = _run(r, base)
+    out0 = run_model(r, base)
     unit_money = 1.0 if lever == "central_pool" else float(np.nansum(r.population))
     if unit_money <= 0:
         raise ValueError("lever levy_per_insured: total population is zero")
@@ -135,16 +138,15 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
         evaluations += 1
         return gap_after(r, _with(base, lever, x))
 
-    ma, mb = _group_masks(r, sc, None)
+    ma, mb = group_masks(r, sc, None)
     if not ma.any() or not mb.any():
         raise ValueError(f"compare: the data has no region in group {sc.compare.a!r} or "
                          f"{sc.compare.b!r}")
     before = indicator_values(r, out0, sc.compare.indicator)[0]
-    gap_before = float(np.average(before[ma], weights=r.P[ma]) -
-                       np.average(before[mb], weights=r.P[mb]))
+    gap_before = group_gap(before, r.P, ma, mb)
     g0 = gap(0.0)
     if g0 <= target_gap:
-        return GoalSeekResult(True, lever, 0.0, g0, "the target is met without this lever",
+        return GoalSeekResult(True, lever, 0.0, g0, msg("solve.goal.met_without"),
                               target_gap, gap_before, upper, tol, evaluations)
     xs = np.linspace(0.0, upper, grid + 1)
     gs = [g0]
@@ -158,9 +160,8 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
         best = int(np.argmin(gs))
         return GoalSeekResult(
             False, lever, float(xs[best]), float(gs[best]),
-            f"not reachable under these settings: the smallest gap is {gs[best]:.4f} "
-            f"(target {target_gap:.4f}); more money changes nothing once every recipient is "
-            "full - widen the recipients, raise max_coverage or take-up",
+            msg("solve.goal.unreachable", smallest=f"{gs[best]:.4f}",
+                target=f"{target_gap:.4f}"),
             target_gap, gap_before, upper, tol, evaluations)
     lo, hi = float(xs[hit - 1]), float(xs[hit])
     g_hi = gs[hit]
@@ -171,8 +172,8 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
             hi, g_hi = mid, g_mid
         else:
             lo = mid
-    return GoalSeekResult(True, lever, hi, g_hi, "reached", target_gap, gap_before, upper, tol,
-                          evaluations)
+    return GoalSeekResult(True, lever, hi, g_hi, msg("solve.goal.reached"), target_gap,
+                          gap_before, upper, tol, evaluations)
 
 
 # --------------------------------------------------------------------------- optimal allocation
@@ -216,7 +217,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
         raise ValueError(f"objective must be 'min_gap' or 'max_min', not {objective!r}")
     r, sc = _inputs(data, scenario)
     sim = simulate(r, sc)
-    out = _run(r, sc)
+    out = run_model(r, sc)
     F = out.net
     e = sc.take_up
     rec = np.flatnonzero(out.recipients & (r.s > 0) & (r.P > 0))
@@ -224,7 +225,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
     per_yuan = e / (r.s[rec] * r.P[rec])  # coverage per yuan of breadth money
     x_max = np.maximum(sc.max_coverage - r.c[rec], 0.0) * r.P[rec] * r.s[rec] / e
     n = rec.size
-    ma, mb = _group_masks(r, sc.model_copy(update={"compare": sc.compare.model_copy(
+    ma, mb = group_masks(r, sc.model_copy(update={"compare": sc.compare.model_copy(
         update={"indicator": "charity_coverage"})}), None)
     PA, PB = r.P[ma].sum(), r.P[mb].sum()
     if objective == "min_gap" and (PA <= 0 or PB <= 0):
@@ -240,7 +241,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
         x = np.zeros(n)
         status = "nothing to allocate"
     elif objective == "min_gap":
-        d0 = (r.P[ma] * c0[ma]).sum() / PA - (r.P[mb] * c0[mb]).sum() / PB
+        d0 = group_gap(c0, r.P, ma, mb)
         slope = per_yuan * r.P[rec] * (ma[rec] / PA - mb[rec] / PB)  # dD/dx_i
         # variables [x, t]; minimise t with t >= D and t >= -D
         a_ub = sparse.vstack([
@@ -278,7 +279,7 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
     def gap_of(cov: np.ndarray) -> float:
         if PA <= 0 or PB <= 0:
             return math.nan
-        return float((r.P[ma] * cov[ma]).sum() / PA - (r.P[mb] * cov[mb]).sum() / PB)
+        return group_gap(cov, r.P, ma, mb)
 
     has_p = r.P > 0
     regions = pd.DataFrame({
@@ -409,8 +410,8 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     if draws < 1:
         raise ValueError("draws must be at least 1")
     r, sc = _inputs(data, scenario)
-    base_out = _run(r, sc)
-    ma, mb = _group_masks(r, sc, None)
+    base_out = run_model(r, sc)
+    ma, mb = group_masks(r, sc, None)
     PA, PB = r.P[ma].sum(), r.P[mb].sum()
     if PA <= 0 or PB <= 0:
         raise ValueError(f"compare: the data has no patients in group {sc.compare.a!r} or "
@@ -422,7 +423,7 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     ks_all = np.exp(spreads["subsidy_per_patient"] * rng.standard_normal(draws))
 
     R = recipients_mask(r, sc)
-    w = _weights(r, sc, R, base_out.shortfall, [])
+    w = allocation_weights(r, sc, R, base_out.shortfall, [])
     scaled_gross = base_out.mutual.sum() + base_out.pooled.sum()  # money that scales with s
     fixed_gross = sc.central_pool + base_out.levy.sum()
     net_all = (fixed_gross + scaled_gross * ks_all) * (1.0 - sc.admin_overhead)
@@ -444,7 +445,6 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
     if not coverage_gap:
         chunk = max(1, CHUNK_CELLS // r.n)
         oop0 = r.o * r.T
-        one_minus_c = np.where(r.c < 1.0, 1.0 - r.c, 1.0)  # c = 1 is always the first branch
     wa = np.where(ma, r.P / PA, 0.0)
     wb = np.where(mb, r.P / PB, 0.0)
     gap_fixed = float(base_cover @ wa - base_cover @ wb)
@@ -472,18 +472,18 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
             gaps[sl] = gap_fixed + cov @ weight_gap
             continue
         # Out-of-pocket and subsidy indicators move in every region (cost and subsidy scale
-        # everywhere): the whole table, with min(s, L) = s when L >= s, else L = O / (1 - c).
+        # everywhere): the whole table, with the liability of the drawn cost and subsidy.
         s_all = ks_all[sl, None] * r.s
         oop = kT_all[sl, None] * oop0
-        first_branch = oop >= (1.0 - r.c) * s_all
-        min_s_l = np.where(first_branch, s_all, oop / one_minus_c)
+        L_all = liability(oop, r.c, s_all)
+        min_s_l = np.minimum(s_all, L_all)
         c_after = np.repeat(base_cover[None, :], cov.shape[0], axis=0)
         c_after[:, live] = cov
         s_after = s_all.copy()
         covered = cov * P
         s_after[:, live] += np.divide(A - b, covered, out=np.zeros_like(covered),
                                       where=covered > 0)
-        relief = c_after * np.where(first_branch, s_after, min_s_l) - r.c * min_s_l
+        relief = c_after * np.minimum(s_after, L_all) - r.c * min_s_l
         if indicator == "subsidy_per_patient":
             y = s_after
         elif indicator == "oop_per_patient":

@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from equity.i18n import Message, msg
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "zhejiang"
 TABLE3_FILE = DATA_DIR / "table3.csv"
 TABLE2_FILE = DATA_DIR / "table2.csv"
@@ -33,7 +35,9 @@ DICTIONARY_FILE = DATA_DIR / "dictionary.csv"
 
 TEN_THOUSAND = Decimal(10_000)
 FINANCING_PER_ENROLLEE = Decimal(2)
-"""Yuan per basic-insurance enrollee per year (002 3.2; 003 IV(II))."""
+"""The Zhejiang special fund's levy, yuan per basic-insurance enrollee per year (002 3.2;
+003 IV(II)). Declared here once: the projection reads it from here."""
+FINANCING_PER_ENROLLEE_YUAN: float = float(FINANCING_PER_ENROLLEE)
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
 TABLE3_COLUMNS = (
@@ -68,11 +72,22 @@ class Flag:
     printed: float
     expected: float
     difference: float  # printed - expected
-    message_en: str
-    message_zh: str
+    message: Message
+    """What is wrong, as a catalogue code (``projection.flag.*``) with its numbers."""
+
+    @property
+    def message_en(self) -> str:
+        return self.message.text("en")
+
+    @property
+    def message_zh(self) -> str:
+        return self.message.text("zh")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values, the message as ``code``/``params`` and its text in both languages."""
+        out = {k: v for k, v in asdict(self).items() if k != "message"}
+        return out | {"code": self.message.code, "params": self.message.to_dict()["params"],
+                      "message_en": self.message_en, "message_zh": self.message_zh}
 
 
 def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -163,7 +178,8 @@ def _frame(rows: list[dict[str, Any]], *, yuan: bool, text: tuple[str, ...]) -> 
 
 
 def _flag(
-    table: str, year: int, column: str, printed: Decimal, expected: Decimal, en: str, zh: str
+    table: str, year: int, column: str, printed: Decimal, expected: Decimal, code: str,
+    **params: Any,
 ) -> Flag:
     return Flag(
         table=table,
@@ -172,8 +188,8 @@ def _flag(
         printed=float(printed),
         expected=float(expected),
         difference=float(printed - expected),
-        message_en=en,
-        message_zh=zh,
+        message=msg(code, year=year, printed=str(printed), expected=str(expected),
+                    **{k: (v if isinstance(v, Message) else str(v)) for k, v in params.items()}),
     )
 
 
@@ -190,10 +206,7 @@ def zhejiang_flags() -> list[Flag]:
             flags.append(
                 _flag(
                     "table3", year, "income_10k_yuan", r["income_10k_yuan"], expected_income,
-                    f"{year} income {r['income_10k_yuan']} is not enrollment x 2 yuan "
-                    f"({expected_income}); kept as printed",
-                    f"{year}年基金收入{r['income_10k_yuan']}不等于参保人数×2元"
-                    f"({expected_income})；保留原表数值",
+                    "projection.flag.income", levy=FINANCING_PER_ENROLLEE,
                 )
             )
         expected_surplus = r["income_10k_yuan"] - r["expenditure_10k_yuan"]
@@ -201,10 +214,7 @@ def zhejiang_flags() -> list[Flag]:
             flags.append(
                 _flag(
                     "table3", year, "surplus_10k_yuan", r["surplus_10k_yuan"], expected_surplus,
-                    f"{year} surplus {r['surplus_10k_yuan']} is not income minus expenditure "
-                    f"({expected_surplus}); kept as printed",
-                    f"{year}年基金结余{r['surplus_10k_yuan']}不等于收入减支出"
-                    f"({expected_surplus})；保留原表数值",
+                    "projection.flag.surplus",
                 )
             )
         expected_cumulative = previous + r["surplus_10k_yuan"]
@@ -213,9 +223,7 @@ def zhejiang_flags() -> list[Flag]:
                 _flag(
                     "table3", year, "cumulative_surplus_10k_yuan",
                     r["cumulative_surplus_10k_yuan"], expected_cumulative,
-                    f"{year} cumulative surplus is not the running sum of printed surpluses "
-                    f"({expected_cumulative}); kept as printed",
-                    f"{year}年累计结余不等于历年结余之和({expected_cumulative})；保留原表数值",
+                    "projection.flag.cumulative",
                 )
             )
         previous = r["cumulative_surplus_10k_yuan"]
@@ -230,25 +238,21 @@ def zhejiang_flags() -> list[Flag]:
                 flags.append(
                     _flag(
                         "table2", year, column, total[column], summed,
-                        f"Table 2 {year} total {kind} {total[column]} is not the sum over "
-                        f"drugs ({summed})",
-                        f"表2 {year}年合计{total[column]}不等于各药品之和({summed})",
+                        "projection.flag.table2_total", kind=msg(f"projection.word.{kind}"),
                     )
                 )
         pairs = (
-            ("patients", "patients", "患者人数", r["patients"], total[f"patients_{year}"]),
-            ("expenditure_10k_yuan", "expenditure", "基金支出", r["expenditure_10k_yuan"],
+            ("patients", "patients", r["patients"], total[f"patients_{year}"]),
+            ("expenditure_10k_yuan", "expenditure", r["expenditure_10k_yuan"],
              total[f"payment_{year}_10k_yuan"]),
         )
-        for column, word_en, word_zh, in_t3, in_t2 in pairs:
+        for column, word, in_t3, in_t2 in pairs:
             if in_t2 is not None and in_t3 != in_t2:
                 flags.append(
                     _flag(
                         "table3 vs table2", year, column, in_t3, in_t2,
-                        f"{year} {word_en} in Table 3 ({in_t3}) differs from Table 2's total "
-                        f"({in_t2}) by {in_t3 - in_t2}; kept as printed",
-                        f"{year}年表3的{word_zh}({in_t3})与表2合计({in_t2})相差"
-                        f"{in_t3 - in_t2}；保留原表数值",
+                        "projection.flag.table3_vs_table2", word=msg(f"projection.word.{word}"),
+                        difference=in_t3 - in_t2,
                     )
                 )
     return flags

@@ -11,6 +11,7 @@ import pytest
 
 from equity.charts import fund as charts
 from equity.charts import style
+from equity.i18n import msg
 
 
 def _gap(before_a=0.90, before_b=0.65, after_a=0.90, after_b=0.806,
@@ -467,8 +468,9 @@ def test_protection_notes_name_the_assumptions_in_both_languages():
     assert with_income[-1].startswith("The poverty line (10,000 yuan per household per year) "
                                       "is illustrative")
     missing = charts.build_protection_notes(
-        protection=_protection(["No household_income column: every region uses ...",
-                                "Regions with more than 20,000 patients are estimated ..."]),
+        protection=_protection([msg("protection.note.income_derived", median="25,100",
+                                    sigma=0.7),
+                                msg("protection.note.draws", max_draws="20,000")]),
         lang="zh")
     median = f"{INCOME_MEDIAN_CHINA / 1e4:.2f}万元"  # about 25,100 yuan -> "2.51万元"
     assert any(median in n and "约60%的患者家庭年收入低于3万元" in n for n in missing)

@@ -178,7 +178,7 @@ def test_missing_optional_columns_count_as_zero_with_warnings():
                        "central_pool": 1000,
                        "weights": {"disadvantage": 1, "shortfall": 0}})
     assert r.fund.sources["levy"] == 0 and r.fund.sources["mutual_aid"] == 0
-    text = " | ".join(r.warnings)
+    text = " | ".join(map(str, r.warnings))
     assert "levy_per_insured" in text and "population" in text
     assert "mutual_aid_share" in text
     assert "weights.disadvantage" in text and "gdp_per_capita" in text
@@ -269,7 +269,7 @@ def test_unusable_data_is_a_clear_error():
 def test_a_group_no_region_belongs_to_gives_an_undefined_gap_and_a_warning():
     r = simulate(TWO, {"compare": {"b": "rural"}})
     assert math.isnan(r.gap.before)
-    assert any(w.startswith("compare.b:") for w in r.warnings)
+    assert any(str(w).startswith("compare.b:") for w in r.warnings)
     assert r.to_dict()["gap"]["before"] is None
 
 
@@ -417,7 +417,7 @@ def test_partly_missing_optional_values_leave_those_regions_out_with_warnings():
                      "weights": {"shortfall": 1, "disadvantage": 1}})
     assert r.fund.sources["levy"] == 1_500_000.0
     assert r.fund.donors.set_index("region_id").loc["U", "mutual_aid"] == 400_000.0
-    text = " | ".join(r.warnings)
+    text = " | ".join(map(str, r.warnings))
     assert "population is missing for District U2" in text
     assert "gdp_per_capita is missing or 0 for District S" in text
 
@@ -457,3 +457,68 @@ def test_unseen_three_region_table_matches_design_equations_by_hand():
     assert g.loc["c", "subsidy_per_patient_after"] == pytest.approx(8_651.09, abs=0.01)
     assert r.fund.unclaimed == pytest.approx(45_000)
     assert r.fund.gross == r.fund.overhead + r.fund.allocated + r.fund.unspent == 500_000
+
+
+# --------------------------------------------------------------------------- issue 15
+
+
+def _city_w_table():
+    from equity.datasets import load
+
+    return load("city_w").table.copy()
+
+
+def test_zero_subsidy_with_charity_pooling_moves_nothing_and_says_why():
+    # Every subsidy 0: pooling p x c x P x s raises 0 yuan, so no donor may lose coverage
+    # (before: donors fell to c (1 - p) while 0 yuan moved and cost per point read 0).
+    t = _city_w_table().assign(subsidy_per_patient=0.0)
+    r = simulate(t, {"charity_pooling_share": 0.05, "mutual_aid_share": 0.5})
+    assert r.fund.gross == 0.0
+    assert (r.regions["charity_coverage_after"] == r.regions["charity_coverage_before"]).all()
+    assert r.gap.points_closed == 0.0 and math.isnan(r.gap.cost_per_point)
+    codes = {w.code for w in r.warnings}
+    assert {"model.warning.pooling_no_subsidy", "model.warning.no_subsidy"} <= codes
+    assert r.to_dict()["gap"]["cost_per_point"] is None
+
+
+def test_pooling_alone_has_no_cost_per_point():
+    # Pooling from one donor region with a subsidy: money moves, but with zero gross there is
+    # nothing to price: a gap moved by pooling only when the pooled money finds no recipient
+    # capacity still has cost_per_point NaN, never 0.
+    t = _city_w_table()
+    r = simulate(t, {"charity_pooling_share": 0.05, "take_up": 1.0})
+    assert r.fund.gross > 0
+    assert r.gap.cost_per_point == pytest.approx(r.fund.gross / r.gap.points_closed)
+
+
+@pytest.mark.parametrize(("column", "row", "value"), [
+    ("population", 0, 1e300),  # W-U1, a donor (95% coverage): it pays mutual aid
+    ("gdp_per_capita", 0, 1e300),
+    ("patients", 1, 1e306),  # W-U2, a recipient: its capacity overflows
+])
+def test_huge_numbers_are_a_clear_error_not_an_overflow_crash(column, row, value):
+    import warnings as pywarnings
+
+    from equity.fund import ModelInputError
+
+    t = _city_w_table()
+    t.loc[row, column] = value
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("error")  # no numpy overflow warning may escape either
+        with pytest.raises(ModelInputError) as err:
+            simulate(t, {"mutual_aid_share": 0.5, "central_pool": 1e6})
+    assert err.value.problems[0].code == "model.problem.overflow"
+    assert "too large" in err.value.problems[0].text("en")
+
+
+def test_huge_numbers_exit_2_on_the_command_line(tmp_path, capsys):
+    from equity.__main__ import main
+
+    t = _city_w_table()
+    t.loc[0, "population"] = 1e300
+    path = tmp_path / "big.csv"
+    t.to_csv(path, index=False)
+    scenario = tmp_path / "s.json"
+    scenario.write_text('{"mutual_aid_share": 0.5, "central_pool": 1000000}')
+    assert main(["simulate", "--data", str(path), "--scenario", str(scenario)]) == 2
+    assert "too large" in capsys.readouterr().err

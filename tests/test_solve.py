@@ -55,7 +55,7 @@ def test_goal_seek_reports_an_unreachable_target(city_w):
     # so the gap cannot fall below 0.9 - 0.720588 = 0.179412
     res = goal_seek(city_w, {**SUBURBAN, "max_coverage": 0.7}, target_gap=0.10)
     assert not res.reachable
-    assert "not reachable" in res.message
+    assert "not reachable" in str(res.message)
     assert res.gap == pytest.approx(0.9 - 245 / 340, abs=1e-9)
 
 

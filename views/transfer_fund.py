@@ -137,7 +137,7 @@ def _check_url(lang: str, options: dict[str, list[str]]) -> None:
     _, problems = scenario_from_flat(raw)
     bad: dict[str, str] = {}
     for problem in problems:
-        key = problem.split(":", 1)[0]
+        key = problem.params["field"]
         keys = [k for k in CONTROL_KEYS if k == key or k.startswith(key + ".")]
         for k in keys:
             bad[k] = problem
@@ -165,10 +165,10 @@ def _problem_notices(problems: list[str], lang: str) -> list[str]:
     problems are left to it."""
     notices = []
     for problem in problems:
-        if problem.startswith("weights:"):
+        if problem.params.get("field") == "weights":
             notices.append(t("tf.notice.weights", lang))
-        elif not problem.startswith("compare"):
-            notices.append(problem)
+        elif problem.params.get("field") != "compare":
+            notices.append(problem.text(lang))
     return notices
 
 
@@ -601,7 +601,8 @@ def share_tab(scenario: Scenario, data: Any, lang: str) -> None:
             for line in problems:
                 notice(line)
         else:
-            items = "\n".join(f"- {escape_md(p)}" for p in problems)
+            items = "\n".join(
+                f"- {escape_md(p if isinstance(p, str) else p.text(lang))}" for p in problems)
             st.error(f"{text}\n\n{items}", icon=":material/error:")
 
 
@@ -707,7 +708,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
         return
     for warning in result.warnings:
-        notice(warning)
+        notice(warning.text(lang))
     with headline_box:
         headline(result, lang, presenter)
 

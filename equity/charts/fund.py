@@ -750,13 +750,13 @@ def build_protection_notes(*, protection: ProtectionLike, lang: str) -> list[str
     income_default = False
     others: list[str] = []
     for note in protection.notes:
-        if note.startswith("No household_income column"):
+        if note.code in ("protection.note.income_derived", "protection.note.income_given"):
             income_default = True
-        elif note.startswith("Regions with more than"):
+        elif note.code == "protection.note.draws":
             lines.append(t("tf.prot.note.draws", lang,
                            n=fmt_count(int(settings["max_draws"]), lang)))
         else:
-            others.append(note)
+            others.append(note.text(lang))
     if income_default:
         lines.append(t("tf.prot.note.income_default", lang,
                        median=fmt_money(INCOME_MEDIAN_CHINA, lang),

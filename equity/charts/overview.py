@@ -25,8 +25,9 @@ from equity.charts.style import (
     region_labels,
 )
 from equity.i18n import fmt_pct, t
+from equity.indicators import MEASURE_INDICATORS
 
-INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
+INDICATORS: tuple[str, ...] = tuple(MEASURE_INDICATORS)
 """Indicators the Overview can rank and map (both 0-1 fractions in the region table)."""
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from equity.indicators import ADVERSE_INDICATORS, FAVOURABLE_INDICATORS, is_favourable  # noqa: F401
+
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -49,13 +51,6 @@ GROUP_COLOURS: tuple[str, ...] = (
 GROUP_PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "-", "|")
 """Bar fill patterns: group A solid, group B hatched, further groups dotted, crossed, ..."""
 
-FAVOURABLE_INDICATORS: frozenset[str] = frozenset(
-    {"charity_coverage", "assistance_coverage", "subsidy_per_patient", "newly_covered"}
-)
-ADVERSE_INDICATORS: frozenset[str] = frozenset(
-    {"oop_share", "oop_per_patient", "cost_per_patient", "oop_yuan"}
-)
-
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Noto Sans, Source Han Sans SC, Arial, sans-serif"
 BASE_FONT = 16
 PRESENTER_FONT = 22
@@ -78,20 +73,6 @@ def region_labels(table) -> list[str]:
         plain_label(f"{name} ({rid})" if dup else name)
         for name, rid, dup in zip(names, ids, duplicated, strict=True)
     ]
-
-
-def is_favourable(indicator: str) -> bool:
-    """True if more of ``indicator`` is better; ``ValueError`` for an indicator of unknown sense.
-
-    Prefix matches count, so ``charity_coverage_after`` and ``oop_share_before`` work.
-    """
-    for name in FAVOURABLE_INDICATORS:
-        if indicator == name or indicator.startswith(name + "_"):
-            return True
-    for name in ADVERSE_INDICATORS:
-        if indicator == name or indicator.startswith(name + "_"):
-            return False
-    raise ValueError(f"unknown indicator direction for {indicator!r}")
 
 
 def indicator_colour(indicator: str) -> str:

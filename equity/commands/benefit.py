@@ -56,7 +56,7 @@ def _yuan(text: str, option: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from equity.benefit import (
+    from equity.cascade import (
         PRESETS,
         CascadeError,
         benefit,
@@ -94,10 +94,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(presets: dict[str, Any], *, as_json: bool) -> int:
+    from equity.cascade import PRESET_REFERENCES
+
+    def reference(name: str) -> dict[str, Any]:
+        ref = PRESET_REFERENCES.get(name)
+        return {} if ref is None else {"document": ref.document, "section": ref.section,
+                                       "applies_from": ref.applies_from}
+
     if as_json:
         out = [
             {"name": name, "label_en": c.label.en, "label_zh": c.label.zh, "source": c.source,
-             "layers": [layer.name for layer in c.layers]}
+             "layers": [layer.name for layer in c.layers], **reference(name)}
             for name, c in presets.items()
         ]
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -106,11 +113,15 @@ def _list(presets: dict[str, Any], *, as_json: bool) -> int:
         print(f"{name}: {c.label.en} / {c.label.zh}")
         print(f"    layers: {', '.join(layer.name for layer in c.layers)}")
         print(f"    source: {c.source}")
+        ref = reference(name)
+        if ref:
+            since = ref["applies_from"] or "year not given in the document"
+            print(f"    document {ref['document']} section {ref['section']}; applies from {since}")
     return EXIT_OK
 
 
 def format_result(result: Any, title: str, source: str) -> str:
-    """Text table of a :class:`~equity.benefit.BenefitResult` (yuan)."""
+    """Text table of a :class:`~equity.cascade.BenefitResult` (yuan)."""
     rows = [(p.label["en"] + (" *" if p.illustrative else ""), p.paid) for p in result.layers]
     rows.append(("Out-of-pocket", result.oop))
     width = max(len(name) for name, _ in rows)

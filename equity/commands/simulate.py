@@ -111,7 +111,7 @@ def _gap(x: float, fraction: bool) -> str:
 
 def format_result(result: Any, *, data_name: str, scenario_name: str | None) -> str:
     """The text summary printed without ``--json``."""
-    from equity.fund import FRACTION_INDICATORS
+    from equity.indicators import FRACTION_INDICATORS
 
     f, g = result.fund, result.gap
     fraction = g.indicator in FRACTION_INDICATORS

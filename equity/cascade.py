@@ -29,21 +29,30 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from equity.errors import EquityError
+from equity.i18n import LANGUAGES, Message, msg, t
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MONEY_UNIT = {"en": "yuan / year", "zh": "元/年"}
-FRACTION_UNIT = {"en": "fraction (0-1)", "zh": "比例 (0-1)"}
+
+
+def _both(key: str) -> dict[str, str]:
+    """A catalogue text in both languages, as ``{"en": ..., "zh": ...}``."""
+    return {lang: t(key, lang) for lang in LANGUAGES}
+
+
+MONEY_UNIT = _both("cascade.unit.money")
+FRACTION_UNIT = _both("cascade.unit.fraction")
 
 Payer = Literal[
     "basic_insurance",
@@ -56,28 +65,15 @@ Payer = Literal[
 ]
 
 PAYER_LABELS: dict[str, dict[str, str]] = {
-    "basic_insurance": {"en": "Basic medical insurance", "zh": "基本医疗保险"},
-    "critical_illness": {"en": "Critical-illness insurance", "zh": "大病保险"},
-    "special_fund": {"en": "Rare-disease special fund", "zh": "罕见病专项基金"},
-    "medical_assistance": {"en": "Medical assistance", "zh": "医疗救助"},
-    "city_supplementary": {
-        "en": "City supplementary insurance",
-        "zh": "惠民保 (城市定制型商业医疗保险)",
-    },
-    "manufacturer": {"en": "Manufacturer", "zh": "药品企业"},
-    "charity": {"en": "Charity", "zh": "慈善"},
+    payer: _both(f"cascade.payer.{payer}") for payer in Payer.__args__  # type: ignore[attr-defined]
 }
 """Who pays, in the order a multi-tiered system usually applies them (003 III(I))."""
 
-OOP_LABEL = {"en": "Out-of-pocket", "zh": "个人自付"}
+OOP_LABEL = _both("cascade.oop")
 
 
-class CascadeError(ValueError):
+class CascadeError(EquityError):
     """A cascade that cannot be used; ``problems`` lists each one, naming its key."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class _Strict(BaseModel):
@@ -91,9 +87,10 @@ class Label(_Strict):
     zh: str = Field(min_length=1)
 
 
-def _meta(en: str, zh: str, unit: Mapping[str, str] | str = "") -> dict[str, Any]:
+def _meta(field_key: str, unit: Mapping[str, str] | str = "") -> dict[str, Any]:
+    """Label (from the catalogue key ``cascade.field.<field_key>``) and unit of a field."""
     unit_dict = dict(unit) if isinstance(unit, Mapping) else {"en": unit, "zh": unit}
-    return {"label": {"en": en, "zh": zh}, "unit": unit_dict}
+    return {"label": _both(f"cascade.field.{field_key}"), "unit": unit_dict}
 
 
 class Tier(_Strict):
@@ -101,9 +98,9 @@ class Tier(_Strict):
     (above the previous band's ``upto``); ``upto=None`` means no upper end."""
 
     upto: float | None = Field(
-        default=None, gt=0, json_schema_extra=_meta("Band ends at", "分段上限", MONEY_UNIT)
+        default=None, gt=0, json_schema_extra=_meta("upto", MONEY_UNIT)
     )
-    rate: float = Field(ge=0, le=1, json_schema_extra=_meta("Rate", "比例", FRACTION_UNIT))
+    rate: float = Field(ge=0, le=1, json_schema_extra=_meta("tier_rate", FRACTION_UNIT))
 
 
 class Layer(_Strict):
@@ -112,19 +109,19 @@ class Layer(_Strict):
     name: str = Field(
         min_length=1,
         pattern=r"^[A-Za-z0-9_\-]+$",
-        json_schema_extra=_meta("Key", "键名"),
+        json_schema_extra=_meta("name"),
         description="identifier used in JSON output (letters, digits, _ and -)",
     )
-    payer: Payer = Field(json_schema_extra=_meta("Payer", "支付方"))
-    label: Label = Field(json_schema_extra=_meta("Name", "名称"))
+    payer: Payer = Field(json_schema_extra=_meta("payer"))
+    label: Label = Field(json_schema_extra=_meta("label"))
     source: str = Field(
         min_length=1,
-        json_schema_extra=_meta("Source", "来源"),
+        json_schema_extra=_meta("source"),
         description="document and section, or 'illustrative: ...' with the reason",
     )
     illustrative: bool = Field(
         default=False,
-        json_schema_extra=_meta("Illustrative", "示意性"),
+        json_schema_extra=_meta("illustrative"),
         description="true when the documents give no rule for this layer and its numbers "
         "are assumed",
     )
@@ -132,57 +129,61 @@ class Layer(_Strict):
         default=1.0,
         ge=0,
         le=1,
-        json_schema_extra=_meta("Eligible share of patients", "符合条件的患者比例", FRACTION_UNIT),
+        json_schema_extra=_meta("eligibility", FRACTION_UNIT),
     )
     base: Literal["remaining", "cost"] = Field(
         default="remaining",
-        json_schema_extra=_meta("Applies to", "计算基数"),
+        json_schema_extra=_meta("base"),
         description="'remaining': what earlier layers left unpaid; 'cost': the total annual cost",
     )
     deductible: float = Field(
-        default=0.0, ge=0, json_schema_extra=_meta("Deductible", "起付线", MONEY_UNIT)
+        default=0.0, ge=0, json_schema_extra=_meta("deductible", MONEY_UNIT)
     )
     rate: float | None = Field(
-        default=None, ge=0, le=1, json_schema_extra=_meta("Rate", "报销/支付比例", FRACTION_UNIT)
+        default=None, ge=0, le=1, json_schema_extra=_meta("rate", FRACTION_UNIT)
     )
     tiers: list[Tier] | None = Field(
         default=None,
-        json_schema_extra=_meta("Tiers on cumulative annual cost", "按年度累计费用分段", ""),
+        json_schema_extra=_meta("tiers", ""),
     )
     cap: float | None = Field(
         default=None,
         ge=0,
-        json_schema_extra=_meta("Annual cap on what this layer pays", "年度支付限额", MONEY_UNIT),
+        json_schema_extra=_meta("cap", MONEY_UNIT),
     )
     oop_ceiling: float | None = Field(
         default=None,
         ge=0,
-        json_schema_extra=_meta(
-            "Out-of-pocket ceiling guaranteed", "个人自付封顶线", MONEY_UNIT
-        ),
+        json_schema_extra=_meta("oop_ceiling", MONEY_UNIT),
     )
 
     @model_validator(mode="after")
     def _consistent(self) -> Layer:
         if self.rate is not None and self.tiers is not None:
-            raise ValueError("give either 'rate' or 'tiers', not both")
+            raise PydanticCustomError("cascade.reason.rate_and_tiers",
+                                      "give either 'rate' or 'tiers', not both")
         if self.rate is None and self.tiers is None and self.oop_ceiling is None:
-            raise ValueError("a layer needs 'rate', 'tiers' or 'oop_ceiling'")
+            raise PydanticCustomError("cascade.reason.no_rule",
+                                      "a layer needs 'rate', 'tiers' or 'oop_ceiling'")
         if self.cap is not None and self.oop_ceiling is not None:
-            raise ValueError(
-                "give either 'cap' or 'oop_ceiling', not both "
-                "(a ceiling cannot be guaranteed once the cap binds)"
-            )
+            raise PydanticCustomError(
+                "cascade.reason.cap_and_ceiling",
+                "give either 'cap' or 'oop_ceiling', not both (a ceiling cannot be guaranteed "
+                "once the cap binds)")
         if self.tiers is not None:
             if not self.tiers:
-                raise ValueError("'tiers' is empty")
+                raise PydanticCustomError("cascade.reason.tiers_empty", "'tiers' is empty")
             previous = 0.0
             for k, tier in enumerate(self.tiers):
                 last = k == len(self.tiers) - 1
                 if tier.upto is None and not last:
-                    raise ValueError(f"tiers[{k}].upto: only the last tier may be open-ended")
+                    raise PydanticCustomError(
+                        "cascade.reason.open_tier",
+                        "tiers[{k}].upto: only the last tier may be open-ended", {"k": k})
                 if tier.upto is not None and tier.upto <= previous:
-                    raise ValueError(f"tiers[{k}].upto must be above the previous band's end")
+                    raise PydanticCustomError(
+                        "cascade.reason.tier_order",
+                        "tiers[{k}].upto must be above the previous band's end", {"k": k})
                 if tier.upto is not None:
                     previous = tier.upto
         return self
@@ -216,9 +217,12 @@ class Cascade(_Strict):
         names = [layer.name for layer in self.layers]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"layer names must be unique; repeated: {', '.join(dupes)}")
+            raise PydanticCustomError(
+                "cascade.reason.repeated_names",
+                "layer names must be unique; repeated: {names}", {"names": ", ".join(dupes)})
         if "oop" in names:
-            raise ValueError("'oop' is reserved for the out-of-pocket remainder")
+            raise PydanticCustomError("cascade.reason.reserved_oop",
+                                      "'oop' is reserved for the out-of-pocket remainder")
         return self
 
 
@@ -237,38 +241,62 @@ LAYER_FIELDS: dict[str, dict[str, Any]] = {
 # JSON
 
 
-def _problems(err: ValidationError) -> list[str]:
-    out = []
-    for item in err.errors():
-        path = ""
-        for part in item["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        if item["type"] == "extra_forbidden":
-            out.append(f"{path}: unknown key")
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-            out.append(f"{path or 'cascade'}: {message}")
-    return out
+def _path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _reason(item: Any) -> Message:
+    """A pydantic error as a catalogue reason; our own validators carry their code."""
+    kind, ctx = item["type"], dict(item.get("ctx") or {})
+    if kind.startswith("cascade.reason."):
+        return msg(kind, **ctx)
+    if kind == "extra_forbidden":
+        return msg("cascade.reason.unknown_key")
+    return msg("cascade.reason.other", detail=item["msg"].removeprefix("Value error, "))
+
+
+def _problems(err: ValidationError) -> list[Message]:
+    """One Message per pydantic error: ``params["path"]`` names the key (``layers[2].cap``)."""
+    return [msg("cascade.problem", path=_path(item["loc"]) or "cascade", reason=_reason(item))
+            for item in err.errors()]
 
 
 def cascade_from_dict(data: Any) -> Cascade:
     """Validate a cascade given as plain data; raises :class:`CascadeError`."""
     if not isinstance(data, dict):
-        raise CascadeError([f"cascade: expected a JSON object, got {type(data).__name__}"])
+        raise CascadeError([msg("cascade.problem", path="cascade",
+                                reason=msg("cascade.reason.not_object",
+                                           kind=type(data).__name__))])
     try:
         return Cascade.model_validate(data)
     except ValidationError as err:
         raise CascadeError(_problems(err)) from None
 
 
+CASCADE_MAX_DEPTH = 16
+"""A cascade nests five levels (layers, a layer, tiers, a tier); deeper input is refused."""
+
+
 def cascade_from_json(text: str | bytes) -> Cascade:
-    """Parse and validate a cascade JSON document; raises :class:`CascadeError`."""
+    """Parse and validate a cascade JSON document; raises :class:`CascadeError`. A document
+    nested deeper than CASCADE_MAX_DEPTH is refused before parsing (a hostile file nested
+    100,000 levels deep would otherwise exhaust the recursive JSON parser)."""
+    from equity.scenario import json_depth
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if json_depth(text) > CASCADE_MAX_DEPTH:
+        raise CascadeError([msg("cascade.problem.too_deep", limit=CASCADE_MAX_DEPTH)])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise CascadeError(
-            [f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"]
-        ) from None
+        raise CascadeError([msg("cascade.problem.not_json", line=err.lineno,
+                                column=err.colno)]) from None
+    except RecursionError:
+        raise CascadeError([msg("cascade.problem.too_deep", limit=CASCADE_MAX_DEPTH)]) from None
     return cascade_from_dict(data)
 
 
@@ -283,11 +311,13 @@ def load_cascade(path: str | Path) -> Cascade:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise CascadeError([f"{path}: cannot read ({err.strerror})"]) from None
+        raise CascadeError([msg("cascade.problem.cannot_read", file=str(path),
+                                detail=str(err.strerror))]) from None
     try:
         return cascade_from_json(text)
     except CascadeError as err:
-        raise CascadeError([f"{path.name}: {p}" for p in err.problems]) from None
+        raise CascadeError([msg("cascade.problem.in_file", file=path.name, problem=p)
+                            for p in err.problems]) from None
 
 
 def save_cascade(cascade: Cascade, path: str | Path) -> None:
@@ -326,9 +356,9 @@ def _parse_tiers(text: str, where: str) -> list[dict[str, Any]] | None:
                 {"upto": float(upto) if upto.strip() else None, "rate": float(rate)}
             )
         except ValueError:
-            raise CascadeError(
-                [f"{where}, column tiers: expected 'upto:rate; ...; :rate', got {part.strip()!r}"]
-            ) from None
+            raise CascadeError([msg("cascade.problem.cell", row=where, column="tiers",
+                                    reason=msg("cascade.reason.tiers_text",
+                                               got=repr(part.strip())))]) from None
     return tiers
 
 
@@ -367,13 +397,13 @@ def cascade_from_frame(frame: pd.DataFrame, *, like: Cascade) -> Cascade:
     unknown = [c for c in frame.columns if c not in FRAME_COLUMNS]
     missing = [c for c in ("name", "payer", "label_en", "label_zh", "source")
                if c not in frame.columns]
-    problems = [f"column {c}: unknown" for c in unknown]
-    problems += [f"column {c}: required but missing" for c in missing]
+    problems = [msg("cascade.problem.column_unknown", column=c) for c in unknown]
+    problems += [msg("cascade.problem.column_missing", column=c) for c in missing]
     if problems:
         raise CascadeError(problems)
     layers = []
     for i, row in enumerate(frame.to_dict("records"), start=1):
-        where = f"row {i}"
+        where = i
         layer: dict[str, Any] = {
             "name": row["name"], "payer": row["payer"],
             "label": {"en": row["label_en"], "zh": row["label_zh"]}, "source": row["source"],
@@ -392,213 +422,76 @@ def cascade_from_frame(frame: pd.DataFrame, *, like: Cascade) -> Cascade:
         return Cascade.model_validate(data)
     except ValidationError as err:
         out = []
-        for problem in _problems(err):
-            if problem.startswith("layers["):
-                index, _, rest = problem[len("layers["):].partition("]")
-                field_ = rest.lstrip(".").replace("label.en", "label_en")
-                field_ = field_.replace("label.zh", "label_zh")
-                column, _, message = field_.partition(": ")
-                column = column.split(".")[0]
-                place = f"row {int(index) + 1}" + (f", column {column}" if column else "")
-                out.append(f"{place}: {message}")
+        for item in err.errors():
+            loc = item["loc"]
+            if len(loc) >= 2 and loc[0] == "layers" and isinstance(loc[1], int):
+                # layers[i].label.en -> row i + 1, column label_en
+                rest = [str(part) for part in loc[2:]]
+                column = "_".join(rest[:2]) if rest[:1] == ["label"] else (rest[0] if rest
+                                                                             else "")
+                if column:
+                    out.append(msg("cascade.problem.cell", row=loc[1] + 1, column=column,
+                                   reason=_reason(item)))
+                else:
+                    out.append(msg("cascade.problem.row", row=loc[1] + 1,
+                                   reason=_reason(item)))
             else:
-                out.append(problem)
+                out.append(msg("cascade.problem", path=_path(loc) or "cascade",
+                               reason=_reason(item)))
         raise CascadeError(out) from None
 
 
 # ---------------------------------------------------------------------------
 # Presets
 
-_ZJ_SOURCE = (
-    "003 IV(II) (Chinese 四(二), English IV(II)); 002 3.2: tiers on drug cost summed over a "
-    "settlement year, 80% for 0-300,000 yuan, 90% for 300,000-700,000, 100% above; "
-    "individual out-of-pocket capped at 100,000 yuan"
-)
-_ZS_SOURCE = (
-    "002 3.3 (Zhoushan notice, April 2025): if the burden left after the first round still "
-    "exceeds 50,000 yuan, the special assistance fund pays 30% of the excess, at most "
-    "100,000 yuan a year"
-)
-_FS_SOURCE = (
-    "003 III(I) (Chinese 三(一)): after basic, critical-illness and supplementary insurance, "
-    "medical assistance pays 80% of the remaining self-paid cost, at most 300,000 yuan a year"
-)
-_HN_SOURCE = (
-    "003 III(I) (Chinese 三(一)): two non-NRDL drugs (Gaucher, Pompe); critical-illness "
-    "insurance pays 50% of drug cost, manufacturer about 40%, patient at most 30,000 yuan"
-)
+@dataclass(frozen=True)
+class PresetReference:
+    """Where a preset scheme is documented (seed document number and section) and the year
+    it applies from (None when the document gives none)."""
+
+    document: str
+    section: str
+    applies_from: int | None
 
 
-def _preset_zhejiang() -> Cascade:
-    return Cascade(
-        name="zhejiang_special_fund",
-        label=Label(en="Zhejiang rare-disease special fund", zh="浙江省罕见病用药保障专项基金"),
-        source=_ZJ_SOURCE,
-        notes=[
-            "Covers listed drugs outside the national reimbursement list, so basic insurance "
-            "pays nothing on them (003 IV(II)).",
-            "Medical assistance and charity may follow (002 3.2) but the documents give no "
-            "rule for them, so they are not modelled.",
-        ],
-        layers=[
-            Layer(
-                name="special_fund",
-                payer="special_fund",
-                label=Label(en="Zhejiang special fund", zh="浙江罕见病专项基金"),
-                source=_ZJ_SOURCE,
-                base="cost",
-                tiers=[
-                    Tier(upto=300_000, rate=0.8),
-                    Tier(upto=700_000, rate=0.9),
-                    Tier(upto=None, rate=1.0),
-                ],
-                oop_ceiling=100_000,
-            )
-        ],
-    )
+def load_presets(directory: str | Path | None = None
+                 ) -> tuple[dict[str, Cascade], dict[str, PresetReference]]:
+    """Every preset file ``<name>.yaml`` in ``directory`` (default
+    ``equity/parameters/cascades``): the cascades by name, and their references. A file's
+    name must be its cascade's ``name``; unknown keys anywhere are errors naming the key
+    (raises :class:`CascadeError`). Ordered by the year they apply from (oldest first, those
+    without a year last), then by name."""
+    from equity.parameters import CASCADES_DIR, ParameterFileError, load_preset_files
+
+    folder = CASCADES_DIR if directory is None else Path(directory)
+    try:
+        files = load_preset_files(folder)
+    except ParameterFileError as err:
+        raise CascadeError(str(err).splitlines()) from None
+    cascades: dict[str, Cascade] = {}
+    references: dict[str, PresetReference] = {}
+    # Oldest scheme first, those without a year last, then by name: a stable, meaningful order
+    # for lists and menus.
+    order = sorted(files, key=lambda stem: (files[stem].applies_from is None,
+                                            files[stem].applies_from or 0, stem))
+    for stem in order:
+        preset = files[stem]
+        try:
+            cascade = cascade_from_dict(preset.cascade)
+        except CascadeError as err:
+            raise CascadeError([f"{stem}.yaml: cascade.{p}" for p in err.problems]) from None
+        if cascade.name != stem:
+            raise CascadeError([f"{stem}.yaml: cascade.name is {cascade.name!r}; it must match "
+                                "the file name"])
+        cascades[stem] = cascade
+        references[stem] = PresetReference(preset.document, preset.section, preset.applies_from)
+    return cascades, references
 
 
-def _preset_zhoushan() -> Cascade:
-    return Cascade(
-        name="zhoushan_2025",
-        label=Label(en="Zhoushan 2025 multi-tiered subsidy", zh="舟山2025年罕见病多层次补助"),
-        source=_ZS_SOURCE,
-        notes=[
-            "Only the second round is documented with numbers. Zhouhuibao's share and the "
-            "first round's share are illustrative (002 3.3 names them without rates); "
-            "basic insurance is left out because the scheme targets drugs outside the "
-            "national list.",
-        ],
-        layers=[
-            Layer(
-                name="zhouhuibao",
-                payer="city_supplementary",
-                label=Label(en="Zhouhuibao (illustrative 30%)", zh="舟惠保 (示意: 30%)"),
-                source="illustrative: 002 3.3 says Zhouhuibao 'partially reimburses' first, "
-                "with no rate; 30% assumed",
-                illustrative=True,
-                rate=0.3,
-            ),
-            Layer(
-                name="first_round",
-                payer="charity",
-                label=Label(
-                    en="First round: relief and social organisations "
-                    "(illustrative 20% above 50,000)",
-                    zh="第一轮: 临时救助及工会、残联、红十字会、慈善总会 "
-                    "(示意: 5万元以上部分的20%)",
-                ),
-                source="illustrative: 002 3.3 says the part above 50,000 yuan is first "
-                "covered by temporary relief and social organisations, with no rate; "
-                "20% assumed",
-                illustrative=True,
-                deductible=50_000,
-                rate=0.2,
-            ),
-            Layer(
-                name="second_round",
-                payer="special_fund",
-                label=Label(
-                    en="Second round: special assistance fund", zh="第二轮: 罕见病专项救助基金"
-                ),
-                source=_ZS_SOURCE,
-                deductible=50_000,
-                rate=0.3,
-                cap=100_000,
-            ),
-        ],
-    )
-
-
-def _preset_foshan() -> Cascade:
-    return Cascade(
-        name="foshan_assistance",
-        label=Label(en="Foshan medical assistance", zh="佛山市罕见病医疗救助"),
-        source=_FS_SOURCE,
-        notes=[
-            "Basic and critical-illness insurance shares are illustrative (003 III(I) names "
-            "them without rates); the medical-assistance rule is documented.",
-            "Eligibility is 1: the run describes a patient who qualifies for assistance.",
-        ],
-        layers=[
-            Layer(
-                name="basic_insurance",
-                payer="basic_insurance",
-                label=Label(en="Basic insurance (illustrative 50%)", zh="基本医保 (示意: 50%)"),
-                source="illustrative: 003 III(I) gives no rate; 50% assumed",
-                illustrative=True,
-                rate=0.5,
-            ),
-            Layer(
-                name="critical_illness",
-                payer="critical_illness",
-                label=Label(
-                    en="Critical-illness insurance (illustrative 50% above 20,000)",
-                    zh="大病保险 (示意: 2万元以上部分的50%)",
-                ),
-                source="illustrative: 003 III(I) gives no rate; 50% above a 20,000 yuan "
-                "deductible assumed",
-                illustrative=True,
-                deductible=20_000,
-                rate=0.5,
-            ),
-            Layer(
-                name="medical_assistance",
-                payer="medical_assistance",
-                label=Label(en="Foshan medical assistance", zh="佛山医疗救助"),
-                source=_FS_SOURCE,
-                rate=0.8,
-                cap=300_000,
-            ),
-        ],
-    )
-
-
-def _preset_hunan() -> Cascade:
-    return Cascade(
-        name="hunan_critical_illness",
-        label=Label(
-            en="Hunan critical-illness insurance with manufacturer sharing",
-            zh="湖南大病保险与企业分担",
-        ),
-        source=_HN_SOURCE,
-        notes=[
-            "50% + about 40% leaves 10% to the patient, which stays under 30,000 yuan only "
-            "up to 300,000 yuan of cost. Who pays the rest above that is not documented; the "
-            "preset assumes the manufacturer does (illustrative).",
-        ],
-        layers=[
-            Layer(
-                name="critical_illness",
-                payer="critical_illness",
-                label=Label(en="Critical-illness insurance", zh="大病保险"),
-                source=_HN_SOURCE,
-                base="cost",
-                rate=0.5,
-            ),
-            Layer(
-                name="manufacturer",
-                payer="manufacturer",
-                label=Label(
-                    en="Manufacturer (about 40%; ceiling top-up illustrative)",
-                    zh="药品企业 (约40%; 超出3万元封顶部分由企业承担: 示意)",
-                ),
-                source=_HN_SOURCE + "; that the manufacturer guarantees the ceiling is "
-                "illustrative",
-                illustrative=True,
-                base="cost",
-                rate=0.4,
-                oop_ceiling=30_000,
-            ),
-        ],
-    )
-
-
-PRESETS: dict[str, Cascade] = {
-    c.name: c
-    for c in (_preset_zhejiang(), _preset_zhoushan(), _preset_foshan(), _preset_hunan())
-}
-"""Cascades from the documents, by name. Copy before editing (``model_copy(deep=True)``)."""
+PRESETS, PRESET_REFERENCES = load_presets()
+"""Cascades from the documents, by name, read from ``equity/parameters/cascades/*.yaml``.
+Copy before editing (``model_copy(deep=True)``). ``PRESET_REFERENCES``: document, section and
+the year each applies from."""
 
 
 def get_preset(name: str) -> Cascade:
@@ -607,7 +500,8 @@ def get_preset(name: str) -> Cascade:
         return PRESETS[name].model_copy(deep=True)
     except KeyError:
         known = ", ".join(PRESETS)
-        raise CascadeError([f"unknown preset {name!r}; known presets: {known}"]) from None
+        raise CascadeError([msg("cascade.problem.unknown_preset", name=repr(name),
+                                known=known)]) from None
 
 
 def resolve_cascade(preset: str | Cascade) -> Cascade:
@@ -687,9 +581,10 @@ def _check_money(value: float, what: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise CascadeError([f"{what}: expected a number of yuan, got {value!r}"]) from None
+        raise CascadeError([msg("cascade.problem.not_yuan", what=what,
+                                got=repr(value))]) from None
     if not math.isfinite(number) or number < 0:
-        raise CascadeError([f"{what}: must be a finite amount of yuan >= 0, got {value!r}"])
+        raise CascadeError([msg("cascade.problem.bad_yuan", what=what, got=repr(value))])
     return number
 
 
@@ -714,7 +609,8 @@ def benefit(
     eligible = dict(eligible or {})
     unknown = sorted(set(eligible) - {layer.name for layer in cascade.layers})
     if unknown:
-        raise CascadeError([f"eligible: unknown layer {name!r}" for name in unknown])
+        raise CascadeError([msg("cascade.problem.unknown_layer", name=repr(name))
+                            for name in unknown])
     flags = {
         layer.name: np.array([eligible.get(layer.name, layer.eligibility > 0)])
         for layer in cascade.layers
@@ -764,26 +660,22 @@ def _eligibility(
     given = dict(eligible or {})
     unknown = sorted(set(given) - {layer.name for layer in cascade.layers})
     if unknown:
-        raise CascadeError([f"eligible: unknown layer {name!r}" for name in unknown])
+        raise CascadeError([msg("cascade.problem.unknown_layer", name=repr(name))
+                            for name in unknown])
     for layer in cascade.layers:
         if layer.name in given:
             flags = np.asarray(given[layer.name], dtype=bool)
             if flags.shape != (n,):
-                raise CascadeError(
-                    [f"eligible[{layer.name!r}]: expected {n} flags, got shape {flags.shape}"]
-                )
+                raise CascadeError([msg("cascade.problem.flag_count", layer=repr(layer.name),
+                                        n=n, shape=str(flags.shape))])
             out[layer.name] = flags
         elif layer.eligibility >= 1:
             out[layer.name] = True
         elif layer.eligibility <= 0:
             out[layer.name] = False
         elif rng is None:
-            raise CascadeError(
-                [
-                    f"layer {layer.name!r}: eligibility {layer.eligibility} is partial; pass "
-                    "eligible flags or an rng to draw them"
-                ]
-            )
+            raise CascadeError([msg("cascade.problem.partial", layer=repr(layer.name),
+                                    eligibility=layer.eligibility)])
         else:
             out[layer.name] = rng.random(n) < layer.eligibility
     return out
@@ -803,9 +695,9 @@ def cascade_arrays(
     """
     cost = np.asarray(cost, dtype=np.float64)
     if cost.ndim != 1:
-        raise CascadeError([f"cost: expected a 1-d array, got shape {cost.shape}"])
+        raise CascadeError([msg("cascade.problem.cost_shape", shape=str(cost.shape))])
     if cost.size and (not np.all(np.isfinite(cost)) or cost.min() < 0):
-        raise CascadeError(["cost: every cost must be a finite amount of yuan >= 0"])
+        raise CascadeError([msg("cascade.problem.cost_values")])
     flags = _eligibility(cascade, cost.size, eligible, rng)
     remaining = cost.copy()
     paid: dict[str, np.ndarray] = {}
@@ -857,7 +749,7 @@ def run_cascade_chunks(
     cost = np.asarray(cost, dtype=np.float64)
     n = cost.size
     if chunk_size < 1:
-        raise CascadeError([f"chunk_size: must be >= 1, got {chunk_size}"])
+        raise CascadeError([msg("cascade.problem.chunk_size", got=chunk_size)])
     rng = np.random.default_rng(seed)
     paid = {layer.name: np.empty(n) for layer in cascade.layers}
     oop = np.empty(n)
@@ -875,23 +767,3 @@ def run_cascade_chunks(
     if progress is not None and n == 0:
         progress(1.0)
     return CascadeArrays(cost=cost, paid=paid, oop=oop)
-
-
-class _CallableModule(types.ModuleType):
-    """``from equity import benefit`` must give a callable. equity/__init__.py maps the
-    name lazily to this module's :func:`benefit`, but once ``equity.benefit`` has been
-    imported the import system binds the package attribute to the module itself, which
-    shadows that mapping; calling the module therefore runs :func:`benefit`."""
-
-    def __call__(
-        self,
-        preset: str | Cascade,
-        cost: float,
-        *,
-        income: float | None = None,
-        eligible: Mapping[str, bool] | None = None,
-    ) -> BenefitResult:
-        return benefit(preset, cost, income=income, eligible=eligible)
-
-
-sys.modules[__name__].__class__ = _CallableModule
