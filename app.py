@@ -1,6 +1,7 @@
 """Entry point: page config, the shared pickers (language, dataset, comparison groups,
 presenter mode) and the navigation. Pages live in ``views/``; shared state in
-``st.session_state`` is read through ``app_support``.
+``st.session_state`` is read through ``dashboard.state``; URL binding and link checks are
+``dashboard.links``.
 
 Run: ``streamlit run app.py``. The language, dataset, groups and presenter mode are bound to
 the page URL (``?lang=zh&dataset=city_w&compare_a=urban``): a copied link reopens the same view,
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import DEFAULT_COMPARE, escape_md, notice
+from dashboard.links import UPLOAD, LinkNotice, check_link, keep_valid, show_link_notices
+from dashboard.render import escape_md
+from dashboard.state import DEFAULT_COMPARE
 from equity import MODEL_VERSION
 from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t
 
@@ -21,40 +24,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-
-# Dataset option of the last uploaded file (set by the Data page when a file validates).
-UPLOAD = "upload"
-
-
-def _url_value(key: str) -> str | None:
-    """The raw value a link gave for ``key``, if any (read before the bound widget consumes it)."""
-    return st.query_params.get(key)
-
-
-def _check_url(
-    key: str, options: list[str], fallback: str, notices: list[tuple], *, fold: bool = False
-) -> None:
-    """Record a notice when the link's value for ``key`` is not one of ``options``.
-
-    Streamlit drops such a value silently and shows the default; people who followed a link
-    should see that it did not apply. ``fold``: compare case-insensitively (true/false)."""
-    raw = _url_value(key)
-    if raw is None:
-        return
-    value = raw.lower() if fold else raw
-    if value not in options:
-        notices.append((key, raw, fallback))
-
-
-def _keep_valid(key: str, options: list[str], default: str) -> None:
-    """Reset a picker whose options changed under it (another dataset or grouping column).
-
-    Without this Streamlit keeps the old value, finds it differs from the new default and
-    writes it into the URL, where the next run would reject it. Only runs after the widget
-    existed, so a value arriving in a link is left to the binding (and to ``_check_url``)."""
-    if key in st.session_state and st.session_state[key] not in options:
-        st.session_state[key] = default
-
 
 @st.cache_resource(show_spinner=False)
 def _bundled(name: str):
@@ -99,12 +68,12 @@ pending_upload = st.session_state.pop("_switch_to_upload", False)
 if pending_upload and "uploaded_data" in st.session_state:
     st.session_state["dataset"] = UPLOAD
 
-notices: list[tuple[str, str, str]] = []
+notices: list[LinkNotice] = []
 
 with st.sidebar:
     # The title goes above the language switch but depends on it: reserve its place first.
     title_slot = st.empty()
-    _check_url("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
+    check_link("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
     lang = st.radio(
         "Language · 语言",
         LANGUAGES,
@@ -128,7 +97,7 @@ with st.sidebar:
     region_data = None
     dataset_title = ""
     if names:
-        _check_url("dataset", names, titles[0], notices)
+        check_link("dataset", names, titles[0], notices)
         dataset = st.radio(
             t("app.dataset", lang),
             names,
@@ -145,8 +114,8 @@ with st.sidebar:
         table = region_data.table
         st.subheader(t("app.compare", lang))
         columns = _categorical_columns(table) or ["area_type"]
-        _check_url("compare_col", columns, columns[0], notices)
-        _keep_valid("compare_col", columns, columns[0])
+        check_link("compare_col", columns, columns[0], notices)
+        keep_valid("compare_col", columns, columns[0])
         column = st.selectbox(
             t("app.compare_column", lang),
             columns,
@@ -159,14 +128,14 @@ with st.sidebar:
             default_a = DEFAULT_COMPARE["a"] if DEFAULT_COMPARE["a"] in values else values[0]
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
-            _check_url("compare_a", values, default_a, notices)
-            _keep_valid("compare_a", values, default_a)
+            check_link("compare_a", values, default_a, notices)
+            keep_valid("compare_a", values, default_a)
             a = st.selectbox(
                 t("app.compare_a", lang), values, index=values.index(default_a),
                 key="compare_a", bind="query-params",
             )
-            _check_url("compare_b", values, default_b, notices)
-            _keep_valid("compare_b", values, default_b)
+            check_link("compare_b", values, default_b, notices)
+            keep_valid("compare_b", values, default_b)
             b = st.selectbox(
                 t("app.compare_b", lang), values, index=values.index(default_b),
                 key="compare_b", bind="query-params",
@@ -176,7 +145,7 @@ with st.sidebar:
                 st.warning(t("app.compare_same", lang, value=escape_md(a)))
 
     st.divider()
-    _check_url("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
+    check_link("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
     presenter = st.toggle(
         t("app.presenter", lang), help=t("app.presenter_help", lang),
         key="presenter", bind="query-params",
@@ -189,10 +158,7 @@ st.session_state["region_data"] = region_data
 st.session_state["dataset_title"] = dataset_title
 st.session_state["compare"] = compare
 
-for key, raw, fallback in notices:
-    notice(
-        t("url.bad_value", lang, param=t(f"url.param.{key}", lang), value=raw, fallback=fallback)
-    )
+show_link_notices(notices, lang)
 if region_data is None:
     st.error(t("app.data_missing", lang))
 

@@ -7,14 +7,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from app_support import (
+from dashboard.render import escape_md, show_error
+from dashboard.state import (
     dataset_description,
     dataset_notes,
-    escape_md,
     get_data,
     get_dataset_title,
     get_lang,
-    show_error,
 )
 from equity.i18n import CATALOGUE, t
 from equity.report import to_csv_bytes, to_xlsx_bytes

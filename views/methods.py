@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_support import get_lang
+from dashboard.state import get_lang
 from equity.i18n import fmt_number, t
 
 lang = get_lang()

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import (
+from dashboard import models
+from dashboard.render import escape_md, show_error
+from dashboard.state import (
     dataset_notes,
-    escape_md,
     get_compare,
     get_data,
     get_dataset_title,
     get_lang,
     is_presenter,
-    show_error,
+    is_schematic,
 )
-from equity.charts.maps import (
-    build_choropleth_figure,
-    build_tile_grid_figure,
-    geometry_key,
-    geometry_to_geojson,
-)
+from equity.charts.maps import build_choropleth_figure, build_tile_grid_figure
 from equity.charts.overview import (
     INDICATORS,
     build_ranked_regions_figure,
-    document_reference_lines,
-    group_label,
     group_summary,
     reference_lines_for,
 )
+from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
 from equity.report import ensure_browser_path, figure_to_image
 
@@ -39,17 +34,6 @@ presenter = is_presenter()
 st.title(t("ov.title", lang))
 if data is None:
     st.stop()
-
-
-@st.cache_resource(show_spinner=False)
-def _geojson(content_key: str, _geometry) -> dict:
-    # Simplified once per dataset and held for every session: the browser draws fewer vertices.
-    return geometry_to_geojson(_geometry)
-
-
-@st.cache_data(show_spinner=False)
-def _references() -> list:
-    return document_reference_lines()
 
 
 def _downloads(fig, stem: str) -> None:
@@ -78,11 +62,11 @@ except (KeyError, ValueError) as exc:
     show_error(exc)
     st.stop()
 
-a_name = group_label(summary.group_a, lang)
-b_name = group_label(summary.group_b, lang)
+a_name = group_name(summary.group_a, lang)
+b_name = group_name(summary.group_b, lang)
 for group, count in ((summary.group_a, summary.a_patients), (summary.group_b, summary.b_patients)):
     if count <= 0:
-        st.warning(t("ov.no_group", lang, group=escape_md(group_label(group, lang))))
+        st.warning(t("ov.no_group", lang, group=escape_md(group_name(group, lang))))
 
 headline = t(
     "ov.headline",
@@ -126,7 +110,7 @@ indicator = st.segmented_control(
     t("ov.indicator", lang),
     INDICATORS,
     default=INDICATORS[0],
-    format_func=lambda key: t(f"ind.{key}", lang),
+    format_func=lambda key: indicator_label(key, lang, capital=True),
     key="ov_indicator",
     persist_state="session",
     required=True,
@@ -135,7 +119,7 @@ indicator = indicator or INDICATORS[0]
 st.caption(t(f"ind.{indicator}.help", lang))
 
 st.subheader(t("ov.rank_header", lang))
-references = reference_lines_for(indicator, _references())
+references = reference_lines_for(indicator, models.reference_lines())
 rank_fig = build_ranked_regions_figure(
     table=table, indicator=indicator, compare=compare, lang=lang,
     references=references, presenter=presenter,
@@ -149,11 +133,10 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("ov.map_header", lang))
     if data.geometry is not None and len(data.geometry):
-        schematic = any("schematic" in note.lower() for note in data.notes)
-        geojson = _geojson(geometry_key(data.geometry), data.geometry)
         map_fig = build_choropleth_figure(
-            geojson=geojson, table=table, indicator=indicator, lang=lang,
-            schematic=schematic, group_column=compare["column"], presenter=presenter,
+            geojson=models.geojson(data.geometry), table=table, indicator=indicator,
+            lang=lang, schematic=is_schematic(data), group_column=compare["column"],
+            presenter=presenter,
         )
     else:
         map_fig = build_tile_grid_figure(
@@ -169,7 +152,7 @@ with right:
     st.markdown(
         "\n".join(
             f"- {escape_md(line.label(lang))} — {escape_md(line.source)}"
-            for line in _references()
+            for line in models.reference_lines()
         )
     )
     notes = dataset_notes(data, lang)

@@ -19,7 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from equity.charts import style
-from equity.i18n import CATALOGUE, fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
+from equity.charts.style import capitalise, group_label, indicator_label
+from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
 
 SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
 """Keys of ``FundAccount.sources`` in the order the money-flow chart lists them."""
@@ -68,20 +69,6 @@ class ResultLike(Protocol):
 # --------------------------------------------------------------------------- labels
 
 
-def group_label(value: str, lang: str) -> str:
-    """A group value as people read it: known area types translated, others as given."""
-    key = f"tf.area.{value}"
-    return t(key, lang) if key in CATALOGUE else style.plain_label(value)
-
-
-def indicator_label(column: str, lang: str) -> str:
-    """The plain name of an indicator column ("charity coverage" / "慈善救助覆盖率")."""
-    key = f"tf.indicator.{column}"
-    return t(key, lang) if key in CATALOGUE else column.replace("_", " ")
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _points(fraction: float) -> float:
@@ -125,7 +112,7 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
     after = round(_points(gap.after), 1) + 0.0
     gross = float(result.fund.gross)
     if gross <= 0:
-        return _capitalise(t("tf.headline.zero", lang, gap=gap_text,
+        return capitalise(t("tf.headline.zero", lang, gap=gap_text,
                              before=fmt_points(before, lang)))
     values = {
         "money": fmt_money(gross, lang),
@@ -145,7 +132,7 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
         sentence = t("tf.headline.widens", lang, **values)
     else:
         sentence = t("tf.headline.unchanged", lang, **values)
-    return _capitalise(sentence)
+    return capitalise(sentence)
 
 
 def build_headline_notes(*, result: ResultLike, lang: str) -> list[str]:
@@ -188,7 +175,7 @@ def build_before_after_figure(
     top = max([*before, *after, 1.0])
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="%", range=[0, min(100.0, top * 1.15) if top <= 100 else top])
-    indicator = _capitalise(indicator_label(gap.indicator, lang))
+    indicator = capitalise(indicator_label(gap.indicator, lang))
     return style.apply_style(
         fig, title=t("tf.chart.before_after", lang, indicator=indicator), lang=lang,
         presenter=presenter,

@@ -17,6 +17,7 @@ from plotly.colors import sample_colorscale
 from equity.charts.style import (
     apply_style,
     font_size,
+    indicator_label,
     indicator_scale,
     plain_label,
     region_labels,
@@ -153,7 +154,7 @@ def build_choropleth_figure(
 
     The title says "schematic" when the boundaries are not real ones (City W's).
     """
-    name = t(f"ind.{indicator}", lang)
+    name = indicator_label(indicator, lang, capital=True)
     values = table[indicator].astype(float)
     size = font_size(presenter)
     fig = go.Figure(
@@ -193,7 +194,7 @@ def build_tile_grid_figure(
 ) -> go.Figure:
     """Equal squares, one per region (grouped by ``group_column`` then by name), coloured by
     ``indicator`` and labelled with the region name and value: a map for data with no geometry."""
-    name = t(f"ind.{indicator}", lang)
+    name = indicator_label(indicator, lang, capital=True)
     frame = table.reset_index(drop=True)
     sort_cols = [group_column, "region_name"] if group_column else ["region_name"]
     frame = frame.sort_values(sort_cols, kind="stable").reset_index(drop=True)

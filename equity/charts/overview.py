@@ -20,8 +20,9 @@ from equity.charts.style import (
     REFERENCE,
     apply_style,
     font_size,
+    group_label,
     indicator_colour,
-    plain_label,
+    indicator_label,
     region_labels,
 )
 from equity.i18n import fmt_pct, t
@@ -114,15 +115,6 @@ def group_summary(table: pd.DataFrame, *, column: str, a: str, b: str) -> GroupS
             patients * table["charity_coverage"].astype(float),
         ),
     )
-
-
-def group_label(value: str, lang: str) -> str:
-    """A group value as shown to people: known area types are translated, others kept."""
-    key = f"group.{value}"
-    try:
-        return t(key, lang)
-    except KeyError:
-        return str(value)
 
 
 def document_reference_lines() -> list[ReferenceLine]:
@@ -220,7 +212,7 @@ def build_ranked_regions_figure(
     if indicator not in INDICATORS:
         raise ValueError(f"indicator must be one of {INDICATORS}, got {indicator!r}")
     column, a, b = compare["column"], str(compare["a"]), str(compare["b"])
-    name = t(f"ind.{indicator}", lang)
+    name = indicator_label(indicator, lang, capital=True)
     colour = indicator_colour(indicator)
     higher_is_better = indicator == "charity_coverage"
     frame = table.assign(_value=table[indicator].astype(float) * 100.0)
@@ -235,7 +227,7 @@ def build_ranked_regions_figure(
     size = font_size(presenter)
     for value, pattern, fill in groups:
         part = frame[frame["_group"] == value]
-        fig.add_trace(_bar(part, plain_label(group_label(value, lang)), fill, pattern, lang))
+        fig.add_trace(_bar(part, group_label(value, lang), fill, pattern, lang))
     if others:
         part = frame[frame["_group"].isin(others)]
         fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang))
@@ -255,7 +247,7 @@ def build_ranked_regions_figure(
         _vline(fig, mean * 100.0, NEUTRAL, dash)
         fig.add_trace(
             _legend_line(
-                t("chart.group_mean", lang, group=plain_label(group_label(g, lang)))
+                t("chart.group_mean", lang, group=group_label(g, lang))
                 + f" {fmt_pct(mean, lang)}",
                 NEUTRAL,
                 dash,

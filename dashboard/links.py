@@ -1,0 +1,120 @@
+"""URL binding and link checking, for app.py and every page.
+
+Widgets bind to the URL with ``bind="query-params"``: the address bar holds every non-default
+value and a copied link reopens the same view. Streamlit silently drops a link value a widget
+cannot use; people who followed the link should see that it did not apply, so each check here
+records a :class:`LinkNotice` that the caller shows. Choices whose *displayed* text changes
+with the language are bound by hand (:func:`bound_choice`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.render import notice
+from dashboard.state import get_lang
+from equity.i18n import t
+
+# URL keys app.py's sidebar binds (language, dataset, groups compared), in link order.
+SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", "compare_b")
+# Dataset option of the last uploaded file (set by the Data page when a file validates); an
+# upload cannot travel in a link.
+UPLOAD = "upload"
+
+
+@dataclass(frozen=True)
+class LinkNotice:
+    """A link value for ``key`` that could not be used: ``raw`` as given, ``fallback`` shown."""
+
+    key: str
+    raw: str
+    fallback: str
+
+    def text(self, lang: str) -> str:
+        return t("url.bad_value", lang, param=t(f"url.param.{self.key}", lang), value=self.raw,
+                 fallback=self.fallback)
+
+
+def link_value(key: str) -> str | None:
+    """The raw value a link gave for ``key``, if any (read before the bound widget consumes it)."""
+    return st.query_params.get(key)
+
+
+def check_link(key: str, options: Sequence[str], fallback: str, notices: list[LinkNotice], *,
+               fold: bool = False) -> None:
+    """Record a notice when the link's value for ``key`` is not one of ``options``.
+
+    ``fold``: compare case-insensitively (true/false)."""
+    raw = link_value(key)
+    if raw is None:
+        return
+    value = raw.lower() if fold else raw
+    if value not in options:
+        notices.append(LinkNotice(key, raw, fallback))
+
+
+def keep_valid(key: str, options: Sequence[str], default: str) -> None:
+    """Reset a picker whose options changed under it (another dataset or grouping column).
+
+    Without this Streamlit keeps the old value, finds it differs from the new default and
+    writes it into the URL, where the next run would reject it. Only runs after the widget
+    existed, so a value arriving in a link is left to the binding (and to ``check_link``)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+def show_link_notices(notices: Sequence[LinkNotice], lang: str) -> None:
+    for item in notices:
+        notice(item.text(lang))
+
+
+def bound_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,
+                 format_func: Callable[[str], str], help: str | None = None,
+                 on_change: Callable[[], None] | None = None) -> str:
+    """A selectbox with translated options whose value is kept under ``key`` and in the URL.
+
+    Streamlit stores (and would bind to the URL) the *displayed* text, so a language switch
+    would orphan the stored choice. Instead the language-independent value lives in
+    ``st.session_state[key]`` and in the URL (non-default only), and each language has its own
+    widget key (``tf_choice_<key>_<lang>``) seeded from it.
+    """
+    if key not in st.session_state or st.session_state[key] not in choices:
+        raw = st.query_params.get(key)
+        st.session_state[key] = raw if raw in choices else default
+    widget_key = f"tf_choice_{key}_{lang}"
+    if st.session_state.get(widget_key) != st.session_state[key]:
+        st.session_state[widget_key] = st.session_state[key]
+    value = st.selectbox(label, choices, format_func=format_func, key=widget_key, help=help,
+                         on_change=_choice_changed, args=(widget_key, key, on_change))
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def _choice_changed(widget_key: str, key: str, then: Callable[[], None] | None) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+    if then is not None:
+        then()
+
+
+def share_link(page_values: dict[str, Any]) -> str:
+    """This page's address with the sidebar's settings ahead of ``page_values`` (the page's own
+    non-default URL values)."""
+    shared: dict[str, str] = {"lang": get_lang()}
+    dataset = st.session_state.get("dataset")
+    if isinstance(dataset, str) and dataset != UPLOAD:
+        shared["dataset"] = dataset
+    for key in SIDEBAR_KEYS[2:]:
+        value = st.session_state.get(key)
+        if isinstance(value, str):
+            shared[key] = value
+    base = st.context.url or ""
+    return f"{base}?{urlencode({**shared, **page_values})}"
