@@ -10,9 +10,19 @@ and a value the app cannot use falls back to its default with a visible notice.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard.links import UPLOAD, LinkNotice, check_link, keep_valid, show_link_notices
+from dashboard.links import (
+    UPLOAD,
+    LinkNotice,
+    check_link,
+    dismiss_link_notices,
+    keep_valid,
+    remember_link_notices,
+    show_link_notices,
+)
 from dashboard.render import escape_md
 from dashboard.state import DEFAULT_COMPARE
 from equity import MODEL_VERSION
@@ -20,7 +30,9 @@ from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t
 
 st.set_page_config(
     page_title="Coverage equity · 覆盖公平",
-    page_icon=":material/balance:",
+    # A local file: a Material icon as page icon is fetched from a font server, and nothing
+    # may be requested from outside the machine.
+    page_icon=str(Path(__file__).resolve().parent / "dashboard" / "icon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )
@@ -81,6 +93,7 @@ with st.sidebar:
         horizontal=True,
         key="lang",
         bind="query-params",
+        on_change=dismiss_link_notices,
     )
     title_slot.title(t("app.title", lang))
 
@@ -105,6 +118,7 @@ with st.sidebar:
             help=t("app.dataset_help", lang),
             key="dataset",
             bind="query-params",
+            on_change=dismiss_link_notices,
         )
         region_data = uploaded if dataset == UPLOAD else _bundled(dataset)
         dataset_title = titles[names.index(dataset)]
@@ -122,6 +136,7 @@ with st.sidebar:
             help=t("app.compare_column_help", lang),
             key="compare_col",
             bind="query-params",
+            on_change=dismiss_link_notices,
         )
         values = sorted(table[column].astype(str).unique()) if column in table else []
         if len(values) >= 1:
@@ -132,13 +147,13 @@ with st.sidebar:
             keep_valid("compare_a", values, default_a)
             a = st.selectbox(
                 t("app.compare_a", lang), values, index=values.index(default_a),
-                key="compare_a", bind="query-params",
+                key="compare_a", bind="query-params", on_change=dismiss_link_notices,
             )
             check_link("compare_b", values, default_b, notices)
             keep_valid("compare_b", values, default_b)
             b = st.selectbox(
                 t("app.compare_b", lang), values, index=values.index(default_b),
-                key="compare_b", bind="query-params",
+                key="compare_b", bind="query-params", on_change=dismiss_link_notices,
             )
             compare = {"column": column, "a": a, "b": b}
             if a == b:
@@ -148,7 +163,7 @@ with st.sidebar:
     check_link("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
     presenter = st.toggle(
         t("app.presenter", lang), help=t("app.presenter_help", lang),
-        key="presenter", bind="query-params",
+        key="presenter", bind="query-params", on_change=dismiss_link_notices,
     )
     st.caption(t("app.link_help", lang))
 
@@ -158,7 +173,7 @@ st.session_state["region_data"] = region_data
 st.session_state["dataset_title"] = dataset_title
 st.session_state["compare"] = compare
 
-show_link_notices(notices, lang)
+show_link_notices(remember_link_notices(notices), lang)
 if region_data is None:
     st.error(t("app.data_missing", lang))
 

@@ -25,6 +25,7 @@ SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", 
 # Dataset option of the last uploaded file (set by the Data page when a file validates); an
 # upload cannot travel in a link.
 UPLOAD = "upload"
+LINK_NOTICES = "link_notices"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,23 @@ def keep_valid(key: str, options: Sequence[str], default: str) -> None:
     existed, so a value arriving in a link is left to the binding (and to ``check_link``)."""
     if key in st.session_state and st.session_state[key] not in options:
         st.session_state[key] = default
+
+
+def remember_link_notices(found: Sequence[LinkNotice]) -> list[LinkNotice]:
+    """The sidebar's link notices to show on this run: those found now, else those found on an
+    earlier run and not yet dismissed.
+
+    A bound widget corrects the URL as soon as it has read it, so a rerun that follows at once
+    (a page's own link check, a tab opening) would find nothing and drop the notice before
+    anyone read it. It stays until the user moves a control (:func:`dismiss_link_notices`)."""
+    if found:
+        st.session_state[LINK_NOTICES] = list(found)
+    return list(st.session_state.get(LINK_NOTICES, []))
+
+
+def dismiss_link_notices() -> None:
+    """Forget the sidebar's link notices (an on_change callback of every control)."""
+    st.session_state.pop(LINK_NOTICES, None)
 
 
 def show_link_notices(notices: Sequence[LinkNotice], lang: str) -> None:

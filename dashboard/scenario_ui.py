@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.links import bound_choice, share_link
+from dashboard.links import bound_choice, dismiss_link_notices, share_link
 from dashboard.render import escape_md
 from equity.charts.style import capitalise, group_label, indicator_label
 from equity.i18n import fmt_money, t
@@ -89,7 +89,9 @@ def page_options(data: Any) -> dict[str, list[str]]:
 
 
 def clear_notices() -> None:
+    """A control moved: the link's notices (this page's and the sidebar's) have been seen."""
     st.session_state.pop(NOTICES, None)
+    dismiss_link_notices()
 
 
 def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:

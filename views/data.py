@@ -7,6 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from dashboard.links import dismiss_link_notices
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
     dataset_description,
@@ -28,6 +29,7 @@ BOUNDARY_TYPES = ["geojson", "json", "zip", "gpkg"]
 def _use_dataset(name: str) -> None:
     # Runs before app.py's widgets are drawn, so the URL-bound picker may still be set.
     st.session_state["dataset"] = name
+    dismiss_link_notices()
 
 
 def _file_key(main, boundaries) -> str:

@@ -405,3 +405,15 @@ def test_protection_tab_zero_fund_changes_nothing():
     assert list(table["Before (%)"]) == list(table["After (%)"])
     assert (table["Change (points)"] == 0).all()
     assert not at.error
+
+
+def test_bad_language_in_link_is_reported_on_the_transfer_fund_page():
+    # Issue 10: the sidebar's notice for a bad `lang` was dropped on this page (its own link
+    # check reruns at once, and by then the bound radio had corrected the URL).
+    at = _open(lang="xx")
+    notices = [_plain(w.value) for w in at.warning]
+    assert any("“xx”" in n and "language" in n for n in notices), notices
+    assert at.radio(key="lang").value == "en"
+    # Moving a control means the notice was seen.
+    at.slider(key="target_coverage").set_value(0.8).run()
+    assert not [n for n in (_plain(w.value) for w in at.warning) if "“xx”" in n]
