@@ -70,16 +70,16 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
                                               presenter=presenter),
             key="tf_region_change",
         )
-    if data.geometry is None:
-        st.info(t("tf.chart.no_map", lang))
-        return
-    st.plotly_chart(
-        charts.build_change_map_figure(geojson=models.geojson(data.geometry),
-                                       regions=result.regions, column=column,
-                                       favourable=favourable, schematic=is_schematic(data),
-                                       lang=lang, presenter=presenter),
-        key="tf_map",
-    )
+    if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
+        figure = charts.build_change_tile_figure(regions=result.regions, column=column,
+                                                 favourable=favourable, lang=lang,
+                                                 presenter=presenter)
+    else:
+        figure = charts.build_change_map_figure(
+            geojson=models.geojson(data.geometry), regions=result.regions, column=column,
+            favourable=favourable, schematic=is_schematic(data), lang=lang,
+            presenter=presenter)
+    st.plotly_chart(figure, key="tf_map")
 
 
 def money_tab(result: Any, lang: str, presenter: bool) -> None:

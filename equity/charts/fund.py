@@ -602,6 +602,45 @@ def build_change_map_figure(
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter, height=560)
 
 
+def build_change_tile_figure(
+    *,
+    regions: pd.DataFrame,
+    column: str = "charity_coverage",
+    favourable: bool = True,
+    lang: str,
+    presenter: bool = False,
+) -> go.Figure:
+    """The change map for data with no boundaries: one equal square per region (grouped by
+    area type, then by name), coloured like :func:`build_change_map_figure` (diverging at 0,
+    percentage points) and labelled with the region's name and change."""
+    from plotly.colors import sample_colorscale
+
+    from equity.charts.maps import tile_grid_figure
+
+    frame = regions.reset_index(drop=True)
+    if "area_type" in frame and "region_name" in frame:
+        frame = frame.sort_values(["area_type", "region_name"], kind="stable")
+        frame = frame.reset_index(drop=True)
+    change = region_change_points(frame, column)
+    span = max(1.0, float(change.abs().max()) if len(change) else 1.0)
+    low, high = (style.ADVERSE, style.FAVOURABLE) if favourable else (style.FAVOURABLE,
+                                                                      style.ADVERSE)
+    scale = [[0.0, low], [0.5, "#F7F7F7"], [1.0, high]]
+    points = change.to_numpy()
+    colours = sample_colorscale(scale, [(v + span) / (2 * span) for v in points])
+    labels = [f"{name}<br>{value:+.1f}" for name, value in zip(change.index, points,
+                                                                 strict=True)]
+    # White text on the strong ends of the scale, black near 0.
+    text_colours = ["white" if abs(v) / span >= 0.6 else "#111111" for v in points]
+    marker = {"color": list(points), "colorscale": scale, "cmin": -span, "cmax": span,
+              "colorbar": {"title": {"text": t("tf.points", lang)}, "thickness": 18}}
+    return tile_grid_figure(
+        labels=labels, colours=colours, text_colours=text_colours, hover=labels,
+        marker=marker, lang=lang, presenter=presenter,
+        title=t("tf.chart.map", lang, indicator=indicator_label(column, lang)),
+    )
+
+
 # --------------------------------------------------------------------------- financial protection
 
 

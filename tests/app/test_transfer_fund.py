@@ -6,6 +6,7 @@ test; City W's documented coverage (urban 90%, suburban 65%) fixes the 25.0-poin
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -417,3 +418,37 @@ def test_bad_language_in_link_is_reported_on_the_transfer_fund_page():
     # Moving a control means the notice was seen.
     at.slider(key="target_coverage").set_value(0.8).run()
     assert not [n for n in (_plain(w.value) for w in at.warning) if "“xx”" in n]
+
+
+def test_data_without_boundaries_gets_a_change_tile_grid():
+    # Issue 10: the Overview drew a tile grid for data with no geometry while this page said
+    # there was no map. Three regions, no boundaries; a fund of 1 million yuan.
+    csv = ("region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+           "cost_per_patient,subsidy_per_patient\n"
+           "A,North,urban,100,0.9,0.3,100000,18000\n"
+           "B,East,suburban,300,0.5,0.3,100000,18000\n"
+           "C,South,suburban,200,0.6,0.3,100000,18000\n")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="upload_file").set_value(("three.csv", csv.encode(), "text/csv"))
+    at.run()
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params["central_pool"] = "1000000"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [i for i in at.info if "no map" in i.value]
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if '"tile"' in c.proto.spec.lower() or "Tile grid" in c.proto.spec)
+    labels = spec["data"][0]["text"]
+    data = at.session_state["region_data"]
+    result = simulate(data, scenario_from_flat({"central_pool": "1000000"})[0])
+    regions = result.regions.set_index("region_name")
+    change = {name: 100 * (regions.loc[name, "charity_coverage_after"]
+                           - regions.loc[name, "charity_coverage_before"])
+              for name in ("North", "East", "South")}
+    assert any(abs(v) >= 0.05 for v in change.values())  # the fund moved someone
+    # Grouped by area type then name: suburban East, South; urban North.
+    assert labels == [f"{n}<br>{change[n]:+.1f}" for n in ("East", "South", "North")]
+    assert len(spec["layout"]["shapes"]) == 3
