@@ -38,11 +38,18 @@ def headline(result: Any, lang: str, presenter: bool = False) -> None:
         c1, c2, c3, c4 = (*top, *bottom)
     else:
         c1, c2, c3, c4 = st.columns(4)
-    # A slightly smaller value font keeps "1.2 million yuan" whole in a quarter-width column.
-    st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] "
-            "{font-size: 1.9rem;}</style>")
-    c1.metric(t("tf.metric.gap_after", lang), fund_tabs.pts(gap.after, lang),
-              delta=f"{after - before:+.1f}", delta_color="inverse")
+    # A slightly smaller value font, and wrapping instead of an ellipsis, keep "1.43 million
+    # yuan" whole in a quarter-width column at 1440 px.
+    st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] {font-size: 1.9rem;}"
+            " .st-key-tf_headline [data-testid='stMetricValue'] * {white-space: normal;"
+            " overflow: visible; text-overflow: clip;}</style>")
+    change = round(after - before, 1) + 0.0
+    # The delta is the change in the gap's size (either direction), said in words; no arrow
+    # at all when nothing changed (a red "+0.0" read as a loss).
+    delta = None if change == 0 else t("tf.metric.gap_delta", lang, change=f"{change:+.1f}",
+                                         before=fund_tabs.pts(abs(gap.before), lang))
+    c1.metric(t("tf.metric.gap_after", lang), fund_tabs.pts(gap.after, lang), delta=delta,
+              delta_color="inverse", help=t("tf.metric.gap_after_help", lang))
     c2.metric(t("tf.metric.newly_covered", lang), fmt_count(round(result.newly_covered), lang))
     # Money in a metric is rounded to 100 yuan so it never spills out of its column.
     c3.metric(t("tf.metric.oop_saved", lang), fmt_money(round(result.oop_yuan_saved, -2), lang))

@@ -452,3 +452,18 @@ def test_data_without_boundaries_gets_a_change_tile_grid():
     # Grouped by area type then name: suburban East, South; urban North.
     assert labels == [f"{n}<br>{change[n]:+.1f}" for n in ("East", "South", "North")]
     assert len(spec["layout"]["shapes"]) == 3
+
+
+def test_gap_metric_delta_is_explained_and_absent_without_a_fund():
+    # Issue 10: a bare "-17.9" delta, and a red up-arrow "+0.0" with no fund.
+    at = _open()
+    gap = next(m for m in at.metric if m.label == "Gap after")
+    assert not gap.delta  # no fund: the gap did not change, so no arrow
+    at = _open({"central_pool": "1000000"})
+    data = load("city_w")
+    expected = simulate(data, scenario_from_flat({"central_pool": "1000000"})[0]).gap
+    change = round(abs(expected.after) * 100 - abs(expected.before) * 100, 1)
+    gap = next(m for m in at.metric if m.label == "Gap after")
+    assert gap.delta == (f"{change:+.1f} points in size "
+                         f"(gap before: {abs(expected.before) * 100:.1f} points)")
+    assert change < 0  # the fund narrows City W's gap
