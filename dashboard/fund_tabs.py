@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import models
+from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md
 from dashboard.scenario_ui import set_lever, shown
 from equity.charts import fund as charts
@@ -33,13 +34,17 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
 
     st.caption(t("tf.prot.intro", lang))
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    # In the URL as a fraction (?threshold=0.25), like every other share in a link.
+    seed_from_link("tf_prot_threshold", "threshold", THRESHOLDS, f"{THRESHOLDS[-1]:.0%}", lang)
     threshold = c1.segmented_control(
-        t("tf.prot.threshold", lang), list(THRESHOLDS), default=THRESHOLDS[-1],
+        t("tf.prot.threshold", lang), list(THRESHOLDS),
+        default=None if "tf_prot_threshold" in st.session_state else THRESHOLDS[-1],
         format_func=lambda v: f"{v * 100:g}%", help=t("tf.prot.threshold_help", lang),
         key="tf_prot_threshold",
     )
     if threshold is None:  # a segmented control can be clicked off; keep showing something
         threshold = THRESHOLDS[-1]
+    write_to_link("threshold", threshold, THRESHOLDS[-1])
     line = c2.number_input(
         t("tf.prot.poverty_line", lang), min_value=0.0, max_value=1_000_000.0,
         value=float(DEFAULT_POVERTY_LINE), step=1_000.0, format="%.0f",

@@ -91,6 +91,60 @@ def show_link_notices(notices: Sequence[LinkNotice], lang: str) -> None:
         notice(item.text(lang))
 
 
+def seed_from_link(key: str, url_key: str, options: Sequence[Any], fallback: str,
+                   lang: str) -> None:
+    """Before the widget ``key`` first exists in this session, take its value from the link's
+    ``url_key`` (an option's ``str()``: a code such as ``oop_share`` or ``0.25``, never a
+    translated label). A value that is not an option gives a notice, kept with the sidebar's.
+
+    For widgets whose displayed text is translated, which ``bind="query-params"`` would put in
+    the URL; :func:`write_to_link` writes the code back."""
+    if key in st.session_state:
+        return
+    raw = link_value(url_key)
+    if raw is None:
+        return
+    for option in options:
+        if str(option) == raw:
+            st.session_state[key] = option
+            return
+    item = LinkNotice(url_key, raw, fallback)
+    st.session_state[LINK_NOTICES] = [*st.session_state.get(LINK_NOTICES, []), item]
+    notice(item.text(lang))
+
+
+def write_to_link(url_key: str, value: Any, default: Any) -> None:
+    """Keep ``url_key`` in the URL equal to ``value`` (absent when it is the default)."""
+    if value is None or value == default:
+        if url_key in st.query_params:
+            del st.query_params[url_key]
+    elif st.query_params.get(url_key) != str(value):
+        st.query_params[url_key] = str(value)
+
+
+def coded_tabs(labels: dict[str, str], *, key: str, url_key: str, lang: str) -> list:
+    """``st.tabs`` over ``labels`` (code -> translated label) whose open tab is in the URL by
+    code (``?tab=money``), and survives a language switch.
+
+    Binding the tabs themselves would put the translated label in the URL; here the tabs'
+    state keeps the label, ``<key>_code`` and the URL the code. A tab change reruns the page."""
+    codes = list(labels)
+    code_key = f"{key}_code"
+    if st.session_state.get(key) not in labels.values():
+        code = st.session_state.get(code_key)
+        if code not in labels:
+            seed_from_link(code_key, url_key, codes, labels[codes[0]], lang)
+            code = st.session_state.get(code_key)
+        if code in labels:
+            st.session_state[key] = labels[code]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    by_label = {label: code for code, label in labels.items()}
+    code = by_label.get(st.session_state.get(key), codes[0])
+    st.session_state[code_key] = code
+    write_to_link(url_key, code, codes[0])
+    return tabs
+
+
 def bound_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,
                  format_func: Callable[[str], str], help: str | None = None,
                  on_change: Callable[[], None] | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import models
+from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
     dataset_notes,
@@ -106,16 +107,21 @@ context[2].metric(
     help=t("ov.metric_subsidy_help", lang), border=True,
 )
 
+# The indicator is in the URL by code (?indicator=oop_share), not by its translated label.
+seed_from_link("ov_indicator", "indicator", INDICATORS,
+               indicator_label(INDICATORS[0], lang, capital=True), lang)
 indicator = st.segmented_control(
     t("ov.indicator", lang),
     INDICATORS,
-    default=INDICATORS[0],
+    # A default alongside a value from the link would make Streamlit warn on the page.
+    default=None if "ov_indicator" in st.session_state else INDICATORS[0],
     format_func=lambda key: indicator_label(key, lang, capital=True),
     key="ov_indicator",
     persist_state="session",
     required=True,
 )
 indicator = indicator or INDICATORS[0]
+write_to_link("indicator", indicator, INDICATORS[0])
 st.caption(t(f"ind.{indicator}.help", lang))
 
 st.subheader(t("ov.rank_header", lang))

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import fund_tabs, models
 from dashboard import scenario_ui as ui
+from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
 from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_schematic
 from equity.charts import fund as charts
@@ -174,8 +175,8 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     with headline_box:
         headline(result, lang, presenter)
 
-    tabs = st.tabs([t(f"tf.tab.{name}", lang) for name in TABS], key="tf_tab",
-                   on_change="rerun")
+    tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in TABS}, key="tf_tab",
+                      url_key="tab", lang=lang)
     sections = {
         "results": lambda: results_tab(result, data, lang, presenter),
         "money": lambda: money_tab(result, lang, presenter),

@@ -467,3 +467,22 @@ def test_gap_metric_delta_is_explained_and_absent_without_a_fund():
     assert gap.delta == (f"{change:+.1f} points in size "
                          f"(gap before: {abs(expected.before) * 100:.1f} points)")
     assert change < 0  # the fund narrows City W's gap
+
+
+def test_tab_and_threshold_travel_in_the_link():
+    # Issue 10: a link could not reopen the money-flow tab or a protection threshold.
+    at = _open({"tab": "money"}, lang="zh")
+    assert at.session_state["tf_tab"] == "资金流向"
+    # Only the open tab draws: the money flow, not the Results charts.
+    assert [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")] == ["tf_money_flow"]
+    assert at.query_params["tab"] == "money"
+    # A language switch keeps the tab open (its state held the Chinese label).
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.session_state["tf_tab"] == "Money flow"
+    at = _open({"tab": "protection", "threshold": "0.25"})
+    assert at.segmented_control(key="tf_prot_threshold").value == 0.25
+    assert not at.warning
+    at = _open({"tab": "nowhere"})
+    assert at.session_state["tf_tab"] == "Results"
+    assert any("nowhere" in _plain(w.value) for w in at.warning)
