@@ -28,13 +28,23 @@ from dashboard.state import DEFAULT_COMPARE
 from equity import MODEL_VERSION
 from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t
 
+
+def _presenter_requested() -> bool:
+    """Presenter mode as the toggle left it, else as the link asks (read before the toggle
+    exists, so the page can open with the sidebar collapsed)."""
+    if "presenter" in st.session_state:
+        return bool(st.session_state["presenter"])
+    return str(st.query_params.get("presenter", "")).lower() == "true"
+
+
 st.set_page_config(
     page_title="Coverage equity · 覆盖公平",
     # A local file: a Material icon as page icon is fetched from a font server, and nothing
     # may be requested from outside the machine.
     page_icon=str(Path(__file__).resolve().parent / "dashboard" / "icon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Presenter mode: the whole width for the headline and the chart.
+    initial_sidebar_state="collapsed" if _presenter_requested() else "expanded",
 )
 
 @st.cache_resource(show_spinner=False)
@@ -70,9 +80,11 @@ def _categorical_columns(table) -> list[str]:
 def _sidebar_style(presenter: bool) -> None:
     # Larger base font for readability on shared screens; Streamlit sizes text in rem.
     size = 21 if presenter else 17
+    # Presenter mode: less empty space above the title, so the chart fits the first screen.
+    top = ' [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }' if presenter else ""
     st.html(
         f"<style>html {{ font-size: {size}px; }}"
-        ' [data-testid="stMetricValue"] { font-size: 2rem; }</style>'
+        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top}</style>'
     )
 
 

@@ -48,6 +48,7 @@ NOTICES = "tf_url_notices"
 RESETS = "tf_url_resets"
 URL_CHECKED = "tf_url_checked"
 UPLOAD_KEY = "tf_upload"
+NAME_KEY = "name"
 UPLOAD_MESSAGE = "tf_upload_message"
 
 
@@ -133,10 +134,18 @@ def _choice(p: Parameter, choices: list[str], lang: str) -> str:
                         help=p.help[lang], on_change=clear_notices)
 
 
-def controls(lang: str, options: dict[str, list[str]]) -> dict[str, Any]:
-    """One widget per page parameter, in four groups; returns key -> widget value."""
+def controls(lang: str, options: dict[str, list[str]], *,
+             presenter: bool = False) -> dict[str, Any]:
+    """One widget per page parameter, in four groups; returns key -> widget value.
+
+    In presenter mode the panel starts folded, so the headline and the chart fill the screen.
+    Above the groups: the scenario's name (``?name=`` in the link; the page title in presenter
+    mode), which the model does not read."""
     values: dict[str, Any] = {}
-    with st.expander(t("tf.controls", lang), expanded=True, icon=":material/tune:"):
+    with st.expander(t("tf.controls", lang), expanded=not presenter, icon=":material/tune:"):
+        st.text_input(t("tf.name", lang), key=NAME_KEY, max_chars=80,
+                      placeholder=t("tf.name_placeholder", lang), bind="query-params",
+                      persist_state="session")
         columns = st.columns(len(GROUPS), gap="medium")
         for column, group in zip(columns, GROUPS, strict=True):
             with column:
@@ -168,6 +177,11 @@ def set_lever(key: str, value: float) -> None:
     st.session_state[key] = min(float(p.maximum), applied)
     st.session_state["tf_rerun_app"] = True
     clear_notices()
+
+
+def scenario_name() -> str:
+    """The name the user gave this scenario ("" when none)."""
+    return " ".join(str(st.session_state.get(NAME_KEY) or "").split())
 
 
 # --------------------------------------------------------------------------- the link check

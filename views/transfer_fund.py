@@ -34,11 +34,9 @@ def headline(result: Any, lang: str, presenter: bool = False) -> None:
     gap = result.gap
     before, after = abs(gap.before) * 100.0, abs(gap.after) * 100.0
     cost = getattr(gap, "cost_per_point", math.nan)
-    if presenter:  # larger text: two metrics a row, so money amounts are not cut short
-        top, bottom = st.columns(2), st.columns(2)
-        c1, c2, c3, c4 = (*top, *bottom)
-    else:
-        c1, c2, c3, c4 = st.columns(4)
+    # One row even in presenter mode (values wrap rather than being cut), so the chart still
+    # fits on the first screen.
+    c1, c2, c3, c4 = st.columns(4)
     # A slightly smaller value font, and wrapping instead of an ellipsis, keep "1.43 million
     # yuan" whole in a quarter-width column at 1440 px.
     st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] {font-size: 1.9rem;}"
@@ -154,8 +152,10 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     the sidebar's own pickers (language, data, groups) rerun the whole app and so this too."""
     ui.apply_resets()
     ui.check_link(lang, options)
-    headline_box = st.container(key="tf_headline")
-    values = ui.controls(lang, options)
+    title_box, headline_box = st.container(), st.container(key="tf_headline")
+    values = ui.controls(lang, options, presenter=presenter)
+    with title_box:
+        title(compare, lang, presenter)
     if ui.resets_pending():
         st.rerun()
     for line in ui.link_notices():
@@ -193,17 +193,22 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
                 sections[name]()
 
 
-def main() -> None:
-    lang = get_lang()
-    st.title(t("tf.title", lang))
-    data = get_data()
-    if data is None:
-        st.warning(t("tf.notice.no_data", lang))
-        return
-    compare = get_compare()
+def title(compare: dict[str, str], lang: str, presenter: bool) -> None:
+    """The page title; in presenter mode the scenario's name, when it has one."""
+    name = ui.scenario_name() if presenter else ""
+    st.title(escape_md(name) if name else t("tf.title", lang))
     st.caption(t("tf.intro", lang, a=group_label(compare["a"], lang),
                  b=group_label(compare["b"], lang)))
-    simulator(data, compare, ui.page_options(data), lang, is_presenter())
+
+
+def main() -> None:
+    lang = get_lang()
+    data = get_data()
+    if data is None:
+        st.title(t("tf.title", lang))
+        st.warning(t("tf.notice.no_data", lang))
+        return
+    simulator(data, get_compare(), ui.page_options(data), lang, is_presenter())
 
 
 # Streamlit runs a page as "__main__"; benchmarks/bare_transfer_page.py imports the helpers.

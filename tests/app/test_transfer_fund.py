@@ -486,3 +486,21 @@ def test_tab_and_threshold_travel_in_the_link():
     at = _open({"tab": "nowhere"})
     assert at.session_state["tf_tab"] == "Results"
     assert any("nowhere" in _plain(w.value) for w in at.warning)
+
+
+def test_presenter_mode_titles_the_scenario_and_folds_the_controls():
+    # Issue 10: presenter mode shows the scenario's name as title, the controls folded.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["presenter"] = "true"
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params["name"] = "Option A"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.toggle(key="presenter").value is True
+    assert at.title[0].value == "Option A"
+    assert at.expander[0].proto.expanded is False
+    assert at.text_input(key="name").value == "Option A"
+    plain = _open({"name": "Option A"})
+    assert plain.title[0].value == "Transfer fund simulator"  # the name titles presenter mode
+    assert plain.expander[0].proto.expanded is True
