@@ -111,7 +111,8 @@ def indicator_picker(lang: str) -> str:
 
 
 def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:
-    st.subheader(t("ov.rank_header", lang))
+    if not presenter:  # the chart's own title says the same; presenter mode needs the room
+        st.subheader(t("ov.rank_header", lang))
     references = reference_lines_for(indicator, models.reference_lines())
     fig = build_ranked_regions_figure(
         table=table, indicator=indicator, compare=compare, lang=lang,
@@ -164,12 +165,16 @@ def main() -> None:
         show_error(exc)
         return
     headline(summary, lang)
-    if not presenter:
+    if presenter:  # the chart right under the headline on a shared screen, then the rest
+        chart_box = st.container()
+        indicator = indicator_picker(lang)
+        with chart_box:
+            ranking(data.table, indicator, compare, lang, presenter)
         metrics(summary, lang)
-    indicator = indicator_picker(lang)
-    ranking(data.table, indicator, compare, lang, presenter)
-    if presenter:  # the chart first on a shared screen, the figures behind it next
+    else:
         metrics(summary, lang)
+        indicator = indicator_picker(lang)
+        ranking(data.table, indicator, compare, lang, presenter)
     left, right = st.columns([3, 2], gap="large")
     with left:
         region_map(data, indicator, compare, lang, presenter)

@@ -197,6 +197,8 @@ def title(compare: dict[str, str], lang: str, presenter: bool) -> None:
     """The page title; in presenter mode the scenario's name, when it has one."""
     name = ui.scenario_name() if presenter else ""
     st.title(escape_md(name) if name else t("tf.title", lang))
+    if presenter:  # the audience reads the headline; the screen's height goes to the chart
+        return
     st.caption(t("tf.intro", lang, a=group_label(compare["a"], lang),
                  b=group_label(compare["b"], lang)))
 

@@ -169,12 +169,17 @@ def build_before_after_figure(
             x=groups, y=values, name=name, marker_color=colour,
             marker_pattern_shape=pattern,
             text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
-            textfont={"size": style.font_size(presenter)},
+            textfont={"size": style.font_size(presenter)}, cliponaxis=False,
             hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
         ))
     top = max([*before, *after, 1.0])
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="%", range=[0, min(100.0, top * 1.15) if top <= 100 else top])
+    # Room above the tallest bar for its value label (a line of text, about 12% of the axis),
+    # so a 97% bar's label is neither cut at 100 nor hidden under the legend; ticks stop at
+    # the data's own scale.
+    upper = top * 1.15 if top * 1.15 >= top + 12.0 else top + 12.0
+    ticks = [v for v in range(0, int(min(top, 100.0)) + 21, 20) if v <= max(top, 100.0)]
+    fig.update_yaxes(title_text="%", range=[0, upper], tickvals=ticks)
     indicator = capitalise(indicator_label(gap.indicator, lang))
     return style.apply_style(
         fig, title=t("tf.chart.before_after", lang, indicator=indicator), lang=lang,

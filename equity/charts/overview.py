@@ -285,7 +285,8 @@ def build_ranked_regions_figure(
         title=t("chart.rank_title", lang, indicator=name),
         lang=lang,
         presenter=presenter,
-        height=max(360, 140 + len(order) * round(size * 2.1)),
+        # Tighter rows in presenter mode: the chart has to fit a 1080 px screen with the headline.
+        height=max(360, 140 + len(order) * round(size * (1.6 if presenter else 2.1))),
     )
     top = round(size * (4.5 + 1.5 * len(references)))
     entries = 2 + (1 if references else 0)
