@@ -227,10 +227,10 @@ def build_ranked_regions_figure(
     size = font_size(presenter)
     for value, pattern, fill in groups:
         part = frame[frame["_group"] == value]
-        fig.add_trace(_bar(part, group_label(value, lang), fill, pattern, lang))
+        fig.add_trace(_bar(part, group_label(value, lang), fill, pattern, lang, size))
     if others:
         part = frame[frame["_group"].isin(others)]
-        fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang))
+        fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang, size))
 
     patients = table["patients"].astype(float)
     labels = table[column].astype(str)
@@ -285,8 +285,7 @@ def build_ranked_regions_figure(
         title=t("chart.rank_title", lang, indicator=name),
         lang=lang,
         presenter=presenter,
-        # Tighter rows in presenter mode: the chart has to fit a 1080 px screen with the headline.
-        height=max(360, 140 + len(order) * round(size * (1.6 if presenter else 2.1))),
+        height=max(360, 140 + len(order) * round(size * 2.1)),
     )
     top = round(size * (4.5 + 1.5 * len(references)))
     entries = 2 + (1 if references else 0)
@@ -301,6 +300,10 @@ def build_ranked_regions_figure(
         # Legend under the x-axis ticks, one entry per row, so long labels never collide.
         legend={"orientation": "v", "yanchor": "top", "y": -size * 2.8 / plot_px, "x": 0.0},
     )
+    if presenter:  # legend beside the plot: the chart must fit a 1080 px screen
+        fig.update_layout(height=height, margin={"t": top, "b": 10, "r": 20},
+                          legend={"orientation": "v", "yanchor": "top", "y": 1.0,
+                                  "xanchor": "left", "x": 1.01})
     return fig
 
 
@@ -319,8 +322,11 @@ def _legend_line(name: str, colour: str, dash: str) -> go.Scatter:
     )
 
 
-def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -> go.Bar:
+def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str,
+         size: int) -> go.Bar:
     texts = [fmt_pct(v / 100.0, lang) for v in part["_value"]]
+    # Value labels inside the bar, at its base (white on the bar's colour): the average and
+    # reference lines cross the bars' far ends, where a label outside would be struck through.
     return go.Bar(
         x=list(part["_value"]),
         y=list(part["_label"]),
@@ -332,8 +338,10 @@ def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -
             "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"},
         },
         text=texts,
-        textposition="outside",
-        cliponaxis=False,
+        textposition="inside",
+        insidetextanchor="start",
+        insidetextfont={"color": "white", "size": round(size * 0.8)},
+        textangle=0,
         customdata=list(part["patients"].astype(float)),
         hovertemplate="%{y}: %{text}<br>"
         + t("chart.hover_patients", lang)
