@@ -18,6 +18,7 @@ from dashboard.links import (
     UPLOAD,
     LinkNotice,
     check_link,
+    coded_choice,
     dismiss_link_notices,
     keep_valid,
     remember_link_notices,
@@ -26,7 +27,8 @@ from dashboard.links import (
 from dashboard.render import escape_md
 from dashboard.state import DEFAULT_COMPARE
 from equity import MODEL_VERSION
-from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from equity.charts.style import group_name
+from equity.i18n import LANGUAGE_NAMES, LANGUAGES, has, t
 
 
 def _presenter_requested() -> bool:
@@ -77,6 +79,12 @@ def _categorical_columns(table) -> list[str]:
     return columns
 
 
+def _column_label(column: str, lang: str) -> str:
+    """A grouping column as people read it (``app.column.<name>``), else its name."""
+    key = f"app.column.{column}"
+    return t(key, lang) if has(key) else column
+
+
 def _sidebar_style(presenter: bool) -> None:
     # Larger base font for readability on shared screens; Streamlit sizes text in rem.
     size = 21 if presenter else 17
@@ -98,13 +106,9 @@ with st.sidebar:
     # The title goes above the language switch but depends on it: reserve its place first.
     title_slot = st.empty()
     check_link("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
-    lang = st.radio(
-        "Language · 语言",
-        LANGUAGES,
-        captions=[LANGUAGE_NAMES[code] for code in LANGUAGES],
-        horizontal=True,
-        key="lang",
-        bind="query-params",
+    lang = coded_choice(
+        st.radio, "lang", "Language · 语言", LANGUAGES, LANGUAGES[0],
+        format_func=LANGUAGE_NAMES.__getitem__, horizontal=True,
         on_change=dismiss_link_notices,
     )
     title_slot.title(t("app.title", lang))
@@ -123,6 +127,7 @@ with st.sidebar:
     dataset_title = ""
     if names:
         check_link("dataset", names, titles[0], notices)
+        # Options stay the dataset codes, titles as captions (tests pin the options).
         dataset = st.radio(
             t("app.dataset", lang),
             names,
@@ -142,6 +147,8 @@ with st.sidebar:
         columns = _categorical_columns(table) or ["area_type"]
         check_link("compare_col", columns, columns[0], notices)
         keep_valid("compare_col", columns, columns[0])
+        # Options stay the column names as in the data (tests pin them); the caption names
+        # the column in words when the catalogue knows it.
         column = st.selectbox(
             t("app.compare_column", lang),
             columns,
@@ -150,26 +157,28 @@ with st.sidebar:
             bind="query-params",
             on_change=dismiss_link_notices,
         )
+        if has(f"app.column.{column}"):
+            st.caption(_column_label(column, lang))
         values = sorted(table[column].astype(str).unique()) if column in table else []
         if len(values) >= 1:
             default_a = DEFAULT_COMPARE["a"] if DEFAULT_COMPARE["a"] in values else values[0]
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
             check_link("compare_a", values, default_a, notices)
-            keep_valid("compare_a", values, default_a)
-            a = st.selectbox(
-                t("app.compare_a", lang), values, index=values.index(default_a),
-                key="compare_a", bind="query-params", on_change=dismiss_link_notices,
+            a = coded_choice(
+                st.selectbox, "compare_a", t("app.compare_a", lang), values, default_a,
+                format_func=lambda v: escape_md(group_name(v, lang)),
+                on_change=dismiss_link_notices,
             )
             check_link("compare_b", values, default_b, notices)
-            keep_valid("compare_b", values, default_b)
-            b = st.selectbox(
-                t("app.compare_b", lang), values, index=values.index(default_b),
-                key="compare_b", bind="query-params", on_change=dismiss_link_notices,
+            b = coded_choice(
+                st.selectbox, "compare_b", t("app.compare_b", lang), values, default_b,
+                format_func=lambda v: escape_md(group_name(v, lang)),
+                on_change=dismiss_link_notices,
             )
             compare = {"column": column, "a": a, "b": b}
             if a == b:
-                st.warning(t("app.compare_same", lang, value=escape_md(a)))
+                st.warning(t("app.compare_same", lang, value=escape_md(group_name(a, lang))))
 
     st.divider()
     check_link("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)

@@ -145,6 +145,26 @@ def coded_tabs(labels: dict[str, str], *, key: str, url_key: str, lang: str) -> 
     return tabs
 
 
+def coded_choice(widget: Callable[..., Any], key: str, label: str, options: Sequence[str],
+                 default: str, *, format_func: Callable[[str], str], **kwargs: Any) -> str:
+    """``widget`` (``st.radio`` or ``st.selectbox``) over code ``options`` shown through
+    ``format_func`` (names, not codes), with the code in the URL under ``key``.
+
+    ``bind="query-params"`` would write the displayed name into the URL (``?lang=中文``), so
+    the binding is done here: a new session takes a usable link value, a value the options no
+    longer hold (another dataset, another grouping column) falls back to ``default``, and the
+    URL follows the widget (the default left out). Report unusable link values with
+    :func:`check_link` before calling this."""
+    options = list(options)
+    current = st.session_state.get(key)
+    if current not in options:
+        raw = link_value(key) if key not in st.session_state else None
+        st.session_state[key] = raw if raw in options else default
+    value = widget(label, options, format_func=format_func, key=key, **kwargs)
+    write_to_link(key, value, default)
+    return value
+
+
 def bound_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,
                  format_func: Callable[[str], str], help: str | None = None,
                  on_change: Callable[[], None] | None = None) -> str:
