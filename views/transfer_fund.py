@@ -152,26 +152,27 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     the sidebar's own pickers (language, data, groups) rerun the whole app and so this too."""
     ui.apply_resets()
     ui.check_link(lang, options)
-    title_box, headline_box = st.container(), st.container(key="tf_headline")
+    # Notices go above the headline, where the eye is, not below the scenario panel.
+    title_box, notice_box = st.container(), st.container()
+    headline_box = st.container(key="tf_headline")
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
     if ui.resets_pending():
         st.rerun()
-    for line in ui.link_notices():
-        notice(line)
-
     scenario, problems = ui.scenario_of(values, compare)
-    for line in ui.problem_notices(problems, lang):
-        notice(line)
+    with notice_box:
+        for line in [*ui.link_notices(), *ui.problem_notices(problems, lang)]:
+            notice(line)
     key = models.data_key(data)
     try:
         result = models.simulation(key, scenario_to_json(scenario), data)
     except (ValueError, KeyError) as err:
         st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
         return
-    for warning in result.warnings:
-        notice(warning)
+    with notice_box:
+        for warning in result.warnings:
+            notice(warning)
     with headline_box:
         headline(result, lang, presenter)
 

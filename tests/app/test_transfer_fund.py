@@ -504,3 +504,21 @@ def test_presenter_mode_titles_the_scenario_and_folds_the_controls():
     plain = _open({"name": "Option A"})
     assert plain.title[0].value == "Transfer fund simulator"  # the name titles presenter mode
     assert plain.expander[0].proto.expanded is True
+
+
+def test_link_notices_sit_above_the_headline():
+    # Issue 10: a bad link value's notice appeared below the scenario panel, out of view.
+    at = _open({"central_pool": "lots"})
+    flat = [(type(e).__name__, str(getattr(e, "value", ""))) for e in _flatten(at.main)]
+    warning_at = next(i for i, (kind, value) in enumerate(flat)
+                      if kind == "Warning" and "lots" in _plain(value))
+    metric_at = next(i for i, (kind, _) in enumerate(flat) if kind == "Metric")
+    expander_at = next(i for i, (kind, _) in enumerate(flat) if kind == "Expander")
+    assert warning_at < metric_at < expander_at
+
+
+def _flatten(node) -> list:
+    out = [node]
+    for child in getattr(node, "children", {}).values():
+        out.extend(_flatten(child))
+    return out
