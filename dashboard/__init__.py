@@ -6,5 +6,8 @@
 - :mod:`dashboard.scenario_ui`: the scenario controls generated from ``equity.scenario``, the
   check of a scenario link, the scenario-file upload and the share link.
 - :mod:`dashboard.models`: the cached model calls (``st.cache_data`` / ``st.cache_resource``).
+- :mod:`dashboard.fund_tabs`: the Transfer fund page's analysis tabs (protection, goal seek,
+  optimum, sensitivity, uncertainty).
+- :mod:`dashboard.uploads`: the Data page's upload check (once per file content).
 - :mod:`dashboard.render`: problems, notices and escaped Markdown.
 """

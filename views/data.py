@@ -4,7 +4,6 @@ Wiring only; one function per section."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pandas as pd
@@ -19,6 +18,7 @@ from dashboard.state import (
     get_dataset_title,
     get_lang,
 )
+from dashboard.uploads import forget_upload, validated_upload
 from equity.i18n import CATALOGUE, t
 from equity.report import to_csv_bytes, to_xlsx_bytes
 
@@ -30,30 +30,6 @@ def _use_dataset(name: str) -> None:
     # Runs before app.py's widgets are drawn, so the URL-bound picker may still be set.
     st.session_state["dataset"] = name
     dismiss_link_notices()
-
-
-def _file_key(main, boundaries) -> str:
-    digest = hashlib.sha256()
-    for f in (main, boundaries):
-        if f is not None:
-            digest.update(f.name.encode("utf-8", "replace"))
-            digest.update(f.getvalue())
-    return digest.hexdigest()
-
-
-def _validate(main, boundaries) -> dict:
-    from equity.io import read_regions
-
-    try:
-        region_data = read_regions(
-            main.getvalue(),
-            filename=main.name,
-            boundaries=None if boundaries is None else boundaries.getvalue(),
-            boundaries_filename=None if boundaries is None else boundaries.name,
-        )
-    except Exception as exc:  # DataError lists problems; anything else is shown, not raised
-        return {"ok": False, "error": exc, "name": main.name}
-    return {"ok": True, "data": region_data, "name": main.name}
 
 
 def bundled_section(data: Any, lang: str) -> None:
@@ -98,42 +74,30 @@ def upload_section(lang: str) -> None:
         t("data.boundaries_label", lang), type=BOUNDARY_TYPES, key="upload_boundaries",
     )
     if main_file is None:
-        # Forget the last check, so adding the same file again loads it again.
-        st.session_state.pop("upload_result", None)
-    else:
-        key = _file_key(main_file, boundary_file)
-        result = st.session_state.get("upload_result")
-        if result is None or result.get("key") != key:
-            with st.spinner(t("data.checking", lang, name=escape_md(main_file.name))):
-                result = {"key": key, **_validate(main_file, boundary_file)}
-            st.session_state["upload_result"] = result
-            if result["ok"]:
-                # Only a file that validated becomes the current dataset; app.py switches the
-                # URL-bound picker at the start of the rerun.
-                st.session_state["uploaded_data"] = result["data"]
-                st.session_state["_switch_to_upload"] = True
-                st.rerun()
-        if result["ok"]:
-            loaded = result["data"]
-            st.success(
-                t("data.valid", lang, name=escape_md(result["name"]), rows=len(loaded.table)),
-                icon=":material/check_circle:",
-            )
-            readings = loaded.fraction_readings_in(lang)
-            if readings:
-                st.markdown(f"**{t('data.readings', lang)}**")
-                st.markdown(
-                    "\n".join(
-                        "- " + t("data.reading_line", lang, column=escape_md(c),
-                                 reading=escape_md(r))
-                        for c, r in readings.items()
-                    )
+        forget_upload()
+        return
+    result = validated_upload(main_file, boundary_file, lang)
+    if result["ok"]:
+        loaded = result["data"]
+        st.success(
+            t("data.valid", lang, name=escape_md(result["name"]), rows=len(loaded.table)),
+            icon=":material/check_circle:",
+        )
+        readings = loaded.fraction_readings_in(lang)
+        if readings:
+            st.markdown(f"**{t('data.readings', lang)}**")
+            st.markdown(
+                "\n".join(
+                    "- " + t("data.reading_line", lang, column=escape_md(c),
+                             reading=escape_md(r))
+                    for c, r in readings.items()
                 )
-        else:
-            error = result["error"]
-            count = len(getattr(error, "problems", []) or [error])
-            st.markdown(t("data.invalid", lang, name=escape_md(result["name"]), count=count))
-            show_error(error, nothing_loaded=True)
+            )
+    else:
+        error = result["error"]
+        count = len(getattr(error, "problems", []) or [error])
+        st.markdown(t("data.invalid", lang, name=escape_md(result["name"]), count=count))
+        show_error(error, nothing_loaded=True)
 
 
 def table_section(data: Any, lang: str) -> None:
