@@ -40,7 +40,7 @@ def _presenter_requested() -> bool:
 
 
 st.set_page_config(
-    page_title="Coverage equity · 覆盖公平",
+    page_title=t("app.page_title", "en"),  # bilingual text, the same in both
     # A local file: a Material icon as page icon is fetched from a font server, and nothing
     # may be requested from outside the machine.
     page_icon=str(Path(__file__).resolve().parent / "dashboard" / "icon.png"),
@@ -107,7 +107,7 @@ with st.sidebar:
     title_slot = st.empty()
     check_link("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
     lang = coded_choice(
-        st.radio, "lang", "Language · 语言", LANGUAGES, LANGUAGES[0],
+        st.radio, "lang", t("app.language", "en"), LANGUAGES, LANGUAGES[0],
         format_func=LANGUAGE_NAMES.__getitem__, horizontal=True,
         on_change=dismiss_link_notices,
     )

@@ -150,7 +150,8 @@ def coded_choice(widget: Callable[..., Any], key: str, label: str, options: Sequ
     """``widget`` (``st.radio`` or ``st.selectbox``) over code ``options`` shown through
     ``format_func`` (names, not codes), with the code in the URL under ``key``.
 
-    ``bind="query-params"`` would write the displayed name into the URL (``?lang=中文``), so
+    ``bind="query-params"`` would write the displayed name into the URL (the language's
+    own name instead of ``zh``), so
     the binding is done here: a new session takes a usable link value, a value the options no
     longer hold (another dataset, another grouping column) falls back to ``default``, and the
     URL follows the widget (the default left out). Report unusable link values with

@@ -331,7 +331,7 @@ def build_money_flow_figure(
               "line": {"width": 0}},
         link={"source": source_idx, "target": target_idx, "value": values,
               "color": link_colours},
-        valueformat=",.0f", valuesuffix=" ¥" if lang == "en" else " 元",
+        valueformat=",.0f", valuesuffix=t("chart.yuan_suffix", lang),
     ))
     # Each receiving region needs room for its two-line label.
     fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(amounts) + 1) + 140))
@@ -445,8 +445,8 @@ def build_optimal_figure(
     fig.update_xaxes(range=[0, max(top, 1.0) * 1.3])
     fig.update_layout(barmode="group",
                       height=max(420, 2 * _row_height(presenter) * len(frame) + 160))
-    fig.update_xaxes(title_text=t("tf.optimal.axis", lang) + (" (yuan)" if lang == "en"
-                                                               else "（元）"))
+    fig.update_xaxes(title_text=t("chart.with_unit", lang, label=t("tf.optimal.axis", lang),
+                                  unit=t("chart.yuan", lang)))
     fig.update_yaxes(automargin=True)
     title = t("tf.optimal.chart_title", lang)
     if total > limit:
