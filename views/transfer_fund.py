@@ -45,10 +45,10 @@ def headline(result: Any, lang: str, presenter: bool = False) -> None:
     change = round(after - before, 1) + 0.0
     # The delta is the change in the gap's size (either direction), said in words; no arrow
     # at all when nothing changed (a red "+0.0" read as a loss).
-    delta = None if change == 0 else t("tf.metric.gap_delta", lang, change=f"{change:+.1f}",
-                                         before=fund_tabs.pts(abs(gap.before), lang))
+    delta = None if change == 0 else t("tf.metric.gap_delta", lang, change=f"{change:+.1f}")
     c1.metric(t("tf.metric.gap_after", lang), fund_tabs.pts(gap.after, lang), delta=delta,
-              delta_color="inverse", help=t("tf.metric.gap_after_help", lang))
+              delta_color="inverse",
+              help=t("tf.metric.gap_after_help", lang, before=fund_tabs.pts(gap.before, lang)))
     c2.metric(t("tf.metric.newly_covered", lang), fmt_count(round(result.newly_covered), lang))
     # Money in a metric is rounded to 100 yuan so it never spills out of its column.
     c3.metric(t("tf.metric.oop_saved", lang), fmt_money(round(result.oop_yuan_saved, -2), lang))
