@@ -29,6 +29,7 @@ if _NAME not in sys.modules:
 page = sys.modules[_NAME]
 
 from dashboard import scenario_ui as ui  # noqa: E402
+from dashboard.links import coded_tabs  # noqa: E402
 from dashboard.state import get_compare, get_data, get_lang, is_presenter  # noqa: E402
 from equity.charts.style import group_label  # noqa: E402
 from equity.i18n import t  # noqa: E402
@@ -54,8 +55,8 @@ values = ui.controls(lang, options)
 result = fixed_result()
 with headline_box:
     page.headline(result, lang, presenter)
-tabs = st.tabs([t(f"tf.tab.{name}", lang) for name in page.TABS], key="tf_tab",
-               on_change="rerun")
+tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in page.TABS}, key="tf_tab",
+                  url_key="tab", lang=lang)
 with tabs[0]:
     if tabs[0].open:
         page.results_tab(result, data, lang, presenter)
