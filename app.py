@@ -1,6 +1,7 @@
 """Entry point: page config, the shared pickers (language, dataset, comparison groups,
 presenter mode) and the navigation. Pages live in ``views/``; shared state in
-``st.session_state`` is read through ``app_support``.
+``st.session_state`` is read through ``dashboard.state``; URL binding and link checks are
+``dashboard.links``.
 
 Run: ``streamlit run app.py``. The language, dataset, groups and presenter mode are bound to
 the page URL (``?lang=zh&dataset=city_w&compare_a=urban``): a copied link reopens the same view,
@@ -9,52 +10,44 @@ and a value the app cannot use falls back to its default with a visible notice.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from app_support import DEFAULT_COMPARE, escape_md, notice
+from dashboard.links import (
+    UPLOAD,
+    LinkNotice,
+    check_link,
+    coded_choice,
+    dismiss_link_notices,
+    keep_valid,
+    remember_link_notices,
+    show_link_notices,
+)
+from dashboard.render import escape_md
+from dashboard.state import DEFAULT_COMPARE
 from equity import MODEL_VERSION
-from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from equity.charts.style import group_name
+from equity.i18n import LANGUAGE_NAMES, LANGUAGES, has, t
+
+
+def _presenter_requested() -> bool:
+    """Presenter mode as the toggle left it, else as the link asks (read before the toggle
+    exists, so the page can open with the sidebar collapsed)."""
+    if "presenter" in st.session_state:
+        return bool(st.session_state["presenter"])
+    return str(st.query_params.get("presenter", "")).lower() == "true"
+
 
 st.set_page_config(
-    page_title="Coverage equity · 覆盖公平",
-    page_icon=":material/balance:",
+    page_title=t("app.page_title", "en"),  # bilingual text, the same in both
+    # A local file: a Material icon as page icon is fetched from a font server, and nothing
+    # may be requested from outside the machine.
+    page_icon=str(Path(__file__).resolve().parent / "dashboard" / "icon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Presenter mode: the whole width for the headline and the chart.
+    initial_sidebar_state="collapsed" if _presenter_requested() else "expanded",
 )
-
-# Dataset option of the last uploaded file (set by the Data page when a file validates).
-UPLOAD = "upload"
-
-
-def _url_value(key: str) -> str | None:
-    """The raw value a link gave for ``key``, if any (read before the bound widget consumes it)."""
-    return st.query_params.get(key)
-
-
-def _check_url(
-    key: str, options: list[str], fallback: str, notices: list[tuple], *, fold: bool = False
-) -> None:
-    """Record a notice when the link's value for ``key`` is not one of ``options``.
-
-    Streamlit drops such a value silently and shows the default; people who followed a link
-    should see that it did not apply. ``fold``: compare case-insensitively (true/false)."""
-    raw = _url_value(key)
-    if raw is None:
-        return
-    value = raw.lower() if fold else raw
-    if value not in options:
-        notices.append((key, raw, fallback))
-
-
-def _keep_valid(key: str, options: list[str], default: str) -> None:
-    """Reset a picker whose options changed under it (another dataset or grouping column).
-
-    Without this Streamlit keeps the old value, finds it differs from the new default and
-    writes it into the URL, where the next run would reject it. Only runs after the widget
-    existed, so a value arriving in a link is left to the binding (and to ``_check_url``)."""
-    if key in st.session_state and st.session_state[key] not in options:
-        st.session_state[key] = default
-
 
 @st.cache_resource(show_spinner=False)
 def _bundled(name: str):
@@ -86,12 +79,20 @@ def _categorical_columns(table) -> list[str]:
     return columns
 
 
+def _column_label(column: str, lang: str) -> str:
+    """A grouping column as people read it (``app.column.<name>``), else its name."""
+    key = f"app.column.{column}"
+    return t(key, lang) if has(key) else column
+
+
 def _sidebar_style(presenter: bool) -> None:
     # Larger base font for readability on shared screens; Streamlit sizes text in rem.
     size = 21 if presenter else 17
+    # Presenter mode: less empty space above the title, so the chart fits the first screen.
+    top = ' [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }' if presenter else ""
     st.html(
         f"<style>html {{ font-size: {size}px; }}"
-        ' [data-testid="stMetricValue"] { font-size: 2rem; }</style>'
+        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top}</style>'
     )
 
 
@@ -99,19 +100,16 @@ pending_upload = st.session_state.pop("_switch_to_upload", False)
 if pending_upload and "uploaded_data" in st.session_state:
     st.session_state["dataset"] = UPLOAD
 
-notices: list[tuple[str, str, str]] = []
+notices: list[LinkNotice] = []
 
 with st.sidebar:
     # The title goes above the language switch but depends on it: reserve its place first.
     title_slot = st.empty()
-    _check_url("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
-    lang = st.radio(
-        "Language · 语言",
-        LANGUAGES,
-        captions=[LANGUAGE_NAMES[code] for code in LANGUAGES],
-        horizontal=True,
-        key="lang",
-        bind="query-params",
+    check_link("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
+    lang = coded_choice(
+        st.radio, "lang", t("app.language", "en"), LANGUAGES, LANGUAGES[0],
+        format_func=LANGUAGE_NAMES.__getitem__, horizontal=True,
+        on_change=dismiss_link_notices,
     )
     title_slot.title(t("app.title", lang))
 
@@ -128,7 +126,8 @@ with st.sidebar:
     region_data = None
     dataset_title = ""
     if names:
-        _check_url("dataset", names, titles[0], notices)
+        check_link("dataset", names, titles[0], notices)
+        # Options stay the dataset codes, titles as captions (tests pin the options).
         dataset = st.radio(
             t("app.dataset", lang),
             names,
@@ -136,6 +135,7 @@ with st.sidebar:
             help=t("app.dataset_help", lang),
             key="dataset",
             bind="query-params",
+            on_change=dismiss_link_notices,
         )
         region_data = uploaded if dataset == UPLOAD else _bundled(dataset)
         dataset_title = titles[names.index(dataset)]
@@ -145,41 +145,46 @@ with st.sidebar:
         table = region_data.table
         st.subheader(t("app.compare", lang))
         columns = _categorical_columns(table) or ["area_type"]
-        _check_url("compare_col", columns, columns[0], notices)
-        _keep_valid("compare_col", columns, columns[0])
+        check_link("compare_col", columns, columns[0], notices)
+        keep_valid("compare_col", columns, columns[0])
+        # Options stay the column names as in the data (tests pin them); the caption names
+        # the column in words when the catalogue knows it.
         column = st.selectbox(
             t("app.compare_column", lang),
             columns,
             help=t("app.compare_column_help", lang),
             key="compare_col",
             bind="query-params",
+            on_change=dismiss_link_notices,
         )
+        if has(f"app.column.{column}"):
+            st.caption(_column_label(column, lang))
         values = sorted(table[column].astype(str).unique()) if column in table else []
         if len(values) >= 1:
             default_a = DEFAULT_COMPARE["a"] if DEFAULT_COMPARE["a"] in values else values[0]
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
-            _check_url("compare_a", values, default_a, notices)
-            _keep_valid("compare_a", values, default_a)
-            a = st.selectbox(
-                t("app.compare_a", lang), values, index=values.index(default_a),
-                key="compare_a", bind="query-params",
+            check_link("compare_a", values, default_a, notices)
+            a = coded_choice(
+                st.selectbox, "compare_a", t("app.compare_a", lang), values, default_a,
+                format_func=lambda v: escape_md(group_name(v, lang)),
+                on_change=dismiss_link_notices,
             )
-            _check_url("compare_b", values, default_b, notices)
-            _keep_valid("compare_b", values, default_b)
-            b = st.selectbox(
-                t("app.compare_b", lang), values, index=values.index(default_b),
-                key="compare_b", bind="query-params",
+            check_link("compare_b", values, default_b, notices)
+            b = coded_choice(
+                st.selectbox, "compare_b", t("app.compare_b", lang), values, default_b,
+                format_func=lambda v: escape_md(group_name(v, lang)),
+                on_change=dismiss_link_notices,
             )
             compare = {"column": column, "a": a, "b": b}
             if a == b:
-                st.warning(t("app.compare_same", lang, value=escape_md(a)))
+                st.warning(t("app.compare_same", lang, value=escape_md(group_name(a, lang))))
 
     st.divider()
-    _check_url("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
+    check_link("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
     presenter = st.toggle(
         t("app.presenter", lang), help=t("app.presenter_help", lang),
-        key="presenter", bind="query-params",
+        key="presenter", bind="query-params", on_change=dismiss_link_notices,
     )
     st.caption(t("app.link_help", lang))
 
@@ -189,10 +194,7 @@ st.session_state["region_data"] = region_data
 st.session_state["dataset_title"] = dataset_title
 st.session_state["compare"] = compare
 
-for key, raw, fallback in notices:
-    notice(
-        t("url.bad_value", lang, param=t(f"url.param.{key}", lang), value=raw, fallback=fallback)
-    )
+show_link_notices(remember_link_notices(notices), lang)
 if region_data is None:
     st.error(t("app.data_missing", lang))
 

@@ -1,10 +1,11 @@
 """Benchmark baseline: the Transfer fund page without the model.
 
 The same title, controls (generated from PARAMETERS, bound to the URL), headline, metrics, tabs
-and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers — but the
-result is one fixed SimulationResult made once per process, and nothing on a rerun validates
-a scenario, hashes the data or calls the model. ``benchmarks/bench_rerun.py`` times a slider
-move on both pages; the difference is what the model and its wiring cost per rerun.
+and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers and
+``dashboard`` — but the result is one fixed SimulationResult made once per process, and
+nothing on a rerun validates a scenario, hashes the data or calls the model.
+``benchmarks/bench_rerun.py`` times a slider move on both pages; the difference is what the
+model and its wiring cost per rerun.
 """
 
 from __future__ import annotations
@@ -27,32 +28,35 @@ if _NAME not in sys.modules:
     spec.loader.exec_module(module)
 page = sys.modules[_NAME]
 
+from dashboard import scenario_ui as ui  # noqa: E402
+from dashboard.links import coded_tabs  # noqa: E402
+from dashboard.state import get_compare, get_data, get_lang, is_presenter  # noqa: E402
+from equity.charts.style import group_label  # noqa: E402
+from equity.i18n import t  # noqa: E402
+
 
 @st.cache_resource(show_spinner=False)
 def fixed_result():
     from equity.fund import simulate
 
-    return simulate(page.get_data(), {"central_pool": 1_000_000.0})
+    return simulate(get_data(), {"central_pool": 1_000_000.0})
 
 
-lang = page.get_lang()
-presenter = page.is_presenter()
-st.title(page.t("tf.title", lang))
-data = page.get_data()
-compare = page.get_compare()
-options = page._page_options(data)
-st.caption(page.t("tf.intro", lang, a=page.charts.group_label(compare["a"], lang),
-                  b=page.charts.group_label(compare["b"], lang)))
+lang = get_lang()
+presenter = is_presenter()
+st.title(t("tf.title", lang))
+data = get_data()
+compare = get_compare()
+options = ui.page_options(data)
+st.caption(t("tf.intro", lang, a=group_label(compare["a"], lang),
+             b=group_label(compare["b"], lang)))
 headline_box = st.container(key="tf_headline")
-values = page.controls(lang, options)
+values = ui.controls(lang, options)
 result = fixed_result()
 with headline_box:
     page.headline(result, lang, presenter)
-tabs = st.tabs(
-    [page.t(f"tf.tab.{name}", lang) for name in ("results", "money", "measures",
-                                                  "protection", "goal", "risk", "share")],
-    key="tf_tab", on_change="rerun",
-)
+tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in page.TABS}, key="tf_tab",
+                  url_key="tab", lang=lang)
 with tabs[0]:
     if tabs[0].open:
-        page.results_tab(result, data, "fixed", lang, presenter)
+        page.results_tab(result, data, lang, presenter)

@@ -44,7 +44,7 @@ def _share_script_cache() -> None:
 def _session(script: Path):
     from streamlit.testing.v1 import AppTest
 
-    from app_support import DEFAULT_COMPARE
+    from dashboard.state import DEFAULT_COMPARE
     from equity.datasets import load
 
     at = AppTest.from_file(str(script), default_timeout=120)

@@ -476,3 +476,17 @@ def test_protection_notes_name_the_assumptions_in_both_languages():
     assert any(median in n and "约60%的患者家庭年收入低于3万元" in n for n in missing)
     assert any(n.startswith("患者超过20,000人的地区") for n in missing)
     assert not any("household_income列" in n for n in missing)
+
+
+def test_before_after_leaves_room_for_a_label_above_a_high_bar() -> None:
+    # Issue 10: the suburban "after" bar at ~97% had its value label cut off under the legend
+    # (the axis stopped at 100). The axis must reach a label's height (12 points) above it.
+    from types import SimpleNamespace
+
+    gap = SimpleNamespace(group_a="urban", group_b="suburban", indicator="charity_coverage",
+                          a_before=0.90, b_before=0.65, a_after=0.92, b_after=0.97)
+    for presenter in (False, True):
+        fig = charts.build_before_after_figure(gap=gap, lang="en", presenter=presenter)
+        assert fig.layout.yaxis.range[1] >= 97.0 + 12.0
+        assert max(fig.layout.yaxis.tickvals) == 100  # no "120%" tick
+        assert all(bar.cliponaxis is False for bar in fig.data)

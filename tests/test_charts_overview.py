@@ -232,3 +232,18 @@ def test_uploaded_names_cannot_become_markup_and_duplicates_stay_apart(small) ->
                                   group_column="area_type")
     assert all("<a" not in text for text in grid.data[0].text)
     assert all("<b>sub" not in text for text in grid.data[0].hovertext)
+
+
+def test_ranking_value_labels_sit_where_no_line_crosses(small) -> None:
+    # Issue 10: value labels outside the bars' ends were struck through by the average and
+    # reference lines. Inside the bar at its base, left of every line drawn (lines sit at
+    # group averages and reference values, all well above the labels' few percent).
+    fig = build_ranked_regions_figure(table=small, indicator="charity_coverage",
+                                      compare=COMPARE, lang="en")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert all(b.textposition == "inside" and b.insidetextanchor == "start" for b in bars)
+    lines = [sh.x0 for sh in fig.layout.shapes if sh.type == "line"]
+    assert lines and min(lines) > 10.0
+    presenter = build_ranked_regions_figure(table=small, indicator="charity_coverage",
+                                            compare=COMPARE, lang="en", presenter=True)
+    assert presenter.data[0].insidetextfont.size > fig.data[0].insidetextfont.size

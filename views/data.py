@@ -1,113 +1,81 @@
-"""Data: choose a bundled dataset or upload one; validation report, table, dictionary, downloads."""
+"""Data: choose a bundled dataset or upload one; validation report, table, dictionary, downloads.
+
+Wiring only; one function per section."""
 
 from __future__ import annotations
 
-import hashlib
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app_support import (
+from dashboard.links import dismiss_link_notices
+from dashboard.render import escape_md, show_error
+from dashboard.state import (
     dataset_description,
     dataset_notes,
-    escape_md,
     get_data,
     get_dataset_title,
     get_lang,
-    show_error,
 )
+from dashboard.uploads import forget_upload, validated_upload
 from equity.i18n import CATALOGUE, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
 from equity.report import to_csv_bytes, to_xlsx_bytes
 
-lang = get_lang()
-data = get_data()
-
-
 
 def _use_dataset(name: str) -> None:
     # Runs before app.py's widgets are drawn, so the URL-bound picker may still be set.
     st.session_state["dataset"] = name
+    dismiss_link_notices()
 
 
-def _file_key(main, boundaries) -> str:
-    digest = hashlib.sha256()
-    for f in (main, boundaries):
-        if f is not None:
-            digest.update(f.name.encode("utf-8", "replace"))
-            digest.update(f.getvalue())
-    return digest.hexdigest()
+def bundled_section(data: Any, lang: str) -> None:
+    """The bundled datasets, each with a button to use it."""
+    st.title(t("data.title", lang))
+    if data is not None:
+        st.markdown(t("data.current", lang, name=f"**{escape_md(get_dataset_title())}**"))
 
-
-def _validate(main, boundaries) -> dict:
-    from equity.readers import read_regions
-
+    # --- bundled datasets ---------------------------------------------------------------------
+    st.header(t("data.bundled_header", lang))
     try:
-        region_data = read_regions(
-            main.getvalue(),
-            filename=main.name,
-            boundaries=None if boundaries is None else boundaries.getvalue(),
-            boundaries_filename=None if boundaries is None else boundaries.name,
-        )
-    except Exception as exc:  # DataError lists problems; anything else is shown, not raised
-        return {"ok": False, "error": exc, "name": main.name}
-    return {"ok": True, "data": region_data, "name": main.name}
+        from equity.datasets import list_datasets
+
+        bundled = [d for d in list_datasets() if d.kind == "regions"]
+    except ImportError:
+        bundled = []
+    current = st.session_state.get("dataset")
+    for info in bundled:
+        with st.container(border=True):
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            left.markdown(f"**{info.title_zh if lang == 'zh' else info.title_en}**")
+            left.caption(dataset_description(info.name, info.description, lang))
+            in_use = current == info.name
+            right.button(
+                t("data.in_use" if in_use else "data.use", lang),
+                key=f"use_{info.name}",
+                disabled=in_use,
+                on_click=_use_dataset,
+                args=(info.name,),
+                width="stretch",
+            )
 
 
-st.title(t("data.title", lang))
-if data is not None:
-    st.markdown(t("data.current", lang, name=f"**{escape_md(get_dataset_title())}**"))
-
-# --- bundled datasets ---------------------------------------------------------------------
-st.header(t("data.bundled_header", lang))
-try:
-    from equity.datasets import list_datasets
-
-    bundled = [d for d in list_datasets() if d.kind == "regions"]
-except ImportError:
-    bundled = []
-current = st.session_state.get("dataset")
-for info in bundled:
-    with st.container(border=True):
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{info.title_zh if lang == 'zh' else info.title_en}**")
-        left.caption(dataset_description(info.name, info.description, lang))
-        in_use = current == info.name
-        right.button(
-            t("data.in_use" if in_use else "data.use", lang),
-            key=f"use_{info.name}",
-            disabled=in_use,
-            on_click=_use_dataset,
-            args=(info.name,),
-            width="stretch",
-        )
-
-# --- upload -------------------------------------------------------------------------------
-st.header(t("data.upload_header", lang))
-main_file = st.file_uploader(
-    t("data.upload_label", lang), type=UPLOAD_TYPES, help=t("data.upload_help", lang),
-    key="upload_file",
-)
-boundary_file = st.file_uploader(
-    t("data.boundaries_label", lang), type=BOUNDARY_TYPES, key="upload_boundaries",
-)
-if main_file is None:
-    # Forget the last check, so adding the same file again loads it again.
-    st.session_state.pop("upload_result", None)
-else:
-    key = _file_key(main_file, boundary_file)
-    result = st.session_state.get("upload_result")
-    if result is None or result.get("key") != key:
-        with st.spinner(t("data.checking", lang, name=escape_md(main_file.name))):
-            result = {"key": key, **_validate(main_file, boundary_file)}
-        st.session_state["upload_result"] = result
-        if result["ok"]:
-            # Only a file that validated becomes the current dataset; app.py switches the
-            # URL-bound picker at the start of the rerun.
-            st.session_state["uploaded_data"] = result["data"]
-            st.session_state["_switch_to_upload"] = True
-            st.rerun()
+def upload_section(lang: str) -> None:
+    """Upload a table (and boundaries): a file that validates becomes the dataset."""
+    st.header(t("data.upload_header", lang))
+    main_file = st.file_uploader(
+        t("data.upload_label", lang), type=UPLOAD_TYPES, help=t("data.upload_help", lang),
+        key="upload_file",
+    )
+    boundary_file = st.file_uploader(
+        t("data.boundaries_label", lang), type=BOUNDARY_TYPES, key="upload_boundaries",
+    )
+    if main_file is None:
+        forget_upload()
+        return
+    result = validated_upload(main_file, boundary_file, lang)
     if result["ok"]:
         loaded = result["data"]
         st.success(
@@ -119,7 +87,8 @@ else:
             st.markdown(f"**{t('data.readings', lang)}**")
             st.markdown(
                 "\n".join(
-                    "- " + t("data.reading_line", lang, column=escape_md(c), reading=escape_md(r))
+                    "- " + t("data.reading_line", lang, column=escape_md(c),
+                             reading=escape_md(r))
                     for c, r in readings.items()
                 )
             )
@@ -129,91 +98,108 @@ else:
         st.markdown(t("data.invalid", lang, name=escape_md(result["name"]), count=count))
         show_error(error, nothing_loaded=True)
 
-if data is None:
-    st.stop()
 
-# --- table --------------------------------------------------------------------------------
-st.header(t("data.table_header", lang))
-st.dataframe(data.table, hide_index=True, width="stretch")
+def table_section(data: Any, lang: str) -> None:
+    """The current table as loaded."""
+    st.header(t("data.table_header", lang))
+    st.dataframe(data.table, hide_index=True, width="stretch")
 
-# --- dictionary ---------------------------------------------------------------------------
-st.header(t("data.dictionary_header", lang))
-try:
-    from equity.schema import column_dictionary
 
-    schema_dict = column_dictionary()
-except ImportError:
-    schema_dict = None
-meaning_col = "meaning_zh" if lang == "zh" else "meaning_en"
-if data.dictionary is not None and len(data.dictionary):
-    shown = data.dictionary.copy()
-    if schema_dict is not None:
-        meanings = schema_dict.set_index("column")[meaning_col]
-        shown.insert(1, "meaning", shown["column"].map(meanings).fillna(""))
-        if lang == "zh" and "unit_zh" in schema_dict:
-            units_zh = schema_dict.set_index("column")["unit_zh"]
-            shown["unit"] = shown["column"].map(units_zh).fillna(shown["unit"])
-    shown["provenance"] = shown["provenance"].map(
-        lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v
-    )
-    headers = {
-        "column": t("data.col.column", lang),
-        "meaning": t("data.col.meaning", lang),
-        "unit": t("data.col.unit", lang),
-        "provenance": t("data.col.provenance", lang),
-        "detail": t("data.col.detail", lang),
-    }
-    st.table(shown.rename(columns=headers), hide_index=True)
-elif schema_dict is not None:
-    st.caption(t("data.dictionary_none", lang))
-    unit_col = "unit_zh" if lang == "zh" and "unit_zh" in schema_dict else "unit"
-    shown = pd.DataFrame(
-        {
-            t("data.col.column", lang): schema_dict["column"],
-            t("data.col.unit", lang): schema_dict[unit_col],
-            t("data.col.required", lang): schema_dict["required"].map(
-                lambda v: t("data.yes" if str(v) == "yes" else "data.no", lang)
-            ),
-            t("data.col.meaning", lang): schema_dict[meaning_col],
+def dictionary_section(data: Any, lang: str) -> None:
+    """What each column means, its unit and where it comes from; then the notes."""
+    st.header(t("data.dictionary_header", lang))
+    try:
+        from equity.schema import column_dictionary
+
+        schema_dict = column_dictionary()
+    except ImportError:
+        schema_dict = None
+    meaning_col = "meaning_zh" if lang == "zh" else "meaning_en"
+    if data.dictionary is not None and len(data.dictionary):
+        shown = data.dictionary.copy()
+        if schema_dict is not None:
+            meanings = schema_dict.set_index("column")[meaning_col]
+            shown.insert(1, "meaning", shown["column"].map(meanings).fillna(""))
+            if lang == "zh" and "unit_zh" in schema_dict:
+                units_zh = schema_dict.set_index("column")["unit_zh"]
+                shown["unit"] = shown["column"].map(units_zh).fillna(shown["unit"])
+        shown["provenance"] = shown["provenance"].map(
+            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v
+        )
+        headers = {
+            "column": t("data.col.column", lang),
+            "meaning": t("data.col.meaning", lang),
+            "unit": t("data.col.unit", lang),
+            "provenance": t("data.col.provenance", lang),
+            "detail": t("data.col.detail", lang),
         }
+        st.table(shown.rename(columns=headers), hide_index=True)
+    elif schema_dict is not None:
+        st.caption(t("data.dictionary_none", lang))
+        unit_col = "unit_zh" if lang == "zh" and "unit_zh" in schema_dict else "unit"
+        shown = pd.DataFrame(
+            {
+                t("data.col.column", lang): schema_dict["column"],
+                t("data.col.unit", lang): schema_dict[unit_col],
+                t("data.col.required", lang): schema_dict["required"].map(
+                    lambda v: t("data.yes" if str(v) == "yes" else "data.no", lang)
+                ),
+                t("data.col.meaning", lang): schema_dict[meaning_col],
+            }
+        )
+        st.table(shown, hide_index=True)
+
+    notes = dataset_notes(data, lang)
+    if notes:
+        st.subheader(t("data.notes", lang))
+        st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
+
+
+def downloads_section(data: Any, lang: str) -> None:
+    """The table (CSV, XLSX) and the empty templates."""
+    st.header(t("data.downloads_header", lang))
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.name)[:60] or "data"
+    sheets = {"regions": data.table}
+    if data.dictionary is not None:
+        sheets["dictionary"] = data.dictionary
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(
+        t("data.download_csv", lang), data=to_csv_bytes(data.table), file_name=f"{stem}.csv",
+        mime="text/csv", on_click="ignore", icon=":material/download:", key="dl_csv",
     )
-    st.table(shown, hide_index=True)
-
-notes = dataset_notes(data, lang)
-if notes:
-    st.subheader(t("data.notes", lang))
-    st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
-
-# --- downloads ----------------------------------------------------------------------------
-st.header(t("data.downloads_header", lang))
-stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.name)[:60] or "data"
-sheets = {"regions": data.table}
-if data.dictionary is not None:
-    sheets["dictionary"] = data.dictionary
-c1, c2, c3, c4 = st.columns(4)
-c1.download_button(
-    t("data.download_csv", lang), data=to_csv_bytes(data.table), file_name=f"{stem}.csv",
-    mime="text/csv", on_click="ignore", icon=":material/download:", key="dl_csv",
-)
-c2.download_button(
-    t("data.download_xlsx", lang), data=lambda: to_xlsx_bytes(sheets, about={"dataset": stem}),
-    file_name=f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore", icon=":material/download:", key="dl_xlsx",
-)
-try:
-    from equity.datasets import template_bytes
-
-    c3.download_button(
-        t("data.template_csv", lang), data=template_bytes("csv", lang),
-        file_name=f"region_template_{lang}.csv", mime="text/csv", on_click="ignore",
-        icon=":material/description:", key="dl_tpl_csv",
-    )
-    c4.download_button(
-        t("data.template_xlsx", lang), data=lambda: template_bytes("xlsx", lang),
-        file_name=f"region_template_{lang}.xlsx",
+    c2.download_button(
+        t("data.download_xlsx", lang), data=lambda: to_xlsx_bytes(sheets, about={"dataset": stem}),
+        file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore", icon=":material/description:", key="dl_tpl_xlsx",
+        on_click="ignore", icon=":material/download:", key="dl_xlsx",
     )
-except ImportError:
-    pass
+    try:
+        from equity.datasets import template_bytes
+
+        c3.download_button(
+            t("data.template_csv", lang), data=template_bytes("csv", lang),
+            file_name=f"region_template_{lang}.csv", mime="text/csv", on_click="ignore",
+            icon=":material/description:", key="dl_tpl_csv",
+        )
+        c4.download_button(
+            t("data.template_xlsx", lang), data=lambda: template_bytes("xlsx", lang),
+            file_name=f"region_template_{lang}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore", icon=":material/description:", key="dl_tpl_xlsx",
+        )
+    except ImportError:
+        pass
+
+
+def main() -> None:
+    lang, data = get_lang(), get_data()
+    bundled_section(data, lang)
+    upload_section(lang)
+    if data is None:
+        return
+    table_section(data, lang)
+    dictionary_section(data, lang)
+    downloads_section(data, lang)
+
+
+main()

@@ -9,145 +9,161 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_support import get_lang
-from equity.i18n import fmt_number, t
+from dashboard.state import get_lang
+from equity.i18n import fmt_number, has, t
 
-lang = get_lang()
 _WORD = re.compile(r"@(\w+)")
 
 
 def _latex(body: str) -> None:
     # Words inside \text{} come from the catalogue ("@gross" -> t("m.tex.gross")), so the
     # formulas read in the page's language.
+    lang = get_lang()
     st.latex(_WORD.sub(lambda m: t(f"m.tex.{m.group(1)}", lang), body))
 
-
-st.title(t("m.title", lang))
-st.markdown(t("m.intro", lang))
 
 def _bound(value: object) -> str:
     """A parameter bound as people read it: 100,000,000,000 rather than 1e+11; blank if none."""
     if value is None or pd.isna(value):
         return ""
-    return fmt_number(float(value), lang, digits=4)
+    return fmt_number(float(value), get_lang(), digits=4)
 
 
-# --- the model (design.md, "The transfer-fund model") ------------------------------------
-st.header(t("m.model_header", lang))
-st.markdown(t("m.baseline", lang))
-_latex(r"o_i T_i = L_i - c_i \min(s_i, L_i), \qquad O_i = o_i T_i")
-st.markdown(t("m.financing", lang))
-_latex(
-    r"\text{@gross} = G + l\sum_{i} \text{@pop}_i"
-    r" + m \sum_{i \in \text{@recipients}} S_i + p \sum_{k \in \text{@donors}} c_k P_k s_k,"
-    r"\qquad F = (1-a)\,\text{@gross}"
-)
-_latex(
-    r"\text{@mutual_aid_of_donor}\ k \propto g_k\,\text{@pop}_k,\qquad"
-    r" c_k' = c_k\,(1-p) \ \text{@in_pooling_donor}"
-)
-st.markdown(t("m.shortfall", lang))
-_latex(r"S_i = \max(0,\; c^{*} - c_i)\, P_i\, s_i")
-st.markdown(t("m.weights", lang))
-_latex(
-    r"w_i = b_{\text{patients}} \frac{P_i}{\sum P} + b_{\text{shortfall}} \frac{S_i}{\sum S}"
-    r" + b_{\text{disadvantage}} \frac{P_i / g_i}{\sum P/g} + \frac{b_{\text{equal}}}{n}"
-)
-_latex(r"A_i = \min(K_i,\; \lambda w_i),\quad \sum_i A_i = F \ \text{@or_every_full}")
-_latex(r"K_i = \frac{(c_{\max} - c_i)^+ P_i s_i}{e} + (L_i - s_i)^+ \max(c_i, c_{\max})\, P_i")
-st.markdown(t("m.use", lang))
-_latex(
-    r"\Delta N_i = \min\!\Big(\frac{e\, u\, A_i}{s_i},\; (c_{\max} - c_i) P_i\Big),\qquad"
-    r" c_i' = c_i + \frac{\Delta N_i}{P_i},\qquad"
-    r" s_i' = \min\!\Big(s_i + \frac{(1-u) A_i}{c_i' P_i},\; L_i\Big)"
-)
-_latex(r"O_i' = L_i - c_i' \min(s_i', L_i), \qquad o_i' = O_i' / T_i")
-st.markdown(t("m.accounting", lang))
-_latex(r"\text{@gross} = \text{@overhead} + \text{@allocated} + \text{@unspent}")
-st.markdown(t("m.gap", lang))
-_latex(
-    r"\bar y_A = \frac{\sum_{i \in A} P_i y_i}{\sum_{i \in A} P_i},\quad"
-    r" D = \bar y_A - \bar y_B,\quad R = \frac{\bar y_A}{\bar y_B}"
-)
-_latex(
-    r"\text{@cost_per_point} = \frac{\text{@gross}}"
-    r"{100\,\big(|D_{\text{@before}}| - |D_{\text{@after}}|\big)}"
-)
+def model_section(lang: str) -> None:
+    """The transfer-fund model's equations (design.md, "The transfer-fund model")."""
+    st.header(t("m.model_header", lang))
+    st.markdown(t("m.baseline", lang))
+    _latex(r"o_i T_i = L_i - c_i \min(s_i, L_i), \qquad O_i = o_i T_i")
+    st.markdown(t("m.financing", lang))
+    _latex(
+        r"\text{@gross} = G + l\sum_{i} \text{@pop}_i"
+        r" + m \sum_{i \in \text{@recipients}} S_i + p \sum_{k \in \text{@donors}} c_k P_k s_k,"
+        r"\qquad F = (1-a)\,\text{@gross}"
+    )
+    _latex(
+        r"\text{@mutual_aid_of_donor}\ k \propto g_k\,\text{@pop}_k,\qquad"
+        r" c_k' = c_k\,(1-p) \ \text{@in_pooling_donor}"
+    )
+    st.markdown(t("m.shortfall", lang))
+    _latex(r"S_i = \max(0,\; c^{*} - c_i)\, P_i\, s_i")
+    st.markdown(t("m.weights", lang))
+    _latex(
+        r"w_i = b_{\text{patients}} \frac{P_i}{\sum P} + b_{\text{shortfall}} \frac{S_i}{\sum S}"
+        r" + b_{\text{disadvantage}} \frac{P_i / g_i}{\sum P/g} + \frac{b_{\text{equal}}}{n}"
+    )
+    _latex(r"A_i = \min(K_i,\; \lambda w_i),\quad \sum_i A_i = F \ \text{@or_every_full}")
+    _latex(r"K_i = \frac{(c_{\max} - c_i)^+ P_i s_i}{e} + (L_i - s_i)^+ \max(c_i, c_{\max})\, P_i")
+    st.markdown(t("m.use", lang))
+    _latex(
+        r"\Delta N_i = \min\!\Big(\frac{e\, u\, A_i}{s_i},\; (c_{\max} - c_i) P_i\Big),\qquad"
+        r" c_i' = c_i + \frac{\Delta N_i}{P_i},\qquad"
+        r" s_i' = \min\!\Big(s_i + \frac{(1-u) A_i}{c_i' P_i},\; L_i\Big)"
+    )
+    _latex(r"O_i' = L_i - c_i' \min(s_i', L_i), \qquad o_i' = O_i' / T_i")
+    st.markdown(t("m.accounting", lang))
+    _latex(r"\text{@gross} = \text{@overhead} + \text{@allocated} + \text{@unspent}")
+    st.markdown(t("m.gap", lang))
+    _latex(
+        r"\bar y_A = \frac{\sum_{i \in A} P_i y_i}{\sum_{i \in A} P_i},\quad"
+        r" D = \bar y_A - \bar y_B,\quad R = \frac{\bar y_A}{\bar y_B}"
+    )
+    _latex(
+        r"\text{@cost_per_point} = \frac{\text{@gross}}"
+        r"{100\,\big(|D_{\text{@before}}| - |D_{\text{@after}}|\big)}"
+    )
 
-# --- measures (design.md, "Measures") -----------------------------------------------------
-st.header(t("m.measures_header", lang))
-st.markdown(t("m.measures_formulas", lang))
-_latex(r"\mu = \sum_j p_j y_j,\quad PAR = y_{\text{@best}} - \mu,\quad PAF = 100\,PAR/\mu")
-_latex(
-    r"BGV = \sum_j p_j (y_j - \mu)^2,\quad BGSD = \sqrt{BGV},\quad COV = 100\,BGSD/\mu"
-)
-_latex(
-    r"MDMW = \sum_j p_j |y_j - \mu|,\quad MDBW = \sum_j p_j |y_{\text{@best}} - y_j|,\quad"
-    r" IDISW = 100\,MDMW/\mu"
-)
-_latex(
-    r"TI = \sum_j p_j \frac{y_j}{\mu} \ln\frac{y_j}{\mu},\quad"
-    r" MLD = \sum_j p_j \Big(-\ln \frac{y_j}{\mu}\Big)"
-)
-_latex(r"SII = \text{@weighted_slope},\quad RII = SII / \mu")
-try:
-    from equity.measures import MEASURES
 
-    kind_names = {"absolute": {"en": "absolute", "zh": "绝对"},
-                  "relative": {"en": "relative", "zh": "相对"}}
-    measures = pd.DataFrame(
-        [
+def measures_section(lang: str) -> None:
+    """The inequality measures (design.md, "Measures"), formulas and table."""
+    st.header(t("m.measures_header", lang))
+    st.markdown(t("m.measures_formulas", lang))
+    _latex(r"\mu = \sum_j p_j y_j,\quad PAR = y_{\text{@best}} - \mu,\quad PAF = 100\,PAR/\mu")
+    _latex(
+        r"BGV = \sum_j p_j (y_j - \mu)^2,\quad BGSD = \sqrt{BGV},\quad COV = 100\,BGSD/\mu"
+    )
+    _latex(
+        r"MDMW = \sum_j p_j |y_j - \mu|,\quad MDBW = \sum_j p_j |y_{\text{@best}} - y_j|,\quad"
+        r" IDISW = 100\,MDMW/\mu"
+    )
+    _latex(
+        r"TI = \sum_j p_j \frac{y_j}{\mu} \ln\frac{y_j}{\mu},\quad"
+        r" MLD = \sum_j p_j \Big(-\ln \frac{y_j}{\mu}\Big)"
+    )
+    _latex(r"SII = \text{@weighted_slope},\quad RII = SII / \mu")
+    try:
+        from equity.measures import MEASURES
+
+        measures = pd.DataFrame(
+            [
+                {
+                    t("m.col.abbr", lang): m.abbr,
+                    t("m.col.name", lang): m.name_zh if lang == "zh" else m.name_en,
+                    t("m.col.kind", lang): (t(f"m.kind.{m.kind}", lang)
+                                            if has(f"m.kind.{m.kind}") else m.kind),
+                    t("m.col.reading", lang): m.reading_zh if lang == "zh" else m.reading_en,
+                }
+                for m in MEASURES.values()
+            ]
+        )
+        st.table(measures, hide_index=True)
+    except ImportError:
+        st.info(t("m.measures_missing", lang))
+
+
+def parameters_section(lang: str) -> None:
+    """Every scenario parameter, generated from equity.scenario.PARAMETERS."""
+    st.header(t("m.params_header", lang))
+    try:
+        from equity.scenario import parameters_table
+
+        params = parameters_table(lang)
+        shown = pd.DataFrame(
             {
-                t("m.col.abbr", lang): m.abbr,
-                t("m.col.name", lang): m.name_zh if lang == "zh" else m.name_en,
-                t("m.col.kind", lang): kind_names.get(m.kind, {}).get(lang, m.kind),
-                t("m.col.reading", lang): m.reading_zh if lang == "zh" else m.reading_en,
+                t("m.col.key", lang): params["key"],
+                t("m.col.parameter", lang): params["label"],
+                t("m.col.unit", lang): params["unit"],
+                t("m.col.default", lang): params["default"].astype(str),
+                t("m.col.min", lang): params["minimum"].map(_bound),
+                t("m.col.max", lang): params["maximum"].map(_bound),
+                t("m.col.source", lang): params["source"],
             }
-            for m in MEASURES.values()
-        ]
-    )
-    st.table(measures, hide_index=True)
-except ImportError:
-    st.info(t("m.measures_missing", lang))
-
-# --- parameters (generated from equity.scenario.PARAMETERS) --------------------------------
-st.header(t("m.params_header", lang))
-try:
-    from equity.scenario import parameters_table
-
-    params = parameters_table(lang)
-    shown = pd.DataFrame(
-        {
-            t("m.col.key", lang): params["key"],
-            t("m.col.parameter", lang): params["label"],
-            t("m.col.unit", lang): params["unit"],
-            t("m.col.default", lang): params["default"].astype(str),
-            t("m.col.min", lang): params["minimum"].map(_bound),
-            t("m.col.max", lang): params["maximum"].map(_bound),
-            t("m.col.source", lang): params["source"],
-        }
-    )
-    if "symbol" in params:
-        shown.insert(1, t("m.col.symbol", lang), params["symbol"])
-    st.table(shown, hide_index=True)
-    # The meanings are long sentences: a list reads better than a squeezed table column.
-    st.subheader(t("m.params_meaning", lang))
-    st.markdown(
-        "\n".join(
-            f"- **{label}** (`{key}`): {help_text}"
-            for key, label, help_text in zip(
-                params["key"], params["label"], params["help"], strict=True
+        )
+        if "symbol" in params:
+            shown.insert(1, t("m.col.symbol", lang), params["symbol"])
+        st.table(shown, hide_index=True)
+        # The meanings are long sentences: a list reads better than a squeezed table column.
+        st.subheader(t("m.params_meaning", lang))
+        st.markdown(
+            "\n".join(
+                f"- **{label}** (`{key}`): {help_text}"
+                for key, label, help_text in zip(
+                    params["key"], params["label"], params["help"], strict=True
+                )
             )
         )
-    )
-except ImportError:
-    st.info(t("m.params_missing", lang))
+    except ImportError:
+        st.info(t("m.params_missing", lang))
 
-# --- documents ------------------------------------------------------------------------------
-st.header(t("m.docs_header", lang))
-st.markdown(
-    "\n".join(
-        f"- {t(key, lang)}"
-        for key in ("m.doc.000", "m.doc.001", "m.doc.002", "m.doc.003", "m.doc.heat")
+
+def documents_section(lang: str) -> None:
+    """The documents cited."""
+    st.header(t("m.docs_header", lang))
+    st.markdown(
+        "\n".join(
+            f"- {t(key, lang)}"
+            for key in ("m.doc.000", "m.doc.001", "m.doc.002", "m.doc.003", "m.doc.heat")
+        )
     )
-)
+
+
+def main() -> None:
+    lang = get_lang()
+    st.title(t("m.title", lang))
+    st.markdown(t("m.intro", lang))
+    model_section(lang)
+    measures_section(lang)
+    parameters_section(lang)
+    documents_section(lang)
+
+
+main()

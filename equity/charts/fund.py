@@ -19,7 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from equity.charts import style
-from equity.i18n import CATALOGUE, fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
+from equity.charts.style import capitalise, group_label, indicator_label
+from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
 
 SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
 """Keys of ``FundAccount.sources`` in the order the money-flow chart lists them."""
@@ -68,20 +69,6 @@ class ResultLike(Protocol):
 # --------------------------------------------------------------------------- labels
 
 
-def group_label(value: str, lang: str) -> str:
-    """A group value as people read it: known area types translated, others as given."""
-    key = f"tf.area.{value}"
-    return t(key, lang) if key in CATALOGUE else style.plain_label(value)
-
-
-def indicator_label(column: str, lang: str) -> str:
-    """The plain name of an indicator column ("charity coverage" / "慈善救助覆盖率")."""
-    key = f"tf.indicator.{column}"
-    return t(key, lang) if key in CATALOGUE else column.replace("_", " ")
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _points(fraction: float) -> float:
@@ -125,7 +112,7 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
     after = round(_points(gap.after), 1) + 0.0
     gross = float(result.fund.gross)
     if gross <= 0:
-        return _capitalise(t("tf.headline.zero", lang, gap=gap_text,
+        return capitalise(t("tf.headline.zero", lang, gap=gap_text,
                              before=fmt_points(before, lang)))
     values = {
         "money": fmt_money(gross, lang),
@@ -145,7 +132,7 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
         sentence = t("tf.headline.widens", lang, **values)
     else:
         sentence = t("tf.headline.unchanged", lang, **values)
-    return _capitalise(sentence)
+    return capitalise(sentence)
 
 
 def build_headline_notes(*, result: ResultLike, lang: str) -> list[str]:
@@ -182,13 +169,18 @@ def build_before_after_figure(
             x=groups, y=values, name=name, marker_color=colour,
             marker_pattern_shape=pattern,
             text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
-            textfont={"size": style.font_size(presenter)},
+            textfont={"size": style.font_size(presenter)}, cliponaxis=False,
             hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
         ))
     top = max([*before, *after, 1.0])
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="%", range=[0, min(100.0, top * 1.15) if top <= 100 else top])
-    indicator = _capitalise(indicator_label(gap.indicator, lang))
+    # Room above the tallest bar for its value label (a line of text, about 12% of the axis),
+    # so a 97% bar's label is neither cut at 100 nor hidden under the legend; ticks stop at
+    # the data's own scale.
+    upper = top * 1.15 if top * 1.15 >= top + 12.0 else top + 12.0
+    ticks = [v for v in range(0, int(min(top, 100.0)) + 21, 20) if v <= max(top, 100.0)]
+    fig.update_yaxes(title_text="%", range=[0, upper], tickvals=ticks)
+    indicator = capitalise(indicator_label(gap.indicator, lang))
     return style.apply_style(
         fig, title=t("tf.chart.before_after", lang, indicator=indicator), lang=lang,
         presenter=presenter,
@@ -339,7 +331,7 @@ def build_money_flow_figure(
               "line": {"width": 0}},
         link={"source": source_idx, "target": target_idx, "value": values,
               "color": link_colours},
-        valueformat=",.0f", valuesuffix=" ¥" if lang == "en" else " 元",
+        valueformat=",.0f", valuesuffix=t("chart.yuan_suffix", lang),
     ))
     # Each receiving region needs room for its two-line label.
     fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(amounts) + 1) + 140))
@@ -453,8 +445,8 @@ def build_optimal_figure(
     fig.update_xaxes(range=[0, max(top, 1.0) * 1.3])
     fig.update_layout(barmode="group",
                       height=max(420, 2 * _row_height(presenter) * len(frame) + 160))
-    fig.update_xaxes(title_text=t("tf.optimal.axis", lang) + (" (yuan)" if lang == "en"
-                                                               else "（元）"))
+    fig.update_xaxes(title_text=t("chart.with_unit", lang, label=t("tf.optimal.axis", lang),
+                                  unit=t("chart.yuan", lang)))
     fig.update_yaxes(automargin=True)
     title = t("tf.optimal.chart_title", lang)
     if total > limit:
@@ -613,6 +605,45 @@ def build_change_map_figure(
     if schematic:
         title += t("tf.chart.map_schematic", lang)
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter, height=560)
+
+
+def build_change_tile_figure(
+    *,
+    regions: pd.DataFrame,
+    column: str = "charity_coverage",
+    favourable: bool = True,
+    lang: str,
+    presenter: bool = False,
+) -> go.Figure:
+    """The change map for data with no boundaries: one equal square per region (grouped by
+    area type, then by name), coloured like :func:`build_change_map_figure` (diverging at 0,
+    percentage points) and labelled with the region's name and change."""
+    from plotly.colors import sample_colorscale
+
+    from equity.charts.maps import tile_grid_figure
+
+    frame = regions.reset_index(drop=True)
+    if "area_type" in frame and "region_name" in frame:
+        frame = frame.sort_values(["area_type", "region_name"], kind="stable")
+        frame = frame.reset_index(drop=True)
+    change = region_change_points(frame, column)
+    span = max(1.0, float(change.abs().max()) if len(change) else 1.0)
+    low, high = (style.ADVERSE, style.FAVOURABLE) if favourable else (style.FAVOURABLE,
+                                                                      style.ADVERSE)
+    scale = [[0.0, low], [0.5, "#F7F7F7"], [1.0, high]]
+    points = change.to_numpy()
+    colours = sample_colorscale(scale, [(v + span) / (2 * span) for v in points])
+    labels = [f"{name}<br>{value:+.1f}" for name, value in zip(change.index, points,
+                                                                 strict=True)]
+    # White text on the strong ends of the scale, black near 0.
+    text_colours = ["white" if abs(v) / span >= 0.6 else "#111111" for v in points]
+    marker = {"color": list(points), "colorscale": scale, "cmin": -span, "cmax": span,
+              "colorbar": {"title": {"text": t("tf.points", lang)}, "thickness": 18}}
+    return tile_grid_figure(
+        labels=labels, colours=colours, text_colours=text_colours, hover=labels,
+        marker=marker, lang=lang, presenter=presenter,
+        title=t("tf.chart.map", lang, indicator=indicator_label(column, lang)),
+    )
 
 
 # --------------------------------------------------------------------------- financial protection

@@ -17,6 +17,7 @@ from plotly.colors import sample_colorscale
 from equity.charts.style import (
     apply_style,
     font_size,
+    indicator_label,
     indicator_scale,
     plain_label,
     region_labels,
@@ -153,7 +154,7 @@ def build_choropleth_figure(
 
     The title says "schematic" when the boundaries are not real ones (City W's).
     """
-    name = t(f"ind.{indicator}", lang)
+    name = indicator_label(indicator, lang, capital=True)
     values = table[indicator].astype(float)
     size = font_size(presenter)
     fig = go.Figure(
@@ -193,12 +194,10 @@ def build_tile_grid_figure(
 ) -> go.Figure:
     """Equal squares, one per region (grouped by ``group_column`` then by name), coloured by
     ``indicator`` and labelled with the region name and value: a map for data with no geometry."""
-    name = t(f"ind.{indicator}", lang)
+    name = indicator_label(indicator, lang, capital=True)
     frame = table.reset_index(drop=True)
     sort_cols = [group_column, "region_name"] if group_column else ["region_name"]
     frame = frame.sort_values(sort_cols, kind="stable").reset_index(drop=True)
-    n = len(frame)
-    ncols = max(1, math.ceil(math.sqrt(n * 1.6)))
     values = frame[indicator].astype(float)
     scale = indicator_scale(indicator)
     floor = colour_floor(values)
@@ -206,6 +205,33 @@ def build_tile_grid_figure(
     colours = sample_colorscale(
         scale, [min(max((v * 100.0 - floor) / span, 0.0), 1.0) for v in values]
     )
+    labels = [
+        f"{region}<br>{fmt_pct(v, lang)}"
+        for region, v in zip(region_labels(frame), values, strict=True)
+    ]
+    # White text on the darker half of the scale, black on the lighter half.
+    text_colours = [
+        "white" if (v * 100.0 - floor) / span >= 0.55 else "#111111" for v in values
+    ]
+    marker = {
+        "color": list(values * 100.0), "colorscale": scale, "cmin": floor, "cmax": 100,
+        "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},
+    }
+    return tile_grid_figure(
+        labels=labels, colours=colours, text_colours=text_colours,
+        hover=_hover(frame, values, lang, group_column), marker=marker,
+        title=t("chart.map_title", lang, indicator=name), lang=lang, presenter=presenter,
+    )
+
+
+def tile_grid_figure(*, labels: list[str], colours: list[str], text_colours: list[str],
+                     hover: list[str], marker: dict, title: str, lang: str,
+                     presenter: bool = False) -> go.Figure:
+    """Equal squares in reading order, one per label (already plotly-safe), filled with
+    ``colours``; ``marker`` gives the colour bar (``color``, ``colorscale``, ``cmin``/``cmax``
+    or ``cmid``, ``colorbar``). Subtitle: the data has no boundaries."""
+    n = len(labels)
+    ncols = max(1, math.ceil(math.sqrt(n * 1.6)))
     size = font_size(presenter)
     fig = go.Figure()
     xs, ys = [], []
@@ -219,45 +245,18 @@ def build_tile_grid_figure(
             fillcolor=colours[i], line={"color": "#333333", "width": 1},
             layer="below",  # under the labels of the scatter trace
         )
-    labels = [
-        f"{region}<br>{fmt_pct(v, lang)}"
-        for region, v in zip(region_labels(frame), values, strict=True)
-    ]
-    # White text on the darker half of the scale, black on the lighter half.
-    text_colours = [
-        "white" if (v * 100.0 - floor) / span >= 0.55 else "#111111" for v in values
-    ]
     fig.add_trace(
         go.Scatter(
-            x=xs,
-            y=ys,
-            mode="markers+text",
-            text=labels,
+            x=xs, y=ys, mode="markers+text", text=labels,
             textfont={"color": text_colours, "size": round(size * 0.85)},
-            marker={
-                "size": 1,
-                "opacity": 0,
-                "color": list(values * 100.0),
-                "colorscale": scale,
-                "cmin": floor,
-                "cmax": 100,
-                "showscale": True,
-                "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},
-            },
-            hovertext=_hover(frame, values, lang, group_column),
-            hoverinfo="text",
-            showlegend=False,
+            marker={"size": 1, "opacity": 0, "showscale": True, **marker},
+            hovertext=hover, hoverinfo="text", showlegend=False,
         )
     )
     nrows = math.ceil(n / ncols) if n else 1
     fig.update_xaxes(visible=False, range=[-0.05, ncols + 0.05])
     fig.update_yaxes(visible=False, range=[-nrows + 0.95, 1.05], scaleanchor="x")
-    apply_style(
-        fig,
-        title=t("chart.map_title", lang, indicator=name),
-        lang=lang,
-        presenter=presenter,
-        height=max(360, 140 + nrows * 130),
-    )
+    apply_style(fig, title=title, lang=lang, presenter=presenter,
+                height=max(360, 140 + nrows * 130))
     fig.update_layout(title_subtitle_text=t("chart.grid_note", lang))
     return fig

@@ -20,8 +20,9 @@ from equity.charts.style import (
     REFERENCE,
     apply_style,
     font_size,
+    group_label,
     indicator_colour,
-    plain_label,
+    indicator_label,
     region_labels,
 )
 from equity.i18n import fmt_pct, t
@@ -115,15 +116,6 @@ def group_summary(table: pd.DataFrame, *, column: str, a: str, b: str) -> GroupS
             patients * table["charity_coverage"].astype(float),
         ),
     )
-
-
-def group_label(value: str, lang: str) -> str:
-    """A group value as shown to people: known area types are translated, others kept."""
-    key = f"group.{value}"
-    try:
-        return t(key, lang)
-    except KeyError:
-        return str(value)
 
 
 def document_reference_lines() -> list[ReferenceLine]:
@@ -221,7 +213,7 @@ def build_ranked_regions_figure(
     if indicator not in INDICATORS:
         raise ValueError(f"indicator must be one of {INDICATORS}, got {indicator!r}")
     column, a, b = compare["column"], str(compare["a"]), str(compare["b"])
-    name = t(f"ind.{indicator}", lang)
+    name = indicator_label(indicator, lang, capital=True)
     colour = indicator_colour(indicator)
     higher_is_better = indicator == "charity_coverage"
     frame = table.assign(_value=table[indicator].astype(float) * 100.0)
@@ -236,10 +228,10 @@ def build_ranked_regions_figure(
     size = font_size(presenter)
     for value, pattern, fill in groups:
         part = frame[frame["_group"] == value]
-        fig.add_trace(_bar(part, plain_label(group_label(value, lang)), fill, pattern, lang))
+        fig.add_trace(_bar(part, group_label(value, lang), fill, pattern, lang, size))
     if others:
         part = frame[frame["_group"].isin(others)]
-        fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang))
+        fig.add_trace(_bar(part, t("group.other", lang), NEUTRAL, ".", lang, size))
 
     patients = table["patients"].astype(float)
     labels = table[column].astype(str)
@@ -256,7 +248,7 @@ def build_ranked_regions_figure(
         _vline(fig, mean * 100.0, NEUTRAL, dash)
         fig.add_trace(
             _legend_line(
-                t("chart.group_mean", lang, group=plain_label(group_label(g, lang)))
+                t("chart.group_mean", lang, group=group_label(g, lang))
                 + f" {fmt_pct(mean, lang)}",
                 NEUTRAL,
                 dash,
@@ -309,6 +301,10 @@ def build_ranked_regions_figure(
         # Legend under the x-axis ticks, one entry per row, so long labels never collide.
         legend={"orientation": "v", "yanchor": "top", "y": -size * 2.8 / plot_px, "x": 0.0},
     )
+    if presenter:  # legend beside the plot: the chart must fit a 1080 px screen
+        fig.update_layout(height=height, margin={"t": top, "b": 10, "r": 20},
+                          legend={"orientation": "v", "yanchor": "top", "y": 1.0,
+                                  "xanchor": "left", "x": 1.01})
     return fig
 
 
@@ -327,8 +323,11 @@ def _legend_line(name: str, colour: str, dash: str) -> go.Scatter:
     )
 
 
-def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -> go.Bar:
+def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str,
+         size: int) -> go.Bar:
     texts = [fmt_pct(v / 100.0, lang) for v in part["_value"]]
+    # Value labels inside the bar, at its base (white on the bar's colour): the average and
+    # reference lines cross the bars' far ends, where a label outside would be struck through.
     return go.Bar(
         x=list(part["_value"]),
         y=list(part["_label"]),
@@ -340,8 +339,10 @@ def _bar(part: pd.DataFrame, label: str, colour: str, pattern: str, lang: str) -
             "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"},
         },
         text=texts,
-        textposition="outside",
-        cliponaxis=False,
+        textposition="inside",
+        insidetextanchor="start",
+        insidetextfont={"color": "white", "size": round(size * 0.8)},
+        textangle=0,
         customdata=list(part["patients"].astype(float)),
         hovertemplate="%{y}: %{text}<br>"
         + t("chart.hover_patients", lang)

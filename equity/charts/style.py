@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from equity.i18n import has, t
 from equity.indicators import ADVERSE_INDICATORS, FAVOURABLE_INDICATORS, is_favourable  # noqa: F401
 
 OKABE_ITO: dict[str, str] = {
@@ -61,6 +62,31 @@ def plain_label(text: object) -> str:
     <br>): ``&``, ``<`` and ``>`` become entities, so an uploaded name shows literally and can
     never become a link or markup."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def capitalise(text: str) -> str:
+    """``text`` with its first letter upper-case (a label at the start of a title or list)."""
+    return text[:1].upper() + text[1:]
+
+
+def group_name(value: object, lang: str) -> str:
+    """A group value as people read it (``group.<value>`` in the catalogue: known area types
+    translated), others as given. Plain text, for Markdown and widgets."""
+    key = f"group.{value}"
+    return t(key, lang) if has(key) else str(value)
+
+
+def group_label(value: object, lang: str) -> str:
+    """:func:`group_name` made safe for a plotly text field (see :func:`plain_label`)."""
+    return plain_label(group_name(value, lang))
+
+
+def indicator_label(column: str, lang: str, *, capital: bool = False) -> str:
+    """The plain name of an indicator column (``ind.<column>``: "charity coverage" /
+    "慈善救助覆盖率"); ``capital``: first letter upper-case, for a label or a title's start."""
+    key = f"ind.{column}"
+    name = t(key, lang) if has(key) else column.replace("_", " ")
+    return capitalise(name) if capital else name
 
 
 def region_labels(table) -> list[str]:

@@ -63,3 +63,21 @@ def test_indicator_choice_survives_a_page_switch(make_app) -> None:
     at.switch_page("views/methods.py").run()
     at.switch_page("views/overview.py").run()
     assert at.segmented_control(key="ov_indicator").value == "oop_share"
+
+
+def test_indicator_travels_in_the_link_by_code(make_app) -> None:
+    # Issue 10: the Overview indicator was not in the URL, so a link could not reopen the
+    # out-of-pocket view. The code goes in the URL, never the translated label.
+    at = make_app(indicator="oop_share", lang="zh")
+    assert not at.exception
+    assert at.segmented_control(key="ov_indicator").value == "oop_share"
+    assert at.query_params["indicator"] == "oop_share"
+    assert not at.warning
+    at.segmented_control(key="ov_indicator").set_value("charity_coverage").run()
+    assert "indicator" not in at.query_params  # the default is left out of the link
+
+
+def test_bad_indicator_in_link_gives_notice(make_app) -> None:
+    at = make_app(indicator="moonlight")
+    assert at.segmented_control(key="ov_indicator").value == "charity_coverage"
+    assert "moonlight" in " ".join(w.value for w in at.warning)

@@ -143,3 +143,15 @@ def test_any_categorical_column_can_define_the_groups(make_app, set_bound) -> No
     assert values["Coverage, P1"] == "70.0%"
     assert values["Coverage, P2"] == "60.0%"
     assert values["Coverage gap"] == "10.0 points"
+
+
+def test_sidebar_shows_names_not_codes(make_app) -> None:
+    # Issue 10: the sidebar showed codes (en/zh, urban/suburban). The options are still the
+    # codes (and the URL holds them), displayed by name.
+    at = make_app(lang="zh")
+    assert at.radio(key="lang").options == ["English", "中文"]
+    assert at.radio(key="lang").value == "zh"
+    assert at.selectbox(key="compare_a").value == "urban"
+    assert at.selectbox(key="compare_a").options == ["郊区", "城区"]
+    assert at.query_params["lang"] == "zh"
+    assert "compare_a" not in at.query_params  # defaults stay out of the link

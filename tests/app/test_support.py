@@ -1,8 +1,8 @@
-"""app_support: problems rendered as plain lines, Markdown neutralised."""
+"""dashboard.render: problems rendered as plain lines, Markdown neutralised."""
 
 from __future__ import annotations
 
-from app_support import escape_md, problem_lines
+from dashboard.render import escape_md, problem_lines
 from equity.readers import DataError, Problem
 from equity.scenario import ScenarioError, scenario_from_json
 

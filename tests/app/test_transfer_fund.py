@@ -6,6 +6,7 @@ test; City W's documented coverage (urban 90%, suburban 65%) fixes the 25.0-poin
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -405,3 +406,119 @@ def test_protection_tab_zero_fund_changes_nothing():
     assert list(table["Before (%)"]) == list(table["After (%)"])
     assert (table["Change (points)"] == 0).all()
     assert not at.error
+
+
+def test_bad_language_in_link_is_reported_on_the_transfer_fund_page():
+    # Issue 10: the sidebar's notice for a bad `lang` was dropped on this page (its own link
+    # check reruns at once, and by then the bound radio had corrected the URL).
+    at = _open(lang="xx")
+    notices = [_plain(w.value) for w in at.warning]
+    assert any("“xx”" in n and "language" in n for n in notices), notices
+    assert at.radio(key="lang").value == "en"
+    # Moving a control means the notice was seen.
+    at.slider(key="target_coverage").set_value(0.8).run()
+    assert not [n for n in (_plain(w.value) for w in at.warning) if "“xx”" in n]
+
+
+def test_data_without_boundaries_gets_a_change_tile_grid():
+    # Issue 10: the Overview drew a tile grid for data with no geometry while this page said
+    # there was no map. Three regions, no boundaries; a fund of 1 million yuan.
+    csv = ("region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+           "cost_per_patient,subsidy_per_patient\n"
+           "A,North,urban,100,0.9,0.3,100000,18000\n"
+           "B,East,suburban,300,0.5,0.3,100000,18000\n"
+           "C,South,suburban,200,0.6,0.3,100000,18000\n")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="upload_file").set_value(("three.csv", csv.encode(), "text/csv"))
+    at.run()
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params["central_pool"] = "1000000"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [i for i in at.info if "no map" in i.value]
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if '"tile"' in c.proto.spec.lower() or "Tile grid" in c.proto.spec)
+    labels = spec["data"][0]["text"]
+    data = at.session_state["region_data"]
+    result = simulate(data, scenario_from_flat({"central_pool": "1000000"})[0])
+    regions = result.regions.set_index("region_name")
+    change = {name: 100 * (regions.loc[name, "charity_coverage_after"]
+                           - regions.loc[name, "charity_coverage_before"])
+              for name in ("North", "East", "South")}
+    assert any(abs(v) >= 0.05 for v in change.values())  # the fund moved someone
+    # Grouped by area type then name: suburban East, South; urban North.
+    assert labels == [f"{n}<br>{change[n]:+.1f}" for n in ("East", "South", "North")]
+    assert len(spec["layout"]["shapes"]) == 3
+
+
+def test_gap_metric_delta_is_explained_and_absent_without_a_fund():
+    # Issue 10: a bare "-17.9" delta, and a red up-arrow "+0.0" with no fund.
+    at = _open()
+    gap = next(m for m in at.metric if m.label == "Gap after")
+    assert not gap.delta  # no fund: the gap did not change, so no arrow
+    at = _open({"central_pool": "1000000"})
+    data = load("city_w")
+    expected = simulate(data, scenario_from_flat({"central_pool": "1000000"})[0]).gap
+    change = round(abs(expected.after) * 100 - abs(expected.before) * 100, 1)
+    gap = next(m for m in at.metric if m.label == "Gap after")
+    assert gap.delta == f"{change:+.1f} points in size"
+    assert f"before the fund it was {expected.before * 100:.1f} points" in gap.help
+    assert change < 0  # the fund narrows City W's gap
+
+
+def test_tab_and_threshold_travel_in_the_link():
+    # Issue 10: a link could not reopen the money-flow tab or a protection threshold.
+    at = _open({"tab": "money"}, lang="zh")
+    assert at.session_state["tf_tab"] == "资金流向"
+    # Only the open tab draws: the money flow, not the Results charts.
+    assert [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")] == ["tf_money_flow"]
+    assert at.query_params["tab"] == "money"
+    # A language switch keeps the tab open (its state held the Chinese label).
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.session_state["tf_tab"] == "Money flow"
+    at = _open({"tab": "protection", "threshold": "0.25"})
+    assert at.segmented_control(key="tf_prot_threshold").value == 0.25
+    assert not at.warning
+    at = _open({"tab": "nowhere"})
+    assert at.session_state["tf_tab"] == "Results"
+    assert any("nowhere" in _plain(w.value) for w in at.warning)
+
+
+def test_presenter_mode_titles_the_scenario_and_folds_the_controls():
+    # Issue 10: presenter mode shows the scenario's name as title, the controls folded.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["presenter"] = "true"
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params["name"] = "Option A"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.toggle(key="presenter").value is True
+    assert at.title[0].value == "Option A"
+    assert at.expander[0].proto.expanded is False
+    assert at.text_input(key="name").value == "Option A"
+    plain = _open({"name": "Option A"})
+    assert plain.title[0].value == "Transfer fund simulator"  # the name titles presenter mode
+    assert plain.expander[0].proto.expanded is True
+
+
+def test_link_notices_sit_above_the_headline():
+    # Issue 10: a bad link value's notice appeared below the scenario panel, out of view.
+    at = _open({"central_pool": "lots"})
+    flat = [(type(e).__name__, str(getattr(e, "value", ""))) for e in _flatten(at.main)]
+    warning_at = next(i for i, (kind, value) in enumerate(flat)
+                      if kind == "Warning" and "lots" in _plain(value))
+    metric_at = next(i for i, (kind, _) in enumerate(flat) if kind == "Metric")
+    expander_at = next(i for i, (kind, _) in enumerate(flat) if kind == "Expander")
+    assert warning_at < metric_at < expander_at
+
+
+def _flatten(node) -> list:
+    out = [node]
+    for child in getattr(node, "children", {}).values():
+        out.extend(_flatten(child))
+    return out

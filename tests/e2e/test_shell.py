@@ -72,7 +72,7 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, open_page, screensh
 
 def test_language_switch_translates(page: Page, app_url: str, open_page, screenshot) -> None:
     open_page(app_url)
-    page.get_by_test_id("stSidebar").get_by_text("zh", exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(2)).to_have_text("25.0个百分点")
     assert "lang=zh" in page.url

@@ -145,7 +145,7 @@ def test_language_switch_and_screenshots(page, app_url, screenshot):
     expect(page.locator(HEADLINE).first).to_have_text(_expected(query))
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
     _screenshot_whole_page(page, screenshot, "transfer_fund_en")
-    page.locator("[data-testid='stSidebar'] label").filter(has_text="zh").first.click()
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="中文").first.click()
     wait_for_app(page)
     expect(page.locator("h1").filter(has_text="转移支付基金模拟器")).to_be_visible()
     expect(page.locator(HEADLINE).first).to_have_text(_expected(query, "zh"))
@@ -177,7 +177,7 @@ def test_financial_protection_tab_in_both_languages(page, app_url, screenshot):
     # Only the open tab is drawn, so the one plot on the page is the protection chart.
     expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
     _screenshot_whole_page(page, screenshot, "transfer_fund_protection_en")
-    page.locator("[data-testid='stSidebar'] label").filter(has_text="zh").first.click()
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="中文").first.click()
     wait_for_app(page)
     expect(page.locator("h1").filter(has_text="转移支付基金模拟器")).to_be_visible()
     _open_tab(page, "经济风险保护", ".st-key-tf_prot_threshold")

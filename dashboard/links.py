@@ -1,0 +1,213 @@
+"""URL binding and link checking, for app.py and every page.
+
+Widgets bind to the URL with ``bind="query-params"``: the address bar holds every non-default
+value and a copied link reopens the same view. Streamlit silently drops a link value a widget
+cannot use; people who followed the link should see that it did not apply, so each check here
+records a :class:`LinkNotice` that the caller shows. Choices whose *displayed* text changes
+with the language are bound by hand (:func:`bound_choice`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.render import notice
+from dashboard.state import get_lang
+from equity.i18n import t
+
+# URL keys app.py's sidebar binds (language, dataset, groups compared), in link order.
+SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", "compare_b")
+# Dataset option of the last uploaded file (set by the Data page when a file validates); an
+# upload cannot travel in a link.
+UPLOAD = "upload"
+LINK_NOTICES = "link_notices"
+
+
+@dataclass(frozen=True)
+class LinkNotice:
+    """A link value for ``key`` that could not be used: ``raw`` as given, ``fallback`` shown."""
+
+    key: str
+    raw: str
+    fallback: str
+
+    def text(self, lang: str) -> str:
+        return t("url.bad_value", lang, param=t(f"url.param.{self.key}", lang), value=self.raw,
+                 fallback=self.fallback)
+
+
+def link_value(key: str) -> str | None:
+    """The raw value a link gave for ``key``, if any (read before the bound widget consumes it)."""
+    return st.query_params.get(key)
+
+
+def check_link(key: str, options: Sequence[str], fallback: str, notices: list[LinkNotice], *,
+               fold: bool = False) -> None:
+    """Record a notice when the link's value for ``key`` is not one of ``options``.
+
+    ``fold``: compare case-insensitively (true/false)."""
+    raw = link_value(key)
+    if raw is None:
+        return
+    value = raw.lower() if fold else raw
+    if value not in options:
+        notices.append(LinkNotice(key, raw, fallback))
+
+
+def keep_valid(key: str, options: Sequence[str], default: str) -> None:
+    """Reset a picker whose options changed under it (another dataset or grouping column).
+
+    Without this Streamlit keeps the old value, finds it differs from the new default and
+    writes it into the URL, where the next run would reject it. Only runs after the widget
+    existed, so a value arriving in a link is left to the binding (and to ``check_link``)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+def remember_link_notices(found: Sequence[LinkNotice]) -> list[LinkNotice]:
+    """The sidebar's link notices to show on this run: those found now, else those found on an
+    earlier run and not yet dismissed.
+
+    A bound widget corrects the URL as soon as it has read it, so a rerun that follows at once
+    (a page's own link check, a tab opening) would find nothing and drop the notice before
+    anyone read it. It stays until the user moves a control (:func:`dismiss_link_notices`)."""
+    if found:
+        st.session_state[LINK_NOTICES] = list(found)
+    return list(st.session_state.get(LINK_NOTICES, []))
+
+
+def dismiss_link_notices() -> None:
+    """Forget the sidebar's link notices (an on_change callback of every control)."""
+    st.session_state.pop(LINK_NOTICES, None)
+
+
+def show_link_notices(notices: Sequence[LinkNotice], lang: str) -> None:
+    for item in notices:
+        notice(item.text(lang))
+
+
+def seed_from_link(key: str, url_key: str, options: Sequence[Any], fallback: str,
+                   lang: str) -> None:
+    """Before the widget ``key`` first exists in this session, take its value from the link's
+    ``url_key`` (an option's ``str()``: a code such as ``oop_share`` or ``0.25``, never a
+    translated label). A value that is not an option gives a notice, kept with the sidebar's.
+
+    For widgets whose displayed text is translated, which ``bind="query-params"`` would put in
+    the URL; :func:`write_to_link` writes the code back."""
+    if key in st.session_state:
+        return
+    raw = link_value(url_key)
+    if raw is None:
+        return
+    for option in options:
+        if str(option) == raw:
+            st.session_state[key] = option
+            return
+    item = LinkNotice(url_key, raw, fallback)
+    st.session_state[LINK_NOTICES] = [*st.session_state.get(LINK_NOTICES, []), item]
+    notice(item.text(lang))
+
+
+def write_to_link(url_key: str, value: Any, default: Any) -> None:
+    """Keep ``url_key`` in the URL equal to ``value`` (absent when it is the default)."""
+    if value is None or value == default:
+        if url_key in st.query_params:
+            del st.query_params[url_key]
+    elif st.query_params.get(url_key) != str(value):
+        st.query_params[url_key] = str(value)
+
+
+def coded_tabs(labels: dict[str, str], *, key: str, url_key: str, lang: str) -> list:
+    """``st.tabs`` over ``labels`` (code -> translated label) whose open tab is in the URL by
+    code (``?tab=money``), and survives a language switch.
+
+    Binding the tabs themselves would put the translated label in the URL; here the tabs'
+    state keeps the label, ``<key>_code`` and the URL the code. A tab change reruns the page."""
+    codes = list(labels)
+    code_key = f"{key}_code"
+    if st.session_state.get(key) not in labels.values():
+        code = st.session_state.get(code_key)
+        if code not in labels:
+            seed_from_link(code_key, url_key, codes, labels[codes[0]], lang)
+            code = st.session_state.get(code_key)
+        if code in labels:
+            st.session_state[key] = labels[code]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    by_label = {label: code for code, label in labels.items()}
+    code = by_label.get(st.session_state.get(key), codes[0])
+    st.session_state[code_key] = code
+    write_to_link(url_key, code, codes[0])
+    return tabs
+
+
+def coded_choice(widget: Callable[..., Any], key: str, label: str, options: Sequence[str],
+                 default: str, *, format_func: Callable[[str], str], **kwargs: Any) -> str:
+    """``widget`` (``st.radio`` or ``st.selectbox``) over code ``options`` shown through
+    ``format_func`` (names, not codes), with the code in the URL under ``key``.
+
+    ``bind="query-params"`` would write the displayed name into the URL (the language's
+    own name instead of ``zh``), so
+    the binding is done here: a new session takes a usable link value, a value the options no
+    longer hold (another dataset, another grouping column) falls back to ``default``, and the
+    URL follows the widget (the default left out). Report unusable link values with
+    :func:`check_link` before calling this."""
+    options = list(options)
+    current = st.session_state.get(key)
+    if current not in options:
+        raw = link_value(key) if key not in st.session_state else None
+        st.session_state[key] = raw if raw in options else default
+    value = widget(label, options, format_func=format_func, key=key, **kwargs)
+    write_to_link(key, value, default)
+    return value
+
+
+def bound_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,
+                 format_func: Callable[[str], str], help: str | None = None,
+                 on_change: Callable[[], None] | None = None) -> str:
+    """A selectbox with translated options whose value is kept under ``key`` and in the URL.
+
+    Streamlit stores (and would bind to the URL) the *displayed* text, so a language switch
+    would orphan the stored choice. Instead the language-independent value lives in
+    ``st.session_state[key]`` and in the URL (non-default only), and each language has its own
+    widget key (``tf_choice_<key>_<lang>``) seeded from it.
+    """
+    if key not in st.session_state or st.session_state[key] not in choices:
+        raw = st.query_params.get(key)
+        st.session_state[key] = raw if raw in choices else default
+    widget_key = f"tf_choice_{key}_{lang}"
+    if st.session_state.get(widget_key) != st.session_state[key]:
+        st.session_state[widget_key] = st.session_state[key]
+    value = st.selectbox(label, choices, format_func=format_func, key=widget_key, help=help,
+                         on_change=_choice_changed, args=(widget_key, key, on_change))
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def _choice_changed(widget_key: str, key: str, then: Callable[[], None] | None) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+    if then is not None:
+        then()
+
+
+def share_link(page_values: dict[str, Any]) -> str:
+    """This page's address with the sidebar's settings ahead of ``page_values`` (the page's own
+    non-default URL values)."""
+    shared: dict[str, str] = {"lang": get_lang()}
+    dataset = st.session_state.get("dataset")
+    if isinstance(dataset, str) and dataset != UPLOAD:
+        shared["dataset"] = dataset
+    for key in SIDEBAR_KEYS[2:]:
+        value = st.session_state.get(key)
+        if isinstance(value, str):
+            shared[key] = value
+    base = st.context.url or ""
+    return f"{base}?{urlencode({**shared, **page_values})}"

@@ -1,0 +1,99 @@
+"""The cached model calls every page uses (the one place ``st.cache_data`` wraps ``equity``).
+
+Each call is keyed by :func:`data_key` (the region table's identity) and the scenario's JSON
+(``equity.scenario.scenario_to_json``), so a slider returning to a value seen before costs a
+cache look-up. The data object itself is passed unhashed (``_data``): hashing a table on every
+rerun would cost more than the look-up saves. Model modules are imported on first use, so a
+page that never runs an analysis never loads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from equity.scenario import scenario_from_json
+
+
+def data_key(data: Any) -> str:
+    """Identity of a region table for the caches: name, size and a hash of its values."""
+    table = data.table
+    digest = int(pd.util.hash_pandas_object(table, index=False).sum()) & 0xFFFFFFFFFFFF
+    return f"{data.name}:{len(table)}:{digest:x}"
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def simulation(key: str, scenario_json: str, _data: Any) -> Any:
+    """``equity.fund.simulate`` of the scenario on the data (a SimulationResult)."""
+    from equity.fund import simulate
+
+    return simulate(_data, scenario_from_json(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def protection(key: str, scenario_json: str, poverty_line: float, _data: Any) -> Any:
+    """Catastrophic spending before/after for this scenario (all thresholds at once, so the
+    threshold picker needs no new run); the simulation itself comes from its own cache.
+    ``poverty_line`` in yuan a year."""
+    from equity.protection import protection_from_simulation
+
+    return protection_from_simulation(simulation(key, scenario_json, _data), _data,
+                                      poverty_line=poverty_line)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def goal_seek(key: str, scenario_json: str, target_gap: float, lever: str, _data: Any) -> Any:
+    """``equity.solve.goal_seek``: the lever's value that brings the gap to ``target_gap``
+    (a 0-1 fraction)."""
+    from equity.solve import goal_seek as run
+
+    return run(_data, scenario_from_json(scenario_json), target_gap=target_gap, lever=lever)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def optimal(key: str, scenario_json: str, objective: str, _data: Any) -> Any:
+    """``equity.solve.optimal_allocation`` for ``objective`` ("min_gap" | "max_min")."""
+    from equity.solve import optimal_allocation
+
+    return optimal_allocation(_data, scenario_from_json(scenario_json), objective=objective)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def sensitivity(key: str, scenario_json: str, _data: Any) -> pd.DataFrame:
+    """``equity.solve.sensitivity``: the gap with each lever moved down and up."""
+    from equity.solve import sensitivity as run
+
+    return run(_data, scenario_from_json(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def uncertainty(key: str, scenario_json: str, draws: int, _data: Any) -> Any:
+    """``equity.solve.uncertainty`` with ``draws`` Monte Carlo draws (seed 0: reproducible)."""
+    from equity.solve import uncertainty as run
+
+    return run(_data, scenario_from_json(scenario_json), draws=draws, seed=0)
+
+
+@st.cache_resource(show_spinner=False)
+def _geojson(content_key: str, _geometry: Any) -> dict:
+    from equity.charts.maps import geometry_to_geojson
+
+    return geometry_to_geojson(_geometry)
+
+
+def geojson(geometry: Any) -> dict:
+    """The region boundaries as simplified GeoJSON, made once per geometry and shared by every
+    session (the browser draws fewer vertices). Read-only: every caller gets the same dict."""
+    from equity.charts.maps import geometry_key
+
+    return _geojson(geometry_key(geometry), geometry)
+
+
+@st.cache_data(show_spinner=False)
+def reference_lines() -> list:
+    """The documents' reference points drawn on the Overview ranking."""
+    from equity.charts.overview import document_reference_lines
+
+    return document_reference_lines()

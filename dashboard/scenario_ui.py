@@ -1,0 +1,315 @@
+"""The scenario on the Transfer fund page: controls, the link check, the file upload, the link.
+
+Controls are generated from ``equity.scenario.PARAMETERS`` and bound to the page URL
+(``bind="query-params"``, ``persist_state="session"``), so the address bar always holds the
+scenario (non-default values only) and opening a copied link reproduces it. The two choice
+controls (recipients, gap indicator) are bound by hand (:func:`dashboard.links.bound_choice`).
+
+Link check, once per session: the bound widgets drop unreadable values and clamp out-of-range
+ones without telling anyone; the design wants the default and a visible notice. So the link's
+scenario keys go through ``equity.scenario.scenario_from_flat``; each unusable key is reset to
+its default on an immediate rerun (a URL value wins over session state only on a widget's first
+run) and the notices wait in session state until a control moves.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+from dashboard.links import bound_choice, dismiss_link_notices, share_link
+from dashboard.render import escape_md
+from equity.charts.style import capitalise, group_label, indicator_label
+from equity.i18n import Message, fmt_money, t
+from equity.scenario import (
+    PARAMETER_BY_KEY,
+    PARAMETERS,
+    RECIPIENTS_BELOW_TARGET,
+    Parameter,
+    Scenario,
+    ScenarioError,
+    scenario_from_flat,
+    scenario_from_json,
+    scenario_to_flat,
+)
+
+# Control groups, in the order shown; the "compare" groups come from the sidebar (app.py).
+GROUPS: tuple[str, ...] = ("financing", "allocation", "use", "target")
+INDICATOR_KEY = "compare.indicator"
+# Gap indicators offered here: both are 0-1 shares, so their gaps read in percentage points.
+PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
+CONTROL_KEYS: tuple[str, ...] = (
+    *(p.key for p in PARAMETERS if p.group in GROUPS),
+    INDICATOR_KEY,
+)
+NOTICES = "tf_url_notices"
+RESETS = "tf_url_resets"
+URL_CHECKED = "tf_url_checked"
+UPLOAD_KEY = "tf_upload"
+NAME_KEY = "name"
+UPLOAD_MESSAGE = "tf_upload_message"
+
+
+# --------------------------------------------------------------------------- values and labels
+
+
+def widget_value(p: Parameter, value: Any) -> Any:
+    return float(value) if p.numeric else value
+
+
+def shown(p: Parameter, value: Any, lang: str) -> str:
+    """A parameter value as the widget shows it: money in yuan, fractions in percent."""
+    if p.kind == "money":
+        return fmt_money(float(value), lang)
+    if p.kind == "fraction":
+        return f"{float(value):.0%}"
+    if p.numeric:
+        return f"{float(value):g}"
+    if p.key == "recipients":
+        return t("tf.recipients.below_target", lang) if value == RECIPIENTS_BELOW_TARGET \
+            else group_label(str(value), lang)
+    return indicator_label(str(value), lang)
+
+
+def label(p: Parameter, lang: str) -> str:
+    unit = p.unit[lang]
+    suffix = f" {t('tf.unit_suffix', lang, unit=unit)}" if unit and p.kind != "fraction" else ""
+    return f"{p.label[lang]}{suffix}"
+
+
+def page_options(data: Any) -> dict[str, list[str]]:
+    """The values the page's choice controls offer for this data."""
+    area_types = sorted(data.table["area_type"].astype(str).unique())
+    return {"recipients": [RECIPIENTS_BELOW_TARGET, *area_types],
+            INDICATOR_KEY: list(PAGE_INDICATORS)}
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def clear_notices() -> None:
+    """A control moved: the link's notices (this page's and the sidebar's) have been seen."""
+    st.session_state.pop(NOTICES, None)
+    dismiss_link_notices()
+
+
+def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
+    if p.key in options:
+        return _choice(p, options[p.key], lang)
+    common: dict[str, Any] = {
+        "key": p.key,
+        "help": p.help[lang],
+        "bind": "query-params",
+        "persist_state": "session",
+        "on_change": clear_notices,
+    }
+    if p.kind == "money":
+        digits = 0 if float(p.step or 1).is_integer() else 1
+        value = st.number_input(
+            label(p, lang), min_value=float(p.minimum or 0.0), max_value=float(p.maximum),
+            value=float(p.default), step=float(p.step or 1.0), format=f"%.{digits}f", **common,
+        )
+        if value >= 10_000:  # a long row of digits, read back the way people say it
+            st.caption(f"= {fmt_money(value, lang)}")
+        return value
+    return st.slider(
+        label(p, lang), min_value=float(p.minimum), max_value=float(p.maximum),
+        value=float(p.default), step=float(p.step or 0.01),
+        format="percent" if p.kind == "fraction" else "%.2f", **common,
+    )
+
+
+def _choice(p: Parameter, choices: list[str], lang: str) -> str:
+    if p.key == "recipients":
+        def fmt(value: str) -> str:
+            if value == RECIPIENTS_BELOW_TARGET:
+                return t("tf.recipients.below_target", lang)
+            return t("tf.recipients.groups", lang, group=group_label(value, lang))
+    else:
+        def fmt(value: str) -> str:
+            return capitalise(indicator_label(value, lang))
+    return bound_choice(p.key, label(p, lang), choices, p.default, lang, format_func=fmt,
+                        help=p.help[lang], on_change=clear_notices)
+
+
+def controls(lang: str, options: dict[str, list[str]], *,
+             presenter: bool = False) -> dict[str, Any]:
+    """One widget per page parameter, in four groups; returns key -> widget value.
+
+    In presenter mode the panel starts folded, so the headline and the chart fill the screen.
+    Above the groups: the scenario's name (``?name=`` in the link; the page title in presenter
+    mode), which the model does not read."""
+    values: dict[str, Any] = {}
+    with st.expander(t("tf.controls", lang), expanded=not presenter, icon=":material/tune:"):
+        st.text_input(t("tf.name", lang), key=NAME_KEY, max_chars=80,
+                      placeholder=t("tf.name_placeholder", lang), bind="query-params",
+                      persist_state="session")
+        columns = st.columns(len(GROUPS), gap="medium")
+        for column, group in zip(columns, GROUPS, strict=True):
+            with column:
+                st.markdown(f"**{t(f'tf.group.{group}', lang)}**")
+                if group == "allocation":
+                    st.caption(t("tf.group.allocation_help", lang))
+                keys = [p.key for p in PARAMETERS if p.group == group]
+                if group == "target":
+                    keys.append(INDICATOR_KEY)
+                for key in keys:
+                    values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
+    return values
+
+
+def scenario_of(values: dict[str, Any], compare: dict[str, str]) -> tuple[Scenario, list[str]]:
+    """The scenario the widgets describe (validated by equity.scenario), with its notices."""
+    flat = {key: str(value) for key, value in values.items()}
+    flat.update({f"compare.{k}": str(v) for k, v in compare.items() if k in ("column", "a",
+                                                                           "b")})
+    return scenario_from_flat(flat)
+
+
+def set_lever(key: str, value: float) -> None:
+    """Set a control to ``value`` rounded up to its step (so a goal-seek answer still reaches
+    its target), then rerun the whole page."""
+    p = PARAMETER_BY_KEY[key]
+    step = float(p.step or 0.0)
+    applied = math.ceil(value / step - 1e-9) * step if step else value
+    st.session_state[key] = min(float(p.maximum), applied)
+    st.session_state["tf_rerun_app"] = True
+    clear_notices()
+
+
+def scenario_name() -> str:
+    """The name the user gave this scenario ("" when none)."""
+    return " ".join(str(st.session_state.get(NAME_KEY) or "").split())
+
+
+# --------------------------------------------------------------------------- the link check
+
+
+def check_link(lang: str, options: dict[str, list[str]]) -> None:
+    """Record a notice and schedule a reset to the default for each unusable link value."""
+    # Only the link the page was opened with is checked: later the URL follows the controls,
+    # and a control set to a refused combination (every weight 0) is reported by
+    # problem_notices instead of being snapped back as if it came from a link.
+    if st.session_state.get(URL_CHECKED):
+        return
+    st.session_state[URL_CHECKED] = True
+    raw = {key: st.query_params[key] for key in CONTROL_KEYS if key in st.query_params}
+    if not raw:
+        return
+    _, problems = scenario_from_flat(raw)
+    bad: dict[str, Message | None] = {}
+    for problem in problems:
+        key = problem.params["field"]
+        keys = [k for k in CONTROL_KEYS if k == key or k.startswith(key + ".")]
+        for k in keys:
+            bad[k] = problem
+    for key, choices in options.items():
+        if key in raw and key not in bad and raw[key] not in choices:
+            bad[key] = None  # a value the page does not offer: listed with the others below
+    if not bad:
+        return
+    items = [
+        t("tf.notice.url_item", lang, label=PARAMETER_BY_KEY[k].label[lang],
+          value=raw.get(k, ""), default=shown(PARAMETER_BY_KEY[k], PARAMETER_BY_KEY[k].default,
+                                              lang))
+        for k in CONTROL_KEYS if k in bad and k in raw
+    ]
+    groups = [problem for key, problem in bad.items() if key not in raw]
+    st.session_state[NOTICES] = [t("tf.notice.url", lang, items="; ".join(items)),
+                                 *problem_notices(list(dict.fromkeys(groups)), lang)]
+    st.session_state[RESETS] = {k: PARAMETER_BY_KEY[k].default for k in bad}
+
+
+def problem_notices(problems: list[Message | None], lang: str) -> list[str]:
+    """Readable notices for scenario_from_flat's cross-key problems (told apart by the field
+    each names, never by their text).
+
+    The groups compared are the sidebar's business (app.py warns about them), so their
+    problems are left to it."""
+    notices = []
+    for problem in problems:
+        if problem is None:
+            continue
+        field = problem.params.get("field")
+        if field == "weights":
+            notices.append(t("tf.notice.weights", lang))
+        elif field != "compare":
+            notices.append(problem.text(lang))
+    return notices
+
+
+def apply_resets() -> None:
+    """Reset the controls the link check refused (before the widgets are drawn)."""
+    for key, value in st.session_state.pop(RESETS, {}).items():
+        st.session_state[key] = widget_value(PARAMETER_BY_KEY[key], value)
+
+
+def resets_pending() -> bool:
+    return RESETS in st.session_state
+
+
+def link_notices() -> list[str]:
+    """The link check's notices, shown until a control moves."""
+    return list(st.session_state.get(NOTICES, []))
+
+
+# --------------------------------------------------------------------------- share and upload
+
+
+def scenario_link(scenario: Scenario) -> tuple[str, bool]:
+    """The page's share link for ``scenario``, and whether every control is at its default."""
+    flat = {k: v for k, v in scenario_to_flat(scenario).items() if k in CONTROL_KEYS}
+    return share_link(flat), not flat
+
+
+def load_scenario_file(data: Any, lang: str) -> None:
+    """Upload callback: validate the file through equity.scenario, then set every control.
+
+    Leaves ``(kind, text, lines)`` under UPLOAD_MESSAGE for :func:`upload_message`."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
+        return
+    name = escape_md(upload.name)
+    try:
+        text = upload.getvalue().decode("utf-8")
+        loaded = scenario_from_json(text)
+    except UnicodeDecodeError:
+        st.session_state[UPLOAD_MESSAGE] = (
+            "error", t("tf.share.bad_file", lang, name=name), [t("tf.share.not_text", lang)])
+        return
+    except ScenarioError as err:
+        st.session_state[UPLOAD_MESSAGE] = (
+            "error", t("tf.share.bad_file", lang, name=name), err.problems)
+        return
+    options = page_options(data)
+    adjusted: list[str] = []
+    for key in CONTROL_KEYS:
+        p = PARAMETER_BY_KEY[key]
+        value = loaded.get(key)
+        if isinstance(value, tuple):  # recipients as a list of groups: the page offers one
+            value = value[0] if len(value) == 1 else ",".join(value)
+        if key in options and value not in options[key]:
+            adjusted.append(t("tf.share.adjusted", lang, label=p.label[lang], value=value,
+                              default=shown(p, p.default, lang)))
+            value = p.default
+        st.session_state[key] = widget_value(p, value)
+    # The groups compared live in the sidebar (app.py); set them when the data has them.
+    compare = loaded.compare
+    values = (set(data.table[compare.column].astype(str))
+              if compare.column in data.table.columns else set())
+    if compare.a in values and compare.b in values:
+        st.session_state["compare_col"] = compare.column
+        st.session_state["compare_a"] = compare.a
+        st.session_state["compare_b"] = compare.b
+    else:
+        adjusted.append(t("tf.share.compare_missing", lang, column=compare.column, a=compare.a,
+                          b=compare.b))
+    clear_notices()
+    st.session_state[UPLOAD_MESSAGE] = ("ok", t("tf.share.loaded", lang, name=name), adjusted)
+
+
+def upload_message() -> tuple[str, str, list] | None:
+    """The last upload's outcome (shown once): ("ok" | "error", headline, lines)."""
+    return st.session_state.pop(UPLOAD_MESSAGE, None)

@@ -1,0 +1,82 @@
+"""Presenter mode at 1920x1080 and offline operation, in Chromium.
+
+Presenter mode (issue 10): the first screen holds the headline and the main chart, the sidebar
+is collapsed, the title is the scenario's name. Screenshots (first screen only):
+artifacts/screenshots/presenter_{overview,transfer_fund}_{en,zh}.png.
+Offline: every request the pages make goes to the app's own host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import wait_for_app
+
+SCREEN = {"width": 1920, "height": 1080}
+NAME = {"en": "Option A: 2 million yuan", "zh": "方案A：200万元"}
+
+
+@pytest.fixture
+def big_page(browser):
+    context = browser.new_context(viewport=SCREEN, locale="en-GB")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def _first_screen(page, locator) -> None:
+    box = locator.bounding_box()
+    assert box is not None, "not drawn"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], box
+
+
+def _chart_drawn(page, index: int = 0):
+    chart = page.get_by_test_id("stPlotlyChart").nth(index)
+    expect(chart.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    return chart
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presenter_overview_first_screen(big_page, app_url, screenshot, lang) -> None:
+    big_page.goto(f"{app_url}/?{urlencode({'presenter': 'true', 'lang': lang})}")
+    wait_for_app(big_page)
+    expect(big_page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    headline = big_page.locator("[data-testid='stMainBlockContainer'] h3").first
+    expect(headline).to_be_visible()
+    _first_screen(big_page, headline)
+    _first_screen(big_page, _chart_drawn(big_page))
+    screenshot(big_page, f"presenter_overview_{lang}", full_page=False)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presenter_transfer_fund_first_screen(big_page, app_url, screenshot, lang) -> None:
+    query = {"presenter": "true", "lang": lang, "central_pool": "2000000", "name": NAME[lang]}
+    big_page.goto(f"{app_url}/transfer_fund?{urlencode(query)}")
+    wait_for_app(big_page)
+    expect(big_page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    expect(big_page.locator("[data-testid='stMainBlockContainer'] h1").first).to_have_text(
+        NAME[lang])
+    headline = big_page.locator(".st-key-tf_headline h3").first
+    expect(headline).to_be_visible()
+    _first_screen(big_page, headline)
+    _first_screen(big_page, _chart_drawn(big_page))
+    screenshot(big_page, f"presenter_transfer_fund_{lang}", full_page=False)
+
+
+def test_no_request_leaves_the_machine(big_page, app_url) -> None:
+    seen: list[str] = []
+    big_page.on("request", lambda request: seen.append(request.url))
+    for path in ("/", "/transfer_fund?tab=money", "/data", "/methods", "/?lang=zh"):
+        big_page.goto(f"{app_url}{path}")
+        wait_for_app(big_page)
+        expect(big_page.locator("h1").first).to_be_visible()
+        big_page.wait_for_timeout(1500)  # late requests: fonts, icons, map tiles
+    local = {"127.0.0.1", "localhost"}
+    outside = [u for u in seen
+               if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+               and urlsplit(u).hostname not in local]
+    assert seen and outside == []
