@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.state import get_lang
 from equity.errors import EquityError
 from equity.i18n import t
+from equity.readers.problems import Problem, rows_message
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:=])")
 
@@ -27,12 +28,23 @@ def escape_md(text: object) -> str:
 def problem_lines(exc: BaseException, lang: str) -> list[str]:
     """Plain-text lines in ``lang``, one per problem, for any error: every problem the package
     raises (a file Problem, a Message) renders itself with ``text(lang)``."""
-    if isinstance(exc, EquityError) and exc.problems:
-        return exc.lines(lang)
     problems = getattr(exc, "problems", None)
     if not problems:
         return [t("error.unexpected", lang, message=str(exc) or type(exc).__name__)]
-    return [p.text(lang) if hasattr(p, "text") else str(p) for p in problems]
+    return [_file_line(p, lang) if isinstance(p, Problem) else
+            p.text(lang) if hasattr(p, "text") else str(p) for p in problems]
+
+
+def _file_line(problem: Problem, lang: str) -> str:
+    """A file problem as the page writes it: the command line's place and message, with the
+    column in typographic quotes (column “patients”), easier to spot on screen."""
+    parts = [problem.file]
+    if problem.row is not None:
+        parts.append(rows_message(problem.row_label, [problem.row]).text(lang))
+    if problem.column is not None:
+        parts.append(t("error.where_col", lang, column=problem.column))
+    where = t("readers.where.sep", lang).join(parts)
+    return t("readers.line", lang, where=where, message=problem.message_in(lang))
 
 
 def _title_code(exc: BaseException) -> str:

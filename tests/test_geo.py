@@ -316,7 +316,7 @@ def test_division_map_change_view(hangzhou_geojson):
     assert fig.layout.map.style == "white-bg"
     assert not fig.layout.map.layers  # no tiles, no external sources
     assert "上城区" in figures.text[0] and "+10.0 points" in figures.text[0]
-    assert "Change in Charity coverage" in fig.layout.title.text
+    assert "Change in charity coverage" in fig.layout.title.text
 
 
 def test_division_map_before_in_chinese(hangzhou_geojson):
