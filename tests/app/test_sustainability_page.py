@@ -57,7 +57,7 @@ def test_headline_is_how_long_the_users_fund_lasts(make_app):
     text = _texts(at)
     assert f"runs short in {s.depletion_year}" in text
     assert f"A levy of {fmt_number(s.solvent_levy, 'en')} yuan per insured person" in text
-    solvent = [m for m in at.metric if m.label.startswith("Levy that keeps")][0]
+    solvent = next(m for m in at.metric if m.label.startswith("Levy that keeps"))
     assert solvent.value == fmt_number(s.solvent_levy, "en")
 
 
