@@ -16,6 +16,7 @@ import streamlit as st
 
 from app_support import escape_md, get_data, get_lang, is_presenter
 from equity.benefit import (
+    LAYER_FIELDS,
     PRESETS,
     Cascade,
     CascadeError,
@@ -80,19 +81,39 @@ def _preset_changed() -> None:
     st.query_params.pop("cascade", None)
 
 
+EDITOR_ORDER = ("position", "label_en", "label_zh", "payer", "base", "deductible", "rate",
+                "tiers", "cap", "oop_ceiling", "eligibility", "illustrative", "name", "source")
+
+
+def _field_labels(lang: str) -> dict[str, str]:
+    """Editor column headers from the cascade's own field metadata (equity.benefit)."""
+    out = {}
+    for column in EDITOR_ORDER[1:]:
+        field_ = "label" if column.startswith("label_") else column
+        meta = LAYER_FIELDS[field_]["label"] or {}
+        text = meta.get(lang, column)
+        out[column] = f"{text} ({column[-2:]})" if column.startswith("label_") else text
+    return out
+
+
 def edit_layers(base: Cascade, lang: str) -> Cascade | None:
     """The layers in an editor (add, remove, reorder by position); None while invalid."""
     frame = cascade_to_frame(base)
     frame.insert(0, "position", range(1, len(frame) + 1))
     key = "ben_editor_" + str(zlib.crc32(cascade_to_json(base).encode()))
+    label = _field_labels(lang)
     edited = st.data_editor(
-        frame, num_rows="dynamic", hide_index=True, key=key,
+        frame, num_rows="dynamic", hide_index=True, key=key, column_order=EDITOR_ORDER,
         column_config={
             "position": st.column_config.NumberColumn(t("ben.col.position", lang), step=1),
-            "payer": st.column_config.SelectboxColumn(options=list(PAYERS)),
-            "base": st.column_config.SelectboxColumn(options=["remaining", "cost"]),
-            "eligibility": st.column_config.NumberColumn(min_value=0.0, max_value=1.0),
-            "rate": st.column_config.NumberColumn(min_value=0.0, max_value=1.0),
+            "payer": st.column_config.SelectboxColumn(label["payer"], options=list(PAYERS)),
+            "base": st.column_config.SelectboxColumn(label["base"],
+                                                     options=["remaining", "cost"]),
+            "eligibility": st.column_config.NumberColumn(label["eligibility"], min_value=0.0,
+                                                         max_value=1.0),
+            "rate": st.column_config.NumberColumn(label["rate"], min_value=0.0, max_value=1.0),
+            **{c: st.column_config.Column(label[c]) for c in EDITOR_ORDER
+               if c not in ("position", "payer", "base", "eligibility", "rate")},
         },
     )
     st.caption(t("ben.editor_help", lang))
@@ -170,7 +191,10 @@ def by_region(lang: str, presenter: bool) -> None:
         return
     scenario, _ = current_scenario()
     result = simulate_cached(data, scenario)
-    st.caption(t("ben.region_intro", lang, gross=fmt_money(result.fund.gross, lang)))
+    if result.fund.gross <= 0:
+        st.info(t("ben.region_none", lang), icon=":material/info:")
+    else:
+        st.caption(t("ben.region_intro", lang, gross=fmt_money(result.fund.gross, lang)))
     threshold = st.radio(t("ben.threshold", lang), (0.10, 0.25, 0.40), index=0, horizontal=True,
                          format_func=lambda x: f"{x:.0%}", key="ben_threshold")
     if st.button(t("ben.run", lang), icon=":material/play_arrow:", key="ben_run"):

@@ -81,11 +81,13 @@ def transfer_fund_section(lang: str, presenter: bool) -> None:
         head = t("sust.headline.lasts", lang, gross=fmt_money(result.fund.gross, lang),
                  last=last)
     else:
-        head = t("sust.headline.short", lang, gross=fmt_money(result.fund.gross, lang),
-                 year=s.depletion_year, years=s.years_lasting)
+        key = "sust.headline.short_one" if s.years_lasting == 1 else "sust.headline.short"
+        head = t(key, lang, gross=fmt_money(result.fund.gross, lang), year=s.depletion_year,
+                 years=s.years_lasting)
     if s.solvent_levy is not None:
-        head += " " + t("sust.headline.levy", lang, levy=fmt_number(s.solvent_levy, lang),
-                        now=fmt_number(inputs.levy_per_insured, lang), last=last)
+        levy = t("sust.headline.levy", lang, levy=fmt_number(s.solvent_levy, lang),
+                 now=fmt_number(inputs.levy_per_insured, lang), last=last)
+        head += ("" if lang == "zh" else " ") + levy
     st.markdown(f"### {escape_md(head)}")
     cols = st.columns(2) + st.columns(2) if presenter else st.columns(4)
     cols[0].metric(t("sust.metric.depletion", lang),

@@ -49,7 +49,8 @@ def build_reserve_figure(
     if depletion_year is not None:
         fig.add_vline(x=depletion_year, line={"color": style.ADVERSE, "dash": "dash", "width": 2})
         fig.add_annotation(
-            x=depletion_year, y=1.0, yref="paper", showarrow=False, yanchor="bottom",
+            x=depletion_year, y=0.98, yref="paper", showarrow=False, yanchor="top",
+            xanchor="left", xshift=6,
             text=style.plain_label(t("proj.chart.runs_short", lang, year=depletion_year)),
             font={"color": style.ADVERSE},
         )
@@ -59,7 +60,7 @@ def build_reserve_figure(
                       opacity=0.4, line_width=0, layer="below")
     fig.update_layout(barmode="group")
     fig.update_xaxes(title=t("proj.chart.year", lang), dtick=1)
-    fig.update_yaxes(title=t("proj.chart.yuan", lang), tickformat="~s")
+    fig.update_yaxes(title=t("proj.chart.yuan", lang), exponentformat="B")
     if y_range is not None:
         fig.update_yaxes(range=list(y_range))
     return style.apply_style(fig, title=title or t("proj.chart.title", lang), lang=lang,
