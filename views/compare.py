@@ -142,9 +142,8 @@ def side_by_side(names: list[str], lang: str, presenter: bool) -> None:
     entries = list(results.items())
     gap_fig = build_gap_compare_figure(entries=entries, lang=lang, presenter=presenter)
     cover_fig = build_coverage_compare_figure(entries=entries, lang=lang, presenter=presenter)
-    left, right = st.columns(2)
-    left.plotly_chart(gap_fig, key="cmp_gap_chart")
-    right.plotly_chart(cover_fig, key="cmp_cover_chart")
+    st.plotly_chart(gap_fig, key="cmp_gap_chart")
+    st.plotly_chart(cover_fig, key="cmp_cover_chart")
     st.subheader(t("cmp.measures", lang))
     rows = {abbr: {n: r.measures["after"]["charity_coverage"].get(abbr) for n, r in entries}
             for abbr in MEASURES}

@@ -59,6 +59,7 @@ def build_coverage_compare_figure(*, entries: Sequence[tuple[str, Any]], lang: s
                                                 "line": {"width": 3}},
                         offsetgroup=side)
     indicator = indicator_label(first.indicator, lang) if first is not None else ""
+    indicator = indicator[:1].upper() + indicator[1:]
     fig.update_yaxes(title=t("cmp.chart.percent", lang, indicator=indicator), range=[0, 110])
     fig.update_layout(barmode="group", scattermode="group")
     return style.apply_style(fig, title=t("cmp.chart.coverage", lang, indicator=indicator),
