@@ -41,6 +41,9 @@ from equity.scenario import (
 from views.scenario_state import current_scenario, simulate_cached
 
 SAVED = "cmp_saved"
+# The compared names, kept apart from the multiselect's own key: Streamlit drops a widget's
+# state when its page is left, and the choice must survive a visit to the Transfer fund page.
+CHOSEN = "cmp_chosen"
 
 
 def encode_link(scenarios: dict[str, str]) -> str:
@@ -77,7 +80,7 @@ def _from_link(lang: str) -> None:
     st.session_state["cmp_link_read"] = code
     scenarios, problems = decode_link(code)
     _saved().update(scenarios)
-    st.session_state["cmp_pick"] = list(scenarios)
+    st.session_state[CHOSEN] = list(scenarios)
     for line in problems:
         st.warning(escape_md(t("cmp.link_problem", lang, problem=line)))
 
@@ -89,8 +92,8 @@ def _save_current(lang: str) -> None:
         return
     scenario, _ = current_scenario()
     _saved()[name] = scenario_to_json(scenario)
-    pick = [n for n in st.session_state.get("cmp_pick", []) if n != name]
-    st.session_state["cmp_pick"] = [*pick, name][-MAX_COMPARED:]
+    pick = [n for n in st.session_state.get(CHOSEN, []) if n != name]
+    st.session_state[CHOSEN] = [*pick, name][-MAX_COMPARED:]
     st.session_state["cmp_message"] = ("ok", t("cmp.saved", lang, name=name))
 
 
@@ -104,6 +107,10 @@ def _upload(lang: str) -> None:
             problems += [f"{upload.name}: {p}" for p in err.problems]
     st.session_state["cmp_message"] = ("error", "\n".join(problems)) if problems else \
         ("ok", t("cmp.uploaded", lang))
+
+
+def _picked() -> None:
+    st.session_state[CHOSEN] = list(st.session_state.get("cmp_pick", []))
 
 
 def store(lang: str) -> None:
@@ -189,11 +196,11 @@ def main() -> None:
     if not saved:
         st.info(t("cmp.empty", lang), icon=":material/info:")
         return
-    pick = st.session_state.get("cmp_pick")
-    if pick is not None:
-        st.session_state["cmp_pick"] = [n for n in pick if n in saved][:MAX_COMPARED]
+    chosen = [n for n in st.session_state.get(CHOSEN, []) if n in saved][:MAX_COMPARED]
+    st.session_state[CHOSEN] = chosen
+    st.session_state["cmp_pick"] = chosen
     names = st.multiselect(t("cmp.pick", lang), list(saved), max_selections=MAX_COMPARED,
-                           key="cmp_pick")
+                           key="cmp_pick", on_change=_picked)
     with st.expander(t("cmp.files", lang), icon=":material/download:"):
         for name in saved:
             st.download_button(t("cmp.download_one", lang, name=name), saved[name],

@@ -73,3 +73,12 @@ def test_report_download_holds_the_headline_and_no_external_url(make_app):
     button = at.get("download_button")
     report = [b for b in button if b.proto.label.startswith("Download the report")]
     assert len(report) == 1
+
+
+def test_the_choice_survives_a_visit_to_the_transfer_fund_page(make_app):
+    at = make_app(PAGE, central_pool="5000000")
+    _save(at, "A")
+    at.switch_page("views/transfer_fund.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="cmp_pick").value == ["A"]

@@ -1,0 +1,106 @@
+"""Fund sustainability, Benefit design and Compare pages in a real browser: two scenarios
+built on the Transfer fund page, compared, the comparison link opened in a new context, the
+HTML report downloaded and checked offline. Screenshots of each page in both languages and in
+presenter mode: artifacts/screenshots/{sustainability,benefit,compare}_{en,zh,presenter}.png.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from playwright.sync_api import expect
+
+from equity.charts.fund import build_headline
+from equity.datasets import load
+from equity.fund import simulate
+from tests.e2e.conftest import wait_for_app
+
+URL_ATTRIBUTES = {"src", "href", "action", "data", "poster", "srcset", "formaction"}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [v or "" for k, v in attrs if k in URL_ATTRIBUTES]
+
+
+def _nav(page, label: str) -> None:
+    page.get_by_role("link", name=label).first.click()
+    wait_for_app(page)
+
+
+def _save(page, name: str) -> None:
+    field = page.locator(".st-key-cmp_name input")
+    field.fill(name)
+    field.press("Enter")
+    wait_for_app(page)
+    page.locator(".st-key-cmp_save button").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Saved “{name}”.")).to_be_visible(timeout=30_000)
+
+
+def _set_pool(page, yuan: int) -> None:
+    field = page.locator(".st-key-central_pool input")
+    field.fill(str(yuan))
+    field.press("Enter")
+    wait_for_app(page)
+
+
+def test_compare_two_scenarios_reopen_the_link_and_download_the_report(page, app_url, browser):
+    page.goto(f"{app_url}/transfer_fund?central_pool=5000000")
+    wait_for_app(page)
+    _nav(page, "Compare scenarios")
+    _save(page, "Pool 5m")
+    _nav(page, "Transfer fund")
+    _set_pool(page, 2_000_000)
+    _nav(page, "Compare scenarios")
+    _save(page, "Pool 2m")
+    data = load("city_w")
+    for pool, _name in ((5e6, "Pool 5m"), (2e6, "Pool 2m")):
+        sentence = build_headline(result=simulate(data, {"central_pool": pool}), lang="en")
+        expect(page.get_by_text(sentence[:60]).first).to_be_visible(timeout=30_000)
+    link = page.locator("[data-testid='stCode'] code").first.inner_text().replace("\n", "")
+    assert "cmp=" in link
+
+    with page.expect_download() as info:
+        page.locator(".st-key-cmp_report button").click()
+    report = open(info.value.path(), encoding="utf-8").read()
+    assert build_headline(result=simulate(data, {"central_pool": 5e6}), lang="en") in report
+    links = _Links()
+    links.feed(report)
+    assert all(not u or u.startswith("#") for u in links.urls), links.urls
+
+    other = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        fresh = other.new_page()
+        fresh.goto(link)
+        wait_for_app(fresh)
+        chosen = fresh.locator(".st-key-cmp_pick")
+        expect(chosen).to_contain_text("Pool 5m", timeout=30_000)
+        expect(chosen).to_contain_text("Pool 2m")
+    finally:
+        other.close()
+
+
+def _whole(page, screenshot, name: str) -> None:
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 6000)})
+    page.wait_for_timeout(2000)
+    screenshot(page, name)
+
+
+@pytest.mark.parametrize("mode", ["en", "zh", "presenter"])
+@pytest.mark.parametrize("path", ["sustainability", "benefit", "compare"])
+def test_screenshots(page, app_url, screenshot, path, mode):
+    query = {"en": "", "zh": "lang=zh&", "presenter": "presenter=true&"}[mode]
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/{path}?{query}central_pool=5000000&levy_per_insured=1")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_be_visible()
+    assert not page.locator("[data-testid='stException']").count()
+    _whole(page, screenshot, f"{path}_{mode}")
