@@ -9,10 +9,19 @@ import math
 
 import streamlit as st
 
-from app_support import escape_md, get_data, get_lang, is_presenter, notice
+from app_support import (
+    dataset_notes,
+    escape_md,
+    get_data,
+    get_dataset_title,
+    get_lang,
+    is_presenter,
+    notice,
+)
 from equity.charts.projection import build_reserve_figure
 from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, t
 from equity.projection import project
+from equity.report_html import build_report
 from equity.sustainability import (
     DEFAULT_FIRST_YEAR,
     DEFAULT_HORIZON,
@@ -104,11 +113,17 @@ def transfer_fund_section(lang: str, presenter: bool) -> None:
                  spent=fmt_money(inputs.allocated, lang),
                  patients=fmt_count(inputs.patients, lang)))
     frame = s.to_frame()
-    st.plotly_chart(build_reserve_figure(frame=frame, lang=lang, depletion_year=s.depletion_year,
-                                         title=t("sust.fund.chart", lang), presenter=presenter),
-                    key="sust_fund_chart")
+    figure = build_reserve_figure(frame=frame, lang=lang, depletion_year=s.depletion_year,
+                                  title=t("sust.fund.chart", lang), presenter=presenter)
+    st.plotly_chart(figure, key="sust_fund_chart")
     with st.expander(t("sust.table", lang)):
         st.dataframe(_years_table(frame, lang), hide_index=True)
+    report = build_report(entries={t("sust.report_name", lang): result}, lang=lang,
+                          dataset_title=get_dataset_title(),
+                          provenance=list(dataset_notes(data, lang)), figures=[figure],
+                          extra_sections=[(t("report.sustainability", lang), head)])
+    st.download_button(t("report.download", lang), report, file_name="scenario_report.html",
+                       mime="text/html", icon=":material/description:", key="sust_report")
 
 
 def _years_table(frame, lang: str):

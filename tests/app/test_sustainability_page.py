@@ -66,3 +66,9 @@ def test_chinese(make_app):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "基金可持续性"
     assert any("保留原表数值" in w.value for w in at.warning)
+
+
+def test_report_of_the_current_scenario_is_offered(make_app):
+    at = make_app(PAGE, central_pool="5000000")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the report (HTML, opens offline)" in labels

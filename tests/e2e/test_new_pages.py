@@ -7,6 +7,7 @@ presenter mode: artifacts/screenshots/{sustainability,benefit,compare}_{en,zh,pr
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -68,7 +69,7 @@ def test_compare_two_scenarios_reopen_the_link_and_download_the_report(page, app
 
     with page.expect_download() as info:
         page.locator(".st-key-cmp_report button").click()
-    report = open(info.value.path(), encoding="utf-8").read()
+    report = Path(info.value.path()).read_text(encoding="utf-8")
     assert build_headline(result=simulate(data, {"central_pool": 5e6}), lang="en") in report
     links = _Links()
     links.feed(report)
@@ -87,10 +88,12 @@ def test_compare_two_scenarios_reopen_the_link_and_download_the_report(page, app
 
 
 def _whole(page, screenshot, name: str) -> None:
+    """Grow the viewport to the content (Streamlit scrolls inside its own container), then
+    give plotly and the data editor time to draw at the new size."""
     height = page.evaluate(
         "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 6000)})
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(6000)
     screenshot(page, name)
 
 
@@ -103,4 +106,6 @@ def test_screenshots(page, app_url, screenshot, path, mode):
     wait_for_app(page)
     expect(page.locator("h1").first).to_be_visible()
     assert not page.locator("[data-testid='stException']").count()
+    if path != "compare":  # nothing saved yet on a fresh compare page, so no chart
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     _whole(page, screenshot, f"{path}_{mode}")
