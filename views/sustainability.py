@@ -171,6 +171,19 @@ def zhejiang_section(lang: str, presenter: bool) -> None:
                  horizon=horizon))
 
 
+def reference_section(lang: str) -> None:
+    """The bundled international reference points (000): what pooled funds achieved elsewhere."""
+    from equity.datasets import reference_points
+
+    with st.expander(t("sust.ref.title", lang), icon=":material/public:"):
+        table = reference_points()
+        shown = table[["place_zh" if lang == "zh" else "place", "mechanism", "description",
+                       "value_text", "source"]]
+        st.dataframe(shown.rename(columns={c: t(f"sust.ref.col.{c}", lang)
+                                           for c in shown.columns}), hide_index=True)
+        st.caption(t("sust.ref.note", lang))
+
+
 def main() -> None:
     lang = get_lang()
     presenter = is_presenter()
@@ -179,6 +192,7 @@ def main() -> None:
     transfer_fund_section(lang, presenter)
     st.divider()
     zhejiang_section(lang, presenter)
+    reference_section(lang)
 
 
 if __name__ == "__main__":

@@ -72,3 +72,11 @@ def test_report_of_the_current_scenario_is_offered(make_app):
     at = make_app(PAGE, central_pool="5000000")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the report (HTML, opens offline)" in labels
+
+
+def test_international_reference_points_are_reachable(make_app):
+    at = make_app(PAGE)
+    table = at.dataframe[-1].value
+    # 000 3.1.2: Australia's remote areas, charity coverage from about 50% to around 75%
+    row = table[table["Place"] == "Australia (remote areas)"].iloc[0]
+    assert row["Reported change"] == "from about 50% to around 75%"
