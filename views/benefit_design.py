@@ -96,6 +96,14 @@ def _field_labels(lang: str) -> dict[str, str]:
     return out
 
 
+def layers_from_editor(edited: pd.DataFrame, base: Cascade) -> Cascade:
+    """The cascade an edited table describes: rows in Position order (blank positions, e.g.
+    new rows, last, ties keep their row order), validated by equity.benefit."""
+    ordered = edited.assign(_p=pd.to_numeric(edited["position"], errors="coerce"))
+    ordered = ordered.sort_values("_p", kind="stable", na_position="last")
+    return cascade_from_frame(ordered.drop(columns=["position", "_p"]), like=base)
+
+
 def edit_layers(base: Cascade, lang: str) -> Cascade | None:
     """The layers in an editor (add, remove, reorder by position); None while invalid."""
     frame = cascade_to_frame(base)
@@ -117,10 +125,8 @@ def edit_layers(base: Cascade, lang: str) -> Cascade | None:
         },
     )
     st.caption(t("ben.editor_help", lang))
-    ordered = edited.assign(_p=pd.to_numeric(edited["position"], errors="coerce"))
-    ordered = ordered.sort_values("_p", kind="stable", na_position="last")
     try:
-        return cascade_from_frame(ordered.drop(columns=["position", "_p"]), like=base)
+        return layers_from_editor(edited, base)
     except CascadeError as err:
         items = "\n".join(f"- {escape_md(p)}" for p in err.problems)
         st.error(f"{t('ben.invalid', lang)}\n\n{items}", icon=":material/error:")
