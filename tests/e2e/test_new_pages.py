@@ -44,11 +44,37 @@ def _save(page, name: str) -> None:
     expect(page.get_by_text(f"Saved “{name}”.")).to_be_visible(timeout=30_000)
 
 
-def _set_pool(page, yuan: int) -> None:
+def _set_pool(page, yuan: int, shown: str) -> None:
     field = page.locator(".st-key-central_pool input")
     field.fill(str(yuan))
     field.press("Enter")
     wait_for_app(page)
+    # the page reads the amount back under the field once the app has taken it
+    expect(page.get_by_text(f"= {shown}").first).to_be_visible(timeout=30_000)
+
+
+def _link(page, count: int) -> str:
+    """The comparison link once it carries ``count`` scenarios (the code block is redrawn
+    after the save's rerun, so an early read can still hold the previous link)."""
+    from urllib.parse import parse_qs, urlparse
+
+    for _ in range(60):
+        text = page.locator("[data-testid='stCode'] code").first.inner_text().replace("\n", "")
+        code = parse_qs(urlparse(text).query).get("cmp", [""])[0]
+        if code and len(_compare_page().decode_link(code)[0]) == count:
+            return text
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the link never carried {count} scenarios: {text}")
+
+
+def _compare_page():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "compare_page", Path(__file__).resolve().parents[2] / "views" / "compare.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_compare_two_scenarios_reopen_the_link_and_download_the_report(page, app_url, browser):
@@ -57,15 +83,14 @@ def test_compare_two_scenarios_reopen_the_link_and_download_the_report(page, app
     _nav(page, "Compare scenarios")
     _save(page, "Pool 5m")
     _nav(page, "Transfer fund")
-    _set_pool(page, 2_000_000)
+    _set_pool(page, 2_000_000, "2 million yuan")
     _nav(page, "Compare scenarios")
     _save(page, "Pool 2m")
     data = load("city_w")
     for pool, _name in ((5e6, "Pool 5m"), (2e6, "Pool 2m")):
         sentence = build_headline(result=simulate(data, {"central_pool": pool}), lang="en")
         expect(page.get_by_text(sentence[:60]).first).to_be_visible(timeout=30_000)
-    link = page.locator("[data-testid='stCode'] code").first.inner_text().replace("\n", "")
-    assert "cmp=" in link
+    link = _link(page, 2)
 
     with page.expect_download() as info:
         page.locator(".st-key-cmp_report button").click()
