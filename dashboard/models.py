@@ -32,6 +32,13 @@ def simulation(key: str, scenario_json: str, _data: Any) -> Any:
     return simulate(_data, scenario_from_json(scenario_json))
 
 
+def simulate_cached(data: Any, scenario: Any) -> Any:
+    """``equity.fund.simulate(data, scenario)``, cached by the data and the scenario's JSON."""
+    from equity.scenario import scenario_to_json
+
+    return simulation(data_key(data), scenario_to_json(scenario), data)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def protection(key: str, scenario_json: str, poverty_line: float, _data: Any) -> Any:
     """Catastrophic spending before/after for this scenario (all thresholds at once, so the

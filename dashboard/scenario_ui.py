@@ -21,6 +21,7 @@ import streamlit as st
 
 from dashboard.links import bound_choice, dismiss_link_notices, share_link
 from dashboard.render import escape_md
+from dashboard.state import get_compare
 from equity.charts.style import capitalise, group_label, indicator_label
 from equity.i18n import Message, fmt_money, t
 from equity.scenario import (
@@ -313,3 +314,19 @@ def load_scenario_file(data: Any, lang: str) -> None:
 def upload_message() -> tuple[str, str, list] | None:
     """The last upload's outcome (shown once): ("ok" | "error", headline, lines)."""
     return st.session_state.pop(UPLOAD_MESSAGE, None)
+
+
+def current_scenario() -> tuple[Scenario, list]:
+    """The scenario the Transfer fund page shows now (validated), and any problems, for the
+    other pages: each control's value from the session (the widgets keep their state across
+    pages), else from the URL, else its default; the groups compared from the sidebar."""
+    flat: dict[str, str] = {}
+    for key in CONTROL_KEYS:
+        value: Any = st.session_state.get(key)
+        if value is None:
+            value = st.query_params.get(key)
+        if value is not None:
+            flat[key] = str(value)
+    flat.update({f"compare.{k}": str(v) for k, v in get_compare().items()
+                 if k in ("column", "a", "b")})
+    return scenario_from_flat(flat)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from equity.benefit import benefit, get_preset
+from equity.cascade import benefit, get_preset
 from equity.charts.benefit import build_oop_curve_figure, build_waterfall_figure, oop_points
 from equity.charts.projection import build_reserve_figure
 from equity.projection import project

@@ -14,8 +14,11 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from app_support import escape_md, get_data, get_lang, is_presenter
-from equity.benefit import (
+from dashboard.models import simulate_cached
+from dashboard.render import escape_md
+from dashboard.scenario_ui import current_scenario
+from dashboard.state import get_data, get_lang, is_presenter
+from equity.cascade import (
     LAYER_FIELDS,
     PRESETS,
     Cascade,
@@ -30,7 +33,6 @@ from equity.benefit import (
 from equity.charts import fund as fund_charts
 from equity.charts.benefit import build_oop_curve_figure, build_waterfall_figure
 from equity.i18n import fmt_money, fmt_pct, t
-from views.scenario_state import current_scenario, simulate_cached
 
 URL_LIMIT = 1800  # characters of an encoded cascade kept in the URL; longer ones go to a file
 PAYERS = ("basic_insurance", "critical_illness", "special_fund", "medical_assistance",
@@ -65,7 +67,7 @@ def _pick_scheme(lang: str) -> Cascade:
             try:
                 st.session_state["ben_base"] = cascade_to_json(decode(code))
             except CascadeError as err:
-                st.warning(t("ben.url_bad", lang, problems="; ".join(err.problems)))
+                st.warning(t("ben.url_bad", lang, problems="; ".join(err.lines(lang))))
     name = st.selectbox(t("ben.preset", lang), names, format_func=lambda n: _label(n, lang),
                         key="ben_scheme", on_change=_preset_changed)
     if name == names[0]:
@@ -128,7 +130,7 @@ def edit_layers(base: Cascade, lang: str) -> Cascade | None:
     try:
         return layers_from_editor(edited, base)
     except CascadeError as err:
-        items = "\n".join(f"- {escape_md(p)}" for p in err.problems)
+        items = "\n".join(f"- {escape_md(line)}" for line in err.lines(lang))
         st.error(f"{t('ben.invalid', lang)}\n\n{items}", icon=":material/error:")
         return None
 

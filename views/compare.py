@@ -17,14 +17,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from app_support import (
-    dataset_notes,
-    escape_md,
-    get_data,
-    get_dataset_title,
-    get_lang,
-    is_presenter,
-)
+from dashboard.models import simulate_cached
+from dashboard.render import escape_md
+from dashboard.scenario_ui import current_scenario
+from dashboard.state import dataset_notes, get_data, get_dataset_title, get_lang, is_presenter
 from equity.charts.compare import build_coverage_compare_figure, build_gap_compare_figure
 from equity.charts.fund import build_headline
 from equity.comparison import MAX_COMPARED, parameter_table, results_table
@@ -38,7 +34,6 @@ from equity.scenario import (
     scenario_to_flat,
     scenario_to_json,
 )
-from views.scenario_state import current_scenario, simulate_cached
 
 SAVED = "cmp_saved"
 # The compared names, kept apart from the multiselect's own key: Streamlit drops a widget's
@@ -53,18 +48,22 @@ def encode_link(scenarios: dict[str, str]) -> str:
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii")
 
 
-def decode_link(code: str) -> tuple[dict[str, str], list[str]]:
-    """Scenarios (name -> JSON) from a ``cmp=`` value, and problems with any that failed."""
+def decode_link(code: str, lang: str = "en") -> tuple[dict[str, str], list[str]]:
+    """Scenarios (name -> JSON) from a ``cmp=`` value, and problems (in ``lang``) with any
+    that failed."""
     try:
         data = json.loads(zlib.decompress(base64.urlsafe_b64decode(code.encode("ascii"))))
     except (ValueError, zlib.error):
-        return {}, ["cmp: not readable"]
+        return {}, [t("cmp.link_unreadable", lang)]
     if not isinstance(data, dict):
-        return {}, ["cmp: not readable"]
+        return {}, [t("cmp.link_unreadable", lang)]
     out, problems = {}, []
     for name, flat in list(data.items())[:MAX_COMPARED]:
-        scenario, issues = scenario_from_flat({str(k): str(v) for k, v in dict(flat).items()})
-        problems += [f"{name}: {p}" for p in issues]
+        if not isinstance(flat, dict):
+            problems.append(t("cmp.link_unreadable", lang))
+            continue
+        scenario, issues = scenario_from_flat({str(k): str(v) for k, v in flat.items()})
+        problems += [f"{name}: {p.text(lang)}" for p in issues]
         out[str(name)] = scenario_to_json(scenario)
     return out, problems
 
@@ -78,7 +77,7 @@ def _from_link(lang: str) -> None:
     if not code or st.session_state.get("cmp_link_read") == code:
         return
     st.session_state["cmp_link_read"] = code
-    scenarios, problems = decode_link(code)
+    scenarios, problems = decode_link(code, lang)
     _saved().update(scenarios)
     st.session_state[CHOSEN] = list(scenarios)
     for line in problems:
@@ -104,7 +103,7 @@ def _upload(lang: str) -> None:
         try:
             _saved()[name] = scenario_to_json(scenario_from_json(upload.getvalue()))
         except ScenarioError as err:
-            problems += [f"{upload.name}: {p}" for p in err.problems]
+            problems += [f"{upload.name}: {line}" for line in err.lines(lang)]
     st.session_state["cmp_message"] = ("error", "\n".join(problems)) if problems else \
         ("ok", t("cmp.uploaded", lang))
 

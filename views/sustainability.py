@@ -9,15 +9,10 @@ import math
 
 import streamlit as st
 
-from app_support import (
-    dataset_notes,
-    escape_md,
-    get_data,
-    get_dataset_title,
-    get_lang,
-    is_presenter,
-    notice,
-)
+from dashboard.models import simulate_cached
+from dashboard.render import escape_md, notice
+from dashboard.scenario_ui import current_scenario
+from dashboard.state import dataset_notes, get_data, get_dataset_title, get_lang, is_presenter
 from equity.charts.projection import build_reserve_figure
 from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, t
 from equity.projection import project
@@ -30,7 +25,6 @@ from equity.sustainability import (
     sustainability,
 )
 from equity.zhejiang import zhejiang_flags, zhejiang_table3
-from views.scenario_state import current_scenario, simulate_cached
 
 GROWTH_SOURCES = ("loglinear", "cagr", "custom")
 
@@ -63,8 +57,8 @@ def transfer_fund_section(lang: str, presenter: bool) -> None:
         st.warning(t("sust.no_data", lang))
         return
     scenario, problems = current_scenario()
-    for line in problems:
-        notice(line)
+    for problem in problems:
+        notice(problem.text(lang))
     result = simulate_cached(data, scenario)
     if result.fund.gross <= 0:
         st.info(t("sust.fund.none", lang), icon=":material/info:")

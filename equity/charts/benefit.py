@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from equity.benefit import BenefitResult, Cascade, cascade_arrays
+from equity.cascade import BenefitResult, Cascade, cascade_arrays
 from equity.charts import style
 from equity.i18n import fmt_money, t
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from equity.benefit import CascadeError, benefit, cascade_to_frame, get_preset
+from equity.cascade import CascadeError, benefit, cascade_to_frame, get_preset
 
 PAGE = Path(__file__).resolve().parents[2] / "views" / "benefit_design.py"
 
@@ -64,9 +64,9 @@ def test_invalid_edits_name_row_and_column(page):
     table.loc[0, "cap"] = 10_000  # a cap beside the out-of-pocket ceiling: refused
     with pytest.raises(CascadeError) as err:
         page.layers_from_editor(table, base)
-    assert any(p.startswith("row 1") for p in err.value.problems)
+    assert any(p.text("en").startswith("row 1") for p in err.value.problems)
     table = _table("zhejiang_special_fund")
     table.loc[0, "tiers"] = "300000-0.8"
     with pytest.raises(CascadeError) as err:
         page.layers_from_editor(table, base)
-    assert "column tiers" in err.value.problems[0]
+    assert "column tiers" in err.value.problems[0].text("en")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from equity.benefit import benefit, get_preset
+from equity.cascade import benefit, get_preset
 from equity.protection import protection_from_simulation
 
 PAGE = "views/benefit_design.py"
