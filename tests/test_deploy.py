@@ -1,0 +1,114 @@
+"""Two replicas behind nginx (deploy/run_local.sh): a small load runs through the proxy with
+no error, and every browser's requests stay on one replica.
+
+Starts real servers (two ``streamlit run`` and Debian's nginx, all on loopback, under a
+temporary directory), so it is marked e2e with the browser tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NGINX = Path("/usr/sbin/nginx")
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not NGINX.exists(), reason="Debian's nginx is not installed"),
+]
+
+
+def _free_ports(n: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@pytest.fixture
+def proxy(tmp_path):
+    """deploy/run_local.sh with two replicas; yields (url, run_dir); stops it afterwards."""
+    proxy_port, base_port = _free_ports(2)
+    while base_port + 1 == proxy_port or not _port_free(base_port + 1):
+        proxy_port, base_port = _free_ports(2)
+    run_dir = tmp_path / "run"
+    env = {**os.environ, "RUN_DIR": str(run_dir), "PROXY_PORT": str(proxy_port),
+           "BASE_PORT": str(base_port), "PYTHON": sys.executable}
+    proc = subprocess.Popen(["bash", str(ROOT / "deploy" / "run_local.sh"), "2"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        lines = []
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            lines.append(line)
+            if line.startswith("ready:"):
+                break
+        else:
+            pytest.fail("run_local.sh did not get ready in time")
+        assert lines and lines[-1].startswith("ready:"), "".join(lines)
+        yield f"http://127.0.0.1:{proxy_port}", run_dir
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def test_load_through_two_sticky_replicas(proxy, tmp_path):
+    url, run_dir = proxy
+    pids = [int((run_dir / f"replica-{i}.pid").read_text()) for i in (1, 2)]
+    out = tmp_path / "load.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "load_test.py"), "--url", url,
+         "--sessions", "8", "--moves", "1", "--settle", "0.5", "--timeout", "120",
+         "--deadline", "400", "--json", str(out),
+         *[arg for pid in pids for arg in ("--server-pid", str(pid))]],
+        capture_output=True, text=True, timeout=450)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text())
+    assert report["errors"] == 0
+    assert report["steps"]["open"]["n"] == 8
+    assert report["steps"]["move 1"]["n"] == 8
+
+    # Stickiness: every request of one browser (its cookie) went to one replica, and the
+    # sessions (8, plus the warm-up ones) were spread over both.
+    upstreams: dict[str, set[str]] = defaultdict(set)
+    for line in (run_dir / "nginx-access.log").read_text().splitlines():
+        match = re.search(r"route=(\S+) upstream=(\S+)", line)
+        assert match, line
+        upstreams[match[1]].add(match[2])
+    assert len(upstreams) >= 8
+    assert all(len(servers) == 1 for servers in upstreams.values()), upstreams
+    assert len(set().union(*upstreams.values())) == 2
+    # The websocket went through the proxy (upgraded), not only the page's HTML.
+    log = (run_dir / "nginx-access.log").read_text()
+    assert log.count(' 101 "GET /_stcore/stream') >= 8
