@@ -15,7 +15,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -64,7 +67,7 @@ def proxy(tmp_path):
         else:
             pytest.fail("run_local.sh did not get ready in time")
         assert lines and lines[-1].startswith("ready:"), "".join(lines)
-        yield f"http://127.0.0.1:{proxy_port}", run_dir
+        yield f"http://127.0.0.1:{proxy_port}", run_dir, [base_port, base_port + 1]
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -72,6 +75,57 @@ def proxy(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _xsrf_cookie(port: int) -> str:
+    """The XSRF cookie a replica sets (on its health check, as on the page's first requests)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=30) as r:
+        cookie = SimpleCookie(r.headers["Set-Cookie"])
+    return cookie["_streamlit_xsrf"].value
+
+
+def _upload(port: int, session_id: str, xsrf: str) -> tuple[int, str]:
+    """PUT a small file the way st.file_uploader does; (status, body)."""
+    boundary = "fuzzboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            f"region_id\r\n--{boundary}--\r\n").encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/_stcore/upload_file/{session_id}/file-1", data=body,
+        method="PUT", headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                               "X-Xsrftoken": xsrf, "Cookie": f"_streamlit_xsrf={xsrf}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def test_an_upload_reaches_only_the_replica_holding_the_session(proxy):
+    """Why the proxy must be sticky: a session opened on replica 1 can upload to replica 1,
+    and the same upload sent to replica 2 is refused."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    _, _, (first, second) = proxy
+    with connect(f"ws://127.0.0.1:{first}/_stcore/stream", subprotocols=["streamlit"],
+                 max_size=None, open_timeout=60) as ws:
+        ws.send(BackMsg(rerun_script=ClientState(page_name="data")).SerializeToString())
+        session_id = ""
+        deadline = time.monotonic() + 120
+        while not session_id and time.monotonic() < deadline:
+            msg = ForwardMsg()
+            msg.ParseFromString(ws.recv(timeout=120))
+            if msg.WhichOneof("type") == "new_session":
+                session_id = msg.new_session.initialize.session_id
+        assert session_id
+        xsrf = _xsrf_cookie(first)
+        status, body = _upload(second, session_id, xsrf)
+        assert status == 400 and "sticky" in body, (status, body)
+        status, body = _upload(first, session_id, xsrf)
+        assert 200 <= status < 300, (status, body)
 
 
 def _port_free(port: int) -> bool:
@@ -84,7 +138,7 @@ def _port_free(port: int) -> bool:
 
 
 def test_load_through_two_sticky_replicas(proxy, tmp_path):
-    url, run_dir = proxy
+    url, run_dir, _ = proxy
     pids = [int((run_dir / f"replica-{i}.pid").read_text()) for i in (1, 2)]
     out = tmp_path / "load.json"
     result = subprocess.run(
