@@ -1,8 +1,9 @@
 """Two replicas behind nginx (deploy/run_local.sh): a small load runs through the proxy with
 no error, and every browser's requests stay on one replica.
 
-Starts real servers (two ``streamlit run`` and Debian's nginx, all on loopback, under a
-temporary directory), so it is marked e2e with the browser tests.
+The proxy tests start real servers (two ``streamlit run`` and Debian's nginx, all on
+loopback, under a temporary directory), so they are marked e2e with the browser tests; the
+load test's own helpers are checked without servers.
 """
 
 from __future__ import annotations
@@ -26,10 +27,43 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = Path("/usr/sbin/nginx")
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not NGINX.exists(), reason="Debian's nginx is not installed"),
-]
+def _load_test_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("load_test",
+                                                  ROOT / "benchmarks" / "load_test.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("load_test", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1:8501", "http://example.org",
+                                 "https://127.0.0.1:8501", "http://0.0.0.0:8501"])
+def test_load_test_refuses_anything_but_loopback(url):
+    with pytest.raises(SystemExit):
+        _load_test_module()._check_loopback(url)
+
+
+def test_load_test_accepts_loopback():
+    lt = _load_test_module()
+    assert lt._check_loopback("http://localhost:8580") == ("127.0.0.1", 8580)
+    assert lt._check_loopback("http://127.0.0.1") == ("127.0.0.1", 80)
+
+
+def test_load_test_percentile_is_nearest_rank():
+    lt = _load_test_module()
+    values = [float(v) for v in range(1, 21)]  # 1..20
+    assert lt.percentile(values, 95) == 19.0  # rank ceil(0.95 * 20) = 19
+    assert lt.percentile(values, 50) == 10.0
+    assert lt.percentile([3.0], 95) == 3.0
+
+
+def test_load_test_slider_values_stay_on_the_grid_and_differ_between_sessions():
+    lt = _load_test_module()
+    values = [v for i in range(50) for v in lt.slider_values(i, 2)]
+    assert all(0.5 <= v <= 0.89 and abs(v * 100 - round(v * 100)) < 1e-9 for v in values)
+    assert lt.slider_values(0, 2) != lt.slider_values(1, 2)
 
 
 def _free_ports(n: int) -> list[int]:
@@ -101,6 +135,8 @@ def _upload(port: int, session_id: str, xsrf: str) -> tuple[int, str]:
         return err.code, err.read().decode()
 
 
+@pytest.mark.e2e
+@pytest.mark.skipif(not NGINX.exists(), reason="Debian's nginx is not installed")
 def test_an_upload_reaches_only_the_replica_holding_the_session(proxy):
     """Why the proxy must be sticky: a session opened on replica 1 can upload to replica 1,
     and the same upload sent to replica 2 is refused."""
@@ -137,6 +173,8 @@ def _port_free(port: int) -> bool:
         return True
 
 
+@pytest.mark.e2e
+@pytest.mark.skipif(not NGINX.exists(), reason="Debian's nginx is not installed")
 def test_load_through_two_sticky_replicas(proxy, tmp_path):
     url, run_dir, _ = proxy
     pids = [int((run_dir / f"replica-{i}.pid").read_text()) for i in (1, 2)]
@@ -166,3 +204,11 @@ def test_load_through_two_sticky_replicas(proxy, tmp_path):
     # The websocket went through the proxy (upgraded), not only the page's HTML.
     log = (run_dir / "nginx-access.log").read_text()
     assert log.count(' 101 "GET /_stcore/stream') >= 8
+
+    # The load test can fail: a page without the slider is an error, and exit status 1.
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "load_test.py"), "--url", url,
+         "--sessions", "1", "--moves", "1", "--warmup", "0", "--settle", "0",
+         "--link", "/methods"], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "slider 'target_coverage' not shown" in bad.stdout
