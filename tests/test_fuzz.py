@@ -4,7 +4,8 @@ Every public entry point that takes outside input gets generated input here: the
 reader (``equity.io.read_regions``: CSV in many encodings and delimiters, XLSX, Parquet,
 GeoJSON, random bytes under every accepted extension, and corrupted copies of a valid file),
 ``simulate`` (generated region tables and scenarios), ``benefit``, ``project``, scenario files
-(``scenario_from_json``) and URL values for every declared parameter (``scenario_from_flat``).
+(``scenario_from_json``) and URL values for every declared parameter (``scenario_from_flat``);
+also boundary files (``read_boundaries``) and zips with hostile member names.
 Each call must return a result that passes basic checks (accounting closes, numbers finite)
 or raise a clean error: the package's own errors (``EquityError``, ``DataError``) from the
 reader, a ``ValueError`` subclass from the model's entry points. Anything else (KeyError,
@@ -22,6 +23,7 @@ reproducer XPASSes, fails strictly, and both entries are removed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -33,6 +35,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -40,7 +43,13 @@ from hypothesis import strategies as st
 from equity.benefit import PRESETS, benefit
 from equity.errors import EquityError
 from equity.fund import simulate
-from equity.io import UPLOAD_EXTENSIONS, DataError, read_regions
+from equity.io import (
+    BOUNDARY_EXTENSIONS,
+    UPLOAD_EXTENSIONS,
+    DataError,
+    read_boundaries,
+    read_regions,
+)
 from equity.projection import OVERRIDABLE, project
 from equity.scenario import PARAMETERS, Scenario, scenario_from_flat, scenario_from_json
 from equity.schema import COLUMNS, REQUIRED_COLUMNS
@@ -52,10 +61,10 @@ MODEL_ERRORS = (ValueError,)
 CascadeError and ProjectionError all subclass ValueError)."""
 
 FILE_EXAMPLES = {
-    "csv": 320, "parquet": 80, "xlsx": 40, "geojson": 60, "bytes": 260, "mutated": 160,
-    "simulate": 150,
+    "csv": 300, "parquet": 80, "xlsx": 40, "geojson": 60, "bytes": 240, "mutated": 150,
+    "zip": 60, "boundaries": 60, "simulate": 150,
 }
-"""Generated tables and files per run, by test (1,070 in all)."""
+"""Generated tables and files per run, by test (1,140 in all)."""
 
 _FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                        HealthCheck.data_too_large])
@@ -70,21 +79,26 @@ KNOWN_BUGS: list[tuple[type[BaseException], str, str]] = [
     (OverflowError, "Numerical result out of range", ""),
     # test_known_mutual_aid_capacity_overflow
     (IndexError, "out of bounds", "water_fill"),
+    # test_known_parquet_invalid_utf8, test_known_damaged_parquet: pyarrow's and pandas'
+    # own exceptions leak from reading a damaged Parquet file
+    (Exception, "", "pyarrow/"),
 ]
-"""(exception type, message fragment, function raising it or "") of crashes reproduced by a
-strict xfail below."""
+"""(exception type, message fragment, fragment of a traceback frame's "file:function" or "")
+of crashes reproduced by a strict xfail below."""
 
 
-def _raised_in(err: BaseException) -> str:
+def _frames(err: BaseException) -> list[str]:
+    frames = []
     tb = err.__traceback__
-    while tb is not None and tb.tb_next is not None:
+    while tb is not None:
+        frames.append(f"{tb.tb_frame.f_code.co_filename}:{tb.tb_frame.f_code.co_name}")
         tb = tb.tb_next
-    return tb.tb_frame.f_code.co_name if tb is not None else ""
+    return frames
 
 
 def _known(err: BaseException) -> bool:
     return any(isinstance(err, kind) and fragment in str(err)
-               and (not where or _raised_in(err) == where)
+               and (not where or any(where in frame for frame in _frames(err)))
                for kind, fragment, where in KNOWN_BUGS)
 
 
@@ -281,8 +295,6 @@ def test_parquet_tables_are_read_or_refused(table):
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes | None:
     """The frame as Parquet, or None when pyarrow cannot write it (huge ints, mixed types)."""
-    import pyarrow as pa
-
     buffer = io.BytesIO()
     try:
         frame.to_parquet(buffer, index=False)
@@ -370,6 +382,52 @@ def test_corrupted_valid_files_are_read_or_refused(data, source):
         else:
             blob[at:at] = data.draw(st.binary(min_size=1, max_size=16))
     _check_region_data(_read(bytes(blob), f"fuzz.{source}"))
+
+
+_MEMBER_NAMES = ["regions.shp", "regions.shx", "regions.dbf", "regions.prj", "regions.csv",
+                 "a/b/regions.shp", "../escape.shp", "/abs/regions.shp", "/vsicurl/http://x/a.shp",
+                 "/vsizip//tmp/x.zip/a.shp", "C:\\win\\a.shp", "", "dir/", "inner.zip",
+                 "区域.shp", "regions.geojson"]
+
+
+@settings(_FUZZ, max_examples=FILE_EXAMPLES["zip"])
+@given(members=st.lists(st.tuples(st.one_of(st.sampled_from(_MEMBER_NAMES), st.text(max_size=12)),
+                                  st.one_of(st.binary(max_size=200),
+                                            st.just(VALID_CSV.encode()))),
+                        max_size=5),
+       extension=st.sampled_from(["zip", "xlsx"]))
+def test_generated_zips_are_refused_or_read(members, extension):
+    """Zip archives (a zipped Shapefile, or an XLSX, which is a zip) with odd member names:
+    traversal, absolute and GDAL virtual paths, nested zips, empty names."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate names
+        for name, content in members:
+            try:
+                archive.writestr(name or "_", content)
+            except (ValueError, OSError):
+                continue
+    _check_region_data(_read(buffer.getvalue(), f"fuzz.{extension}"))
+
+
+@settings(_FUZZ, max_examples=FILE_EXAMPLES["boundaries"])
+@given(data=st.data(), extension=st.sampled_from(BOUNDARY_EXTENSIONS))
+def test_boundary_files_give_boundaries_or_a_clean_error(data, extension):
+    if data.draw(st.booleans()):
+        blob = data.draw(st.binary(max_size=500))
+    else:
+        ids = data.draw(st.lists(st.one_of(st.sampled_from(["U1", "S1", ""]), st.text(max_size=4),
+                                           st.integers(), st.none()), max_size=5))
+        key = data.draw(st.sampled_from(["region_id", "地区编码", "id", "name", ""]))
+        blob = json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {key: i}, "geometry": data.draw(geometries)}
+            for i in ids]}, default=str).encode()
+    result = _call(lambda: read_boundaries(blob, filename=f"fuzz.{extension}"), READER_ERRORS)
+    if result is not None:
+        assert "region_id" in result.columns
+        assert result.crs is None or result.crs.to_epsg() == 4326
 
 
 @functools.cache
@@ -545,7 +603,10 @@ def test_project_returns_a_result_or_a_clean_error(horizon, overrides):
                 math.isfinite(year[k]) for k in ("income", "expenditure", "reserve")):
             assert math.isclose(year["surplus"], year["income"] - year["expenditure"],
                                 rel_tol=1e-9, abs_tol=1e-3), year
-            if previous is not None and math.isfinite(previous["reserve"]):
+            # Reserves carry over between projected years (the first projected year may start
+            # from an overridden reserve rather than the last observed one).
+            if previous is not None and previous["kind"] == "projected" \
+                    and math.isfinite(previous["reserve"]):
                 assert math.isclose(year["reserve"], previous["reserve"] + year["surplus"],
                                     rel_tol=1e-9, abs_tol=1e-3), (previous, year)
         previous = year
@@ -671,6 +732,43 @@ def test_known_deep_scenario_file(payload):
 
     with pytest.raises(ScenarioError):
         scenario_from_json(payload)
+
+
+@pytest.mark.xfail(strict=True, raises=pa.ArrowException,
+                   reason="reader: a Parquet file whose string column holds invalid UTF-8 "
+                          "ends in pyarrow's ArrowException instead of a DataError")
+def test_known_parquet_invalid_utf8():
+    buffer = io.BytesIO()
+    pd.read_csv(io.StringIO(VALID_CSV)).to_parquet(buffer, index=False, compression=None)
+    blob = buffer.getvalue()
+    assert b"Suburb A" in blob
+    with pytest.raises(READER_ERRORS):
+        read_regions(blob.replace(b"Suburb A", b"\xffuburb A"), filename="bad.parquet")
+
+
+_DAMAGED_PARQUET = {
+    # byte offset in _valid_file("parquet") -> new value, and what it raises today
+    (199, 213): "ArrowException: Wrapping ... failed (invalid UTF-8 in a string column)",
+    (3096, 102): "KeyError: 'index_columns' (pandas metadata)",
+    (3587, 112): "TypeError: data type 'ztr' not understood (pandas metadata)",
+    (4322, 113): "UnicodeDecodeError (pandas metadata)",
+    (4420, 118): "JSONDecodeError (pandas metadata)",
+}
+
+
+@pytest.mark.xfail(strict=True, raises=Exception,
+                   reason="reader: a Parquet file with one byte changed in its pandas metadata "
+                          "or string data leaks pyarrow's or pandas' exception instead of a "
+                          "DataError")
+@pytest.mark.parametrize("flip", list(_DAMAGED_PARQUET), ids=list(_DAMAGED_PARQUET.values()))
+def test_known_damaged_parquet(flip):
+    blob = bytearray(_valid_file("parquet"))
+    if len(blob) != 5327:
+        pytest.skip("offsets found in the 5,327-byte file pyarrow 26 writes")
+    at, value = flip
+    blob[at] = value
+    with contextlib.suppress(READER_ERRORS):  # refused cleanly, or accepted: both fine
+        read_regions(bytes(blob), filename="damaged.parquet")
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
