@@ -49,6 +49,11 @@ class ProjectionError(EquityError):
     """Projection inputs that cannot be used; ``problems`` names each key."""
 
 
+MAX_GROWTH = 10.0
+"""Growth rates above 1,000% a year are refused: no fund series grows so, and compounding
+them over a horizon overflows floating point."""
+
+
 class ProjectionPreset(BaseModel):
     """Starting point and growth assumptions of a projection. Money in yuan."""
 
@@ -63,9 +68,10 @@ class ProjectionPreset(BaseModel):
     other_income: float = Field(default=0.0, description="yuan per year from other sources")
     patients: float = Field(ge=0, description="patients paid for in the base year")
     spending_per_patient: float = Field(ge=0, description="yuan per patient in the base year")
-    enrollment_growth: float = Field(gt=-1, description="fraction per year")
-    patient_growth: float = Field(gt=-1, description="fraction per year")
-    spending_growth: float = Field(gt=-1, description="fraction per year (per patient)")
+    enrollment_growth: float = Field(gt=-1, le=MAX_GROWTH, description="fraction per year")
+    patient_growth: float = Field(gt=-1, le=MAX_GROWTH, description="fraction per year")
+    spending_growth: float = Field(gt=-1, le=MAX_GROWTH,
+                                   description="fraction per year (per patient)")
     reserve: float = Field(description="reserve at the end of the base year, yuan")
     horizon: int = Field(default=DEFAULT_HORIZON, ge=0, le=50, description="projected years")
     history: Literal["zhejiang_table3"] | None = None

@@ -40,7 +40,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from equity.benefit import PRESETS, benefit
+from equity.cascade import PRESETS, benefit
 from equity.errors import EquityError
 from equity.fund import simulate
 from equity.io import (
@@ -72,17 +72,7 @@ _FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
 
 # --------------------------------------------------------------------------- known bugs
 
-KNOWN_BUGS: list[tuple[type[BaseException], str, str]] = [
-    # test_known_deep_scenario_file
-    (RecursionError, "maximum recursion depth", ""),
-    # test_known_project_growth_overflow
-    (OverflowError, "Numerical result out of range", ""),
-    # test_known_mutual_aid_capacity_overflow
-    (IndexError, "out of bounds", "water_fill"),
-    # test_known_parquet_invalid_utf8, test_known_damaged_parquet: pyarrow's and pandas'
-    # own exceptions leak from reading a damaged Parquet file
-    (Exception, "", "pyarrow/"),
-]
+KNOWN_BUGS: list[tuple[type[BaseException], str, str]] = []
 """(exception type, message fragment, fragment of a traceback frame's "file:function" or "")
 of crashes reproduced by a strict xfail below."""
 
@@ -715,12 +705,10 @@ def _names_key(notice: Any, key: str) -> bool:
 
 
 # --------------------------------------------------------------------------- known bugs
-# Crashes the fuzzing found in code this file does not own, kept as reproducers for the
-# owners. Each must fail today (strict): when it passes, remove it and its KNOWN_BUGS entry.
+# Crashes the fuzzing found (deep scenario files, growth overflow, capacity overflow, damaged
+# Parquet), fixed in the model and the readers: each stays as a regression test. A new one
+# goes here as a strict xfail with its KNOWN_BUGS entry until its owner fixes it.
 
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="scenario parsing: a file nested 1,000 levels deep ends in "
-                          "RecursionError instead of ScenarioError (issue 15)")
 @pytest.mark.parametrize("payload", [
     "[" * 1000 + "]" * 1000,
     '{"a":' * 1000 + "1" + "}" * 1000,
@@ -734,9 +722,6 @@ def test_known_deep_scenario_file(payload):
         scenario_from_json(payload)
 
 
-@pytest.mark.xfail(strict=True, raises=pa.ArrowException,
-                   reason="reader: a Parquet file whose string column holds invalid UTF-8 "
-                          "ends in pyarrow's ArrowException instead of a DataError")
 def test_known_parquet_invalid_utf8():
     buffer = io.BytesIO()
     pd.read_csv(io.StringIO(VALID_CSV)).to_parquet(buffer, index=False, compression=None)
@@ -756,10 +741,6 @@ _DAMAGED_PARQUET = {
 }
 
 
-@pytest.mark.xfail(strict=True, raises=Exception,
-                   reason="reader: a Parquet file with one byte changed in its pandas metadata "
-                          "or string data leaks pyarrow's or pandas' exception instead of a "
-                          "DataError")
 @pytest.mark.parametrize("flip", list(_DAMAGED_PARQUET), ids=list(_DAMAGED_PARQUET.values()))
 def test_known_damaged_parquet(flip):
     blob = bytearray(_valid_file("parquet"))
@@ -772,18 +753,11 @@ def test_known_damaged_parquet(flip):
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="fund: when a donor's gdp_per_capita x population overflows to inf, "
-                          "mutual aid makes the net fund NaN and water_fill indexes past the "
-                          "end (IndexError) instead of a clean error naming the column")
 def test_known_mutual_aid_capacity_overflow():
     with pytest.raises(ValueError):
         simulate(_overflowing_capacity_frame(), {"mutual_aid_share": 0.5})
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError,
-                   reason="projection: a huge growth override overflows float arithmetic "
-                          "instead of a ProjectionError naming the override")
 @pytest.mark.parametrize("key", ["spending_growth", "patient_growth", "enrollment_growth"])
 def test_known_project_growth_overflow(key):
     from equity.projection import ProjectionError

@@ -259,14 +259,19 @@ def read_parquet(data: bytes, name: str, problems: Collector) -> Raw | None:
         from equity.readers.geo import read_geoparquet
 
         return read_geoparquet(data, name, problems)
-    frame = table.to_pandas()
+    try:
+        # Damaged pandas metadata or text that is not UTF-8 surfaces here, as pyarrow's or
+        # pandas' own errors (several types).
+        frame = table.to_pandas().astype(object)
+    except Exception as exc:
+        problems.add(None, None, "readers.bad_parquet", reason=type(exc).__name__)
+        return None
     if frame.empty:
         problems.add(None, None, "readers.no_records")
         return None
     if len(frame) > MAX_ROWS:
         problems.add(None, None, "readers.too_many_records", count=len(frame), limit=MAX_ROWS)
         return None
-    frame = frame.astype(object)
     frame.columns = [str(c) for c in frame.columns]
     return Raw(file=name, frame=frame.reset_index(drop=True),
                rows=list(range(1, len(frame) + 1)), row_label="record")
