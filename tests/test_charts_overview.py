@@ -202,10 +202,11 @@ def test_map_view_fits_bounds() -> None:
 def test_tile_grid_one_square_per_region(small) -> None:
     fig = build_tile_grid_figure(table=small, indicator="charity_coverage", lang="en",
                                  group_column="area_type")
-    rects = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert len(rects) == 3
-    assert len({r.fillcolor for r in rects}) == 3  # three different coverages, three shades
-    assert fig.data[0].text[0].startswith("Gamma")  # suburban sorts first, then names
+    # Issue 15: one heatmap trace of squares (one layout shape per square was quadratic).
+    squares = [c for row in fig.data[0].customdata for c in row if c]
+    assert len(squares) == 3 and not fig.layout.shapes
+    assert len(set(squares)) == 3  # three different coverages, three shades
+    assert fig.data[0].text[0][0].startswith("Gamma")  # suburban sorts first, then names
     assert "no boundaries" in fig.layout.title.subtitle.text
 
 
@@ -230,8 +231,11 @@ def test_uploaded_names_cannot_become_markup_and_duplicates_stay_apart(small) ->
     assert all("<" not in (tr.name or "") for tr in fig.data)
     grid = build_tile_grid_figure(table=table, indicator="charity_coverage", lang="en",
                                   group_column="area_type")
-    assert all("<a" not in text for text in grid.data[0].text)
-    assert all("<b>sub" not in text for text in grid.data[0].hovertext)
+    texts = [text for row in grid.data[0].text for text in row]
+    hovers = [text for row in grid.data[0].hovertext for text in row]
+    assert len(texts) >= 3 and len(hovers) >= 3
+    assert all("<a" not in text for text in texts)
+    assert all("<b>sub" not in text for text in hovers)
 
 
 def test_ranking_value_labels_sit_where_no_line_crosses(small) -> None:

@@ -25,8 +25,10 @@ from dashboard.state import (
 from equity.charts.maps import build_choropleth_figure, build_tile_grid_figure
 from equity.charts.overview import (
     INDICATORS,
+    build_distribution_figure,
     build_ranked_regions_figure,
     group_summary,
+    is_truncated,
     reference_lines_for,
 )
 from equity.charts.style import group_name, indicator_label
@@ -122,6 +124,11 @@ def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: boo
     downloads(fig, f"ranking_{indicator}", lang)
     if references:
         st.caption(t("ov.reference_caption", lang))
+    if is_truncated(table):  # the bars show the extremes only: every region is counted here
+        spread = build_distribution_figure(table=table, indicator=indicator, compare=compare,
+                                           lang=lang, presenter=presenter)
+        st.plotly_chart(spread, width="stretch", config={"displaylogo": False},
+                        key="distribution")
 
 
 def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:

@@ -184,6 +184,40 @@ def build_choropleth_figure(
     return fig
 
 
+MAX_TILES = 400
+"""Most tiles a grid draws: beyond it a label per square is unreadable and the browser slows;
+larger tables are aggregated by group (or sampled evenly in map order), and the subtitle says
+so."""
+
+
+def _tile_frame(frame: pd.DataFrame, indicator: str, group_column: str | None,
+                limit: int) -> tuple[pd.DataFrame, str | None]:
+    """At most ``limit`` rows to draw, and how they were chosen (None: one per region).
+
+    Over the limit: one tile per value of ``group_column`` (patient-weighted mean of
+    ``indicator``, patients summed; name "group (n regions)") when it has few enough values,
+    else every k-th region in map order (an even sample over the whole range)."""
+    n = len(frame)
+    if n <= limit:
+        return frame, None
+    if group_column is not None and frame[group_column].nunique() <= limit:
+        groups = frame[group_column].astype(str)
+        weights = frame["patients"].astype(float)
+        weighted = (frame[indicator].astype(float) * weights).groupby(groups).sum()
+        totals = weights.groupby(groups).sum()
+        counts = groups.value_counts()
+        out = pd.DataFrame({
+            group_column: totals.index,
+            indicator: (weighted / totals.where(totals > 0)).to_numpy(),
+            "patients": totals.to_numpy(),
+            "region_id": totals.index,
+        })
+        out["region_name"] = [f"{g} ({counts[g]:,})" for g in totals.index]
+        return out.reset_index(drop=True), "grouped"
+    step = math.ceil(n / limit)
+    return frame.iloc[::step].reset_index(drop=True), "sampled"
+
+
 def build_tile_grid_figure(
     *,
     table: pd.DataFrame,
@@ -191,72 +225,87 @@ def build_tile_grid_figure(
     lang: str,
     group_column: str | None = None,
     presenter: bool = False,
+    max_tiles: int = MAX_TILES,
 ) -> go.Figure:
     """Equal squares, one per region (grouped by ``group_column`` then by name), coloured by
-    ``indicator`` and labelled with the region name and value: a map for data with no geometry."""
+    ``indicator`` and labelled with the region name and value: a map for data with no geometry.
+
+    More than ``max_tiles`` regions: one square per group (patient-weighted), or an even
+    sample when the groups are too many too; the subtitle says which."""
     name = indicator_label(indicator, lang, capital=True)
     frame = table.reset_index(drop=True)
     sort_cols = [group_column, "region_name"] if group_column else ["region_name"]
     frame = frame.sort_values(sort_cols, kind="stable").reset_index(drop=True)
+    n_regions = len(frame)
+    frame, reduced = _tile_frame(frame, indicator, group_column, max_tiles)
     values = frame[indicator].astype(float)
     scale = indicator_scale(indicator)
     floor = colour_floor(values)
     span = 100.0 - floor
-    colours = sample_colorscale(
-        scale, [min(max((v * 100.0 - floor) / span, 0.0), 1.0) for v in values]
-    )
-    labels = [
-        f"{region}<br>{fmt_pct(v, lang)}"
-        for region, v in zip(region_labels(frame), values, strict=True)
-    ]
+    position = ((values.to_numpy() * 100.0 - floor) / span).clip(0.0, 1.0)
+    colours = sample_colorscale(scale, [0.0 if math.isnan(v) else v for v in position])
+    names = region_labels(frame)
+    labels = [f"{region}<br>{fmt_pct(v, lang)}" for region, v in zip(names, values, strict=True)]
     # White text on the darker half of the scale, black on the lighter half.
-    text_colours = [
-        "white" if (v * 100.0 - floor) / span >= 0.55 else "#111111" for v in values
-    ]
+    text_colours = ["white" if v >= 0.55 else "#111111" for v in position]
     marker = {
         "color": list(values * 100.0), "colorscale": scale, "cmin": floor, "cmax": 100,
         "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18},
     }
+    note = None
+    if reduced == "grouped":
+        note = t("chart.grid_grouped", lang, regions=n_regions, tiles=len(frame))
+    elif reduced == "sampled":
+        note = t("chart.grid_sampled", lang, regions=n_regions, tiles=len(frame))
     return tile_grid_figure(
         labels=labels, colours=colours, text_colours=text_colours,
         hover=_hover(frame, values, lang, group_column), marker=marker,
         title=t("chart.map_title", lang, indicator=name), lang=lang, presenter=presenter,
+        note=note,
     )
 
 
 def tile_grid_figure(*, labels: list[str], colours: list[str], text_colours: list[str],
                      hover: list[str], marker: dict, title: str, lang: str,
-                     presenter: bool = False) -> go.Figure:
+                     presenter: bool = False, note: str | None = None) -> go.Figure:
     """Equal squares in reading order, one per label (already plotly-safe), filled with
     ``colours``; ``marker`` gives the colour bar (``color``, ``colorscale``, ``cmin``/``cmax``
-    or ``cmid``, ``colorbar``). Subtitle: the data has no boundaries."""
+    or ``cmid``, ``colorbar``). Subtitle: the data has no boundaries (or ``note``).
+
+    One ``go.Heatmap`` trace over a grid of cells (empty cells NaN), built in one vectorised
+    step: the time is linear in the number of squares (one layout shape per square made it
+    quadratic). ``colours`` is kept on the trace as ``customdata`` (the fill each square gets
+    from the scale) and ``text_colours`` decide the label colour by majority (a heatmap has
+    one text colour)."""
     n = len(labels)
     ncols = max(1, math.ceil(math.sqrt(n * 1.6)))
-    size = font_size(presenter)
-    fig = go.Figure()
-    xs, ys = [], []
-    for i in range(n):
-        col, row = i % ncols, i // ncols
-        x0, y0 = col, -row
-        xs.append(x0 + 0.5)
-        ys.append(y0 + 0.5)
-        fig.add_shape(
-            type="rect", x0=x0 + 0.04, x1=x0 + 0.96, y0=y0 + 0.04, y1=y0 + 0.96,
-            fillcolor=colours[i], line={"color": "#333333", "width": 1},
-            layer="below",  # under the labels of the scatter trace
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=xs, y=ys, mode="markers+text", text=labels,
-            textfont={"color": text_colours, "size": round(size * 0.85)},
-            marker={"size": 1, "opacity": 0, "showscale": True, **marker},
-            hovertext=hover, hoverinfo="text", showlegend=False,
-        )
-    )
     nrows = math.ceil(n / ncols) if n else 1
-    fig.update_xaxes(visible=False, range=[-0.05, ncols + 0.05])
-    fig.update_yaxes(visible=False, range=[-nrows + 0.95, 1.05], scaleanchor="x")
+    size = font_size(presenter)
+    cells = nrows * ncols
+
+    def grid(items: list, blank: Any) -> list[list]:
+        padded = list(items) + [blank] * (cells - n)
+        return [padded[r * ncols:(r + 1) * ncols] for r in range(nrows)]
+
+    z = grid([float(v) for v in marker.get("color", [])] or [math.nan] * n, None)
+    heat = go.Heatmap(
+        z=z, x=list(range(ncols)), y=list(range(nrows)),
+        text=grid(labels, ""), texttemplate="%{text}",
+        textfont={"size": round(size * 0.85)},
+        hovertext=grid(hover, ""), hoverinfo="text",
+        customdata=grid(colours, ""),
+        colorscale=marker.get("colorscale"), colorbar=marker.get("colorbar"),
+        xgap=4, ygap=4, showscale=True, hoverongaps=False,
+    )
+    if "cmid" in marker:
+        heat.update(zmid=marker["cmid"])
+    else:
+        heat.update(zmin=marker.get("cmin"), zmax=marker.get("cmax"))
+    fig = go.Figure(heat)
+    fig.update_xaxes(visible=False, range=[-0.55, ncols - 0.45])
+    fig.update_yaxes(visible=False, range=[nrows - 0.45, -0.55], scaleanchor="x")
     apply_style(fig, title=title, lang=lang, presenter=presenter,
                 height=max(360, 140 + nrows * 130))
-    fig.update_layout(title_subtitle_text=t("chart.grid_note", lang))
+    fig.update_layout(title_subtitle_text=note or t("chart.grid_note", lang),
+                      plot_bgcolor="white")
     return fig

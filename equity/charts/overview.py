@@ -195,6 +195,16 @@ def reference_lines_for(
     return [line for line in pool if line.indicator == indicator]
 
 
+MAX_BARS = 60
+"""Most bars the ranking draws; a larger table shows its ``MAX_BARS // 2`` best and worst
+regions (the subtitle says so) and :func:`build_distribution_figure` shows all of them."""
+
+
+def is_truncated(table: pd.DataFrame, max_bars: int = MAX_BARS) -> bool:
+    """True when the ranking of ``table`` shows only its extremes (too many regions)."""
+    return len(table) > max_bars
+
+
 def build_ranked_regions_figure(
     *,
     table: pd.DataFrame,
@@ -203,8 +213,13 @@ def build_ranked_regions_figure(
     lang: str,
     references: Sequence[ReferenceLine] = (),
     presenter: bool = False,
+    max_bars: int = MAX_BARS,
 ) -> go.Figure:
     """Horizontal bars of ``indicator`` (in %) per region, best at the top.
+
+    More than ``max_bars`` regions: the ``max_bars // 2`` best and the as many worst only (the
+    subtitle gives the count); group averages still cover every region. One bar trace per
+    group, built from whole columns, so the time is linear in the regions.
 
     Bars take the indicator's colour (coverage blue, out-of-pocket vermillion); group A is solid,
     group B hatched, other regions grey. Dashed lines mark the patient-weighted group averages;
@@ -220,6 +235,10 @@ def build_ranked_regions_figure(
     frame = frame.assign(_group=frame[column].astype(str), _label=region_labels(frame))
     # Plotly draws the first category at the bottom: sort so the best region ends on top.
     frame = frame.sort_values("_value", ascending=higher_is_better, kind="stable")
+    truncated = is_truncated(frame, max_bars)
+    if truncated:
+        half = max(1, max_bars // 2)
+        frame = pd.concat([frame.head(half), frame.tail(half)])
     order = list(frame["_label"])
 
     fig = go.Figure()
@@ -305,6 +324,56 @@ def build_ranked_regions_figure(
         fig.update_layout(height=height, margin={"t": top, "b": 10, "r": 20},
                           legend={"orientation": "v", "yanchor": "top", "y": 1.0,
                                   "xanchor": "left", "x": 1.01})
+    if truncated:
+        fig.update_layout(title_subtitle_text=t("chart.rank_extremes", lang,
+                                                 shown=len(order) // 2, regions=len(table)))
+    return fig
+
+
+def build_distribution_figure(
+    *,
+    table: pd.DataFrame,
+    indicator: str,
+    compare: dict[str, str],
+    lang: str,
+    presenter: bool = False,
+    bin_points: float = 2.0,
+) -> go.Figure:
+    """How many regions have each value of ``indicator`` (bins of ``bin_points`` percentage
+    points, 0-100%), one bar trace per group (A solid, B hatched, others grey), stacked.
+
+    Binned here with numpy, so the browser gets one count per bin whatever the table's size."""
+    import numpy as np
+
+    if indicator not in INDICATORS:
+        raise ValueError(f"indicator must be one of {INDICATORS}, got {indicator!r}")
+    column, a, b = compare["column"], str(compare["a"]), str(compare["b"])
+    values = table[indicator].astype(float).to_numpy() * 100.0
+    groups = table[column].astype(str).to_numpy()
+    edges = np.arange(0.0, 100.0 + bin_points, bin_points)
+    centres = (edges[:-1] + edges[1:]) / 2.0
+    colour = indicator_colour(indicator)
+    size = font_size(presenter)
+    fig = go.Figure()
+    parts = [(groups == a, group_label(a, lang), colour, GROUP_PATTERNS[0]),
+             (groups == b, group_label(b, lang), colour, GROUP_PATTERNS[1]),
+             ((groups != a) & (groups != b), t("group.other", lang), NEUTRAL, ".")]
+    for mask, label, fill, pattern in parts:
+        if not mask.any():
+            continue
+        counts, _ = np.histogram(np.clip(values[mask], 0.0, 100.0), bins=edges)
+        fig.add_trace(go.Bar(
+            x=centres, y=counts, width=bin_points * 0.95, name=label,
+            marker={"color": fill, "line": {"color": fill, "width": 1},
+                    "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"}},
+            hovertemplate="%{x:.0f}%: %{y:,}<extra>" + label + "</extra>",
+        ))
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", title_text="")
+    fig.update_yaxes(title_text=t("chart.regions_count", lang))
+    apply_style(fig, title=t("chart.distribution_title", lang,
+                             indicator=indicator_label(indicator, lang)),
+                lang=lang, presenter=presenter, height=360 + size * 4)
+    fig.update_layout(barmode="stack", bargap=0.0)
     return fig
 
 

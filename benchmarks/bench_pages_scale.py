@@ -1,0 +1,84 @@
+"""Render time of every page with a large synthetic region table (issue 15: the row limit).
+
+Method: one AppTest session per page (``views/<page>.py`` run directly, as app.py's navigation
+runs it) on a prepared session state: English, urban vs suburban, and
+``region_data`` = ``benchmarks.synthetic.synthetic_regions(n)`` (no boundaries, so the
+Overview draws its tile grid). Each page is run once to warm imports and caches, then timed
+over ``--rounds`` reruns; the first (cold) run and the median rerun are reported, with any
+exception the page raised. Target: every page under 5 s at 100,000 regions on 2 cores.
+
+Run: ``.venv/bin/python benchmarks/bench_pages_scale.py [--regions 100000] [--rounds 2]
+[--pages overview data]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PAGES = ("overview", "transfer_fund", "data", "methods", "sustainability", "benefit_design",
+         "compare")
+
+
+def region_data(n: int):
+    """RegionData over ``synthetic_regions(n)`` (seed 0), as an upload would give it."""
+    from benchmarks.synthetic import synthetic_regions
+    from equity.readers.region_data import RegionData
+
+    return RegionData(name="synthetic", table=synthetic_regions(n, seed=0))
+
+
+def session(page: str, data, *, timeout: float = 600):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    # As a validated upload leaves it: app.py makes it the dataset on its next run.
+    at.session_state["uploaded_data"] = data
+    at.session_state["_switch_to_upload"] = True
+    at.switch_page(f"views/{page}.py")
+    return at
+
+
+def time_page(page: str, data, rounds: int) -> dict:
+    at = session(page, data)
+    start = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - start
+    errors = [e.value for e in at.exception]
+    warm = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - start)
+        errors += [e.value for e in at.exception]
+    return {"page": page, "cold": cold, "rerun": statistics.median(warm) if warm else cold,
+            "errors": errors}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    args = parser.parse_args(argv)
+    data = region_data(args.regions)
+    print(f"{args.regions:,} regions; seconds per page (cold run, median rerun)")
+    worst = 0.0
+    for page in args.pages:
+        result = time_page(page, data, args.rounds)
+        worst = max(worst, result["rerun"])
+        flag = f"  ERROR {result['errors'][:1]}" if result["errors"] else ""
+        print(f"{page:16s} {result['cold']:7.2f} {result['rerun']:7.2f}{flag}", flush=True)
+    print(f"slowest rerun: {worst:.2f} s (target 5 s)")
+    return 0 if worst <= 5.0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
