@@ -20,7 +20,7 @@ from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
 from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_schematic
 from equity.charts import fund as charts
-from equity.charts.style import group_label, indicator_label
+from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, t
 from equity.scenario import Scenario, scenario_to_json
 
@@ -201,8 +201,8 @@ def title(compare: dict[str, str], lang: str, presenter: bool) -> None:
     st.title(escape_md(name) if name else t("tf.title", lang))
     if presenter:  # the audience reads the headline; the screen's height goes to the chart
         return
-    st.caption(t("tf.intro", lang, a=group_label(compare["a"], lang),
-                 b=group_label(compare["b"], lang)))
+    st.caption(t("tf.intro", lang, a=escape_md(group_name(compare["a"], lang)),
+                 b=escape_md(group_name(compare["b"], lang))))
 
 
 def main() -> None:

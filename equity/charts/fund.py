@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from equity.charts import style
-from equity.charts.style import capitalise, group_label, indicator_label
+from equity.charts.style import capitalise, group_label, group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
 
 SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
@@ -95,7 +95,8 @@ def _empty(fig: go.Figure, text: str) -> go.Figure:
 
 
 def build_headline(*, result: ResultLike, lang: str) -> str:
-    """One sentence saying what the fund does to the group gap, in ``lang``.
+    """One sentence saying what the fund does to the group gap, in ``lang`` (plain text:
+    escape it for the output, Markdown or HTML).
 
     Narrows / widens compare the size of the gap (``|after|`` against ``|before|``, in points
     rounded to one decimal as shown); a gap that changes sign "turns around" and names the
@@ -104,7 +105,9 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
     gap = result.gap
     gap_text = t(
         "tf.groups_gap", lang,
-        a=group_label(gap.group_a, lang), b=group_label(gap.group_b, lang),
+        # Plain text (escaped by each output: Markdown, HTML), not plotly's entity-escaped
+        # label, which showed "Rural &amp; remote" (issue 15).
+        a=group_name(gap.group_a, lang), b=group_name(gap.group_b, lang),
         indicator=indicator_label(gap.indicator, lang),
     )
     # Rounded as printed; "+ 0.0" turns a -0.0 into 0.0.
@@ -125,7 +128,7 @@ def build_headline(*, result: ResultLike, lang: str) -> str:
     reversed_sign = before * after < 0 and size_after >= _EPS_POINTS and size_before > 0
     if reversed_sign:
         ahead = gap.group_b if before > 0 else gap.group_a
-        sentence = t("tf.headline.reverses", lang, b=group_label(ahead, lang), **values)
+        sentence = t("tf.headline.reverses", lang, b=group_name(ahead, lang), **values)
     elif size_after < size_before - _EPS_POINTS / 2:
         sentence = t("tf.headline.narrows", lang, **values)
     elif size_after > size_before + _EPS_POINTS / 2:
