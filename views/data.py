@@ -19,10 +19,10 @@ from dashboard.state import (
     get_lang,
 )
 from dashboard.uploads import forget_upload, validated_upload
-from equity.i18n import CATALOGUE, t
+from equity.i18n import CATALOGUE, fmt_count, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
-from equity.report import to_csv_bytes, to_xlsx_bytes
+from equity.report import safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 def _use_dataset(name: str) -> None:
@@ -99,10 +99,24 @@ def upload_section(lang: str) -> None:
         show_error(error, nothing_loaded=True)
 
 
+TABLE_ROWS = 2_000
+"""Rows the table view shows; the downloads below hold every row (a 100,000-row table would
+send megabytes to the browser on every rerun)."""
+
+
 def table_section(data: Any, lang: str) -> None:
-    """The current table as loaded."""
+    """The current table as loaded (its first ``TABLE_ROWS`` rows, with a note when longer).
+
+    Shown neutralised (``safe_frame``: a text cell starting with = + - @ gets a leading
+    apostrophe), because the table's own toolbar "Download as CSV" exports what it shows and
+    a spreadsheet would run ``=HYPERLINK(...)`` as a formula."""
     st.header(t("data.table_header", lang))
-    st.dataframe(data.table, hide_index=True, width="stretch")
+    table = data.table
+    if len(table) > TABLE_ROWS:
+        st.caption(t("data.table_first", lang, shown=fmt_count(TABLE_ROWS, lang),
+                     rows=fmt_count(len(table), lang)))
+        table = table.head(TABLE_ROWS)
+    st.dataframe(safe_frame(table), hide_index=True, width="stretch")
 
 
 def dictionary_section(data: Any, lang: str) -> None:
@@ -164,7 +178,8 @@ def downloads_section(data: Any, lang: str) -> None:
         sheets["dictionary"] = data.dictionary
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
-        t("data.download_csv", lang), data=to_csv_bytes(data.table), file_name=f"{stem}.csv",
+        t("data.download_csv", lang), data=lambda: to_csv_bytes(data.table),
+        file_name=f"{stem}.csv",
         mime="text/csv", on_click="ignore", icon=":material/download:", key="dl_csv",
     )
     c2.download_button(

@@ -159,3 +159,31 @@ def test_data_page_refuses_hostile_zips(make_app, tmp_path, loopback):  # noqa: 
     assert "absolute path" in at.error[0].value
     assert at.radio(key="dataset").value == "city_w"
     assert hits == []
+
+
+def test_table_view_neutralises_formulas_for_its_toolbar_download(make_app) -> None:
+    # Issue 15: the table's own "Download as CSV" exports what it shows, so what it shows
+    # can never start a spreadsheet formula.
+    names = ["=1+2", '=HYPERLINK("http://x","y")', "+cmd", "@SUM(1)"]
+    rows = "".join(f'R{i},"{name.replace(chr(34), 2 * chr(34))}",urban,100,0.8,0.3,1000,100\n'
+                   for i, name in enumerate(names))
+    at = make_app("views/data.py")
+    _upload(at, "formulas.csv", HEADER + rows)
+    assert not at.exception and at.radio(key="dataset").value == "upload"
+    shown = list(at.dataframe[0].value["region_name"])
+    assert shown == ["'" + name for name in names]
+
+
+def test_large_table_shows_its_first_rows_with_a_note(make_app) -> None:
+    from benchmarks.synthetic import synthetic_regions
+    from equity.readers.region_data import RegionData
+
+    TABLE_ROWS = 2_000  # views/data.py's TABLE_ROWS (importing the page would run it)
+
+    at = make_app()
+    at.session_state["uploaded_data"] = RegionData("big", synthetic_regions(TABLE_ROWS + 500))
+    at.session_state["_switch_to_upload"] = True
+    at.switch_page("views/data.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == TABLE_ROWS
+    assert any(f"{TABLE_ROWS:,} of {TABLE_ROWS + 500:,} rows" in c.value for c in at.caption)
