@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.render import notice
 from dashboard.state import get_lang
-from equity.i18n import t
+from equity.i18n import has, t
 
 # URL keys app.py's sidebar binds (language, dataset, groups compared), in link order.
 SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", "compare_b")
@@ -41,16 +41,56 @@ class LinkNotice:
                  fallback=self.fallback)
 
 
+@dataclass(frozen=True)
+class RepeatedNotice:
+    """A link that gives ``key`` more than once (``values``, as given): none of them is used
+    (a bound widget ignores such a key), so the page shows ``key``'s default."""
+
+    key: str
+    values: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
+        from equity.scenario import PARAMETER_BY_KEY
+
+        if has(f"url.param.{self.key}"):
+            param = t(f"url.param.{self.key}", lang)
+        elif self.key in PARAMETER_BY_KEY:
+            param = PARAMETER_BY_KEY[self.key].label[lang]
+        else:
+            param = self.key
+        return t("url.repeated", lang, param=param,
+                 values=t("url.repeated_sep", lang).join(f"“{v}”" for v in self.values))
+
+
+def repeated_link_keys() -> dict[str, tuple[str, ...]]:
+    """URL keys given more than once (``take_up=0.5&take_up=0.7``), with their values."""
+    repeated = {}
+    for key in st.query_params:
+        values = st.query_params.get_all(key)
+        if len(values) > 1:
+            repeated[key] = tuple(values)
+    return repeated
+
+
 def link_value(key: str) -> str | None:
-    """The raw value a link gave for ``key``, if any (read before the bound widget consumes it)."""
+    """The raw value a link gave for ``key``, if any (read before the bound widget consumes it).
+
+    None for a key given more than once: no value wins silently (a :class:`RepeatedNotice`
+    says so)."""
+    if len(st.query_params.get_all(key)) > 1:
+        return None
     return st.query_params.get(key)
 
 
-def check_link(key: str, options: Sequence[str], fallback: str, notices: list[LinkNotice], *,
+def check_link(key: str, options: Sequence[str], fallback: str, notices: list, *,
                fold: bool = False) -> None:
     """Record a notice when the link's value for ``key`` is not one of ``options``.
 
+    The first check of a run also records a :class:`RepeatedNotice` for every key the link
+    gives more than once (the page's own keys included: Streamlit drops them without a word).
     ``fold``: compare case-insensitively (true/false)."""
+    if not any(isinstance(item, RepeatedNotice) for item in notices):
+        notices.extend(RepeatedNotice(k, v) for k, v in repeated_link_keys().items())
     raw = link_value(key)
     if raw is None:
         return
@@ -69,7 +109,7 @@ def keep_valid(key: str, options: Sequence[str], default: str) -> None:
         st.session_state[key] = default
 
 
-def remember_link_notices(found: Sequence[LinkNotice]) -> list[LinkNotice]:
+def remember_link_notices(found: Sequence[Any]) -> list[Any]:
     """The sidebar's link notices to show on this run: those found now, else those found on an
     earlier run and not yet dismissed.
 
@@ -77,7 +117,10 @@ def remember_link_notices(found: Sequence[LinkNotice]) -> list[LinkNotice]:
     (a page's own link check, a tab opening) would find nothing and drop the notice before
     anyone read it. It stays until the user moves a control (:func:`dismiss_link_notices`)."""
     if found:
-        st.session_state[LINK_NOTICES] = list(found)
+        # Merged with the earlier ones: a repeated key a widget has since corrected is gone
+        # from the URL, while one no widget on this page reads is still there.
+        kept = st.session_state.get(LINK_NOTICES, [])
+        st.session_state[LINK_NOTICES] = list(dict.fromkeys([*kept, *found]))
     return list(st.session_state.get(LINK_NOTICES, []))
 
 
@@ -86,7 +129,7 @@ def dismiss_link_notices() -> None:
     st.session_state.pop(LINK_NOTICES, None)
 
 
-def show_link_notices(notices: Sequence[LinkNotice], lang: str) -> None:
+def show_link_notices(notices: Sequence[Any], lang: str) -> None:
     for item in notices:
         notice(item.text(lang))
 

@@ -422,7 +422,7 @@ def _parse_flat_value(p: Parameter, raw: str) -> Any:
         if not groups:
             raise _RefusedError(msg("scenario.reason.no_groups"))
         return list(dict.fromkeys(groups))
-    if not raw:
+    if not raw.strip():  # " " names no column or group either (issue 15)
         raise _RefusedError(msg("scenario.reason.empty"))
     return raw
 
