@@ -187,3 +187,31 @@ def test_large_table_shows_its_first_rows_with_a_note(make_app) -> None:
     assert not at.exception
     assert len(at.dataframe[0].value) == TABLE_ROWS
     assert any(f"{TABLE_ROWS:,} of {TABLE_ROWS + 500:,} rows" in c.value for c in at.caption)
+
+
+def test_upload_shows_its_stages_and_outcome(make_app) -> None:
+    at = make_app("views/data.py")
+    _upload(at, "bad.csv", BAD)
+    box = at.status[0]
+    assert box.state == "error" and "refused after" in box.label
+    stages = [m.value for m in box.markdown]
+    assert stages[0].startswith("Received bad\\.csv")
+    assert "100,000 rows" in stages[1] and "1,000 columns" in stages[1] and "50 MB" in stages[1]
+
+
+def test_slow_upload_counts_the_seconds(make_app, monkeypatch) -> None:
+    import time
+
+    import dashboard.uploads as uploads
+
+    real = uploads._validate
+
+    def slow(main, boundaries):
+        time.sleep(1.6)
+        return real(main, boundaries)
+
+    monkeypatch.setattr(uploads, "_validate", slow)
+    at = make_app("views/data.py")
+    _upload(at, "bad.csv", BAD)
+    assert any(c.value.endswith("s so far") for c in at.status[0].caption)
+    assert at.error and "row 3" in at.error[0].value  # the outcome is unchanged
