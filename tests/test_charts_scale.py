@@ -98,3 +98,26 @@ def test_distribution_counts_every_region_once() -> None:
     assert sum(int(sum(tr.y)) for tr in fig.data) == 20_000
     urban = [tr for tr in fig.data if tr.name == "Urban" or "rban" in tr.name]
     assert sum(urban[0].y) == int((table["area_type"] == "urban").sum())
+
+
+def test_region_labels_are_escaped_and_unique_on_whole_columns() -> None:
+    from equity.charts.style import region_labels
+
+    table = pd.DataFrame({"region_name": ["A & <b>", "Same", "Same", "x>y"],
+                          "region_id": ["1", "2", "3", "4"]})
+    assert region_labels(table) == ["A &amp; &lt;b&gt;", "Same (2)", "Same (3)", "x&gt;y"]
+
+
+def test_change_tile_map_samples_a_large_table() -> None:
+    from equity.charts.fund import build_change_tile_figure
+
+    table = synthetic_regions(50_000, seed=7)
+    regions = table.assign(charity_coverage_before=table["charity_coverage"],
+                           charity_coverage_after=table["charity_coverage"] + 0.01)
+    start = time.perf_counter()
+    fig = build_change_tile_figure(regions=regions, lang="en")
+    assert time.perf_counter() - start < 3.0
+    cells = [v for row in fig.data[0].z for v in row if v is not None]
+    assert 0 < len(cells) <= MAX_TILES
+    assert all(abs(v - 1.0) < 1e-9 for v in cells)  # +1 point everywhere
+    assert "50,000 regions" in fig.layout.title.subtitle.text

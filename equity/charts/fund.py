@@ -623,12 +623,17 @@ def build_change_tile_figure(
     percentage points) and labelled with the region's name and change."""
     from plotly.colors import sample_colorscale
 
-    from equity.charts.maps import tile_grid_figure
+    from equity.charts.maps import MAX_TILES, tile_grid_figure
 
     frame = regions.reset_index(drop=True)
     if "area_type" in frame and "region_name" in frame:
         frame = frame.sort_values(["area_type", "region_name"], kind="stable")
         frame = frame.reset_index(drop=True)
+    note = None
+    if len(frame) > MAX_TILES:  # an even sample in map order (issue 15: 100,000 regions)
+        total = len(frame)
+        frame = frame.iloc[::math.ceil(total / MAX_TILES)].reset_index(drop=True)
+        note = t("chart.grid_sampled", lang, regions=total, tiles=len(frame))
     change = region_change_points(frame, column)
     span = max(1.0, float(change.abs().max()) if len(change) else 1.0)
     low, high = (style.ADVERSE, style.FAVOURABLE) if favourable else (style.FAVOURABLE,
@@ -644,7 +649,7 @@ def build_change_tile_figure(
               "colorbar": {"title": {"text": t("tf.points", lang)}, "thickness": 18}}
     return tile_grid_figure(
         labels=labels, colours=colours, text_colours=text_colours, hover=labels,
-        marker=marker, lang=lang, presenter=presenter,
+        marker=marker, lang=lang, presenter=presenter, note=note,
         title=t("tf.chart.map", lang, indicator=indicator_label(column, lang)),
     )
 

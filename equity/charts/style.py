@@ -95,10 +95,11 @@ def region_labels(table) -> list[str]:
     names = table["region_name"].astype(str)
     duplicated = names.duplicated(keep=False)
     ids = table["region_id"].astype(str)
-    return [
-        plain_label(f"{name} ({rid})" if dup else name)
-        for name, rid, dup in zip(names, ids, duplicated, strict=True)
-    ]
+    labels = names.where(~duplicated, names + " (" + ids + ")")
+    # plain_label on whole columns (a loop per row took seconds at 100,000 regions).
+    labels = (labels.str.replace("&", "&amp;", regex=False)
+              .str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False))
+    return [str(label) for label in labels]
 
 
 def indicator_colour(indicator: str) -> str:
