@@ -1,11 +1,12 @@
 """Render time of every page with a large synthetic region table (issue 15: the row limit).
 
-Method: one AppTest session per page (``views/<page>.py`` run directly, as app.py's navigation
-runs it) on a prepared session state: English, urban vs suburban, and
-``region_data`` = ``benchmarks.synthetic.synthetic_regions(n)`` (no boundaries, so the
-Overview draws its tile grid; the Compare page gets two saved scenarios, 1 and 3 million
-yuan, first). Each page is run once, then timed over ``--rounds`` reruns; the first (cold) run and the median rerun are reported, with any
-exception the page raised. Target: every page under 5 s at 100,000 regions on 2 cores.
+Method: one AppTest session of app.py per page, opened on that page, with an upload of
+``benchmarks.synthetic.synthetic_regions(n)`` pending (as the Data page leaves a file that
+validated; English, urban vs suburban; no boundaries, so the Overview draws its tile grid).
+The Compare page first gets two saved scenarios (1 and 3 million yuan). Each page is run once,
+then timed over ``--rounds`` reruns; the first (cold) run and the median rerun are reported,
+with any exception the page raised. Target: every page under 5 s at 100,000 regions on the
+2-core machine.
 
 Run: ``.venv/bin/python benchmarks/bench_pages_scale.py [--regions 100000] [--rounds 2]
 [--pages overview data]``.
