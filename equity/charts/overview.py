@@ -363,7 +363,7 @@ def build_distribution_figure(
             continue
         counts, _ = np.histogram(np.clip(values[mask], 0.0, 100.0), bins=edges)
         fig.add_trace(go.Bar(
-            x=centres, y=counts, width=bin_points * 0.95, name=label,
+            x=centres.tolist(), y=counts.tolist(), width=bin_points * 0.95, name=label,
             marker={"color": fill, "line": {"color": fill, "width": 1},
                     "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"}},
             hovertemplate="%{x:.0f}%: %{y:,}<extra>" + label + "</extra>",

@@ -81,3 +81,32 @@ def test_bad_indicator_in_link_gives_notice(make_app) -> None:
     at = make_app(indicator="moonlight")
     assert at.segmented_control(key="ov_indicator").value == "charity_coverage"
     assert "moonlight" in " ".join(w.value for w in at.warning)
+
+
+def test_overview_with_many_regions_shows_extremes_distribution_and_grouped_tiles(
+        make_app) -> None:
+    # Issue 15: 1,000 regions took 214 s (one shape per tile); the row limit never finished.
+    import json
+    import time
+
+    from benchmarks.synthetic import synthetic_regions
+    from equity.readers.region_data import RegionData
+
+    at = make_app()
+    at.session_state["uploaded_data"] = RegionData("many", synthetic_regions(5_000, seed=3))
+    at.session_state["_switch_to_upload"] = True
+    start = time.perf_counter()
+    at.run()
+    assert time.perf_counter() - start < 20  # generous: shared cores; the bench gives < 1 s
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [s["layout"]["title"]["text"] for s in specs]
+    assert titles == ["Charity coverage by region",
+                      "How many regions have each level of charity coverage",
+                      "Charity coverage by region"]
+    ranking, spread, grid = specs
+    assert sum(len(tr["y"]) for tr in ranking["data"] if tr["type"] == "bar") == 60
+    assert "5,000 regions" in ranking["layout"]["title"]["subtitle"]["text"]
+    assert sum(sum(tr["y"]) for tr in spread["data"]) == 5_000
+    assert grid["data"][0]["type"] == "heatmap"
+    assert "one square per group" in grid["layout"]["title"]["subtitle"]["text"]
