@@ -324,9 +324,10 @@ def build_ranked_regions_figure(
         fig.update_layout(height=height, margin={"t": top, "b": 10, "r": 20},
                           legend={"orientation": "v", "yanchor": "top", "y": 1.0,
                                   "xanchor": "left", "x": 1.01})
-    if truncated:
+    if truncated:  # a subtitle line more above the bars
         fig.update_layout(title_subtitle_text=t("chart.rank_extremes", lang,
-                                                 shown=len(order) // 2, regions=len(table)))
+                                                 shown=len(order) // 2, regions=len(table)),
+                          margin_t=top + round(size * 1.5))
     return fig
 
 
@@ -373,7 +374,7 @@ def build_distribution_figure(
     apply_style(fig, title=t("chart.distribution_title", lang,
                              indicator=indicator_label(indicator, lang)),
                 lang=lang, presenter=presenter, height=360 + size * 4)
-    fig.update_layout(barmode="stack", bargap=0.0)
+    fig.update_layout(barmode="stack", bargap=0.0, legend={"traceorder": "normal"})
     return fig
 
 
