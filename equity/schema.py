@@ -36,6 +36,12 @@ def _aliases() -> dict[str, Any]:
     return yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
 
 
+def boolean_words() -> dict[str, tuple[str, ...]]:
+    """Cell values read as yes (``"true"``) and no (``"false"``), lower-case, both languages."""
+    words = _aliases()["booleans"]
+    return {k: tuple(str(w).lower() for w in words[k]) for k in ("true", "false")}
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column of the region table.

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from equity.i18n import Message, msg
+from equity.i18n import LANGUAGES, Message, msg, t
 from equity.projection import PROJECTION_PRESETS, ProjectionPreset, ProjectionResult, project
 
 DEFAULT_FIRST_YEAR = 2025
@@ -136,7 +136,7 @@ def preset_for(inputs: FundInputs, growth: Growth, *, first_year: int = DEFAULT_
     per_patient = inputs.allocated / patients if patients > 0 else 0.0
     return ProjectionPreset(
         name="transfer_fund",
-        label={"en": "Transfer fund", "zh": "转移支付基金"},
+        label={lang: t("projection.preset.transfer_fund", lang) for lang in LANGUAGES},
         source="equity.fund.simulate, carried forward by equity.sustainability",
         base_year=first_year,
         per_capita_financing=inputs.levy_per_insured * keep,
