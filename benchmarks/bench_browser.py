@@ -12,7 +12,7 @@ Three pairs, each reported as medians and the ratio app / bare (absolute times o
     clock. The server is stopped after each run. Target <= 1.15x.
 (c) slider -> text: on an idle page, one ArrowLeft on a slider's thumb, timed from just before
     the key press to the first change of the headline's text, in the page (polled every 10 ms). App:
-    ``/transfer_fund?central_pool=1000000``, the target-coverage slider and the headline
+    ``/transfer_fund?central_pool=1000000``, the share-spent-on-new-places slider and the headline
     container; bare: its slider and text line. Every press moves to a value not seen before,
     so the model's cache misses as it would for a user. Both include Streamlit's own slider
     debounce. Target <= 1.2x.
@@ -90,7 +90,7 @@ class Target:
 
 APP_TARGET = Target(
     "app", "/transfer_fund?central_pool=1000000",
-    '.st-key-target_coverage input[type="range"]', ".st-key-tf_headline",
+    '.st-key-breadth_share input[type="range"]', ".st-key-tf_headline",
 )
 BARE_TARGET = Target(
     "bare", "/", '.st-key-bare_slider input[type="range"]', ".st-key-bare_text",
@@ -277,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", choices=["cold", "session", "slider"], action="append",
                         default=[], help="leave a pair out (repeatable)")
     args = parser.parse_args(argv)
+    if args.warmup + args.rounds > 19:
+        # The app's slider has 20 values (0-100% by 5%); every press must be a new one.
+        parser.error("at most 19 slider presses (--warmup + --rounds)")
     if not Path(CHROMIUM).exists():
         parser.error(f"{CHROMIUM} is not installed")
 
