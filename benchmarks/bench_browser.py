@@ -137,7 +137,9 @@ class Server:
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            # The script's own folder: ``python -m`` puts the working directory first on
+            # sys.path, so another checkout's ``equity`` must not shadow the script's.
+            cwd=script.parent, stdout=self.log, stderr=subprocess.STDOUT,
         )
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
@@ -274,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-rounds", type=int, default=5, help="cold-start rounds")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds per pair")
     parser.add_argument("--budget", type=float, default=1200.0, help="seconds for the run")
+    parser.add_argument("--app", type=Path, default=APP, help="the app's script")
+    parser.add_argument("--bare", type=Path, default=BARE,
+                        help="the baseline's script (another checkout's app.py compares two "
+                        "versions; then --skip slider)")
     parser.add_argument("--skip", choices=["cold", "session", "slider"], action="append",
                         default=[], help="leave a pair out (repeatable)")
     args = parser.parse_args(argv)
@@ -284,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{CHROMIUM} is not installed")
 
     from playwright.sync_api import sync_playwright
+
+    app_script, bare_script = args.app.resolve(), args.bare.resolve()
 
     budget = Budget(args.budget)
     cold = Pair("cold start -> first chart", 1.15)
@@ -305,13 +313,13 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" not in args.skip:
             print("cold start (process spawn -> first chart), seconds", flush=True)
             for _ in range(args.warmup):  # disk cache of both programs' imports
-                cold_start_s(browser, APP, log_dir, servers)
-                cold_start_s(browser, BARE, log_dir, servers)
+                cold_start_s(browser, app_script, log_dir, servers)
+                cold_start_s(browser, bare_script, log_dir, servers)
             _interleave(args.cold_rounds, cold,
-                        lambda: cold_start_s(browser, APP, log_dir, servers),
-                        lambda: cold_start_s(browser, BARE, log_dir, servers), budget, "s")
+                        lambda: cold_start_s(browser, app_script, log_dir, servers),
+                        lambda: cold_start_s(browser, bare_script, log_dir, servers), budget, "s")
 
-        app_server, bare_server = Server(APP, log_dir), Server(BARE, log_dir)
+        app_server, bare_server = Server(app_script, log_dir), Server(bare_script, log_dir)
         servers += [app_server, bare_server]
         app_server.wait_healthy()
         bare_server.wait_healthy()
