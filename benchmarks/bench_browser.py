@@ -123,6 +123,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _checkout(script: Path) -> Path:
+    """The folder holding the script's ``.streamlit/config.toml`` (the project's, for the bare
+    page too, so both are served with the same settings). It is also the working directory:
+    ``python -m`` puts that first on sys.path, so another checkout's ``equity`` must not
+    shadow the script's own."""
+    for folder in script.parents:
+        if (folder / ".streamlit").is_dir():
+            return folder
+    return ROOT
+
+
 class Server:
     """One ``streamlit run`` process on 127.0.0.1, stopped by ``stop()`` (idempotent)."""
 
@@ -137,9 +148,7 @@ class Server:
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
-            # The script's own folder: ``python -m`` puts the working directory first on
-            # sys.path, so another checkout's ``equity`` must not shadow the script's.
-            cwd=script.parent, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=_checkout(script), stdout=self.log, stderr=subprocess.STDOUT,
         )
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
