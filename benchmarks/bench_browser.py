@@ -11,14 +11,15 @@ Three pairs, each reported as medians and the ratio app / bare (absolute times o
     page opened as soon as ``/_stcore/health`` answers, timed on this process's monotonic
     clock. The server is stopped after each run. Target <= 1.15x.
 (c) slider -> text: on an idle page, one ArrowLeft on a slider's thumb, timed from just before
-    the key press to the first change of the headline's text, in the page (polled every 10 ms). App:
-    ``/transfer_fund?central_pool=1000000``, the share-spent-on-new-places slider and the headline
-    container; bare: its slider and text line. Every press moves to a value not seen before,
-    so the model's cache misses as it would for a user. Both include Streamlit's own slider
-    debounce. Target <= 1.2x.
+    the key press to the first change of the headline's text, in the page (polled every
+    10 ms). App: ``/transfer_fund?central_pool=1000000``, the share-spent-on-new-places
+    slider and the headline container; bare: its slider and text line. Every press moves to
+    a value not seen before, so the model's cache misses as it would for a user. Both
+    include Streamlit's own slider handling. Target <= 1.2x.
 
 App and bare runs alternate (and swap order every round). Both servers are started with the
-same command and flags as ``tests/e2e/conftest.py`` uses, on 127.0.0.1 only; Chromium is
+same command and flags as ``tests/e2e/conftest.py`` uses, in the project's folder (its
+``.streamlit/config.toml`` applies to both), on 127.0.0.1 only; Chromium is
 Debian's ``/usr/bin/chromium`` with the same flags as the browser tests. Every wait has a
 timeout, the whole run a budget, and every server is stopped on the way out.
 
