@@ -682,6 +682,12 @@ class GroupGap:
     ratio_after: float
     points_closed: float
     cost_per_point: float
+    interval: dict[str, Any] | None = None
+    """The gap's 95% interval from the regions' sampling error (issue 14):
+    ``{"before"|"after": {"lower", "upper", "se", "method"}, "se_source", "reason"}``, the se
+    of D from :func:`equity.measures.gap_sampling_se` (each region's ``<indicator>_se``
+    column, else the binomial se of a share among its patients); None when the indicator is
+    not a share and the table gives no se for it."""
 
 
 def group_masks(r: Regions, sc: Scenario, warnings: list[Message] | None = None
@@ -749,7 +755,45 @@ def _gap(r: Regions, sc: Scenario, out: Outcome, warnings: list[Message] | None)
         group_b=sc.compare.b, a_before=a0, b_before=b0, a_after=a1, b_after=b1, before=d0,
         after=d1, ratio_before=ratio(a0, b0), ratio_after=ratio(a1, b1), points_closed=closed,
         cost_per_point=cost,
+        interval=_gap_interval(r, sc.compare.indicator, (before, after), (d0, d1), ma, mb),
     )
+
+
+def region_se(r: Regions, indicator: str, values: np.ndarray) -> Any:
+    """Standard errors of one indicator's regional values (an
+    :class:`equity.measures.SubgroupSE`): the table's ``<indicator>_se`` column where given,
+    else, for a share (0-1), the binomial ``sqrt(y (1 - y) / P)`` among the region's patients.
+    For the "after" values the same column se is kept (the fund moves a share by a computed
+    amount; how well the share was measured does not change) and the binomial se is taken at
+    the new share."""
+    from equity.measures import subgroup_se
+
+    column = f"{indicator}_se"
+    given = (r.table[column].to_numpy(dtype=float, na_value=np.nan)
+             if column in r.table.columns else None)
+    patients = r.P if indicator in FRACTION_INDICATORS else None
+    return subgroup_se(values, se=given, source="column", patients=patients)
+
+
+def _gap_interval(r: Regions, indicator: str, values: tuple[np.ndarray, np.ndarray],
+                  gaps: tuple[float, float], ma: np.ndarray, mb: np.ndarray
+                  ) -> dict[str, Any] | None:
+    from equity.measures import gap_interval, gap_sampling_se
+
+    out: dict[str, Any] = {}
+    source = None
+    for when, v, gap in zip(("before", "after"), values, gaps, strict=True):
+        se = region_se(r, indicator, v)
+        source = source or se
+        sd = gap_sampling_se(se.se, r.P, ma, mb)
+        if not (math.isfinite(sd) and math.isfinite(gap)):
+            return None
+        iv = gap_interval(gap, se_sampling=sd)
+        out[when] = {"lower": iv.lower, "upper": iv.upper, "se": iv.se_sampling,
+                     "method": iv.method}
+    out["se_source"] = source.source
+    out["reason"] = source.message.to_dict()
+    return out
 
 
 def gap_after(r: Regions, sc: Scenario, pairs: pd.DataFrame | None = None) -> float:
@@ -839,8 +883,37 @@ class SimulationResult:
         before = {k: dict(v) for k, v in cache["measures_before"].items()}
         return {"before": before, "after": across_regions(m["after"])}
 
-    def to_dict(self) -> dict[str, Any]:
-        """design.md's simulate JSON (plus extra keys): plain Python values, NaN -> None."""
+    def measure_intervals(self, *, draws: int | None = None, seed: int | None = None
+                          ) -> dict[str, Any]:
+        """Each measure with its standard error and 95% interval (issue 14), before and
+        after: ``{"before"|"after": {indicator: {abbr: {"value", "se", "lower", "upper",
+        "interval", "reason"}}}, "se_source": {"before"|"after": {indicator: {"source",
+        "message"}}}}``. The regions' standard errors: an ``<indicator>_se`` column, else the
+        binomial se among each region's patients (:func:`region_se`). The bootstrapped
+        measures are seeded (``equity.measures.DEFAULT_SEED``), so the output is stable."""
+        from equity.measures import DEFAULT_DRAWS, DEFAULT_SEED, as_records, summarise
+
+        m = self._measure_inputs
+        r = m["regions"]
+        out: dict[str, Any] = {"before": {}, "after": {}, "se_source": {"before": {},
+                                                                         "after": {}}}
+        for when in ("before", "after"):
+            for indicator, favourable in MEASURE_INDICATORS.items():
+                values = m[when][indicator]
+                se = region_se(r, indicator, values)
+                res = summarise(values, m["patients"], favourable=favourable,
+                                order=m["order"], order_rules=False, se=se.se,
+                                intervals=True, draws=draws or DEFAULT_DRAWS,
+                                seed=DEFAULT_SEED if seed is None else seed)
+                out[when][indicator] = as_records(res)
+                out["se_source"][when][indicator] = {"source": se.source,
+                                                     "message": se.message.to_dict()}
+        return out
+
+    def to_dict(self, *, intervals: bool | None = None) -> dict[str, Any]:
+        """design.md's simulate JSON (plus extra keys): plain Python values, NaN -> None.
+        ``intervals`` (default: as asked of :func:`simulate`): add ``measure_intervals``
+        (:meth:`measure_intervals`)."""
         f = self.fund
         regions = _records(self.regions[list(REGION_JSON_COLUMNS)])
         result = _plain({
@@ -861,6 +934,8 @@ class SimulationResult:
         })
         result["fund"]["donors"] = _records(f.donors)
         result["regions"] = regions
+        if self._measure_inputs.get("intervals") if intervals is None else intervals:
+            result["measure_intervals"] = _plain(self.measure_intervals())
         return result
 
 
@@ -994,6 +1069,8 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
         "cache": r.cache,
         "before": {"charity_coverage": r.c, "oop_share": r.o},
         "after": {"charity_coverage": out.c_after, "oop_share": out.o_after},
+        "regions": r,
+        "intervals": intervals,
     }
     return SimulationResult(
         scenario=sc, regions=regions, fund=fund, gap=gap,

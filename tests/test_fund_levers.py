@@ -200,3 +200,63 @@ def test_paired_assistance_on_city_w_boundaries_closes():
     assert paired is not None and paired["flows"]
     total = sum(x["amount"] for x in paired["flows"]) + sum(paired["to_pool"].values())
     assert total == pytest.approx(0.98 * f.sources["mutual_aid"])
+
+
+# --------------------------------------------------------------------------- intervals (issue 14)
+
+TWO = pd.DataFrame({
+    "region_id": ["U", "S"], "region_name": ["U", "S"], "area_type": ["urban", "suburban"],
+    "patients": [100.0, 25.0], "charity_coverage": [0.9, 0.6], "oop_share": [0.2, 0.3],
+    "cost_per_patient": [100_000.0] * 2, "subsidy_per_patient": [18_000.0] * 2,
+})
+
+
+def test_the_headline_gap_carries_its_binomial_interval_by_hand():
+    # D = 0.9 - 0.6 = 0.3; se^2 = 0.9 x 0.1 / 100 + 0.6 x 0.4 / 25 = 0.0009 + 0.0096
+    res = simulate(TWO)
+    iv = res.gap.interval
+    se = (0.0009 + 0.0096) ** 0.5
+    assert iv["before"]["se"] == pytest.approx(se)
+    assert iv["before"]["lower"] == pytest.approx(0.3 - 1.959963984540054 * se)
+    assert iv["before"]["upper"] == pytest.approx(0.3 + 1.959963984540054 * se)
+    assert iv["after"] == iv["before"]  # no fund: nothing moves
+    assert iv["se_source"] == "binomial"
+    assert res.to_dict()["gap"]["interval"]["before"]["se"] == pytest.approx(se)
+
+
+def test_a_given_se_column_is_used_and_more_patients_never_widen_the_interval():
+    given = TWO.assign(charity_coverage_se=[0.01, 0.02])
+    iv = simulate(given).gap.interval
+    assert iv["before"]["se"] == pytest.approx((0.01 ** 2 + 0.02 ** 2) ** 0.5)
+    assert iv["se_source"] == "column"
+    narrow = simulate(TWO.assign(patients=[400.0, 100.0])).gap.interval["before"]
+    wide = simulate(TWO).gap.interval["before"]
+    assert narrow["upper"] - narrow["lower"] < wide["upper"] - wide["lower"]
+
+
+def test_measure_intervals_only_when_asked_and_consistent_with_the_values():
+    plain = simulate("city_w", {"central_pool": 3_000_000})
+    assert "measure_intervals" not in plain.to_dict()
+    res = simulate("city_w", {"central_pool": 3_000_000}, intervals=True)
+    d = res.to_dict()
+    mi = d["measure_intervals"]
+    for when in ("before", "after"):
+        for indicator, block in mi[when].items():
+            for abbr, m in block.items():
+                # the value is the one design.md's `measures` carries
+                want = d["measures"][when][indicator][abbr]
+                assert (m["value"] is None and want is None) or m["value"] == \
+                    pytest.approx(want, abs=1e-12), (when, indicator, abbr)
+                # an analytic interval is around its value (a bootstrap one need not be: a
+                # spread measure at 0 has every draw above 0)
+                if m["lower"] is not None and m["interval"] == "analytic":
+                    assert m["lower"] <= m["value"] + 1e-12 <= m["upper"] + 2e-12
+    assert mi["se_source"]["before"]["charity_coverage"]["source"] == "binomial"
+    # D between the best and worst region: se^2 = sum of the two binomial variances
+    c = res.regions["charity_coverage_before"].to_numpy()
+    P = res.regions["patients"].to_numpy()
+    hi, lo = int(np.argmax(c)), int(np.argmin(c))
+    se = (c[hi] * (1 - c[hi]) / P[hi] + c[lo] * (1 - c[lo]) / P[lo]) ** 0.5
+    assert mi["before"]["charity_coverage"]["D"]["se"] == pytest.approx(se)
+    # seeded: the same twice
+    assert res.measure_intervals() == res.measure_intervals()
