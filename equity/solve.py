@@ -59,6 +59,17 @@ def _inputs(data: Any, scenario: Scenario | dict | None) -> tuple[Regions, Scena
     return prepare(data), scenario_from_dict(scenario)
 
 
+def _on_adjusted(r: Regions, sc: Scenario) -> tuple[Regions, Scenario]:
+    """The regions after the price cut and harmonisation, and the scenario with those two
+    levers then off (so that they are not applied twice): for the optimiser and the Monte
+    Carlo, which work on the arrays directly. Paired assistance is not modelled there (the
+    whole net fund is allocated by the weights)."""
+    if sc.price_cut <= 0 and sc.harmonisation_share <= 0:
+        return r, sc
+    return adjusted(r, sc)[0], sc.model_copy(update={"price_cut": 0.0,
+                                                     "harmonisation_share": 0.0})
+
+
 def _with(sc: Scenario, key: str, value: float) -> Scenario:
     """Copy with one numeric key changed, without re-validation (callers keep values in
     bounds)."""
@@ -363,11 +374,11 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
     are broken by a second LP that, holding the first optimum, covers the most patients."""
     if objective not in ("min_gap", "max_min"):
         raise ValueError(f"objective must be 'min_gap' or 'max_min', not {objective!r}")
-    r, sc = _inputs(data, scenario)
+    r, sc = _on_adjusted(*_inputs(data, scenario))
     sim = simulate(r, sc)
     out = run_model(r, sc)
     F = out.net
-    e = sc.take_up
+    e = sc.effective_take_up
     rec = np.flatnonzero(out.recipients & (r.s > 0) & (r.P > 0))
     c0 = np.where(out.recipients, r.c, out.c_after)  # donors after pooling
     per_yuan = e / (r.s[rec] * r.P[rec])  # coverage per yuan of breadth money
@@ -557,7 +568,7 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
                          f"{', '.join(DEFAULT_SPREADS)}")
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    r, sc = _inputs(data, scenario)
+    r, sc = _on_adjusted(*_inputs(data, scenario))
     base_out = run_model(r, sc)
     ma, mb = group_masks(r, sc, None)
     PA, PB = r.P[ma].sum(), r.P[mb].sum()
@@ -566,14 +577,15 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
                          f"{sc.compare.b!r}")
     rng = np.random.default_rng(seed)
     take_min = PARAMETER_BY_KEY["take_up"].minimum or 0.0
-    e_all = np.clip(sc.take_up + spreads["take_up"] * rng.standard_normal(draws), take_min, 1.0)
+    e_all = np.clip(sc.effective_take_up + spreads["take_up"] * rng.standard_normal(draws),
+                    take_min, 1.0)
     kT_all = np.exp(spreads["cost_per_patient"] * rng.standard_normal(draws))
     ks_all = np.exp(spreads["subsidy_per_patient"] * rng.standard_normal(draws))
 
     R = recipients_mask(r, sc)
     w = allocation_weights(r, sc, R, base_out.shortfall, [])
     scaled_gross = base_out.mutual.sum() + base_out.pooled.sum()  # money that scales with s
-    fixed_gross = sc.central_pool + base_out.levy.sum()
+    fixed_gross = sc.central_pool + sc.industry_levy + base_out.levy.sum()
     net_all = (fixed_gross + scaled_gross * ks_all) * (1.0 - sc.admin_overhead)
     # Regions the fund can reach (recipients with weight, subsidy and patients) are the only
     # columns that vary between draws; every other region keeps its scenario coverage.

@@ -339,3 +339,18 @@ def test_seek_says_plainly_when_a_target_is_not_reachable():
     assert "无法达到" in res.message.text("zh")
     with pytest.raises(ValueError):
         seek("city_w", {}, indicator="happiness", target=0.1)
+
+
+def test_uncertainty_and_optimum_see_the_mechanism_levers():
+    # an industry levy is money like the central pool; a take-up gain like a higher take-up
+    a = uncertainty("city_w", {"central_pool": 2_000_000, "take_up": 0.96}, draws=200, seed=1)
+    b = uncertainty("city_w", {"central_pool": 1_000_000, "industry_levy": 1_000_000,
+                               "take_up": 0.8, "take_up_gain": 0.2}, draws=200, seed=1)
+    np.testing.assert_allclose(b.gap_draws, a.gap_draws)
+    o1 = optimal_allocation("city_w", {"central_pool": 2_000_000})
+    o2 = optimal_allocation("city_w", {"central_pool": 1_000_000, "industry_levy": 1_000_000})
+    assert o2.gap_optimal == pytest.approx(o1.gap_optimal)
+    # a price cut: the Monte Carlo's central gap is the simulated one
+    sc = {"central_pool": 1_000_000, "price_cut": 0.25, "compare": {"indicator": "oop_share"}}
+    u = uncertainty("city_w", sc, draws=50, seed=1)
+    assert u.base_gap == pytest.approx(simulate("city_w", sc).gap.after)
