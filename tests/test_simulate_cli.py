@@ -177,3 +177,23 @@ def test_intervals_flag_adds_measure_intervals(capsys):
     assert set(d) == {"value", "se", "lower", "upper", "interval", "reason"}
     assert d["lower"] < d["value"] < d["upper"]
     assert data["gap"]["interval"]["before"]["lower"] < data["gap"]["before"]
+
+
+def test_pairing_table_routes_a_donor_to_its_partner(tmp_path, capsys):
+    scenario = write(tmp_path, "pa.json", '{"version": 2, "mutual_aid_share": 0.5, '
+                     '"paired_assistance": "table"}')
+    pairs = write(tmp_path, "pairs.csv", "donor_id,recipient_id\nW-U1,W-S1\n")
+    code, out, _ = run(capsys, "--scenario", str(scenario), "--pairs", str(pairs), "--json")
+    assert code == 0
+    data = json.loads(out)
+    flows = data["levers"]["paired"]["flows"]
+    assert [(f["donor_id"], f["recipient_id"], f["kind"]) for f in flows] == \
+        [("W-U1", "W-S1", "table")]
+    donor = next(d for d in data["fund"]["donors"] if d["region_id"] == "W-U1")
+    # W-U1's whole mutual aid goes to W-S1 first (no overhead), within W-S1's capacity
+    assert flows[0]["amount"] == pytest.approx(donor["mutual_aid"])
+    f = data["fund"]
+    assert f["gross"] == pytest.approx(f["overhead"] + f["allocated"] + f["unspent"])
+    bad = write(tmp_path, "bad.csv", "donor_id,recipient_id\nW-U1,Atlantis\n")
+    code, _, err = run(capsys, "--scenario", str(scenario), "--pairs", str(bad))
+    assert code == 2 and "Atlantis" in err
