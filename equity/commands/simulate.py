@@ -178,6 +178,16 @@ def _gap(x: float, fraction: bool) -> str:
     return f"{100 * x:.1f} points" if fraction else f"{x:,.0f} yuan"
 
 
+def _interval_lines(g: Any, fraction: bool) -> list[str]:
+    """The gap's 95% interval from the regions' sampling error, when it has one."""
+    iv = getattr(g, "interval", None)
+    if not iv:
+        return []
+    parts = [f"{when} {_gap(iv[when]['lower'], fraction)} to {_gap(iv[when]['upper'], fraction)}"
+             for when in ("before", "after")]
+    return [f"  95% interval (sampling error, se: {iv['se_source']}): " + "; ".join(parts)]
+
+
 def _lever_lines(levers: dict[str, Any]) -> list[str]:
     """One line per mechanism lever that did something."""
     lines: list[str] = []
@@ -227,6 +237,7 @@ def format_result(result: Any, *, data_name: str, scenario_name: str | None) -> 
         f" = {_gap(g.after, fraction)}",
         f"  closed  {g.points_closed:.2f} {unit}; cost per {unit[:-1]} "
         f"{'n/a' if g.cost_per_point != g.cost_per_point else _money(g.cost_per_point)} yuan",
+        *_interval_lines(g, fraction),
         "",
         f"Patients newly covered: {result.newly_covered:,.1f}; out-of-pocket saved: "
         f"{_money(result.oop_yuan_saved)} yuan / year",
