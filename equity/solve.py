@@ -545,6 +545,24 @@ class UncertaintyResult:
     draws: int
     seed: int
     spreads: dict[str, float]
+    sampling_se: float = math.nan
+    """The sampling se of the gap after (issue 14: the regions' ``<indicator>_se`` or binomial
+    standard errors carried to D, :func:`equity.measures.gap_sampling_se`); NaN when the
+    indicator has none."""
+
+    def combined_interval(self, conf_level: float = 0.95) -> Any:
+        """The gap after under both uncertain inputs (the draws) and the estimates' sampling
+        error (independent: each draw plus Normal(0, sampling_se^2) noise, seeded), as an
+        :class:`equity.measures.GapInterval`; None when there is no sampling se."""
+        from equity.measures import DEFAULT_SEED, gap_interval
+
+        if not math.isfinite(self.sampling_se):
+            return None
+        # a seed other than the draws' own: the same seed would replay the take-up noise
+        # and make the sampling noise correlated with the inputs
+        seed = DEFAULT_SEED if self.seed != DEFAULT_SEED else DEFAULT_SEED + 1
+        return gap_interval(self.base_gap, se_sampling=self.sampling_se,
+                            draws=self.gap_draws, conf_level=conf_level, seed=seed)
 
 
 def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: int = 1000,
@@ -668,8 +686,18 @@ def _uncertainty_result(r: Regions, sc: Scenario, pct: np.ndarray, gaps: np.ndar
         percentiles=PERCENTILES,
         gap={q: float(v) for q, v in zip(PERCENTILES, gap_pct, strict=True)},
         regions=regions, gap_draws=gaps, base_gap=gap_after(r, sc), draws=draws, seed=seed,
-        spreads=dict(spreads),
+        spreads=dict(spreads), sampling_se=_sampling_se(r, sc),
     )
+
+
+def _sampling_se(r: Regions, sc: Scenario) -> float:
+    from equity.fund import region_se
+    from equity.measures import gap_sampling_se
+
+    out = run_model(r, sc)
+    ma, mb = group_masks(r, sc, None)
+    after = indicator_values(r, out, sc.compare.indicator)[1]
+    return gap_sampling_se(region_se(r, sc.compare.indicator, after).se, r.P, ma, mb)
 
 
 def _fill_rows(F: np.ndarray, w: np.ndarray, K: np.ndarray) -> np.ndarray:

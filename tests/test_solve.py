@@ -354,3 +354,19 @@ def test_uncertainty_and_optimum_see_the_mechanism_levers():
     sc = {"central_pool": 1_000_000, "price_cut": 0.25, "compare": {"indicator": "oop_share"}}
     u = uncertainty("city_w", sc, draws=50, seed=1)
     assert u.base_gap == pytest.approx(simulate("city_w", sc).gap.after)
+
+
+def test_uncertainty_combines_input_draws_with_sampling_error():
+    u = uncertainty("city_w", {"central_pool": 1_000_000}, draws=2_000, seed=3)
+    sim = simulate("city_w", {"central_pool": 1_000_000})
+    # the sampling se is the one of the headline gap's interval
+    assert u.sampling_se == pytest.approx(sim.gap.interval["after"]["se"])
+    iv = u.combined_interval()
+    assert iv.method == "combined"
+    # independent sources: variances add
+    assert iv.se_total == pytest.approx(math.hypot(np.std(u.gap_draws, ddof=1),
+                                                   u.sampling_se), rel=1e-6)
+    # wider than either source alone
+    assert iv.upper - iv.lower > 2 * 1.959 * u.sampling_se * 0.95
+    assert iv.upper - iv.lower > np.percentile(u.gap_draws, 97.5) - np.percentile(
+        u.gap_draws, 2.5)
