@@ -130,6 +130,14 @@ OPTIONAL_COLUMNS: tuple[str, ...] = tuple(s.name for s in _SPECS if not s.requir
 FRACTION_COLUMNS: tuple[str, ...] = ("charity_coverage", "oop_share", "assistance_coverage")
 TEXT_COLUMNS: tuple[str, ...] = tuple(s.name for s in _SPECS if s.dtype == "str")
 NUMERIC_COLUMNS: tuple[str, ...] = tuple(s.name for s in _SPECS if s.dtype != "str")
+SE_SUFFIX = "_se"
+SE_COLUMNS: tuple[str, ...] = tuple(f"{name}{SE_SUFFIX}" for name in (
+    *FRACTION_COLUMNS, "cost_per_patient", "subsidy_per_patient"))
+"""Optional standard-error columns (issue 14): ``<indicator>_se`` holds the standard error
+of that region's ``<indicator>`` estimate, in the indicator's stored units (a fraction's se
+as a fraction). Empty cells are allowed (then the binomial se of a share is used). HEAT Plus
+files fill them from their ``se`` column; :func:`equity.measures.table_se` reads them."""
+
 DEFAULT_SEVERITY = 1.0
 """design.md: severity is 'relative need, default 1' when a file has no severity column."""
 
@@ -220,8 +228,10 @@ def region_schema(columns: list[str] | tuple[str, ...]) -> pa.DataFrameSchema:
     Numeric columns arrive as float64 (``year`` too, checked to be whole); every present
     column must be complete. Keys: ``region_id`` unique, or ``(region_id, year)`` when
     there is a year column. The patient total must be above 0 (weighted means need it).
+    Optional ``<indicator>_se`` columns (:data:`SE_COLUMNS`) are numbers >= 0 or empty.
     """
     present = [c for c in columns if c in COLUMNS]
+    se_present = [c for c in columns if c in SE_COLUMNS]
     has_year = "year" in present
     schema_columns = {
         name: pa.Column(
@@ -233,6 +243,12 @@ def region_schema(columns: list[str] | tuple[str, ...]) -> pa.DataFrameSchema:
         )
         for name in present
     }
+    # A standard error is a number >= 0; a cell may be empty (no se for that region).
+    schema_columns.update({
+        name: pa.Column(float, checks=[pa.Check.ge(0.0, name="minimum")], nullable=True,
+                        required=False, coerce=True)
+        for name in se_present
+    })
     frame_checks = []
     if "patients" in present:
         frame_checks.append(
