@@ -27,7 +27,10 @@ from equity.scenario import Scenario, scenario_to_json
 TABS: tuple[str, ...] = ("results", "money", "measures", "protection", "goal", "risk", "share")
 
 
-def headline(result: Any, lang: str, presenter: bool = False) -> None:
+def headline(result: Any, lang: str, presenter: bool = False,
+             gap_ci: Any = None) -> None:
+    """The headline sentence, its notes and the four metrics; ``gap_ci``: the gap after's
+    ``equity.measures.GapInterval`` (a caption under the metrics) or None."""
     st.markdown(f"### {escape_md(charts.build_headline(result=result, lang=lang))}")
     for line in charts.build_headline_notes(result=result, lang=lang):
         st.caption(escape_md(line))
@@ -57,6 +60,9 @@ def headline(result: Any, lang: str, presenter: bool = False) -> None:
         fmt_money(round(cost, -2), lang) if cost is not None and math.isfinite(cost)
         else t("tf.metric.not_applicable", lang),
     )
+    if gap_ci is not None:
+        st.caption(t("tf.metric.gap_interval", lang, lower=fund_tabs.pts(gap_ci.lower, lang),
+                     upper=fund_tabs.pts(gap_ci.upper, lang)))
 
 
 def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
@@ -101,20 +107,42 @@ def money_tab(result: Any, lang: str, presenter: bool) -> None:
                  unspent=fmt_money(fund.unspent, lang)))
 
 
-def measures_tab(result: Any, lang: str) -> None:
+def measures_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
+    """HEAT measures across regions with their 95% intervals (chart), where the standard
+    errors came from, the headline gap's interval, why D is not the headline gap, and the
+    table with each measure's plain reading (wrapped, no inner scroll)."""
+    from equity.charts.measures import build_measures_interval_figure
+    from equity.indicators import is_favourable
     from equity.measures import MEASURES
 
     column = result.gap.indicator
+    key = models.data_key(data)
+    scenario_json = scenario_to_json(result.scenario)
     st.subheader(t("tf.measures.title", lang, indicator=indicator_label(column, lang)))
+    with st.spinner(t("tf.measures.running", lang)):
+        answer = models.measure_intervals(key, scenario_json, data)
+    gaps = models.gap_intervals(key, scenario_json, data)
     table = charts.build_measures_table(measures=result.measures, indicator=column,
-                                        info=MEASURES, lang=lang)
+                                        info=MEASURES, lang=lang, intervals=answer)
     st.markdown(charts.build_measures_summary(table=table, lang=lang))
-    number = st.column_config.NumberColumn(format="%.4f")
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={t(f"tf.measures.col.{c}", lang): number
-                       for c in ("before", "after", "change")},
+    st.caption(t("tf.measures.se_source", lang, source=answer["source"].text(lang)))
+    gap_line = charts.build_gap_interval_text(gap=result.gap, before=gaps["before"],
+                                              after=gaps["after"], lang=lang)
+    if gap_line:
+        st.markdown(escape_md(gap_line))
+    st.info(escape_md(charts.build_d_versus_gap_text(result=result, lang=lang)),
+            icon=":material/help:")
+    st.plotly_chart(
+        build_measures_interval_figure(
+            before=answer["before"], after=answer["after"],
+            favourable=is_favourable(column),
+            title=t("tf.measures.chart_title", lang, indicator=indicator_label(column, lang)),
+            lang=lang, presenter=presenter),
+        key="tf_measures_chart",
     )
+    # st.table wraps long text and grows with its rows: the "what it means" column is whole
+    # and nothing scrolls inside the page.
+    st.table(charts.format_measures_table(table=table, lang=lang))
     st.caption(t("tf.measures.caption", lang))
 
 
@@ -174,15 +202,16 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     with notice_box:
         for warning in result.warnings:
             notice(warning.text(lang))
+    gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
     with headline_box:
-        headline(result, lang, presenter)
+        headline(result, lang, presenter, gap_ci=gaps["after"])
 
     tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in TABS}, key="tf_tab",
                       url_key="tab", lang=lang)
     sections = {
         "results": lambda: results_tab(result, data, lang, presenter),
         "money": lambda: money_tab(result, lang, presenter),
-        "measures": lambda: measures_tab(result, lang),
+        "measures": lambda: measures_tab(result, data, lang, presenter),
         "protection": lambda: fund_tabs.protection_section(data, key, scenario, result, lang,
                                                            presenter),
         "goal": lambda: fund_tabs.goal_tab(data, key, scenario, result, lang, presenter),

@@ -354,8 +354,13 @@ def build_measures_table(
     indicator: str,
     info: Mapping[str, Any],
     lang: str,
+    intervals: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Before/after HEAT measures for ``indicator`` with a plain-language reading.
+
+    ``intervals``: optionally ``{"before"|"after": {abbr: MeasureResult}}`` (the page's
+    ``dashboard.models.measure_intervals``); then two text columns give each state's 95%
+    interval ("0.34 to 0.56"; "no interval" where the measure has none).
 
     ``measures`` is ``SimulationResult.measures``; ``info`` is ``equity.measures.MEASURES``
     (abbreviation -> MeasureInfo with name_en/zh and reading_en/zh). A measure closer to its
@@ -384,7 +389,7 @@ def build_measures_table(
                 direction = t("tf.measures.more_equal", lang)
             else:
                 direction = t("tf.measures.less_equal", lang)
-        rows.append({
+        row: dict[str, Any] = {
             t("tf.measures.col.measure", lang): abbr,
             t("tf.measures.col.name", lang): name,
             t("tf.measures.col.before", lang): b,
@@ -392,8 +397,87 @@ def build_measures_table(
             t("tf.measures.col.change", lang): change,
             t("tf.measures.col.direction", lang): direction,
             t("tf.measures.col.reading", lang): reading,
-        })
-    return pd.DataFrame(rows)
+        }
+        if intervals is not None:
+            for state in ("before", "after"):
+                res = intervals.get(state, {}).get(abbr)
+                row[t(f"tf.measures.col.ci_{state}", lang)] = _interval_text(res, lang)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if intervals is not None and len(frame):  # each interval beside its value
+        names = list(frame.columns)
+        for state in ("before", "after"):
+            ci = names.pop(names.index(t(f"tf.measures.col.ci_{state}", lang)))
+            names.insert(names.index(t(f"tf.measures.col.{state}", lang)) + 1, ci)
+        frame = frame[names]
+    return frame
+
+
+def _measure_number(x: float, lang: str) -> str:
+    """A measure's value with about three significant figures (0.0123, 1.23, 12.3, 1,234)."""
+    if not math.isfinite(x):
+        return "–"
+    digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2 if abs(x) >= 1 else 4
+    return fmt_number(x, lang, digits=digits)
+
+
+def _interval_text(res: Any, lang: str) -> str:
+    lower = float(getattr(res, "lower", math.nan)) if res is not None else math.nan
+    upper = float(getattr(res, "upper", math.nan)) if res is not None else math.nan
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return t("tf.measures.no_interval", lang)
+    return t("tf.measures.interval", lang, lower=_measure_number(lower, lang),
+             upper=_measure_number(upper, lang))
+
+
+def format_measures_table(*, table: pd.DataFrame, lang: str) -> Any:
+    """``build_measures_table`` as a pandas Styler that shows the numbers with about three
+    significant figures (the values underneath stay numbers), for a static table that wraps
+    its long "what it means" column instead of scrolling."""
+    names = [t(f"tf.measures.col.{c}", lang) for c in ("before", "after", "change")]
+    return table.style.format(lambda v: _measure_number(float(v), lang),
+                              subset=[n for n in names if n in table.columns]).hide(axis="index")
+
+
+def build_gap_interval_text(*, gap: GapLike, before: Any, after: Any, lang: str) -> str:
+    """The headline gap before and after with its 95% interval (sampling error of the
+    regions' shares; ``equity.measures.GapInterval`` or None), in percentage points; "" when
+    neither interval could be computed."""
+    if before is None and after is None:
+        return ""
+
+    def part(value: float, interval: Any) -> str:
+        if interval is None:
+            return t("tf.gap_ci.no_interval", lang, value=fmt_points(_points(value), lang))
+        return t("tf.gap_ci.value", lang, value=fmt_points(_points(value), lang),
+                 lower=fmt_points(_points(interval.lower), lang),
+                 upper=fmt_points(_points(interval.upper), lang))
+
+    return t("tf.gap_ci.sentence", lang, a=group_label(gap.group_a, lang),
+             b=group_label(gap.group_b, lang), before=part(gap.before, before),
+             after=part(gap.after, after))
+
+
+def build_d_versus_gap_text(*, result: ResultLike, lang: str) -> str:
+    """Why the measures' D (highest minus lowest single region, across all regions) is not the
+    headline gap (patient-weighted mean of group A minus that of group B)."""
+    gap = result.gap
+    column = gap.indicator
+    regions = result.regions
+    d = {}
+    ends = {}
+    for state in ("before", "after"):
+        values = regions[f"{column}_{state}"].astype(float)
+        d[state] = float(values.max() - values.min())
+        ends[state] = (str(regions["region_name"].iloc[int(values.to_numpy().argmax())]),
+                       str(regions["region_name"].iloc[int(values.to_numpy().argmin())]))
+    return t("tf.measures.d_vs_gap", lang, n=len(regions),
+             d_before=fmt_points(_points(d["before"]), lang),
+             d_after=fmt_points(_points(d["after"]), lang),
+             high=ends["after"][0], low=ends["after"][1],
+             a=group_label(gap.group_a, lang), b=group_label(gap.group_b, lang),
+             gap_before=fmt_points(_points(gap.before), lang),
+             gap_after=fmt_points(_points(gap.after), lang))
 
 
 def build_measures_summary(*, table: pd.DataFrame, lang: str) -> str:

@@ -191,7 +191,9 @@ def test_other_tabs_render(tab):
     at.session_state["tf_tab"] = tab
     _rerun(at)
     if tab == "Inequality measures":
-        table = at.dataframe[0].value
+        # a static table (it wraps the reading column instead of scrolling inside itself)
+        assert not at.dataframe
+        table = at.table[0].value
         assert "BGV" in set(table["Measure"])
         bgv = table.set_index("Measure").loc["BGV"]
         expected = _expected({"central_pool": "1000000"}).measures
@@ -522,3 +524,62 @@ def _flatten(node) -> list:
     for child in getattr(node, "children", {}).values():
         out.extend(_flatten(child))
     return out
+
+
+def test_measures_tab_draws_intervals_and_explains_d_and_the_se():
+    """Issue 14 on the page: the HEAT-style chart with each measure's interval before and
+    after, where the standard errors came from, the headline gap's interval, and why D is not
+    the group gap (issue 10)."""
+    import math
+
+    from equity.measures import gap_interval, gap_sampling_se, summarise, table_se
+
+    at = _open({"central_pool": "1000000"})
+    at.session_state["tf_tab"] = "Inequality measures"
+    _rerun(at)
+    expected = _expected({"central_pool": "1000000"})
+    data = load("city_w")
+    # binomial se of the shares before (City W has no se column), computed independently
+    se = table_se(data.table, "charity_coverage").se
+    p = data.table["patients"].to_numpy(float)
+    y = data.table["charity_coverage"].to_numpy(float)
+    assert se[0] == pytest.approx(math.sqrt(0.95 * 0.05 / 120))
+    before = summarise(y, p, favourable=True, order=data.table["gdp_per_capita"], se=se,
+                       order_rules=False, intervals=True)
+    chart = next(c for c in at.get("plotly_chart")
+                 if json.loads(c.proto.spec)["data"][0].get("meta", {}).get("measure"))
+    spec = json.loads(chart.proto.spec)
+    d_before = next(tr for tr in spec["data"]
+                    if tr["meta"] == {"measure": "D", "state": "before"})
+    assert d_before["x"][0] == pytest.approx(0.45)
+    assert d_before["x"][0] - d_before["error_x"]["arrayminus"][0] == pytest.approx(
+        before["D"].lower)
+    assert d_before["error_x"]["visible"] is True
+    text = " ".join(_plain(c.value) for c in [*at.caption, *at.markdown, *at.info])
+    assert "binomial standard errors" in text
+    assert "Why D is not the headline gap" in text
+    assert "45.0 points before" in text  # D: 95% - 50% (best and worst region)
+    in_a = (data.table["area_type"] == "urban").to_numpy()
+    sampling = gap_sampling_se(se, p, in_a, ~in_a)
+    ci = gap_interval(0.25, se_sampling=sampling)
+    assert f"25.0 points (95% interval {ci.lower * 100:.1f} points to" in text
+    assert f"{ci.upper * 100:.1f} points)" in text
+    table = at.table[0].value
+    assert {"Before, 95% interval", "After, 95% interval"} <= set(table.columns)
+    assert expected.gap.indicator == "charity_coverage"
+
+
+def test_headline_gives_the_gap_interval():
+    from equity.measures import gap_interval, gap_sampling_se
+
+    at = _open({"central_pool": "1000000"})
+    expected = _expected({"central_pool": "1000000"})
+    regions = expected.regions
+    y = regions["charity_coverage_after"].to_numpy(float)
+    p = regions["patients"].to_numpy(float)
+    se = (y * (1 - y) / p) ** 0.5
+    in_a = (regions["area_type"] == "urban").to_numpy()
+    ci = gap_interval(expected.gap.after, se_sampling=gap_sampling_se(se, p, in_a, ~in_a))
+    captions = [_plain(c.value) for c in at.caption]
+    assert (f"95% interval of the gap after: {ci.lower * 100:.1f} points to "
+            f"{ci.upper * 100:.1f} points") in " ".join(captions)
