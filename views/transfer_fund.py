@@ -9,6 +9,7 @@ the charts on screen.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -22,7 +23,7 @@ from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_sc
 from equity.charts import fund as charts
 from equity.charts.style import group_label, indicator_label
 from equity.i18n import fmt_count, fmt_money, t
-from equity.scenario import Scenario, scenario_to_json
+from equity.scenario import PARAMETER_BY_KEY, Scenario, scenario_to_json
 
 TABS: tuple[str, ...] = ("results", "money", "measures", "protection", "goal", "risk", "share")
 
@@ -184,6 +185,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     # Notices go above the headline, where the eye is, not below the scenario panel.
     title_box, notice_box = st.container(), st.container()
     headline_box = st.container(key="tf_headline")
+    mechanism_box = st.container()
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
@@ -205,6 +207,8 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
     with headline_box:
         headline(result, lang, presenter, gap_ci=gaps["after"])
+    with mechanism_box:
+        mechanisms_note(values, compare, data, key, result, lang, presenter)
 
     tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in TABS}, key="tf_tab",
                       url_key="tab", lang=lang)
@@ -222,6 +226,29 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         with tab:
             if tab.open:  # a closed tab computes nothing
                 sections[name]()
+
+
+def mechanisms_note(values: dict[str, Any], compare: dict[str, str], data: Any, key: str,
+                    result: Any, lang: str, presenter: bool) -> None:
+    """One sentence per active mechanism: what it does and how the gap and the patients' bill
+    would differ without it (the same scenario with that control at its default, cached)."""
+    active = charts.active_mechanisms(values)
+    if not active:
+        return
+    without = {}
+    for name in active:
+        changed = dict(values)
+        changed[name] = PARAMETER_BY_KEY[name].default
+        other, problems = ui.scenario_of(changed, compare)
+        if not problems:
+            # a refused scenario leaves the effect out; the sentence on what it does stays
+            with contextlib.suppress(ValueError, KeyError):
+                without[name] = models.simulation(key, scenario_to_json(other), data)
+    sentences = charts.build_mechanism_sentences(values=values, table=data.table,
+                                                 result=result, without=without, lang=lang)
+    with st.expander(t("tf.mech.title", lang), expanded=not presenter,
+                     icon=":material/account_tree:"):
+        st.markdown("\n".join(f"- {escape_md(line)}" for line in sentences))
 
 
 def title(compare: dict[str, str], lang: str, presenter: bool) -> None:

@@ -882,3 +882,97 @@ def build_protection_notes(*, protection: ProtectionLike, lang: str) -> list[str
     if line is not None:
         lines.append(t("tf.prot.note.poverty", lang, line=fmt_money(float(line), lang)))
     return [*lines, *others]
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+MECHANISM_KEYS: tuple[str, ...] = (
+    "central_pool", "levy_per_insured", "industry_levy", "mutual_aid_share",
+    "charity_pooling_share", "price_cut", "harmonisation_share", "paired_assistance",
+)
+"""Scenario keys that switch a financing or cost mechanism on (a value above 0, or a choice
+other than "off"), in the order their sentences are listed."""
+
+
+def active_mechanisms(values: Mapping[str, Any]) -> list[str]:
+    """The keys of :data:`MECHANISM_KEYS` that ``values`` (the page's control values) switch
+    on."""
+    active = []
+    for key in MECHANISM_KEYS:
+        value = values.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if value != "off":
+                active.append(key)
+        elif float(value) > 0:
+            active.append(key)
+    return active
+
+
+def _total_oop(result: Any) -> float:
+    """Patients' out-of-pocket after the fund, yuan / year, summed over regions."""
+    r = result.regions
+    return float((r["oop_per_patient_after"] * r["patients"]).sum())
+
+
+def build_mechanism_sentences(*, values: Mapping[str, Any], table: pd.DataFrame,
+                              result: Any, without: Mapping[str, Any],
+                              lang: str) -> list[str]:
+    """One sentence per active mechanism: what it does (the mechanisms catalogue's sentences
+    for the price cut and harmonisation, worked out on ``table`` by
+    ``equity.mechanisms.apply_to_table``; the money it brings for a financing source) and its
+    effect: the gap after and the patients' out-of-pocket bill compared with the same scenario
+    without it (``without[key]``: the simulation with that key at its default; missing =
+    effect not shown).
+
+    ``values``: the page's control values (yuan / year, fractions 0-1); ``result``: the
+    scenario's ``SimulationResult``."""
+    from equity import mechanisms
+
+    sentences = []
+    fund = result.fund
+    gross = float(fund.gross)
+    for key in active_mechanisms(values):
+        value = values[key]
+        if key == "price_cut":
+            adjusted = mechanisms.apply_to_table(
+                table, price_cut_share=float(value),
+                drug_share=float(values.get("drug_share", 1.0)))
+            saved = adjusted.price.savings
+            what = t("mechanisms.price_cut.sentence", lang, cut=f"{float(value):.0%}",
+                     drug_share=f"{float(values.get('drug_share', 1.0)):.0%}",
+                     insurers=fmt_money(saved.insurers, lang),
+                     charity=fmt_money(saved.charity, lang),
+                     patients=fmt_money(saved.patients, lang))
+        elif key == "harmonisation_share":
+            target = str(values.get("harmonisation_target", "best"))
+            adjusted = mechanisms.apply_to_table(
+                table, price_cut_share=float(values.get("price_cut", 0.0)),
+                drug_share=float(values.get("drug_share", 1.0)),
+                harmonisation_share=float(value), harmonisation_target=target)
+            h = adjusted.harmonisation
+            what = t("mechanisms.harmonise.sentence", lang, share=f"{float(value):.0%}",
+                     target=t(f"mechanisms.target.{target}", lang),
+                     target_share=f"{h.target_share:.0%}",
+                     cost=fmt_money(h.cost_to_insurers, lang))
+        elif key == "paired_assistance":
+            what = t(f"tf.mech.paired.{value}" if value in ("adjacency", "table")
+                     else "tf.mech.paired.adjacency", lang)
+        else:
+            source = {"levy_per_insured": "levy", "mutual_aid_share": "mutual_aid",
+                      "charity_pooling_share": "charity_pooling"}.get(key, key)
+            amount = float(fund.sources.get(source, value if key == "industry_levy" else 0.0))
+            what = t("tf.mech.source", lang, source=t(f"tf.mech.name.{key}", lang),
+                     amount=fmt_money(amount, lang),
+                     share=f"{amount / gross:.0%}" if gross > 0 else "–")
+        other = without.get(key)
+        if other is not None:
+            extra = _total_oop(other) - _total_oop(result)
+            effect = t("tf.mech.effect_more" if extra >= 0 else "tf.mech.effect_less", lang,
+                       gap_without=fmt_points(_points(other.gap.after) + 0.0, lang),
+                       gap=fmt_points(_points(result.gap.after) + 0.0, lang),
+                       oop=fmt_money(abs(extra), lang))
+            what = f"{what} {effect}"
+        sentences.append(what)
+    return sentences
