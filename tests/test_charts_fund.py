@@ -490,3 +490,90 @@ def test_before_after_leaves_room_for_a_label_above_a_high_bar() -> None:
         assert fig.layout.yaxis.range[1] >= 97.0 + 12.0
         assert max(fig.layout.yaxis.tickvals) == 100  # no "120%" tick
         assert all(bar.cliponaxis is False for bar in fig.data)
+
+
+# --------------------------------------------------------------------------- issue 14 / 12 texts
+
+
+def test_measures_table_carries_intervals_beside_values():
+    from equity.measures import MEASURES, MeasureResult
+
+    measures = {"before": {"charity_coverage": {"D": 0.32, "BGV": 0.01}},
+                "after": {"charity_coverage": {"D": 0.15, "BGV": 0.002}}}
+    intervals = {
+        "before": {"D": MeasureResult("D", 0.32, None, 0.05, 0.22, 0.42, "analytic"),
+                   "BGV": MeasureResult("BGV", 0.01, None)},
+        "after": {"D": MeasureResult("D", 0.15, None, 0.04, 0.0716, 0.2284, "analytic")},
+    }
+    table = charts.build_measures_table(measures=measures, indicator="charity_coverage",
+                                        info=MEASURES, lang="en", intervals=intervals)
+    columns = list(table.columns)
+    assert columns.index("Before, 95% interval") == columns.index("Before") + 1
+    assert columns.index("After, 95% interval") == columns.index("After") + 1
+    d = table.set_index("Measure").loc["D"]
+    assert d["Before, 95% interval"] == "0.22 to 0.42"
+    assert d["After, 95% interval"] == "0.0716 to 0.2284"
+    assert table.set_index("Measure").loc["BGV", "After, 95% interval"] == "no interval"
+    shown = charts.format_measures_table(table=table, lang="en").to_html()
+    assert ">0.32<" in shown and ">0.15<" in shown and ">-0.17<" in shown
+
+
+def test_gap_interval_text_in_points_both_languages():
+    from equity.measures import gap_interval
+
+    gap = _gap()  # 25.0 points before, 9.4 after
+    before = gap_interval(0.25, se_sampling=0.03)  # 25 -/+ 1.96 x 3 = 19.1 .. 30.9
+    en = charts.build_gap_interval_text(gap=gap, before=before, after=None, lang="en")
+    assert "before 25.0 points (95% interval 19.1 points to 30.9 points)" in en
+    assert "after 9.4 points (no interval: standard errors missing)" in en
+    zh = charts.build_gap_interval_text(gap=gap, before=before, after=None, lang="zh")
+    assert "25.0个百分点（95%区间19.1个百分点至30.9个百分点）" in zh
+    assert charts.build_gap_interval_text(gap=gap, before=None, after=None, lang="en") == ""
+
+
+def test_d_versus_gap_names_the_extreme_regions():
+    result = SimpleNamespace(gap=_gap(), regions=_regions())
+    text = charts.build_d_versus_gap_text(result=result, lang="en")
+    # before: 0.92 - 0.60 = 32.0 points; after: 0.90 (Centre) - 0.66 (Harbour) = 24.0
+    assert "(32.0 points before, 24.0 points after; after the fund Centre is highest and " \
+           "Harbour lowest)" in text
+    assert "urban minus suburban (25.0 points before, 9.4 points after)" in text.lower()
+    assert "Harbour" in charts.build_d_versus_gap_text(result=result, lang="zh")
+
+
+def test_active_mechanisms_and_source_sentence():
+    assert charts.active_mechanisms({"central_pool": 0.0, "levy_per_insured": 2.0,
+                                     "paired_assistance": "off", "price_cut": 0.25}) == [
+        "levy_per_insured", "price_cut"]
+    regions = _regions().assign(patients=[10, 10, 10, 10],
+                                oop_per_patient_after=[100.0, 100.0, 100.0, 100.0])
+    result = SimpleNamespace(gap=_gap(), regions=regions,
+                             fund=_fund(gross=2_000_000.0, sources={
+                                 "central_pool": 1_500_000.0, "levy": 500_000.0,
+                                 "mutual_aid": 0.0, "charity_pooling": 0.0}))
+    without = SimpleNamespace(gap=_gap(after_b=0.70), regions=regions.assign(
+        oop_per_patient_after=[100.0, 150.0, 150.0, 100.0]))
+    lines = charts.build_mechanism_sentences(
+        values={"central_pool": 1_500_000.0, "levy_per_insured": 2.0}, table=pd.DataFrame(),
+        result=result, without={"levy_per_insured": without}, lang="en")
+    assert lines[0] == "The central transfer pool brings 1.5 million yuan a year into the fund " \
+                       "(75% of it)."
+    # without the levy: gap 90 - 70 = 20.0 points; patients pay 2 x 10 x 50 = 1,000 yuan more
+    assert lines[1].startswith("The per-capita levy brings 500,000 yuan a year into the fund "
+                               "(25% of it).")
+    assert lines[1].endswith("Without it the gap after would be 20.0 points instead of 9.4 "
+                             "points, and patients would pay 1,000 yuan more a year.")
+
+
+def test_price_cut_sentence_matches_hand_worked_savings():
+    # One region, nobody covered by charity: L = O = o T. A 25% cut on the whole cost:
+    # T 100,000 -> 75,000; L 40,000 -> 30,000; 10 patients: patients save 100,000 yuan,
+    # insurers (60,000 -> 45,000) x 10 = 150,000 yuan, charity 0.
+    table = pd.DataFrame({"patients": [10.0], "cost_per_patient": [100_000.0],
+                          "oop_share": [0.4], "charity_coverage": [0.0],
+                          "subsidy_per_patient": [0.0]})
+    result = SimpleNamespace(gap=_gap(), regions=_regions(), fund=_fund())
+    (line,) = charts.build_mechanism_sentences(
+        values={"price_cut": 0.25, "drug_share": 1.0}, table=table, result=result,
+        without={}, lang="en")
+    assert "saves insurers 150,000 yuan, charity 0 yuan and patients 100,000 yuan" in line

@@ -583,3 +583,63 @@ def test_headline_gives_the_gap_interval():
     captions = [_plain(c.value) for c in at.caption]
     assert (f"95% interval of the gap after: {ci.lower * 100:.1f} points to "
             f"{ci.upper * 100:.1f} points") in " ".join(captions)
+
+
+def test_presets_set_controls_show_who_set_what_and_undo_one():
+    """Issue 12 on the page: presets chosen by title set the controls they cover (the model
+    then runs on those values), a table says which preset set which setting, each shows its
+    document and section, and one can be undone while the other stays."""
+    at = _open()
+    at.multiselect(key="tf_presets").set_value(["zhejiang_levy",
+                                                "australia_charity_allocation"])
+    _rerun(at)
+    # Zhejiang: 2 yuan per insured person (002 section 3); Australia: target 75% (000 3.1.2)
+    assert at.number_input(key="levy_per_insured").value == 2.0
+    assert at.slider(key="target_coverage").value == 0.75
+    assert at.slider(key="weights.patients").value == 0.5
+    expected = _expected({"levy_per_insured": "2", "target_coverage": "0.75",
+                          "charity_pooling_share": "0.2", "breadth_share": "1",
+                          "weights.patients": "0.5", "weights.shortfall": "0",
+                          "weights.disadvantage": "0.5", "weights.equal": "0"})
+    assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
+    table = at.table[0].value
+    set_by = dict(zip(table["Setting"], table["Set by"], strict=True))
+    assert set_by["Levy per insured person"] == "Zhejiang: per-capita levy"
+    assert set_by["Target coverage"] == "Australia: national charity allocation"
+    bold = " ".join(_plain(m.value) for m in at.markdown)
+    assert "Document 002 — " in bold and "section 3" in bold
+    assert "section 3.1.2" in bold
+    # one sentence per active mechanism, with its effect
+    assert any(e.label == "What each active mechanism does" for e in at.expander)
+    lines = " ".join(_plain(m.value) for m in at.markdown if m.value.startswith("- "))
+    assert "The per-capita levy brings" in lines and "Without it the gap after" in lines
+    at.button(key="tf_preset_undo_zhejiang_levy").click()
+    _rerun(at)
+    assert at.number_input(key="levy_per_insured").value == 0.0  # back to its default
+    assert at.slider(key="target_coverage").value == 0.75  # the other preset stays
+    assert at.multiselect(key="tf_presets").value == ["australia_charity_allocation"]
+
+
+def test_presets_titles_in_chinese():
+    at = _open(lang="zh")
+    picker = at.multiselect(key="tf_presets")
+    assert picker.label == "来自文献的预设方案"
+    picker.set_value(["eu_joint_procurement"])
+    _rerun(at)
+    table = at.table[0].value
+    assert list(table.columns) == ["参数", "取值", "设置来源", "依据"]
+    assert set(table["依据"]) == {"由文献数据推算"}
+
+
+def test_every_declared_group_gets_its_controls():
+    """A group scenario.yaml declares (price, coordination, ...) is drawn without a code
+    change: every non-compare parameter is a control on the page."""
+    from dashboard.scenario_ui import CONTROL_KEYS, GROUPS
+    from equity.scenario import PARAMETERS
+
+    assert set(GROUPS) == {p.group for p in PARAMETERS} - {"compare"}
+    assert {p.key for p in PARAMETERS if p.group != "compare"} <= set(CONTROL_KEYS)
+    at = _open()
+    drawn = {w.key for w in [*at.slider, *at.number_input]} | {
+        s.key.removeprefix("tf_choice_").removesuffix("_en") for s in at.selectbox}
+    assert {p.key for p in PARAMETERS if p.group != "compare"} <= drawn
