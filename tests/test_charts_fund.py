@@ -577,3 +577,105 @@ def test_price_cut_sentence_matches_hand_worked_savings():
         values={"price_cut": 0.25, "drug_share": 1.0}, table=table, result=result,
         without={}, lang="en")
     assert "saves insurers 150,000 yuan, charity 0 yuan and patients 100,000 yuan" in line
+
+
+# --------------------------------------------------------------------------- issue 10 items
+
+
+def _optimal(allocations, coverage, recipient, objective="min_gap", gap=0.0, net=2_000_000.0):
+    regions = pd.DataFrame({"recipient": recipient, "allocation_optimal": allocations,
+                            "coverage_after_optimal": coverage})
+    return SimpleNamespace(regions=regions, net_fund=net, objective=objective,
+                           gap_optimal=gap)
+
+
+def test_optimal_unspent_reserve_is_explained():
+    # all spent: nothing to explain
+    full = _optimal([1_000_000.0, 1_000_000.0], [0.8, 0.9], [True, True])
+    assert charts.build_optimal_unspent_text(optimal=full, max_coverage=1.0, lang="en") == ""
+    # 1.53 of 2 million spent with the gap closed (the issue's City W case)
+    closed = _optimal([1_530_000.0, 0.0], [0.9, 0.95], [True, False], gap=-1e-9)
+    text = charts.build_optimal_unspent_text(optimal=closed, max_coverage=1.0, lang="en")
+    assert text.startswith("The optimal allocation spends 1.53 million yuan of the 2 million "
+                           "yuan net fund (after administration); the remaining 470,000 yuan "
+                           "stays as an unspent reserve: the gap between the groups is "
+                           "already closed")
+    # every recipient at the cap: capacity
+    capped = _optimal([1_638_000.0, 0.0], [0.9, 0.95], [True, False], objective="max_min")
+    text = charts.build_optimal_unspent_text(optimal=capped, max_coverage=0.9, lang="zh")
+    assert "其余36.2万元作为未使用储备" in text and "最高覆盖率（90%）" in text
+    # smallest gap not zero
+    rest = _optimal([1_000_000.0, 0.0], [0.7, 0.95], [True, True], gap=0.021)
+    assert "smallest reachable value (2.1 points)" in charts.build_optimal_unspent_text(
+        optimal=rest, max_coverage=1.0, lang="en")
+
+
+def _sensitivity(base=-0.035):
+    return pd.DataFrame({
+        "parameter": ["central_pool", "levy_per_insured", "weights.shortfall", "take_up"],
+        "label_en": ["Central pool", "Levy", "Weight: shortfall", "Take-up"],
+        "label_zh": ["中央资金池", "筹资", "权重：缺口", "申领率"],
+        "low_value": [1_800_000.0, 0.0, 0.0, 0.9],
+        "high_value": [2_200_000.0, 0.0, 0.1, 1.0],
+        "gap_low": [-0.01, base, base, -0.02],
+        "gap_high": [-0.06, base, base, base],
+        "base_gap": [base] * 4,
+    })
+
+
+def test_tornado_says_which_way_is_better_and_why_a_lever_does_nothing():
+    gap = _gap(after_b=0.935)  # urban 90% - suburban 93.5% = -3.5 points: reversed
+    frame = _sensitivity()
+    notes = charts.build_tornado_notes(sensitivity=frame, gap=gap, lang="en")
+    assert notes[0].startswith("Which way is better: towards the dashed line at 0")
+    assert "reversed, -3.5 points (suburban ahead of urban), so a bar reaching right" in notes[0]
+    assert notes[1].startswith("No effect from Levy: each is 0 in this scenario")
+    assert notes[2].startswith("No effect from Weight: shortfall: moving it changes neither")
+    ahead = charts.build_tornado_notes(sensitivity=_sensitivity(0.094), gap=_gap(), lang="en")
+    assert "(urban ahead of suburban), so a bar reaching left" in ahead[0]
+    fig = charts.build_tornado_figure(sensitivity=frame, lang="en")
+    labels = list(fig.data[0].y)
+    assert "Levy (no effect)" in labels and "Weight: shortfall (no effect)" in labels
+    assert "Central pool" in labels  # a lever with an effect keeps its plain label
+    dashed = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    assert len(dashed) == 1 and dashed[0].x0 == 0.0
+    zh = charts.build_tornado_notes(sensitivity=frame, gap=gap, lang="zh")
+    assert "差距已反转" in zh[0] and "筹资无影响" in zh[1]
+
+
+def test_uncertainty_inputs_are_named():
+    text = charts.build_uncertainty_inputs_text(
+        spreads={"take_up": 0.1, "cost_per_patient": 0.1, "subsidy_per_patient": 0.2},
+        lang="en")
+    assert "take-up (normal, standard deviation 10 points" in text
+    assert "standard deviation 10% and 20% on the log scale" in text
+    assert "Fixed: the out-of-pocket shares" in text
+
+
+def test_protection_label_rounds_like_the_table():
+    # 56.25% is an exact tie: the table's "%.1f" prints 56.3, Python's format 56.2.
+    frame = _protection_frame()
+    column = charts.protection_column(0.40)
+    frame[f"{column}_before"] = [0.5625, 0.70, 0.80]
+    frame[f"{column}_after"] = [0.5625, 0.60, 0.4375]
+    fig = charts.build_protection_figure(frame=frame, threshold=0.40, lang="en")
+    before, after = fig.data
+    assert before.text[0] == "56.3%" and after.text[2] == "43.8%"
+    table = charts.build_protection_table(frame=frame, threshold=0.40, lang="en")
+    assert table["Before (%)"].iloc[0] == 56.25  # the value the table formats to 56.3
+
+
+def test_money_flow_labels_do_not_overlap_in_presenter_mode():
+    regions = _regions()
+    fund = _fund()
+    normal = charts.build_money_flow_figure(fund=fund, regions=regions, lang="en")
+    big = charts.build_money_flow_figure(fund=fund, regions=regions, lang="en", presenter=True)
+    size = style.font_size(True)
+    sankey = big.data[0]
+    # one-line labels, and a gap between nodes taller than a line of presenter type
+    assert all("<br>" not in label for label in sankey.node.label)
+    assert sankey.node.pad >= 1.25 * size
+    assert any("<br>" in label for label in normal.data[0].node.label)
+    nodes_right = sum(1 for label in sankey.node.label
+                      if label.split(" · ")[0] in {"Centre", "North", "East", "Harbour"})
+    assert big.layout.height >= nodes_right * (1.25 * size + sankey.node.pad)

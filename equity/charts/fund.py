@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 import pandas as pd
@@ -294,25 +295,30 @@ def build_money_flow_figure(
         values.append(amount)
         link_colours.append(colour)
 
+    # Presenter mode's large type: one-line labels and a gap between nodes taller than a
+    # label, so neighbouring labels cannot overlap.
+    br = " · " if presenter else "<br>"
+    size = style.font_size(presenter)
+    pad = round(1.7 * size) if presenter else 18
     fund_node = None
     for i, key in enumerate(SOURCES):
         amount = float(fund.sources.get(key, 0.0))
         if amount <= 0:
             continue
         colour = style.GROUP_COLOURS[i % len(style.GROUP_COLOURS)]
-        src = node(f"{t(f'tf.flow.{key}', lang)}<br>{fmt_money(amount, lang)}", colour)
+        src = node(f"{t(f'tf.flow.{key}', lang)}{br}{fmt_money(amount, lang)}", colour)
         if fund_node is None:
-            fund_node = node(f"{t('tf.flow.fund', lang)}<br>{fmt_money(gross, lang)}",
+            fund_node = node(f"{t('tf.flow.fund', lang)}{br}{fmt_money(gross, lang)}",
                              style.FAVOURABLE)
         link(src, fund_node, amount, _translucent(colour))
     if fund_node is None:  # sources not broken down: the fund is its own source
-        fund_node = node(f"{t('tf.flow.fund', lang)}<br>{fmt_money(gross, lang)}", style.FAVOURABLE)
+        fund_node = node(f"{t('tf.flow.fund', lang)}{br}{fmt_money(gross, lang)}", style.FAVOURABLE)
     for key, amount, colour in (
         ("overhead", float(fund.overhead), style.ADVERSE),
         ("unspent", float(fund.unspent), style.NEUTRAL),
     ):
         if amount > 0.5:
-            out = node(f"{t(f'tf.flow.{key}', lang)}<br>{fmt_money(amount, lang)}", colour)
+            out = node(f"{t(f'tf.flow.{key}', lang)}{br}{fmt_money(amount, lang)}", colour)
             link(fund_node, out, amount, _translucent(colour))
     receiving = regions.loc[regions["allocation"].astype(float) > 0.5]
     receiving = receiving.sort_values("allocation", ascending=False)
@@ -323,18 +329,21 @@ def build_money_flow_figure(
         names = [*names[:limit - 1], t("tf.flow.others", lang, n=rest)]
         amounts = [*amounts[:limit - 1], float(sum(amounts[limit - 1:]))]
     for name, amount in zip(names, amounts, strict=True):
-        out = node(f"{name}<br>{fmt_money(amount, lang)}", style.FAVOURABLE)
+        out = node(f"{name}{br}{fmt_money(amount, lang)}", style.FAVOURABLE)
         link(fund_node, out, amount, _translucent(style.FAVOURABLE))
     fig.add_trace(go.Sankey(
         arrangement="snap",
-        node={"label": labels, "color": colours, "pad": 18, "thickness": 22,
+        node={"label": labels, "color": colours, "pad": pad, "thickness": 22,
               "line": {"width": 0}},
         link={"source": source_idx, "target": target_idx, "value": values,
               "color": link_colours},
         valueformat=",.0f", valuesuffix=t("chart.yuan_suffix", lang),
     ))
-    # Each receiving region needs room for its two-line label.
-    fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(amounts) + 1) + 140))
+    # Each node of the tallest column (regions, administration, reserve) needs room for its
+    # label (two lines; one in presenter mode) and the gap to the next.
+    lines = 1 if presenter else 2
+    per_node = max(2 * _row_height(presenter), round(1.25 * size * lines) + pad)
+    fig.update_layout(height=max(460, per_node * (len(amounts) + 2) + 140))
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
@@ -538,6 +547,37 @@ def build_optimal_figure(
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
+def build_optimal_unspent_text(*, optimal: Any, max_coverage: float, lang: str) -> str:
+    """Why the optimal allocation leaves part of the net fund unspent ("" when it spends it
+    all, to the yuan).
+
+    ``optimal``: ``equity.solve.OptimalResult`` (``net_fund`` yuan / year, ``regions`` with
+    recipient, allocation_optimal, coverage_after_optimal 0-1, ``objective``, ``gap_optimal``);
+    ``max_coverage``: the scenario's cap (0-1). The reason, in order: every recipient already
+    at the cap (more money buys no coverage); for the smallest gap, spending more on the
+    recipients with room would move the gap away from its smallest value; for the
+    worst-off, the lowest coverage belongs to a region the fund does not reach."""
+    regions = optimal.regions
+    spent = float(regions["allocation_optimal"].astype(float).sum())
+    net = float(optimal.net_fund)
+    unspent = net - spent
+    if unspent < 1.0:
+        return ""
+    recipients = regions.loc[regions["recipient"].astype(bool)]
+    at_cap = bool(len(recipients)) and bool(
+        (recipients["coverage_after_optimal"].astype(float) >= float(max_coverage) - 1e-9).all())
+    if at_cap or not len(recipients):
+        reason = t("tf.optimal.unspent.capacity", lang, cap=f"{float(max_coverage):.0%}")
+    elif optimal.objective == "min_gap":
+        points = round(_points(optimal.gap_optimal), 1) + 0.0  # no "-0.0"
+        reason = (t("tf.optimal.unspent.closed", lang) if points == 0 else
+                  t("tf.optimal.unspent.gap", lang, gap=fmt_points(points, lang)))
+    else:
+        reason = t("tf.optimal.unspent.floor", lang)
+    return t("tf.optimal.unspent.sentence", lang, spent=fmt_money(spent, lang),
+             net=fmt_money(net, lang), unspent=fmt_money(unspent, lang), reason=reason)
+
+
 # --------------------------------------------------------------------------- sensitivity
 
 
@@ -556,7 +596,14 @@ def build_tornado_figure(
     frame["swing"] = (frame["gap_high"].astype(float) - frame["gap_low"].astype(float)).abs()
     frame = frame.sort_values("swing", ascending=True)
     base = _points(float(frame["base_gap"].iloc[0])) if len(frame) else 0.0
-    labels = frame[f"label_{lang}"].astype(str).tolist()
+    # A setting that moves nothing keeps its row, marked, so it is not silently missing
+    # (the reasons are in build_tornado_notes).
+    labels = [
+        t("tf.tornado.no_effect_label", lang, label=label) if not swing > _NO_EFFECT
+        else label
+        for label, swing in zip(frame[f"label_{lang}"].astype(str),
+                                frame["swing"].fillna(0.0) * 100.0, strict=True)
+    ]
     fig = go.Figure()
     for column, value_col, key, colour in (
         ("gap_low", "low_value", "tf.tornado.low", style.GROUP_COLOURS[2]),
@@ -570,6 +617,9 @@ def build_tornado_figure(
             hovertemplate="%{y} = %{customdata}: %{x:.2f}<extra>" + t(key, lang) + "</extra>",
         ))
     fig.add_vline(x=base, line_width=2, line_color="#333333")
+    # Equal groups (a gap of 0) is the goal: drawn dashed, so "towards the dashed line is
+    # better" reads whichever side of 0 the gap is on.
+    fig.add_vline(x=0.0, line_width=1.5, line_dash="dash", line_color=style.FAVOURABLE)
     fig.update_layout(barmode="overlay",
                       height=max(380, (_row_height(presenter) + 10) * len(frame) + 180))
     # The base gap goes in the axis title: an annotation at the top would hit the legend.
@@ -581,6 +631,58 @@ def build_tornado_figure(
                      step=f"{step:g}"), lang=lang,
         presenter=presenter,
     )
+
+
+_NO_EFFECT = 0.005
+"""Swings below this many percentage points print as 0.0 and count as no effect."""
+
+
+def build_tornado_notes(*, sensitivity: pd.DataFrame, gap: GapLike, lang: str) -> list[str]:
+    """Reading the tornado: which way is better (towards a gap of 0, said for the sign the gap
+    has now, so a reversed gap reads right), and, for each setting that moves nothing, why.
+
+    ``sensitivity``: ``equity.solve.sensitivity``'s frame (gaps 0-1; money settings move by
+    +-10% of their value, so one at 0 stays at 0)."""
+    notes = []
+    base = float(sensitivity["base_gap"].iloc[0]) if len(sensitivity) else float(gap.after)
+    a, b = group_label(gap.group_a, lang), group_label(gap.group_b, lang)
+    if abs(_points(base)) < 0.05:
+        notes.append(t("tf.tornado.better_zero", lang))
+    elif base > 0:
+        notes.append(t("tf.tornado.better_left", lang, a=a, b=b,
+                       gap=fmt_points(_points(base), lang)))
+    else:
+        notes.append(t("tf.tornado.better_right", lang, a=a, b=b,
+                       gap=fmt_points(_points(base), lang)))
+    reasons: dict[str, list[str]] = {}
+    for row in sensitivity.itertuples(index=False):
+        low, high = float(row.gap_low), float(row.gap_high)
+        label = str(getattr(row, f"label_{lang}"))
+        if math.isnan(low) or math.isnan(high):
+            reasons.setdefault("refused", []).append(label)
+            continue
+        if abs(_points(high - low)) > _NO_EFFECT:
+            continue
+        if float(row.low_value) == float(row.high_value) == 0.0:
+            reasons.setdefault("zero", []).append(label)
+        elif float(row.low_value) == float(row.high_value):
+            reasons.setdefault("bound", []).append(label)
+        else:
+            reasons.setdefault("none", []).append(label)
+    for kind in ("zero", "bound", "refused", "none"):
+        if kind in reasons:
+            notes.append(t(f"tf.tornado.reason.{kind}", lang,
+                           labels=t("tf.list_sep", lang).join(reasons[kind])))
+    return notes
+
+
+def build_uncertainty_inputs_text(*, spreads: Mapping[str, float], lang: str) -> str:
+    """Which inputs the Monte Carlo varies and how (``equity.solve.uncertainty``: take-up
+    + N(0, sd) clipped to 5-100%; cost and subsidy per patient x exp(N(0, sd)); every region
+    alike), and what stays fixed."""
+    return t("tf.unc.inputs", lang, take_up=f"{float(spreads['take_up']) * 100:g}",
+             cost=f"{float(spreads['cost_per_patient']) * 100:g}",
+             subsidy=f"{float(spreads['subsidy_per_patient']) * 100:g}")
 
 
 # --------------------------------------------------------------------------- uncertainty
@@ -804,7 +906,7 @@ def build_protection_figure(
         fig.add_trace(go.Bar(
             y=labels, x=values, orientation="h", name=name, marker_color=colour,
             marker_pattern_shape=pattern,
-            text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
+            text=[_percent_text(v) for v in values], textposition="outside",
             cliponaxis=False, textfont={"size": style.font_size(presenter)},
             hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>",
         ))
@@ -820,6 +922,15 @@ def build_protection_figure(
     if total > limit:
         title += t("tf.prot.chart.limited", lang, n=limit, total=total)
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
+
+
+def _percent_text(value: float) -> str:
+    """A percentage (0-100) to one decimal as the page's tables print it (their "%.1f" rounds
+    the exact value with ties away from zero: 56.25 -> 56.3), so a bar's label and its table
+    row agree; Python's own format would round that tie to even (56.2)."""
+    if not math.isfinite(value):
+        return "–"
+    return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def build_protection_table(*, frame: pd.DataFrame, threshold: float, lang: str) -> pd.DataFrame:
