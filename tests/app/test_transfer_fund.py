@@ -643,3 +643,48 @@ def test_every_declared_group_gets_its_controls():
     drawn = {w.key for w in [*at.slider, *at.number_input]} | {
         s.key.removeprefix("tf_choice_").removesuffix("_en") for s in at.selectbox}
     assert {p.key for p in PARAMETERS if p.group != "compare"} <= drawn
+
+
+def test_optimum_explains_its_unspent_reserve():
+    """City W, 2 million yuan for suburban districts only: the optimum closes the gap with
+    1.53 million yuan and the page says why the rest stays unspent (issue 10)."""
+    from equity.solve import optimal_allocation
+
+    query = {"central_pool": "2000000", "recipients": "suburban"}
+    expected = optimal_allocation(load("city_w"), scenario_from_flat(query)[0])
+    spent = expected.regions["allocation_optimal"].sum()
+    assert spent == pytest.approx(1_530_000.0, abs=1.0)
+    at = _tab(_open(query), "Goal seek and optimum")
+    text = " ".join(_plain(c.value) for c in at.caption)
+    assert ("The optimal allocation spends 1.53 million yuan of the 2 million yuan net fund "
+            "(after administration); the remaining 470,000 yuan stays as an unspent "
+            "reserve: the gap between the groups is already closed") in text
+
+
+def test_risk_tab_says_which_way_is_better_what_has_no_effect_and_what_varies():
+    from equity.measures import gap_interval
+    from equity.solve import uncertainty
+
+    query = {"central_pool": "2000000"}
+    expected = _expected(query)
+    assert expected.gap.after < 0  # City W's default weights reverse the gap at 2 million
+    at = _tab(_open(query), "Sensitivity and uncertainty")
+    notes = " ".join(_plain(m.value) for m in at.markdown)
+    assert (f"The gap is reversed, {expected.gap.after * 100:.1f} points (suburban ahead of "
+            "urban), so a bar reaching right, towards 0, narrows it") in notes
+    assert "No effect from Levy per insured person: each is 0 in this scenario" in notes
+    captions = " ".join(_plain(c.value) for c in at.caption)
+    assert "What varies in each draw, for every region alike: take-up" in captions
+    at.button(key="tf_unc_run").click()
+    _rerun(at)
+    mc = uncertainty(load("city_w"), scenario_from_flat(query)[0], draws=500, seed=0)
+    regions = expected.regions
+    y = regions["charity_coverage_after"].to_numpy(float)
+    p = regions["patients"].to_numpy(float)
+    se = (y * (1 - y) / p) ** 0.5
+    urban = (regions["area_type"] == "urban").to_numpy()
+    var = sum(((p[m] / p[m].sum()) ** 2 * se[m] ** 2).sum() for m in (urban, ~urban))
+    both = gap_interval(mc.base_gap, se_sampling=var ** 0.5, draws=mc.gap_draws)
+    text = " ".join(_plain(m.value) for m in at.markdown)
+    assert (f"the gap after lies between {both.lower * 100:.1f} points and "
+            f"{both.upper * 100:.1f} points") in text
