@@ -272,8 +272,9 @@ def preset_rows(names: list[str], lang: str) -> list[dict[str, str]]:
         value = combination.values[key]
         if key == "weights":
             label_text = t("tf.presets.weights", lang)
-            text = ", ".join(f"{PARAMETER_BY_KEY[f'weights.{k}'].label[lang]} {v:g}"
-                             for k, v in value.items())
+            text = t("tf.list_sep", lang).join(
+                f"{PARAMETER_BY_KEY[f'weights.{k}'].label[lang]} {v:g}"
+                for k, v in value.items())
         elif key in PARAMETER_BY_KEY:
             p = PARAMETER_BY_KEY[key]
             label_text = p.label[lang]

@@ -1084,6 +1084,6 @@ def build_mechanism_sentences(*, values: Mapping[str, Any], table: pd.DataFrame,
                        gap_without=fmt_points(_points(other.gap.after) + 0.0, lang),
                        gap=fmt_points(_points(result.gap.after) + 0.0, lang),
                        oop=fmt_money(abs(extra), lang))
-            what = f"{what} {effect}"
+            what = f"{what}{'' if lang == 'zh' else ' '}{effect}"
         sentences.append(what)
     return sentences
