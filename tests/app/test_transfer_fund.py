@@ -672,7 +672,9 @@ def test_risk_tab_says_which_way_is_better_what_has_no_effect_and_what_varies():
     notes = " ".join(_plain(m.value) for m in at.markdown)
     assert (f"The gap is reversed, {expected.gap.after * 100:.1f} points (suburban ahead of "
             "urban), so a bar reaching right, towards 0, narrows it") in notes
-    assert "No effect from Levy per insured person: each is 0 in this scenario" in notes
+    # every money lever at 0 is named in one sentence with the reason
+    assert re.search(r"No effect from [^:]*Levy per insured person[^:]*: each is 0 in this "
+                     r"scenario, and 10% more or less of 0 is still 0", notes)
     captions = " ".join(_plain(c.value) for c in at.caption)
     assert "What varies in each draw, for every region alike: take-up" in captions
     at.button(key="tf_unc_run").click()
