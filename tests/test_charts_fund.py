@@ -679,3 +679,23 @@ def test_money_flow_labels_do_not_overlap_in_presenter_mode():
     nodes_right = sum(1 for label in sankey.node.label
                       if label.split(" · ")[0] in {"Centre", "North", "East", "Harbour"})
     assert big.layout.height >= nodes_right * (1.25 * size + sankey.node.pad)
+
+
+def test_mechanism_effect_says_when_nothing_or_only_the_bill_changes():
+    regions = _regions().assign(patients=[10, 10, 10, 10],
+                                oop_per_patient_after=[100.0, 100.0, 100.0, 100.0])
+    result = SimpleNamespace(gap=_gap(), regions=regions, fund=_fund(sources={
+        "central_pool": 2_400_000.0, "levy": 0.0, "mutual_aid": 0.0, "charity_pooling": 0.0}))
+    same = SimpleNamespace(gap=_gap(), regions=regions)
+    cheaper = SimpleNamespace(gap=_gap(), regions=regions.assign(
+        oop_per_patient_after=[100.0, 100.0, 100.0, 90.0]))
+    (none,) = charts.build_mechanism_sentences(
+        values={"central_pool": 2_400_000.0}, table=pd.DataFrame(), result=result,
+        without={"central_pool": same}, lang="en")
+    assert none.endswith("Without it the gap after and the patients' bill would be the same "
+                         "here.")
+    (bill,) = charts.build_mechanism_sentences(
+        values={"central_pool": 2_400_000.0}, table=pd.DataFrame(), result=result,
+        without={"central_pool": cheaper}, lang="zh")
+    # 10 patients x 10 yuan less in one region, gap unchanged at 9.4 points
+    assert bill.endswith("若没有该机制，实施后差距仍为9.4个百分点，患者每年少付100元。")

@@ -1080,10 +1080,17 @@ def build_mechanism_sentences(*, values: Mapping[str, Any], table: pd.DataFrame,
         other = without.get(key)
         if other is not None:
             extra = _total_oop(other) - _total_oop(result)
-            effect = t("tf.mech.effect_more" if extra >= 0 else "tf.mech.effect_less", lang,
-                       gap_without=fmt_points(_points(other.gap.after) + 0.0, lang),
-                       gap=fmt_points(_points(result.gap.after) + 0.0, lang),
-                       oop=fmt_money(abs(extra), lang))
+            gap_without = round(_points(other.gap.after), 1) + 0.0
+            gap_now = round(_points(result.gap.after), 1) + 0.0
+            if gap_without == gap_now and abs(extra) < 1.0:
+                effect = t("tf.mech.effect_none", lang)
+            else:
+                code = "more" if extra >= 0 else "less"
+                if gap_without == gap_now:
+                    code = f"same_gap_{code}"
+                effect = t(f"tf.mech.effect_{code}", lang,
+                           gap_without=fmt_points(gap_without, lang),
+                           gap=fmt_points(gap_now, lang), oop=fmt_money(abs(extra), lang))
             what = f"{what}{'' if lang == 'zh' else ' '}{effect}"
         sentences.append(what)
     return sentences
