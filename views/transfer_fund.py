@@ -61,7 +61,7 @@ def headline(result: Any, lang: str, presenter: bool = False,
         fmt_money(round(cost, -2), lang) if cost is not None and math.isfinite(cost)
         else t("tf.metric.not_applicable", lang),
     )
-    if gap_ci is not None:
+    if gap_ci is not None and not presenter:  # presenter: the screen's height goes to the chart
         st.caption(t("tf.metric.gap_interval", lang, lower=fund_tabs.pts(gap_ci.lower, lang),
                      upper=fund_tabs.pts(gap_ci.upper, lang)))
 
@@ -207,13 +207,19 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
     with headline_box:
         headline(result, lang, presenter, gap_ci=gaps["after"])
-    with mechanism_box:
-        mechanisms_note(values, compare, data, key, result, lang, presenter)
+    if not presenter:  # presenter mode: under the results tab's charts, off the first screen
+        with mechanism_box:
+            mechanisms_note(values, compare, data, key, result, lang, presenter)
+
+    def results_section() -> None:
+        results_tab(result, data, lang, presenter)
+        if presenter:
+            mechanisms_note(values, compare, data, key, result, lang, presenter)
 
     tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in TABS}, key="tf_tab",
                       url_key="tab", lang=lang)
     sections = {
-        "results": lambda: results_tab(result, data, lang, presenter),
+        "results": results_section,
         "money": lambda: money_tab(result, lang, presenter),
         "measures": lambda: measures_tab(result, data, lang, presenter),
         "protection": lambda: fund_tabs.protection_section(data, key, scenario, result, lang,
