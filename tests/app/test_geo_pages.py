@@ -23,8 +23,8 @@ def filled_template(code: str = HANGZHOU, lang: str = "en") -> tuple[bytes, list
     cols = list(frame.columns)  # schema order: id, name, area type, patients, charity, oop,
     frame[cols[2]] = ["urban" if i % 2 else "rural" for i in range(n)]  # cost, subsidy
     frame[cols[3]] = [str(40 + 7 * i) for i in range(n)]
-    frame[cols[4]] = [f"{0.30 + 0.04 * i:.2f}" for i in range(n)]
-    frame[cols[5]] = [f"{0.50 - 0.02 * i:.2f}" for i in range(n)]
+    frame[cols[4]] = [f"{0.30 + 0.04 * (i % 15):.2f}" for i in range(n)]  # 30%-86%
+    frame[cols[5]] = [f"{0.50 - 0.02 * (i % 15):.2f}" for i in range(n)]
     frame[cols[6]] = ["90000"] * n
     frame[cols[7]] = ["20000"] * n
     return frame.to_csv(index=False).encode("utf-8"), list(frame[cols[0]])
