@@ -80,10 +80,23 @@ def test_zhejiang_county_map_in_chinese_offline(browser, app_url, app_ready, scr
         page.get_by_test_id("stSidebarNav").get_by_text("转移基金").click()
         _map_drawn(page, "tf_map")
         app_ready(page)
+        # A fund (5 million yuan a year in the central pool), so the change map has a change.
+        pool = page.locator(".st-key-central_pool input")
+        pool.fill("5000000")
+        pool.press("Enter")
+        page.wait_for_function(
+            "() => { const el = document.querySelector('.st-key-tf_map .js-plotly-plot');"
+            " const t = el && el._fullData && el._fullData.find(d => d.name === 'change');"
+            " return t && Math.max(...t.z) > 0; }", timeout=90_000)
+        app_ready(page)
         names = page.evaluate(
             "() => { const el = document.querySelector('.st-key-tf_map .js-plotly-plot');"
             " return el._fullData.map(d => d.name); }")
         assert "change" in names
+        change = page.evaluate(
+            "() => { const el = document.querySelector('.st-key-tf_map .js-plotly-plot');"
+            " return el._fullData.find(d => d.name === 'change').z; }")
+        assert len(change) == 90 and max(change) > 0  # the fund raises coverage somewhere
         page.locator(".st-key-tf_map").scroll_into_view_if_needed()
         page.wait_for_timeout(1500)
         screenshot(page, "geo_zhejiang_transfer_fund_zh", full_page=False)
