@@ -38,6 +38,29 @@ def _links(data: Any, key: str, lang: str) -> pd.DataFrame | None:
     return links
 
 
+def _values_key(table: pd.DataFrame, *series: pd.Series | None) -> str:
+    """A hash of what the map shows (the table and the before/after values)."""
+    parts = [table] + [x.to_frame() for x in series if x is not None]
+    return ":".join(f"{int(pd.util.hash_pandas_object(p, index=True).sum()) & 0xFFFFFFFFFFFF:x}"
+                    for p in parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _figure(key: str, _data: Any, _table: pd.DataFrame, indicator: str, lang: str, view: str,
+            _before: pd.Series | None, _after: pd.Series | None, _links: pd.DataFrame | None,
+            presenter: bool, title: str | None) -> Any:
+    # Built once per key and shared: plotly copies the whole GeoJSON into every figure (about
+    # 2 s for the national county map), so a rerun, another session or a return to the page
+    # reuses the figure. Nobody mutates it: the page only draws and exports it.
+    fig = build_division_map_figure(
+        geojson=models.division_geojson(_data), table=_table, indicator=indicator, lang=lang,
+        view=view, before=_before, after=_after, links=_links, presenter=presenter,
+    )
+    if title is not None:
+        fig.update_layout(title_text=title)
+    return fig
+
+
 def division_map(data: Any, *, table: pd.DataFrame, indicator: str, lang: str, key: str,
                  presenter: bool = False, title: str | None = None,
                  before: pd.Series | None = None, after: pd.Series | None = None) -> Any:
@@ -58,11 +81,9 @@ def division_map(data: Any, *, table: pd.DataFrame, indicator: str, lang: str, k
         ) or "change"
     with controls[1]:
         links = _links(data, key, lang)
-    fig = build_division_map_figure(
-        geojson=models.division_geojson(data), table=table, indicator=indicator, lang=lang,
-        view=view, before=before, after=after, links=links, presenter=presenter,
-    )
-    if title is not None:
-        fig.update_layout(title_text=title)
+    key_parts = (models.division_key(data), _values_key(table, before, after), indicator,
+                 lang, view, links is not None, presenter, title)
+    fig = _figure(repr(key_parts), data, table, indicator, lang, view, before, after, links,
+                  presenter, title)
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
     return fig
