@@ -68,8 +68,9 @@ print(rss_kb() - before)
 
 _DRAWN = (
     "(key) => { const el = document.querySelector('.st-key-' + key + ' .js-plotly-plot');"
-    " return !!(el && el._fullData && el._fullData.some(t => t.type === 'choroplethmap')"
-    " && el.querySelector('canvas')); }"
+    " const sub = el && el._fullLayout && el._fullLayout.map && el._fullLayout.map._subplot;"
+    " return !!(sub && sub.map && sub.map.loaded()"
+    " && el._fullData.some(t => t.type === 'choroplethmap')); }"
 )
 
 

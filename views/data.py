@@ -196,7 +196,7 @@ def division_templates_section(lang: str) -> None:
     names filled in (``equity.geo.template_bytes``), every figure left to the user."""
     from equity.geo import children, divisions, template_bytes
 
-    st.header(t("geo.page.tpl.header", lang))
+    st.subheader(t("geo.page.tpl.header", lang))  # part of "Upload your own"
     st.caption(t("geo.page.tpl.intro", lang))
     index = divisions()
     provinces = index[index["level"] == "province"]

@@ -3,9 +3,9 @@ with made-up test numbers (inside this test only), uploaded on the Data page in 
 on its real counties on Overview and on Transfer fund (before / after / change).
 
 Every request the browser makes is recorded; the test fails on any that leaves the machine
-(no map tiles, no fonts, nothing). Screenshots at 1440x900:
-artifacts/screenshots/geo_zhejiang_{overview,transfer_fund}_zh.png. The time from clicking
-Overview to the county map drawn (a warm server, its first division map) is printed.
+(no map tiles, no fonts, nothing). Screenshots at 1440x900: artifacts/screenshots/
+geo_zhejiang_{overview,neighbours,transfer_fund}_zh.png. The time from clicking Overview to
+the county map drawn (a warm server, its first division map) is printed.
 """
 
 from __future__ import annotations
@@ -33,13 +33,14 @@ def _off_machine(urls: list[str]) -> list[str]:
 
 
 def _map_drawn(page, key: str) -> None:
-    """Wait for the plotly map of widget ``key`` to have drawn its polygons."""
+    """Wait for the plotly map of widget ``key`` to have drawn (its MapLibre map loaded)."""
     chart = page.locator(f".st-key-{key} .js-plotly-plot")
     expect(chart).to_be_visible(timeout=90_000)
     page.wait_for_function(
         "(sel) => { const el = document.querySelector(sel);"
-        " return el && el._fullData && el._fullData.some(t => t.type === 'choroplethmap')"
-        " && el.querySelector('canvas'); }",
+        " const sub = el && el._fullLayout && el._fullLayout.map && el._fullLayout.map._subplot;"
+        " return sub && sub.map && sub.map.loaded()"
+        " && el._fullData.some(t => t.type === 'choroplethmap'); }",
         arg=f".st-key-{key} .js-plotly-plot", timeout=90_000,
     )
 
@@ -76,6 +77,18 @@ def test_zhejiang_county_map_in_chinese_offline(browser, app_url, app_ready, scr
         page.wait_for_timeout(1500)  # let the map settle before the picture
         shot = screenshot(page, "geo_zhejiang_overview_zh", full_page=False)
         assert shot.stat().st_size > 20_000
+
+        # Neighbours on request: lines between counties sharing a border, islands to the
+        # nearest county (Zhejiang has island counties: Shengsi, Daishan).
+        page.locator(".st-key-map_links label").click()
+        page.wait_for_function(
+            "() => { const el = document.querySelector('.st-key-map .js-plotly-plot');"
+            " return el && el._fullData && el._fullData.some(d => d.name === 'links_border')"
+            " && el._fullData.some(d => d.name === 'links_nearest'); }", timeout=90_000)
+        _map_drawn(page, "map")
+        app_ready(page)
+        page.wait_for_timeout(1500)
+        screenshot(page, "geo_zhejiang_neighbours_zh", full_page=False)
 
         page.get_by_test_id("stSidebarNav").get_by_text("转移基金").click()
         _map_drawn(page, "tf_map")
