@@ -34,7 +34,7 @@ def _off_machine(urls: list[str]) -> list[str]:
 
 def _map_drawn(page, key: str) -> None:
     """Wait for the plotly map of widget ``key`` to have drawn (its MapLibre map loaded)."""
-    chart = page.locator(f".st-key-{key} .js-plotly-plot")
+    chart = page.locator(f".st-key-{key} .js-plotly-plot").last  # not a fading stale copy
     expect(chart).to_be_visible(timeout=90_000)
     page.wait_for_function(
         "(sel) => { const el = document.querySelector(sel);"
@@ -81,6 +81,7 @@ def test_zhejiang_county_map_in_chinese_offline(browser, app_url, app_ready, scr
         # Neighbours on request: lines between counties sharing a border, islands to the
         # nearest county (Zhejiang has island counties: Shengsi, Daishan).
         page.locator(".st-key-map_links label").click()
+        app_ready(page)
         page.wait_for_function(
             "() => { const el = document.querySelector('.st-key-map .js-plotly-plot');"
             " return el && el._fullData && el._fullData.some(d => d.name === 'links_border')"
