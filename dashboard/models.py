@@ -100,6 +100,46 @@ def geojson(geometry: Any) -> dict:
     return _geojson(geometry_key(geometry), geometry)
 
 
+def division_key(data: Any) -> str | None:
+    """Identity of a table's real division boundaries for the caches (level, area and which
+    region is which division), or None when the table is not keyed by Chinese divisions."""
+    found = getattr(data, "divisions", None)
+    if found is None or found.geometry is None or found.match is None:
+        return None
+    pairs = found.match.matched[["region_id", "code"]].astype(str)
+    digest = int(pd.util.hash_pandas_object(pairs, index=False).sum()) & 0xFFFFFFFFFFFF
+    return f"{found.match.level}:{found.match.area}:{len(pairs)}:{digest:x}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _division_geojson(key: str, _found: Any) -> dict:
+    from equity.geo import area_geometry, to_geojson
+
+    return to_geojson(area_geometry(_found))
+
+
+def division_geojson(data: Any) -> dict | None:
+    """GeoJSON of the whole area a division-keyed table matched (its regions by region_id,
+    the area's other divisions by code, as empty outlines), built once per level, area and
+    matching and shared by every session. Read-only. None for a table without divisions."""
+    key = division_key(data)
+    return None if key is None else _division_geojson(key, data.divisions)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _division_links(key: str, _found: Any) -> pd.DataFrame:
+    from equity.geo import adjacency
+
+    return adjacency(_found.geometry)
+
+
+def division_links(data: Any) -> pd.DataFrame | None:
+    """Neighbouring pairs among the table's regions (``equity.geo.adjacency``: a, b, kind,
+    shared_km, distance_km), computed once per matching; None without divisions."""
+    key = division_key(data)
+    return None if key is None else _division_links(key, data.divisions)
+
+
 @st.cache_data(show_spinner=False)
 def reference_lines() -> list:
     """The documents' reference points drawn on the Overview ranking."""

@@ -191,10 +191,68 @@ def downloads_section(data: Any, lang: str) -> None:
         pass
 
 
+def division_templates_section(lang: str) -> None:
+    """Templates for a Chinese province or prefecture at prefecture or county level: codes and
+    names filled in (``equity.geo.template_bytes``), every figure left to the user."""
+    from equity.geo import children, divisions, template_bytes
+
+    st.subheader(t("geo.page.tpl.header", lang))  # part of "Upload your own"
+    st.caption(t("geo.page.tpl.intro", lang))
+    index = divisions()
+    provinces = index[index["level"] == "province"]
+    names = dict(zip(index["code"], index["name"], strict=False))
+    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
+    province = c1.selectbox(
+        t("geo.page.tpl.province", lang), list(provinces["code"]),
+        format_func=lambda code: f"{names[code]} ({code})", key="geo_tpl_province",
+    )
+    prefectures = children(province, "prefecture")
+    whole = ""  # the province itself
+    pick = c2.selectbox(
+        t("geo.page.tpl.prefecture", lang), [whole, *prefectures["code"]],
+        format_func=lambda code: (t("geo.page.tpl.whole_province", lang) if code == whole
+                                  else f"{names.get(code, code)} ({code})"),
+        key=f"geo_tpl_prefecture_{province}",
+    )
+    area = pick or province
+    if pick:  # a prefecture lists its counties only
+        level = "county"
+        c3.radio(t("geo.page.tpl.level", lang), ["county"], key="geo_tpl_level_county",
+                 format_func=lambda v: t(f"geo.level.{v}", lang), horizontal=True)
+    else:
+        level = c3.radio(t("geo.page.tpl.level", lang), ["prefecture", "county"], index=1,
+                         key="geo_tpl_level", horizontal=True,
+                         format_func=lambda v: t(f"geo.level.{v}", lang))
+    headers = c4.radio(t("geo.page.tpl.headers", lang), ["en", "zh"],
+                       index=1 if lang == "zh" else 0, key="geo_tpl_headers", horizontal=True,
+                       format_func=lambda v: t(f"geo.page.tpl.headers.{v}", lang))
+    listed = children(area, level)
+    if listed.empty:
+        st.info(t("geo.page.tpl.none", lang, area=names.get(area, area),
+                  level=t(f"geo.level_plural.{level}", lang)))
+        return
+    st.caption(t("geo.page.tpl.count", lang, count=len(listed), area=names.get(area, area),
+                 level=t(f"geo.level_plural.{level}", lang)))
+    stem = f"template_{area}_{level}_{headers}"
+    left, right = st.columns(2)
+    left.download_button(
+        t("geo.page.tpl.csv", lang), data=template_bytes(area, level, "csv", headers),
+        file_name=f"{stem}.csv", mime="text/csv", on_click="ignore",
+        icon=":material/description:", key="dl_geo_csv",
+    )
+    right.download_button(
+        t("geo.page.tpl.xlsx", lang), data=lambda: template_bytes(area, level, "xlsx", headers),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore", icon=":material/description:", key="dl_geo_xlsx",
+    )
+
+
 def main() -> None:
     lang, data = get_lang(), get_data()
     bundled_section(data, lang)
     upload_section(lang)
+    division_templates_section(lang)
     if data is None:
         return
     table_section(data, lang)

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import models
+from dashboard import division_maps, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
@@ -126,6 +126,15 @@ def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: boo
 
 def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:
     st.subheader(t("ov.map_header", lang))
+    if division_maps.has_divisions(data):  # real Chinese divisions: the whole area's map
+        fig = division_maps.division_map(
+            data, table=data.table, indicator=indicator, lang=lang, key="map",
+            presenter=presenter,
+            title=t("geo.page.overview_title", lang, indicator=indicator_label(indicator, lang)),
+        )
+        st.caption(t("ov.map_hover", lang))
+        downloads(fig, f"map_{indicator}", lang)
+        return
     if data.geometry is not None and len(data.geometry):
         fig = build_choropleth_figure(
             geojson=models.geojson(data.geometry), table=data.table, indicator=indicator,

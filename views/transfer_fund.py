@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import fund_tabs, models
+from dashboard import division_maps, fund_tabs, models
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
@@ -83,6 +83,16 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
                                               presenter=presenter),
             key="tf_region_change",
         )
+    if division_maps.has_divisions(data):  # real Chinese divisions: before / after / change
+        division_maps.division_map(
+            data, table=result.regions, indicator=column, lang=lang, key="tf_map",
+            presenter=presenter,
+            before=result.regions.set_index(result.regions["region_id"].astype(str))[
+                f"{column}_before"],
+            after=result.regions.set_index(result.regions["region_id"].astype(str))[
+                f"{column}_after"],
+        )
+        return
     if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
         figure = charts.build_change_tile_figure(regions=result.regions, column=column,
                                                  favourable=favourable, lang=lang,
