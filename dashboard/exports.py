@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.state import get_dataset_title
+from dashboard.state import get_data, get_dataset_title
 from equity.i18n import t
 from equity.report import (
     ensure_browser_path,
@@ -29,6 +29,18 @@ from equity.report import (
     source_line,
     to_csv_bytes,
 )
+
+# Source documents (codes, or (code, sections) pairs) for a chart's source line.
+FUND_DOCUMENTS: tuple[Any, ...] = (("000", ("4.1.2",)),)
+"""The transfer fund: the special transfer-payment fund pool of document 000, section 4.1.2."""
+BENEFIT_DOCUMENTS: tuple[Any, ...] = (("002", ("3",)), ("003", ("IV(II)",)))
+"""Benefit cascades: Zhejiang's special fund (002 section 3; 003 part IV(II))."""
+DATASET_DOCUMENTS: dict[str, tuple[Any, ...]] = {
+    "city_w": (("000", ("abstract", "3.1.2")),),
+    "zhejiang": (("002", ("3",)),),
+    "international": (("000", ("3.1.1", "3.2.2")),),
+}
+"""The documents each bundled dataset is built from (data/<name>/dictionary.csv)."""
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMAGE_WIDTH = 1600
@@ -47,24 +59,36 @@ def plot_config(name: str, fig: Any = None) -> dict[str, Any]:
 
 
 def chart_source(lang: str, documents: Sequence[Any] = (), dataset: str | None = None) -> str:
-    """The source line under a chart: the current dataset's title (unless ``dataset`` is given;
-    ``""`` for none), the documents by short title, the model version."""
-    title = get_dataset_title() if dataset is None else dataset
-    return source_line(lang, dataset=title or None, documents=documents)
+    """The source line under a chart: the current dataset's title and the documents it is
+    built from (unless ``dataset`` is given; ``""`` for none), then ``documents`` by short
+    title, then the model version."""
+    cited: list[Any] = []
+    if dataset is None:
+        data = get_data()
+        title = get_dataset_title()
+        cited.extend(DATASET_DOCUMENTS.get(str(getattr(data, "name", "")), ()))
+    else:
+        title = dataset
+    for doc in documents:
+        if doc not in cited:
+            cited.append(doc)
+    return source_line(lang, dataset=title or None, documents=cited)
 
 
 def chart(fig: Any, *, name: str, lang: str, data: pd.DataFrame | Callable[[], pd.DataFrame]
-          | None = None, documents: Sequence[Any] = (), source: str | None = None,
-          key: str | None = None) -> None:
+          | None = None, documents: Sequence[Any] = (), dataset: str | None = None,
+          source: str | None = None, key: str | None = None) -> None:
     """Draw ``fig`` (full width), its source line and PNG / SVG / CSV download buttons.
 
     ``name``: the file stem and the widgets' key stem (unique on the page). ``data``: the
     chart's numbers for the CSV (a frame, or a callable run only on click); by default the
     figure's own traces (:func:`equity.report.figure_frame`). ``documents``: source document
-    codes, or (code, sections) pairs, for the source line; ``source`` replaces the whole line.
+    codes, or (code, sections) pairs, for the source line, after the current dataset's
+    (``dataset``: another title, ``""`` for a chart that uses no dataset); ``source``
+    replaces the whole line.
     """
     key = key or name
-    line = source if source is not None else chart_source(lang, documents)
+    line = source if source is not None else chart_source(lang, documents, dataset)
     st.plotly_chart(fig, width="stretch", config=plot_config(name, fig), key=key)
     downloads(fig, name=name, lang=lang, data=data, source=line, key=key)
 

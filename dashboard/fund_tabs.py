@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import models
+from dashboard import exports, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md
 from dashboard.scenario_ui import set_lever, shown
@@ -70,7 +70,8 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
         before=fmt_pct(overall["impoverished_before"], lang),
         after=fmt_pct(overall["impoverished_after"], lang),
     )))
-    st.plotly_chart(figure, key="tf_protection")
+    exports.chart(figure, name="protection", key="tf_protection", lang=lang, data=table,
+                  documents=exports.FUND_DOCUMENTS)
     share = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(
         table, hide_index=True, width="stretch",
@@ -154,16 +155,18 @@ def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: 
                   indicator=charts.indicator_label("charity_coverage", lang),
                   formula=pts(answer.gap_formula, lang),
                   optimal=pts(answer.gap_optimal, lang)))
-    st.plotly_chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
-                                                presenter=presenter), key="tf_optimal")
+    exports.chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
+                                              presenter=presenter), name="optimal",
+                  key="tf_optimal", lang=lang, documents=exports.FUND_DOCUMENTS)
 
 
 def sensitivity_section(data: Any, key: str, scenario: Scenario, lang: str,
                         presenter: bool) -> None:
     with st.spinner(t("tf.tornado.running", lang)):
         frame = models.sensitivity(key, scenario_to_json(scenario), data)
-    st.plotly_chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
-                                                presenter=presenter), key="tf_tornado")
+    exports.chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
+                                              presenter=presenter), name="sensitivity",
+                  key="tf_tornado", lang=lang, data=frame, documents=exports.FUND_DOCUMENTS)
 
 
 @st.fragment
@@ -186,12 +189,12 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
     gap = answer.gap
     st.markdown(t("tf.unc.summary", lang, p5=pts(gap[5], lang), p50=pts(gap[50], lang),
                   p95=pts(gap[95], lang)))
-    st.plotly_chart(
+    exports.chart(
         charts.build_uncertainty_figure(percentiles=answer.regions, draws=asked_draws,
                                         indicator="charity_coverage", lang=lang,
                                         presenter=presenter),
-        key="tf_uncertainty",
-    )
+        name="uncertainty", key="tf_uncertainty", lang=lang, data=answer.regions,
+        documents=exports.FUND_DOCUMENTS)
 
 
 def goal_tab(data: Any, key: str, scenario: Scenario, result: Any, lang: str,

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import fund_tabs, models
+from dashboard import exports, fund_tabs, models
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
@@ -65,17 +65,17 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
     # Presenter mode enlarges all text: one chart a row keeps titles and labels whole.
     left, right = (st.container(), st.container()) if presenter else st.columns(2, gap="large")
     with left:
-        st.plotly_chart(
+        exports.chart(
             charts.build_before_after_figure(gap=result.gap, lang=lang, presenter=presenter),
-            key="tf_before_after",
-        )
+            name="gap_before_after", key="tf_before_after", lang=lang,
+            documents=exports.FUND_DOCUMENTS)
     with right:
-        st.plotly_chart(
+        exports.chart(
             charts.build_region_change_figure(regions=result.regions, column=column,
                                               favourable=favourable, lang=lang,
                                               presenter=presenter),
-            key="tf_region_change",
-        )
+            name="region_change", key="tf_region_change", lang=lang,
+            documents=exports.FUND_DOCUMENTS)
     if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
         figure = charts.build_change_tile_figure(regions=result.regions, column=column,
                                                  favourable=favourable, lang=lang,
@@ -85,16 +85,17 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
             geojson=models.geojson(data.geometry), regions=result.regions, column=column,
             favourable=favourable, schematic=is_schematic(data), lang=lang,
             presenter=presenter)
-    st.plotly_chart(figure, key="tf_map")
+    exports.chart(figure, name="change_map", key="tf_map", lang=lang,
+                  documents=exports.FUND_DOCUMENTS)
+    exports.results(result, lang)
 
 
 def money_tab(result: Any, lang: str, presenter: bool) -> None:
     fund = result.fund
-    st.plotly_chart(
+    exports.chart(
         charts.build_money_flow_figure(fund=fund, regions=result.regions, lang=lang,
                                        presenter=presenter),
-        key="tf_money_flow",
-    )
+        name="money_flow", key="tf_money_flow", lang=lang, documents=exports.FUND_DOCUMENTS)
     st.caption(t("tf.flow.accounting", lang, gross=fmt_money(fund.gross, lang),
                  overhead=fmt_money(fund.overhead, lang),
                  allocated=fmt_money(fund.allocated, lang),
