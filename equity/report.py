@@ -461,3 +461,28 @@ def figure_frame(fig: Any) -> pd.DataFrame:
         if converted.notna().sum() == out[column].notna().sum():
             out[column] = converted
     return out
+
+
+def reference_text(reference: Mapping[str, Any], lang: str, *, note_key: str | None = None,
+                   short: bool = True) -> str:
+    """A parameter's source (``{"document", "section", "note"}`` as in
+    ``equity/parameters/scenario.yaml``) in ``lang``: the document by title with its sections,
+    then the note (``note_key`` in the catalogue when it has one, else the note as written);
+    "model choice" and "design.md" are named in ``lang`` too. ``short``: the document's short
+    title (a table column); otherwise its full title."""
+    document = str(reference.get("document", ""))
+    if document in DOCUMENTS:
+        text = cite(document, lang, _SECTION.findall(str(reference.get("section", ""))),
+                    short=short)
+    elif document == "model choice":
+        text = t("doc.model_choice", lang)
+    elif document == "design.md":
+        text = t("doc.design", lang)
+    else:
+        text = document
+    note = reference.get("note")
+    if note_key and has(note_key):
+        note = t(note_key, lang)
+    if note:
+        text += f"（{note}）" if lang == "zh" else f" ({note})"
+    return text
