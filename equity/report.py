@@ -486,3 +486,23 @@ def reference_text(reference: Mapping[str, Any], lang: str, *, note_key: str | N
     if note:
         text += f"（{note}）" if lang == "zh" else f" ({note})"
     return text
+
+
+def dictionary_in(dictionary: pd.DataFrame, dataset: str, lang: str) -> pd.DataFrame:
+    """A dataset's data dictionary with its ``detail`` column in ``lang``: the catalogue's
+    ``dict.<dataset>.<column>`` when it has the row (documents named by short title), else the
+    file's own text with raw document references ("000 abstract and 3.1.2") by title. For the
+    Data page's table and the XLSX ``dictionary`` sheet. ``dictionary`` is not changed."""
+    out = dictionary.copy()
+    if "detail" not in out.columns or "column" not in out.columns:
+        return out
+    titles = {f"doc{code}": document_title(code, lang, short=True) for code in DOCUMENTS}
+
+    def detail(column: Any, text: Any) -> Any:
+        key = f"dict.{dataset}.{column}"
+        if has(key):
+            return t(key, lang, **titles)
+        return titled_references(text, lang) if isinstance(text, str) else text
+
+    out["detail"] = [detail(c, d) for c, d in zip(out["column"], out["detail"], strict=True)]
+    return out

@@ -248,3 +248,19 @@ def test_figure_frame_holds_what_the_chart_draws() -> None:
                                                     "value": [5, 6]})))
     assert sankey[["source", "target", "value"]].values.tolist() == [
         ["pool", "W-U1", 5], ["pool", "W-S1", 6]]
+
+
+def test_dictionary_in_translates_details_and_titles_references() -> None:
+    from equity.report import dictionary_in
+
+    frame = pd.DataFrame({"column": ["subsidy_per_patient", "custom"],
+                          "detail": ["file text", "from 002 section 3 (Zhejiang)"]})
+    zh = dictionary_in(frame, "city_w", "zh")
+    assert zh["detail"][0] == ("各区均为每年18,000元：“每年可获得的慈善救助……约18,000元”（"
+                               "Li Ruiwen等，血友病政策分析，第3.2.1节）。")
+    # a row the catalogue lacks keeps its text, its document reference by title
+    assert zh["detail"][1] == "from Wang Miao等，浙江政策经验，第3节 (Zhejiang)"
+    assert frame["detail"][0] == "file text"  # the input is not changed
+    other = dictionary_in(frame, "uploaded", "en")
+    assert other["detail"].tolist() == [
+        "file text", "from Wang, Rong and Wang, Zhejiang policy lessons, §3 (Zhejiang)"]

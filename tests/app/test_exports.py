@@ -143,3 +143,24 @@ def test_compare_charts(make_app):
         at.button(key="cmp_save").click().run()
     shown = _assert_downloads_under_every_chart(at)
     assert {"cmp_gap_chart", "cmp_cover_chart"} <= set(shown)
+
+
+def test_data_dictionary_detail_in_chinese_with_documents_by_title(make_app):
+    at = make_app("views/data.py", lang="zh")
+    assert not at.exception, [e.value for e in at.exception]
+    dictionary = next(tb.value for tb in at.table if "说明" in tb.value.columns)
+    details = dict(zip(dictionary.iloc[:, 0], dictionary["说明"], strict=True))
+    assert details["oop_share"] == ("各区均为0.30：血友病患者的自付费用最高占医疗总费用的30%（"
+                                    + t("doc.000.short", "zh") + "，摘要及第3.2.1节）。"
+                                    "文献未给出各区差异。")
+    joined = " ".join(details.values())
+    assert "000 abstract" not in joined and "(000" not in joined
+    assert not re.search(r"\b(the|document|every)\b", joined)  # no English sentence left
+
+
+def test_data_dictionary_in_english_names_documents_by_title(make_app):
+    at = make_app("views/data.py")
+    dictionary = next(tb.value for tb in at.table if "Detail" in tb.value.columns)
+    joined = " ".join(dictionary["Detail"])
+    assert "000 abstract" not in joined and "(000" not in joined
+    assert "Li, Wang and Xu, hemophilia policy analysis, abstract and §3.2.1" in joined
