@@ -119,15 +119,19 @@ def test_a_png_click_costs_about_a_warm_kaleido_export(page, app_url):
     figure_to_image(fig, "png")  # start this process's Chromium
     opts = {"format": "png", "width": 1600, "height": fig.layout.height or 700, "scale": 1.0}
     raw = fig.to_plotly_json()
-    ours, theirs = [], []
+    ours, theirs, plain = [], [], []
     for _ in range(5):  # interleaved, so machine noise hits both alike
         start = time.perf_counter()
         kaleido.calc_fig_sync(raw, opts=opts)
         theirs.append(time.perf_counter() - start)
         ours.append(_download(page, selector)[2])
-    o, k = statistics.median(ours), statistics.median(theirs)
+        # the same deferred-download round trip with no image: what the browser path costs
+        plain.append(_download(page, ".st-key-csv_tf_before_after")[2])
+    o, k, c = statistics.median(ours), statistics.median(theirs), statistics.median(plain)
     print(f"\nPNG click in the browser: median {o * 1000:.0f} ms; kaleido alone (warm, same "
-          f"figure): {k * 1000:.0f} ms; ratio {o / k:.2f}x")
+          f"figure): {k * 1000:.0f} ms; ratio {o / k:.2f}x; a CSV click (same download path, "
+          f"no image) {c * 1000:.0f} ms, so the image itself costs {(o - c) * 1000:.0f} ms "
+          f"= {(o - c) / k:.2f}x kaleido")
     # The click adds a browser round trip and the download itself to kaleido's render; the
     # issue's target is 1.2x. Fail only on the old behaviour (a fresh Chromium per click,
     # 4.6-5.1 s) so a busy shared machine does not make this flaky.
