@@ -255,7 +255,9 @@ def cite(code: str, lang: str, sections: Sequence[str] = (), *, short: bool = Fa
     if not parts:
         return title
     sep = "，" if lang == "zh" else ", "
-    return title + sep + t("doc.and", lang).join(parts)
+    joined = parts[0] if len(parts) == 1 else (
+        t("doc.list_sep", lang).join(parts[:-1]) + t("doc.and", lang) + parts[-1])
+    return title + sep + joined
 
 
 def titled_references(text: str, lang: str, *, short: bool = True) -> str:
@@ -278,8 +280,13 @@ def source_line(lang: str, *, dataset: str | None = None,
     if dataset:
         parts.append(t("export.source.data", lang, dataset=dataset))
     if documents:
-        cited = [cite(d, lang, short=True) if isinstance(d, str)
-                 else cite(d[0], lang, list(d[1]), short=True) for d in documents]
+        # one mention per document, its sections gathered in order ("abstract, §3.1.2, §4.1.2")
+        sections: dict[str, list[str]] = {}
+        for d in documents:
+            code, given = (d, ()) if isinstance(d, str) else (d[0], d[1])
+            listed = sections.setdefault(code, [])
+            listed.extend(p for p in given if p not in listed)
+        cited = [cite(code, lang, listed, short=True) for code, listed in sections.items()]
         parts.append(t("export.source.documents", lang,
                        documents=t("export.source.list_sep", lang).join(cited)))
     parts.append(t("export.source.model", lang, version=MODEL_VERSION))

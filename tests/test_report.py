@@ -218,6 +218,10 @@ def test_source_line_in_both_languages() -> None:
     assert zh == ("数据：W市 · 来源：Li Ruiwen等，血友病政策分析，摘要及第3.1.2节 · "
                   f"模型版本 {MODEL_VERSION}")
     assert source_line("en") == f"Model {MODEL_VERSION}"
+    # one mention per document, its sections gathered
+    merged = source_line("zh", documents=[("000", ["abstract", "3.1.2"]), ("000", ["4.1.2"])])
+    assert merged == ("来源：Li Ruiwen等，血友病政策分析，摘要、第3.1.2节及第4.1.2节 · "
+                      f"模型版本 {MODEL_VERSION}")
 
 
 def test_raw_document_codes_become_titles() -> None:

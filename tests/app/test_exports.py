@@ -98,7 +98,9 @@ def test_transfer_fund_tabs(make_app, tab, charts):
     at = make_app("views/transfer_fund.py", tab=tab, central_pool="2000000")
     shown = _assert_downloads_under_every_chart(at)
     assert charts <= set(shown)
-    assert "Li, Wang and Xu, hemophilia policy analysis, §4.1.2" in _captions(at)
+    # the dataset's document and the fund's section, one mention of the document
+    assert ("Li, Wang and Xu, hemophilia policy analysis, abstract, §3.1.2 and §4.1.2"
+            in _captions(at))
     if tab == "results":
         buttons = _buttons(at)
         for key in ("tf_results_csv", "tf_results_xlsx"):
