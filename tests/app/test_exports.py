@@ -4,6 +4,7 @@ documents by title and the model version; and the Transfer fund page's results a
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -39,6 +40,11 @@ def _assert_downloads_under_every_chart(at) -> list[str]:
             # deferred: the file is made on click, and a click does not rerun the page
             assert proto.deferred_file_id, f"{fmt}_{chart} was rendered before a click"
             assert proto.ignore_rerun, f"{fmt}_{chart} reruns the page"
+    # the modebar camera saves the same 1600 px width, named like the downloads
+    for element in at.get("plotly_chart"):
+        options = json.loads(element.proto.config)["toImageButtonOptions"]
+        assert options["width"] == 1600 and options["format"] == "png"
+        assert options["filename"].endswith(f"_model-{MODEL_VERSION}")
     # "under": in page order, each chart is followed by its own three buttons
     flat = _walk(at)
     for chart in charts:
