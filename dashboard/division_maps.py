@@ -85,5 +85,8 @@ def division_map(data: Any, *, table: pd.DataFrame, indicator: str, lang: str, k
                  lang, view, links is not None, presenter, title)
     fig = _figure(repr(key_parts), data, table, indicator, lang, view, before, after, links,
                   presenter, title)
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
+    from dashboard import exports
+
+    exports.chart(fig, name=f"division_map_{view}", key=key, lang=lang,
+                  data=lambda: table.copy())
     return fig

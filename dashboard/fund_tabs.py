@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import models
+from dashboard import exports, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md
 from dashboard.scenario_ui import set_lever, shown
@@ -70,7 +70,8 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
         before=fmt_pct(overall["impoverished_before"], lang),
         after=fmt_pct(overall["impoverished_after"], lang),
     )))
-    st.plotly_chart(figure, key="tf_protection")
+    exports.chart(figure, name="protection", key="tf_protection", lang=lang, data=table,
+                  documents=exports.FUND_DOCUMENTS)
     share = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(
         table, hide_index=True, width="stretch",
@@ -158,8 +159,9 @@ def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: 
         optimal=answer, max_coverage=float(scenario.get("max_coverage")), lang=lang)
     if unspent:
         st.caption(escape_md(unspent))
-    st.plotly_chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
-                                                presenter=presenter), key="tf_optimal")
+    exports.chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
+                                              presenter=presenter), name="optimal",
+                  key="tf_optimal", lang=lang, documents=exports.FUND_DOCUMENTS)
 
 
 def sensitivity_section(data: Any, key: str, scenario: Scenario, lang: str,
@@ -167,8 +169,9 @@ def sensitivity_section(data: Any, key: str, scenario: Scenario, lang: str,
     scenario_json = scenario_to_json(scenario)
     with st.spinner(t("tf.tornado.running", lang)):
         frame = models.sensitivity(key, scenario_json, data)
-    st.plotly_chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
-                                                presenter=presenter), key="tf_tornado")
+    exports.chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
+                                              presenter=presenter), name="sensitivity",
+                  key="tf_tornado", lang=lang, data=frame, documents=exports.FUND_DOCUMENTS)
     gap = models.simulation(key, scenario_json, data).gap
     st.markdown("\n".join(f"- {escape_md(line)}" for line in
                           charts.build_tornado_notes(sensitivity=frame, gap=gap, lang=lang)))
@@ -207,12 +210,12 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
                             draws=answer.gap_draws)
         st.markdown(t("tf.unc.combined", lang, lower=pts(both.lower, lang),
                       upper=pts(both.upper, lang)))
-    st.plotly_chart(
+    exports.chart(
         charts.build_uncertainty_figure(percentiles=answer.regions, draws=asked_draws,
                                         indicator="charity_coverage", lang=lang,
                                         presenter=presenter),
-        key="tf_uncertainty",
-    )
+        name="uncertainty", key="tf_uncertainty", lang=lang, data=answer.regions,
+        documents=exports.FUND_DOCUMENTS)
 
 
 def goal_tab(data: Any, key: str, scenario: Scenario, result: Any, lang: str,

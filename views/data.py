@@ -22,7 +22,7 @@ from dashboard.uploads import forget_upload, validated_upload
 from equity.i18n import CATALOGUE, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
-from equity.report import to_csv_bytes, to_xlsx_bytes
+from equity.report import dictionary_in, to_csv_bytes, to_xlsx_bytes
 
 
 def _use_dataset(name: str) -> None:
@@ -116,7 +116,7 @@ def dictionary_section(data: Any, lang: str) -> None:
         schema_dict = None
     meaning_col = "meaning_zh" if lang == "zh" else "meaning_en"
     if data.dictionary is not None and len(data.dictionary):
-        shown = data.dictionary.copy()
+        shown = dictionary_in(data.dictionary, data.name, lang)
         if schema_dict is not None:
             meanings = schema_dict.set_index("column")[meaning_col]
             shown.insert(1, "meaning", shown["column"].map(meanings).fillna(""))
@@ -155,13 +155,23 @@ def dictionary_section(data: Any, lang: str) -> None:
         st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
 
 
+def dictionary_sheet(data: Any, lang: str) -> pd.DataFrame:
+    """The XLSX dictionary sheet in ``lang``: detail and provenance translated, headers too."""
+    sheet = dictionary_in(data.dictionary, data.name, lang)
+    if "provenance" in sheet:
+        sheet["provenance"] = sheet["provenance"].map(
+            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v)
+    return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
+                                 if f"data.col.{c}" in CATALOGUE})
+
+
 def downloads_section(data: Any, lang: str) -> None:
     """The table (CSV, XLSX) and the empty templates."""
     st.header(t("data.downloads_header", lang))
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.name)[:60] or "data"
     sheets = {"regions": data.table}
     if data.dictionary is not None:
-        sheets["dictionary"] = data.dictionary
+        sheets["dictionary"] = dictionary_sheet(data, lang)
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         t("data.download_csv", lang), data=to_csv_bytes(data.table), file_name=f"{stem}.csv",

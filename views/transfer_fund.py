@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import division_maps, fund_tabs, models
+from dashboard import division_maps, exports, fund_tabs, models
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
@@ -72,17 +72,17 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
     # Presenter mode enlarges all text: one chart a row keeps titles and labels whole.
     left, right = (st.container(), st.container()) if presenter else st.columns(2, gap="large")
     with left:
-        st.plotly_chart(
+        exports.chart(
             charts.build_before_after_figure(gap=result.gap, lang=lang, presenter=presenter),
-            key="tf_before_after",
-        )
+            name="gap_before_after", key="tf_before_after", lang=lang,
+            documents=exports.FUND_DOCUMENTS)
     with right:
-        st.plotly_chart(
+        exports.chart(
             charts.build_region_change_figure(regions=result.regions, column=column,
                                               favourable=favourable, lang=lang,
                                               presenter=presenter),
-            key="tf_region_change",
-        )
+            name="region_change", key="tf_region_change", lang=lang,
+            documents=exports.FUND_DOCUMENTS)
     if division_maps.has_divisions(data):  # real Chinese divisions: before / after / change
         division_maps.division_map(
             data, table=result.regions, indicator=column, lang=lang, key="tf_map",
@@ -92,26 +92,27 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
             after=result.regions.set_index(result.regions["region_id"].astype(str))[
                 f"{column}_after"],
         )
-        return
-    if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
-        figure = charts.build_change_tile_figure(regions=result.regions, column=column,
-                                                 favourable=favourable, lang=lang,
-                                                 presenter=presenter)
     else:
-        figure = charts.build_change_map_figure(
-            geojson=models.geojson(data.geometry), regions=result.regions, column=column,
-            favourable=favourable, schematic=is_schematic(data), lang=lang,
-            presenter=presenter)
-    st.plotly_chart(figure, key="tf_map")
+        if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
+            figure = charts.build_change_tile_figure(regions=result.regions, column=column,
+                                                     favourable=favourable, lang=lang,
+                                                     presenter=presenter)
+        else:
+            figure = charts.build_change_map_figure(
+                geojson=models.geojson(data.geometry), regions=result.regions, column=column,
+                favourable=favourable, schematic=is_schematic(data), lang=lang,
+                presenter=presenter)
+        exports.chart(figure, name="change_map", key="tf_map", lang=lang,
+                      documents=exports.FUND_DOCUMENTS)
+    exports.results(result, lang)
 
 
 def money_tab(result: Any, lang: str, presenter: bool) -> None:
     fund = result.fund
-    st.plotly_chart(
+    exports.chart(
         charts.build_money_flow_figure(fund=fund, regions=result.regions, lang=lang,
                                        presenter=presenter),
-        key="tf_money_flow",
-    )
+        name="money_flow", key="tf_money_flow", lang=lang, documents=exports.FUND_DOCUMENTS)
     st.caption(t("tf.flow.accounting", lang, gross=fmt_money(fund.gross, lang),
                  overhead=fmt_money(fund.overhead, lang),
                  allocated=fmt_money(fund.allocated, lang),
@@ -143,14 +144,14 @@ def measures_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
         st.markdown(escape_md(gap_line))
     st.info(escape_md(charts.build_d_versus_gap_text(result=result, lang=lang)),
             icon=":material/help:")
-    st.plotly_chart(
+    exports.chart(
         build_measures_interval_figure(
             before=answer["before"], after=answer["after"],
             favourable=is_favourable(column),
             title=t("tf.measures.chart_title", lang, indicator=indicator_label(column, lang)),
             lang=lang, presenter=presenter),
-        key="tf_measures_chart",
-    )
+        name="measures_intervals", key="tf_measures_chart", lang=lang, data=table,
+        documents=exports.FUND_DOCUMENTS)
     # st.table wraps long text and grows with its rows: the "what it means" column is whole
     # and nothing scrolls inside the page.
     st.table(charts.format_measures_table(table=table, lang=lang))
