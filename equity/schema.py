@@ -19,13 +19,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 from equity.i18n import t
+
+if TYPE_CHECKING:  # pandera costs ~0.6 s to import; only region_schema() needs it
+    import pandera.pandas as pa
 
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "aliases.yaml"
 """Header aliases (English and Chinese), group-label aliases and preferred sheet names."""
@@ -207,6 +209,8 @@ def column_dictionary() -> pd.DataFrame:
 
 
 def _checks(spec: ColumnSpec) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     if spec.dtype == "str":
         checks.append(pa.Check.str_length(min_value=1, name="non_empty"))
@@ -230,6 +234,8 @@ def region_schema(columns: list[str] | tuple[str, ...]) -> pa.DataFrameSchema:
     there is a year column. The patient total must be above 0 (weighted means need it).
     Optional ``<indicator>_se`` columns (:data:`SE_COLUMNS`) are numbers >= 0 or empty.
     """
+    import pandera.pandas as pa
+
     present = [c for c in columns if c in COLUMNS]
     se_present = [c for c in columns if c in SE_COLUMNS]
     has_year = "year" in present
