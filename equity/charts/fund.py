@@ -23,7 +23,8 @@ from equity.charts import style
 from equity.charts.style import capitalise, group_label, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
 
-SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
+SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling",
+                             "industry_levy")
 """Keys of ``FundAccount.sources`` in the order the money-flow chart lists them."""
 
 _EQUALITY: dict[str, float] = {"R": 1.0, "RII": 1.0}
