@@ -117,6 +117,6 @@ def test_industry_levy_is_income_each_year_and_a_source_in_the_money_flow():
     assert any(label.startswith("Industry levy") for label in fig.data[0].node.label)
     from equity.sustainability import Growth, preset_for
 
-    flat = Growth(enrollment=0.0, patients=0.0, spending=0.0, label="flat")
+    flat = Growth(enrollment=0.0, patients=0.0, cost=0.0)
     gained = preset_for(b, flat).other_income - preset_for(a, flat).other_income
     assert gained == pytest.approx(900_000)
