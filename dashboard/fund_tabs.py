@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import models
+from dashboard import exports, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md
 from dashboard.scenario_ui import set_lever, shown
@@ -70,7 +70,8 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
         before=fmt_pct(overall["impoverished_before"], lang),
         after=fmt_pct(overall["impoverished_after"], lang),
     )))
-    st.plotly_chart(figure, key="tf_protection")
+    exports.chart(figure, name="protection", key="tf_protection", lang=lang, data=table,
+                  documents=exports.FUND_DOCUMENTS)
     share = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(
         table, hide_index=True, width="stretch",
@@ -154,21 +155,35 @@ def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: 
                   indicator=charts.indicator_label("charity_coverage", lang),
                   formula=pts(answer.gap_formula, lang),
                   optimal=pts(answer.gap_optimal, lang)))
-    st.plotly_chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
-                                                presenter=presenter), key="tf_optimal")
+    unspent = charts.build_optimal_unspent_text(
+        optimal=answer, max_coverage=float(scenario.get("max_coverage")), lang=lang)
+    if unspent:
+        st.caption(escape_md(unspent))
+    exports.chart(charts.build_optimal_figure(optimal=answer.regions, names=names, lang=lang,
+                                              presenter=presenter), name="optimal",
+                  key="tf_optimal", lang=lang, documents=exports.FUND_DOCUMENTS)
 
 
 def sensitivity_section(data: Any, key: str, scenario: Scenario, lang: str,
                         presenter: bool) -> None:
+    scenario_json = scenario_to_json(scenario)
     with st.spinner(t("tf.tornado.running", lang)):
-        frame = models.sensitivity(key, scenario_to_json(scenario), data)
-    st.plotly_chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
-                                                presenter=presenter), key="tf_tornado")
+        frame = models.sensitivity(key, scenario_json, data)
+    exports.chart(charts.build_tornado_figure(sensitivity=frame, lang=lang,
+                                              presenter=presenter), name="sensitivity",
+                  key="tf_tornado", lang=lang, data=frame, documents=exports.FUND_DOCUMENTS)
+    gap = models.simulation(key, scenario_json, data).gap
+    st.markdown("\n".join(f"- {escape_md(line)}" for line in
+                          charts.build_tornado_notes(sensitivity=frame, gap=gap, lang=lang)))
 
 
 @st.fragment
 def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
                         presenter: bool) -> None:
+    from equity.solve import DEFAULT_SPREADS
+
+    st.caption(escape_md(charts.build_uncertainty_inputs_text(spreads=DEFAULT_SPREADS,
+                                                              lang=lang)))
     c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
     draws = int(c1.number_input(t("tf.unc.draws", lang), min_value=100, max_value=5000,
                                 value=500, step=100, key="tf_unc_draws"))
@@ -186,12 +201,21 @@ def uncertainty_section(data: Any, key: str, scenario: Scenario, lang: str,
     gap = answer.gap
     st.markdown(t("tf.unc.summary", lang, p5=pts(gap[5], lang), p50=pts(gap[50], lang),
                   p95=pts(gap[95], lang)))
-    st.plotly_chart(
+    # Issue 14: input uncertainty and the shares' sampling error together (independent).
+    sampling = models.gap_intervals(key, asked_json, data)["after"]
+    if sampling is not None:
+        from equity.measures import gap_interval
+
+        both = gap_interval(answer.base_gap, se_sampling=sampling.se_sampling,
+                            draws=answer.gap_draws)
+        st.markdown(t("tf.unc.combined", lang, lower=pts(both.lower, lang),
+                      upper=pts(both.upper, lang)))
+    exports.chart(
         charts.build_uncertainty_figure(percentiles=answer.regions, draws=asked_draws,
                                         indicator="charity_coverage", lang=lang,
                                         presenter=presenter),
-        key="tf_uncertainty",
-    )
+        name="uncertainty", key="tf_uncertainty", lang=lang, data=answer.regions,
+        documents=exports.FUND_DOCUMENTS)
 
 
 def goal_tab(data: Any, key: str, scenario: Scenario, result: Any, lang: str,

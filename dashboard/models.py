@@ -9,8 +9,10 @@ page that never runs an analysis never loads it.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -98,9 +100,134 @@ def geojson(geometry: Any) -> dict:
     return _geojson(geometry_key(geometry), geometry)
 
 
+def division_key(data: Any) -> str | None:
+    """Identity of a table's real division boundaries for the caches (level, area and which
+    region is which division), or None when the table is not keyed by Chinese divisions."""
+    found = getattr(data, "divisions", None)
+    if found is None or found.geometry is None or found.match is None:
+        return None
+    pairs = found.match.matched[["region_id", "code"]].astype(str)
+    digest = int(pd.util.hash_pandas_object(pairs, index=False).sum()) & 0xFFFFFFFFFFFF
+    return f"{found.match.level}:{found.match.area}:{len(pairs)}:{digest:x}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _division_geojson(key: str, _found: Any) -> dict:
+    from equity.geo import area_geometry, to_geojson
+
+    return to_geojson(area_geometry(_found))
+
+
+def division_geojson(data: Any) -> dict | None:
+    """GeoJSON of the whole area a division-keyed table matched (its regions by region_id,
+    the area's other divisions by code, as empty outlines), built once per level, area and
+    matching and shared by every session. Read-only. None for a table without divisions."""
+    key = division_key(data)
+    return None if key is None else _division_geojson(key, data.divisions)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _division_links(key: str, _found: Any) -> pd.DataFrame:
+    from equity.geo import adjacency
+
+    return adjacency(_found.geometry)
+
+
+def division_links(data: Any) -> pd.DataFrame | None:
+    """Neighbouring pairs among the table's regions (``equity.geo.adjacency``: a, b, kind,
+    shared_km, distance_km), computed once per matching; None without divisions."""
+    key = division_key(data)
+    return None if key is None else _division_links(key, data.divisions)
+
+
 @st.cache_data(show_spinner=False)
 def reference_lines() -> list:
     """The documents' reference points drawn on the Overview ranking."""
     from equity.charts.overview import document_reference_lines
 
     return document_reference_lines()
+
+
+def _state_se(result: Any, table: pd.DataFrame, state: str) -> Any:
+    """``equity.measures.table_se`` of the gap indicator ``before``/``after`` the fund: the
+    table's ``<indicator>_se`` column where given (the fund does not change how well a region's
+    share was measured), else the binomial se sqrt(y (1 - y) / P) at that state's share."""
+    from equity.measures import table_se
+
+    indicator = result.gap.indicator
+    frame = pd.DataFrame({
+        indicator: result.regions[f"{indicator}_{state}"].to_numpy(float),
+        "patients": result.regions["patients"].to_numpy(float),
+    })
+    if f"{indicator}_se" in table.columns:
+        frame[f"{indicator}_se"] = table[f"{indicator}_se"].to_numpy(float)
+    return table_se(frame, indicator)
+
+
+def gap_intervals_of(result: Any, table: pd.DataFrame) -> dict:
+    """The headline gap's 95% interval (sampling error of the regions' shares, carried to the
+    patient-weighted group means by ``equity.measures.gap_sampling_se``), before and after.
+
+    Returns ``{"source": Message, "before", "after": GapInterval | None}`` (None when a group
+    has no patients or a standard error is missing), in the indicator's 0-1 units."""
+    from equity.measures import gap_interval, gap_sampling_se
+
+    gap = result.gap
+    out: dict[str, Any] = {}
+    groups = (table[gap.column].astype(str).to_numpy() if gap.column in table.columns
+              else None)
+    patients = result.regions["patients"].to_numpy(float)
+    for state in ("before", "after"):
+        se = _state_se(result, table, state)
+        if state == "before":
+            out["source"] = se.message
+        interval = None
+        if groups is not None:
+            sampling = gap_sampling_se(se.se, patients, groups == gap.group_a,
+                                       groups == gap.group_b)
+            if math.isfinite(sampling):
+                interval = gap_interval(getattr(gap, state), se_sampling=sampling)
+        out[state] = interval
+    return out
+
+
+def measure_intervals_of(result: Any, table: pd.DataFrame, *, draws: int = 1000) -> dict:
+    """The HEAT measures of the gap indicator across regions with their standard errors and
+    95% intervals, before and after the fund (issue 14), as ``SimulationResult.measures``
+    computes the values (patients as weights, regions ranked by gdp_per_capita when present,
+    ``order_rules=False``); standard errors as :func:`_state_se`; the bootstrapped measures
+    with ``draws`` seeded draws.
+
+    Returns ``{"before", "after": {abbr: MeasureResult}, "source": Message (where the se came
+    from)}``."""
+    from equity.indicators import MEASURE_INDICATORS
+    from equity.measures import summarise
+
+    indicator = result.gap.indicator
+    favourable = MEASURE_INDICATORS.get(indicator, indicator != "oop_share")
+    patients = result.regions["patients"].to_numpy(float)
+    order = (table["gdp_per_capita"].to_numpy(float)
+             if "gdp_per_capita" in table.columns else None)
+    if order is not None and not np.isfinite(order).all():
+        order = None
+    out: dict[str, Any] = {}
+    for state in ("before", "after"):
+        se = _state_se(result, table, state)
+        if state == "before":
+            out["source"] = se.message
+        out[state] = summarise(result.regions[f"{indicator}_{state}"].to_numpy(float),
+                               patients, favourable=favourable, order=order,
+                               order_rules=False, se=se.se, intervals=True, draws=draws)
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def measure_intervals(key: str, scenario_json: str, _data: Any) -> dict:
+    """:func:`measure_intervals_of` for this scenario, cached (the bootstrap takes a moment)."""
+    return measure_intervals_of(simulation(key, scenario_json, _data), _data.table)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def gap_intervals(key: str, scenario_json: str, _data: Any) -> dict:
+    """:func:`gap_intervals_of` for this scenario, cached."""
+    return gap_intervals_of(simulation(key, scenario_json, _data), _data.table)

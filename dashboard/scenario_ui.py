@@ -23,7 +23,7 @@ from dashboard.links import bound_choice, dismiss_link_notices, share_link
 from dashboard.render import escape_md
 from dashboard.state import get_compare
 from equity.charts.style import capitalise, group_label, indicator_label
-from equity.i18n import Message, fmt_money, t
+from equity.i18n import Message, fmt_money, has, t
 from equity.scenario import (
     PARAMETER_BY_KEY,
     PARAMETERS,
@@ -37,7 +37,16 @@ from equity.scenario import (
 )
 
 # Control groups, in the order shown; the "compare" groups come from the sidebar (app.py).
-GROUPS: tuple[str, ...] = ("financing", "allocation", "use", "target")
+# Known groups first in this order, then any other group scenario.yaml declares (so a new
+# group of parameters gets its controls without a change here).
+GROUP_ORDER: tuple[str, ...] = ("financing", "price", "coordination", "allocation", "use",
+                                "target")
+GROUPS: tuple[str, ...] = (
+    *(g for g in GROUP_ORDER if any(p.group == g for p in PARAMETERS)),
+    *dict.fromkeys(p.group for p in PARAMETERS
+                   if p.group not in GROUP_ORDER and p.group != "compare"),
+)
+COLUMNS_PER_ROW = 4
 INDICATOR_KEY = "compare.indicator"
 # Gap indicators offered here: both are 0-1 shares, so their gaps read in percentage points.
 PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
@@ -99,6 +108,8 @@ def clear_notices() -> None:
 def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
     if p.key in options:
         return _choice(p, options[p.key], lang)
+    if not p.numeric:  # a choice declared with fixed options (e.g. paired_assistance)
+        return _choice(p, list(p.choices or (p.default,)), lang)
     common: dict[str, Any] = {
         "key": p.key,
         "help": p.help[lang],
@@ -122,15 +133,25 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
     )
 
 
+def choice_label(p: Parameter, value: str, lang: str) -> str:
+    """A fixed choice's label: ``tf.choice.<key>.<value>`` from the catalogue, else the
+    value itself."""
+    code = f"tf.choice.{p.key}.{value}"
+    return t(code, lang) if has(code) else str(value)
+
+
 def _choice(p: Parameter, choices: list[str], lang: str) -> str:
     if p.key == "recipients":
         def fmt(value: str) -> str:
             if value == RECIPIENTS_BELOW_TARGET:
                 return t("tf.recipients.below_target", lang)
             return t("tf.recipients.groups", lang, group=group_label(value, lang))
-    else:
+    elif p.key == INDICATOR_KEY:
         def fmt(value: str) -> str:
             return capitalise(indicator_label(value, lang))
+    else:
+        def fmt(value: str) -> str:
+            return choice_label(p, value, lang)
     return bound_choice(p.key, label(p, lang), choices, p.default, lang, format_func=fmt,
                         help=p.help[lang], on_change=clear_notices)
 
@@ -147,10 +168,15 @@ def controls(lang: str, options: dict[str, list[str]], *,
         st.text_input(t("tf.name", lang), key=NAME_KEY, max_chars=80,
                       placeholder=t("tf.name_placeholder", lang), bind="query-params",
                       persist_state="session")
-        columns = st.columns(len(GROUPS), gap="medium")
-        for column, group in zip(columns, GROUPS, strict=True):
+        presets_section(lang)
+        # At most COLUMNS_PER_ROW groups a row, so six groups stay readable at 1440 px.
+        per_row = len(GROUPS) if len(GROUPS) <= COLUMNS_PER_ROW else math.ceil(len(GROUPS) / 2)
+        columns = [c for start in range(0, len(GROUPS), per_row)
+                   for c in st.columns(per_row, gap="medium")]
+        for column, group in zip(columns, GROUPS, strict=False):
             with column:
-                st.markdown(f"**{t(f'tf.group.{group}', lang)}**")
+                code = f"tf.group.{group}"
+                st.markdown(f"**{t(code if has(code) else 'tf.group.other', lang)}**")
                 if group == "allocation":
                     st.caption(t("tf.group.allocation_help", lang))
                 keys = [p.key for p in PARAMETERS if p.group == group]
@@ -159,6 +185,158 @@ def controls(lang: str, options: dict[str, list[str]], *,
                 for key in keys:
                     values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
     return values
+
+
+# --------------------------------------------------------------------------- presets
+
+PRESETS_KEY = "tf_presets"
+PRESETS_APPLIED = "tf_presets_applied"
+
+
+def preset_widget_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A preset combination's values (``equity.presets.Combination.values``) as the page's
+    widget values, ``{control key: value}``: the weights spread over their four controls, a
+    one-group recipients list as that group. Keys the page has no control for are left out
+    (:func:`preset_keys_without_control` names them)."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "weights":
+            out.update({f"weights.{k}": v for k, v in value.items()})
+        elif key == "recipients" and not isinstance(value, str):
+            if len(value) == 1:
+                out[key] = value[0]
+        else:
+            out[key] = value
+    return {k: widget_value(PARAMETER_BY_KEY[k], v) for k, v in out.items()
+            if k in CONTROL_KEYS}
+
+
+def preset_keys_without_control(values: dict[str, Any]) -> list[str]:
+    """Keys a preset sets that no control on this page takes (not yet declared in
+    scenario.yaml, or a recipients list of several groups)."""
+    shown_keys = set(preset_widget_values(values))
+    return [key for key in values if key != "weights" and key not in shown_keys]
+
+
+def apply_presets(previous: list[str] | tuple[str, ...], now: list[str] | tuple[str, ...]
+                  ) -> None:
+    """Move the controls from the presets ``previous`` to ``now`` (in session state, before
+    the widgets are drawn): a key the new combination sets takes its value when it differs
+    from what ``previous`` set (so a control moved by hand after a preset keeps its value
+    unless a preset changes it); a key only ``previous`` set goes back to its default."""
+    from equity.presets import combine
+
+    old = preset_widget_values(combine(list(previous)).values)
+    new = preset_widget_values(combine(list(now)).values)
+    for key in old:
+        if key not in new:
+            st.session_state[key] = widget_value(PARAMETER_BY_KEY[key],
+                                                 PARAMETER_BY_KEY[key].default)
+    for key, value in new.items():
+        if key not in old or old[key] != value:
+            st.session_state[key] = value
+    st.session_state[PRESETS_APPLIED] = list(now)
+    clear_notices()
+
+
+def _presets_changed() -> None:
+    apply_presets(st.session_state.get(PRESETS_APPLIED, []),
+                  list(st.session_state.get(PRESETS_KEY) or []))
+
+
+def _undo_preset(name: str) -> None:
+    applied = list(st.session_state.get(PRESETS_APPLIED, []))
+    now = [n for n in applied if n != name]
+    st.session_state[PRESETS_KEY] = now
+    apply_presets(applied, now)
+
+
+def preset_source(preset: Any, lang: str) -> str:
+    """"Document <title>, section <s>" in ``lang`` (the report's document titles)."""
+    code = f"report.doc.{preset.document}"
+    document = t(code, lang) if has(code) else preset.document
+    return t("tf.presets.source", lang, document=document, section=preset.section)
+
+
+def preset_rows(names: list[str], lang: str) -> list[dict[str, str]]:
+    """One row per key the chosen presets set: the control's label, the value as the control
+    shows it, the preset whose value stands (``Combination.origin``) and the setting's
+    basis (documented / derived / illustrative)."""
+    from equity.presets import combine, get_preset
+
+    combination = combine(names)
+    rows = []
+    for key, origin in combination.origin.items():
+        preset = get_preset(origin)
+        setting = preset.sets[key]
+        value = combination.values[key]
+        if key == "weights":
+            label_text = t("tf.presets.weights", lang)
+            text = t("tf.list_sep", lang).join(
+                f"{PARAMETER_BY_KEY[f'weights.{k}'].label[lang]} {v:g}"
+                for k, v in value.items())
+        elif key in PARAMETER_BY_KEY:
+            p = PARAMETER_BY_KEY[key]
+            label_text = p.label[lang]
+            one = value[0] if isinstance(value, list) and len(value) == 1 else value
+            if isinstance(one, list):
+                text = ", ".join(group_label(v, lang) for v in one)
+            elif p.kind == "choice" and p.choices:
+                text = choice_label(p, str(one), lang)
+            else:
+                text = shown(p, one, lang)
+        else:
+            label_text, text = key, str(value)
+        if key != "weights" and key not in PARAMETER_BY_KEY:
+            text = t("tf.presets.no_control", lang, value=text)
+        rows.append({
+            t("tf.presets.col.parameter", lang): label_text,
+            t("tf.presets.col.value", lang): text,
+            t("tf.presets.col.set_by", lang): t(preset.title, lang),
+            t("tf.presets.col.basis", lang): t(f"presets.basis.{setting.basis}", lang),
+        })
+    return rows
+
+
+def presets_section(lang: str) -> None:
+    """Pick presets by name; each active one shows its source, description and an undo; a
+    table says which preset set which control (a later preset overrides an earlier one)."""
+    from equity.presets import combine, get_preset, presets
+
+    available = list(presets())
+    if PRESETS_APPLIED not in st.session_state:
+        st.session_state[PRESETS_APPLIED] = []
+    chosen = st.multiselect(
+        t("tf.presets.label", lang), available,
+        format_func=lambda name: t(get_preset(name).title, lang),
+        placeholder=t("tf.presets.placeholder", lang), help=t("tf.presets.help", lang),
+        key=PRESETS_KEY, on_change=_presets_changed,
+    )
+    if not chosen:
+        return
+    with st.container(key="tf_presets_box"):
+        for name in chosen:
+            preset = get_preset(name)
+            left, right = st.columns([6, 1], vertical_alignment="center")
+            left.markdown(f"**{escape_md(t(preset.title, lang))}** · "
+                          f"{escape_md(preset_source(preset, lang))}")
+            left.caption(escape_md(t(preset.description, lang)))
+            right.button(t("tf.presets.undo", lang), key=f"tf_preset_undo_{name}",
+                         on_click=_undo_preset, args=(name,), icon=":material/undo:")
+        import pandas as pd
+
+        st.table(pd.DataFrame(preset_rows(list(chosen), lang)))
+        combination = combine(list(chosen))
+        for o in combination.overridden:
+            st.caption(t("tf.presets.overridden", lang,
+                         parameter=(PARAMETER_BY_KEY[o.key].label[lang]
+                                    if o.key in PARAMETER_BY_KEY else o.key),
+                         earlier=t(get_preset(o.earlier).title, lang),
+                         later=t(get_preset(o.later).title, lang)))
+        for name, target in combination.targets.items():
+            st.caption(t("tf.presets.target", lang, indicator=indicator_label(name, lang),
+                         value=f"{target:.0%}",
+                         preset=t(get_preset(combination.target_origin[name]).title, lang)))
 
 
 def scenario_of(values: dict[str, Any], compare: dict[str, str]) -> tuple[Scenario, list[str]]:

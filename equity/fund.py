@@ -45,6 +45,20 @@ After: ``c' = c + newly/P``; ``O' = L - c' min(s', L)``; ``o' = O'/T``. Computed
 "before minus the change", so that a region the fund does not touch keeps exactly its
 "before" values.
 
+Mechanisms (docs/mechanisms.md; every default leaves the model exactly as above):
+- price cut k on the drug share d and reimbursement harmonisation h are applied to the
+  region table *before* the fund (``equity.mechanisms.apply_to_table``): the model runs on
+  T' = T (1 - d k) and the harmonised liability L''; "before" in the result stays the
+  table as given, so the price cut's and harmonisation's effect on out-of-pocket shows in
+  before -> after; the savings by payer and the cost to insurers are reported (``levers``);
+- industry levy I (yuan / year) adds to the gross fund like the central pool;
+- take-up gain g: the fund works with take-up ``min(1, e (1 + g))``;
+- paired assistance: each donor's mutual aid net of overhead, ``(1 - a) M_d``, goes first to
+  its partners (by a pairing table, or by adjacency of the boundaries: adjacent recipients,
+  else the nearest), up to each partner's capacity K_r; the rest of the net fund is
+  water-filled as above over the capacity left. So ``allocated = paired + water-filled``
+  and the accounting still closes: ``gross = overhead + allocated + unspent``.
+
 Group gap: patient-weighted means of an indicator in groups A and B, ``D = A - B`` and
 ``R = A / B``; points closed ``= 100 (|D_before| - |D_after|)`` for fraction indicators
 (indicator units otherwise); cost per point ``= gross / points closed``.
@@ -104,6 +118,9 @@ class Regions:
     population: np.ndarray | None
     gdp: np.ndarray | None
     warnings: tuple[Message, ...] = ()
+    geometry: Any = field(default=None, repr=False, compare=False)
+    """Region boundaries (a GeoDataFrame with region_id) when the data has them; paired
+    assistance by adjacency reads them."""
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results that depend on the data only (the "before" measures), computed once."""
 
@@ -233,6 +250,7 @@ def _region_data_type() -> type:
 
 
 def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> Regions:
+    geometry = None
     if isinstance(data, pd.DataFrame):
         table, source, validated = data, name or "region table", False
     else:
@@ -240,6 +258,7 @@ def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> 
 
         loaded = load(data)
         table, source, validated = loaded.table, loaded.name, True
+        geometry = loaded.geometry
     missing = [col for col in REQUIRED if col not in table.columns]
     if missing:
         raise ModelInputError([msg("model.problem.missing_columns", source=source,
@@ -274,7 +293,7 @@ def _prepare(data: RegionData | pd.DataFrame | str | Path, name: str | None) -> 
         area_type=table["area_type"].to_numpy(dtype=object),
         P=P, c=c, o=o, T=T, s=s, oop=oop, L=L,
         population=population, gdp=gdp,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), geometry=geometry,
     )
 
 
@@ -364,6 +383,13 @@ class Outcome:
     overhead: float
     net: float
     warnings: tuple[Message, ...]
+    industry: float = 0.0
+    take_up: float = 1.0
+    """Take-up the fund worked with (after any take-up gain)."""
+    paired: np.ndarray | None = None
+    """Money each region received from its paired donors (yuan / year), None when off."""
+    paired_result: Any = None
+    """The :class:`equity.mechanisms.PairedAssistanceResult`, None when off."""
 
 
 def recipients_mask(r: Regions, sc: Scenario, warnings: list[Message] | None = None) -> np.ndarray:
@@ -406,13 +432,107 @@ def allocation_weights(r: Regions, sc: Scenario, R: np.ndarray, S: np.ndarray,
     return w
 
 
-def run_model(r: Regions, sc: Scenario) -> Outcome:
+def run_model(r: Regions, sc: Scenario, pairs: pd.DataFrame | None = None) -> Outcome:
     """One run of the model's equations on prepared regions: the arrays before any result
-    table is built (goal seeking and the optimiser call this many times). Raises
-    ModelInputError when the region numbers are so large that the sums overflow."""
+    table is built (goal seeking and the optimiser call this many times). ``r`` are the
+    regions the fund sees, i.e. after any price cut or harmonisation (:func:`adjusted`).
+    ``pairs``: a pairing table for ``paired_assistance = "table"``
+    (:func:`equity.mechanisms.pairs_from_table`). Raises ModelInputError when the region
+    numbers are so large that the sums overflow."""
     # Overflow is reported once, as a problem, instead of as numpy warnings and a crash.
     with np.errstate(over="ignore", invalid="ignore"):
-        return _equations(r, sc)
+        return _equations(r, sc, pairs)
+
+
+_ADJUSTED_MAX = 16
+
+
+def adjusted(r: Regions, sc: Scenario) -> tuple[Regions, Any]:
+    """The regions as the fund sees them after the price cut and the harmonisation
+    (``equity.mechanisms.apply_to_table``), and that adjustment (None when both are off:
+    then ``r`` itself is returned, so every default gives exactly today's numbers). The
+    liability is taken from the mechanisms (not read back from o), so it is exact even where
+    c = 1. Remembered per lever values in ``r.cache``."""
+    if sc.price_cut <= 0 and sc.harmonisation_share <= 0:
+        return r, None
+    key = ("adjusted", sc.price_cut, sc.drug_share, sc.harmonisation_share,
+           sc.harmonisation_target)
+    hit = r.cache.get(key)
+    if hit is not None:
+        return hit
+    from equity.mechanisms import apply_to_table
+
+    columns = ["patients", "cost_per_patient", "oop_share", "charity_coverage",
+               "subsidy_per_patient"]
+    frame = pd.DataFrame({"patients": r.P, "cost_per_patient": r.T, "oop_share": r.o,
+                          "charity_coverage": r.c, "subsidy_per_patient": r.s})
+    adj = apply_to_table(frame[columns], price_cut_share=sc.price_cut,
+                         drug_share=sc.drug_share, harmonisation_share=sc.harmonisation_share,
+                         harmonisation_target=sc.harmonisation_target)
+    T2 = adj.table["cost_per_patient"].to_numpy(dtype=float)
+    o2 = adj.table["oop_share"].to_numpy(dtype=float)
+    last = adj.harmonisation.detail if adj.harmonisation is not None else adj.price
+    L2 = np.asarray(last.liability_after, dtype=float)
+    table = r.table.copy()
+    table["cost_per_patient"], table["oop_share"] = T2, o2
+    regions = dataclasses.replace(r, table=table, T=T2, o=o2, oop=np.asarray(
+        last.oop_after, dtype=float), L=L2, cache={})
+    if sum(1 for k in r.cache if isinstance(k, tuple) and k[:1] == ("adjusted",)) \
+            >= _ADJUSTED_MAX:
+        r.cache.pop(next(k for k in r.cache if isinstance(k, tuple) and k[:1] == ("adjusted",)))
+    r.cache[key] = (regions, adj)
+    return regions, adj
+
+
+def _pairs(r: Regions, sc: Scenario, donors: np.ndarray, R: np.ndarray,
+           pairs: pd.DataFrame | None, warnings: list[Message]) -> pd.DataFrame | None:
+    """The pairing table paired assistance uses, or None (with a warning) when there is
+    none: the table given, or pairs by adjacency of the data's boundaries."""
+    if sc.paired_assistance == "table":
+        if pairs is None:
+            warnings.append(msg("model.warning.paired_no_table"))
+        return pairs
+    if r.geometry is None:
+        warnings.append(msg("model.warning.paired_no_geometry"))
+        return None
+    from equity.mechanisms import pairs_from_adjacency
+
+    ids = np.asarray(r.region_id, dtype=str)
+    known = set(r.geometry["region_id"].astype(str))
+    donor_ids = [i for i in ids[donors] if i in known]
+    recipient_ids = [i for i in ids[R] if i in known]
+    key = ("pairs", tuple(donor_ids), tuple(recipient_ids))
+    if key not in r.cache:
+        r.cache[key] = pairs_from_adjacency(r.geometry, donor_ids, recipient_ids)
+    return r.cache[key]
+
+
+def _paired_allocation(r: Regions, sc: Scenario, R: np.ndarray, mutual: np.ndarray,
+                       K: np.ndarray, pairs: pd.DataFrame | None,
+                       warnings: list[Message]) -> tuple[np.ndarray, Any]:
+    """Money each region gets straight from its paired donors (yuan / year): each donor's
+    mutual aid net of overhead, ``(1 - a) M_d``, offered to its partners in the pairing's
+    shares, each recipient taking at most its capacity K_r. Returns (per region, result)."""
+    from equity.mechanisms import paired_assistance
+
+    payers = mutual > 0
+    table = _pairs(r, sc, payers, R, pairs, warnings)
+    direct = np.zeros(r.n)
+    if table is None or not len(table):
+        return direct, None
+    ids = np.asarray(r.region_id, dtype=str)
+    keep = set(ids[R])
+    table = table.loc[table["recipient_id"].astype(str).isin(keep)]
+    net_share = 1.0 - sc.admin_overhead
+    contributions = {i: float(m) * net_share for i, m in zip(ids[payers], mutual[payers],
+                                                              strict=True)}
+    need = {i: float(k) for i, k in zip(ids[R], K[R], strict=True)}
+    result = paired_assistance(contributions, table, need)
+    index = {i: n for n, i in enumerate(ids)}
+    for rid, amount in result.received.items():
+        direct[index[rid]] += amount
+    # never above capacity, even by round-off
+    return np.minimum(direct, K), result
 
 
 def _overflow_check(*totals: float) -> None:
@@ -422,7 +542,7 @@ def _overflow_check(*totals: float) -> None:
         raise ModelInputError([msg("model.problem.overflow")])
 
 
-def _equations(r: Regions, sc: Scenario) -> Outcome:
+def _equations(r: Regions, sc: Scenario, pairs: pd.DataFrame | None = None) -> Outcome:
     warnings: list[Message] = list(r.warnings)
     R = recipients_mask(r, sc, warnings)
     donors = ~R
@@ -471,7 +591,8 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
                 warnings.append(msg("model.warning.pooling_no_subsidy", names=_names(r, idle)))
         pooled = np.where(pools, sc.charity_pooling_share * r.c * r.P * r.s, 0.0)
 
-    gross = sc.central_pool + levy.sum() + mutual.sum() + pooled.sum()
+    industry = float(sc.industry_levy)
+    gross = sc.central_pool + industry + levy.sum() + mutual.sum() + pooled.sum()
     # Region numbers so large that the sums overflow (a population of 1e300): no allocation
     # can be computed from them.
     _overflow_check(gross, S.sum())
@@ -481,9 +602,15 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
     w = allocation_weights(r, sc, R, S, warnings)
     if net > 0 and not (w > 0).any():
         warnings.append(msg("model.warning.no_weight"))
-    e, u, cmax = sc.take_up, sc.breadth_share, sc.max_coverage
+    e, u, cmax = sc.effective_take_up, sc.breadth_share, sc.max_coverage
     K = np.where(R, capacity(r.c, r.P, r.s, r.L, e, cmax), 0.0)
-    A = water_fill(net, w, K)
+    direct, paired_result = None, None
+    if sc.paired_assistance != "off" and mutual.sum() > 0:
+        direct, paired_result = _paired_allocation(r, sc, R, mutual, K, pairs, warnings)
+    if direct is None or not direct.any():
+        A = water_fill(net, w, K)
+    else:
+        A = direct + water_fill(max(net - float(direct.sum()), 0.0), w, K - direct)
     b, d = split(A, u, e, r.c, r.P, r.s, r.L, cmax)
     newly = np.divide(e * b, r.s, out=np.zeros(r.n), where=r.s > 0)
     c_gain = np.divide(newly, r.P, out=np.zeros(r.n), where=r.P > 0)
@@ -501,7 +628,9 @@ def _equations(r: Regions, sc: Scenario) -> Outcome:
         recipients=R, levy=levy, mutual=mutual, pooled=pooled, shortfall=S, weight=w,
         capacity=K, A=A, breadth=b, depth=d, newly=newly, c_after=c_after, s_after=s_after,
         O_after=O_after, o_after=o_after, central=float(sc.central_pool), gross=float(gross),
-        overhead=float(overhead), net=float(net), warnings=tuple(warnings),
+        overhead=float(overhead), net=float(net), warnings=tuple(warnings), industry=industry,
+        take_up=float(e), paired=direct if paired_result is not None else None,
+        paired_result=paired_result,
     )
 
 
@@ -515,8 +644,9 @@ class FundAccount:
     ``gross = overhead + allocated + unspent``; ``net = gross - overhead``;
     ``allocated = spent_breadth + spent_depth + unclaimed`` (``unclaimed``: breadth money
     that take-up below 1 leaves unclaimed). ``sources``: central_pool, levy, mutual_aid,
-    charity_pooling. ``donors``: one row per paying region with columns region_id,
-    region_name, area_type, levy, mutual_aid, charity_pooling, total."""
+    charity_pooling (and industry_levy when above 0). ``donors``: one row per paying
+    region with columns region_id, region_name, area_type, levy, mutual_aid,
+    charity_pooling, total."""
 
     gross: float
     overhead: float
@@ -552,6 +682,12 @@ class GroupGap:
     ratio_after: float
     points_closed: float
     cost_per_point: float
+    interval: dict[str, Any] | None = None
+    """The gap's 95% interval from the regions' sampling error (issue 14):
+    ``{"before"|"after": {"lower", "upper", "se", "method"}, "se_source", "reason"}``, the se
+    of D from :func:`equity.measures.gap_sampling_se` (each region's ``<indicator>_se``
+    column, else the binomial se of a share among its patients); None when the indicator is
+    not a share and the table gives no se for it."""
 
 
 def group_masks(r: Regions, sc: Scenario, warnings: list[Message] | None = None
@@ -619,12 +755,50 @@ def _gap(r: Regions, sc: Scenario, out: Outcome, warnings: list[Message] | None)
         group_b=sc.compare.b, a_before=a0, b_before=b0, a_after=a1, b_after=b1, before=d0,
         after=d1, ratio_before=ratio(a0, b0), ratio_after=ratio(a1, b1), points_closed=closed,
         cost_per_point=cost,
+        interval=_gap_interval(r, sc.compare.indicator, (before, after), (d0, d1), ma, mb),
     )
 
 
-def gap_after(r: Regions, sc: Scenario) -> float:
+def region_se(r: Regions, indicator: str, values: np.ndarray) -> Any:
+    """Standard errors of one indicator's regional values (an
+    :class:`equity.measures.SubgroupSE`): the table's ``<indicator>_se`` column where given,
+    else, for a share (0-1), the binomial ``sqrt(y (1 - y) / P)`` among the region's patients.
+    For the "after" values the same column se is kept (the fund moves a share by a computed
+    amount; how well the share was measured does not change) and the binomial se is taken at
+    the new share."""
+    from equity.measures import subgroup_se
+
+    column = f"{indicator}_se"
+    given = (r.table[column].to_numpy(dtype=float, na_value=np.nan)
+             if column in r.table.columns else None)
+    patients = r.P if indicator in FRACTION_INDICATORS else None
+    return subgroup_se(values, se=given, source="column", patients=patients)
+
+
+def _gap_interval(r: Regions, indicator: str, values: tuple[np.ndarray, np.ndarray],
+                  gaps: tuple[float, float], ma: np.ndarray, mb: np.ndarray
+                  ) -> dict[str, Any] | None:
+    from equity.measures import gap_interval, gap_sampling_se
+
+    out: dict[str, Any] = {}
+    source = None
+    for when, v, gap in zip(("before", "after"), values, gaps, strict=True):
+        se = region_se(r, indicator, v)
+        source = source or se
+        sd = gap_sampling_se(se.se, r.P, ma, mb)
+        if not (math.isfinite(sd) and math.isfinite(gap)):
+            return None
+        iv = gap_interval(gap, se_sampling=sd)
+        out[when] = {"lower": iv.lower, "upper": iv.upper, "se": iv.se_sampling,
+                     "method": iv.method}
+    out["se_source"] = source.source
+    out["reason"] = source.message.to_dict()
+    return out
+
+
+def gap_after(r: Regions, sc: Scenario, pairs: pd.DataFrame | None = None) -> float:
     """Only the gap after (D = A - B), for goal seeking and sensitivity."""
-    out = run_model(r, sc)
+    out = run_model(adjusted(r, sc)[0], sc, pairs)
     ma, mb = group_masks(r, sc, None)
     after = indicator_values(r, out, sc.compare.indicator)[1]
     return group_gap(after, r.P, ma, mb)
@@ -681,6 +855,8 @@ class SimulationResult:
     gap: GroupGap
     newly_covered: float
     oop_yuan_saved: float
+    levers: dict[str, Any]
+    """What the mechanism levers did (:func:`levers_report`)."""
     warnings: tuple[Message, ...]
     """What the model had to assume or leave out, as :class:`Message` codes."""
     _measure_inputs: dict[str, Any] = field(repr=False, compare=False)
@@ -707,8 +883,37 @@ class SimulationResult:
         before = {k: dict(v) for k, v in cache["measures_before"].items()}
         return {"before": before, "after": across_regions(m["after"])}
 
-    def to_dict(self) -> dict[str, Any]:
-        """design.md's simulate JSON (plus extra keys): plain Python values, NaN -> None."""
+    def measure_intervals(self, *, draws: int | None = None, seed: int | None = None
+                          ) -> dict[str, Any]:
+        """Each measure with its standard error and 95% interval (issue 14), before and
+        after: ``{"before"|"after": {indicator: {abbr: {"value", "se", "lower", "upper",
+        "interval", "reason"}}}, "se_source": {"before"|"after": {indicator: {"source",
+        "message"}}}}``. The regions' standard errors: an ``<indicator>_se`` column, else the
+        binomial se among each region's patients (:func:`region_se`). The bootstrapped
+        measures are seeded (``equity.measures.DEFAULT_SEED``), so the output is stable."""
+        from equity.measures import DEFAULT_DRAWS, DEFAULT_SEED, as_records, summarise
+
+        m = self._measure_inputs
+        r = m["regions"]
+        out: dict[str, Any] = {"before": {}, "after": {}, "se_source": {"before": {},
+                                                                         "after": {}}}
+        for when in ("before", "after"):
+            for indicator, favourable in MEASURE_INDICATORS.items():
+                values = m[when][indicator]
+                se = region_se(r, indicator, values)
+                res = summarise(values, m["patients"], favourable=favourable,
+                                order=m["order"], order_rules=False, se=se.se,
+                                intervals=True, draws=draws or DEFAULT_DRAWS,
+                                seed=DEFAULT_SEED if seed is None else seed)
+                out[when][indicator] = as_records(res)
+                out["se_source"][when][indicator] = {"source": se.source,
+                                                     "message": se.message.to_dict()}
+        return out
+
+    def to_dict(self, *, intervals: bool | None = None) -> dict[str, Any]:
+        """design.md's simulate JSON (plus extra keys): plain Python values, NaN -> None.
+        ``intervals`` (default: as asked of :func:`simulate`): add ``measure_intervals``
+        (:meth:`measure_intervals`)."""
         f = self.fund
         regions = _records(self.regions[list(REGION_JSON_COLUMNS)])
         result = _plain({
@@ -723,25 +928,62 @@ class SimulationResult:
             "gap": dataclasses.asdict(self.gap),
             "newly_covered": self.newly_covered,
             "oop_yuan_saved": self.oop_yuan_saved,
+            "levers": self.levers,
             "measures": self.measures,
             "warnings": [w.to_dict() for w in self.warnings],
         })
         result["fund"]["donors"] = _records(f.donors)
         result["regions"] = regions
+        if self._measure_inputs.get("intervals") if intervals is None else intervals:
+            result["measure_intervals"] = _plain(self.measure_intervals())
         return result
 
 
+def levers_report(adj: Any, out: Outcome) -> dict[str, Any]:
+    """What the mechanism levers did, as plain values (yuan / year, fractions 0-1):
+    ``price_cut``: savings by payer (insurers, charity, patients, total) or None;
+    ``harmonisation``: target insurer share and cost to insurers, or None;
+    ``industry_levy``: yuan into the gross fund; ``take_up``: the take-up the fund used;
+    ``paired``: flows per pair (donor_id, recipient_id, kind, amount), what each donor's
+    mutual aid left for the pool and what each recipient received, or None."""
+    price = None if adj is None or adj.price is None else adj.price.savings.to_dict()
+    harmonisation = None
+    if adj is not None and adj.harmonisation is not None:
+        h = adj.harmonisation
+        harmonisation = {"target": h.target, "target_share": h.target_share,
+                         "cost_to_insurers": h.cost_to_insurers,
+                         "savings": h.detail.savings.to_dict()}
+    paired = None
+    if out.paired_result is not None:
+        pr = out.paired_result
+        paired = {"flows": _records(pr.flows), "to_pool": pr.to_pool,
+                  "received": pr.received, "paired_total": float(pr.flows["amount"].sum()),
+                  "offered": pr.total}
+    return {"price_cut": price, "harmonisation": harmonisation,
+            "industry_levy": out.industry, "take_up": out.take_up, "paired": paired}
+
+
 def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
-             scenario: Scenario | dict | None = None) -> SimulationResult:
+             scenario: Scenario | dict | None = None, *,
+             pairs: pd.DataFrame | None = None, intervals: bool = False) -> SimulationResult:
     """Run the transfer-fund model for one scenario.
 
     ``data``: RegionData, a region table, a file path or a bundled dataset name ("city_w").
     ``scenario``: a Scenario, a dict as in a scenario file, or None for every default (then
     the fund is zero and every "after" equals its "before").
+    ``pairs``: the pairing table for ``paired_assistance = "table"`` (columns donor_id,
+    recipient_id, optional share; :func:`equity.mechanisms.pairs_from_table`).
+    ``intervals``: also give each measure's standard error and 95% interval
+    (``measure_intervals`` in :meth:`SimulationResult.to_dict`); off by default (slower).
     Raises ScenarioError for an invalid scenario and ValueError for unusable data."""
     sc = scenario_from_dict(scenario)
     r = prepare(data)
-    out = run_model(r, sc)
+    if pairs is not None:
+        from equity.mechanisms import pairs_from_table
+
+        pairs = pairs_from_table(pairs, r.region_id.astype(str))
+    rm, adj = adjusted(r, sc)
+    out = run_model(rm, sc, pairs)
     warnings = list(out.warnings)
     gap = _gap(r, sc, out, warnings)
 
@@ -749,8 +991,12 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
     covered_before = r.c * r.P
     saved = (r.oop - out.O_after) * r.P
     change = out.c_after - r.c
+    # A region whose out-of-pocket falls (price cut, harmonisation) gains too, unless it
+    # loses coverage; with every lever off O' < O only where coverage or subsidy rose.
+    cheaper = out.O_after < r.oop - 1e-9 * np.maximum(r.oop, 1.0)
     status = pd.Categorical.from_codes(
-        np.where((change > 0) | (out.s_after > r.s), 0, np.where(change < 0, 1, 2)),
+        np.where((change > 0) | (out.s_after > r.s) | (cheaper & (change >= 0)), 0,
+                 np.where(change < 0, 1, 2)),
         dtype=_STATUS_DTYPE)
     ids, names, areas = (r.table[col].array for col in ("region_id", "region_name", "area_type"))
     regions = pd.DataFrame({
@@ -780,6 +1026,8 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
         "levy": out.levy,
         "mutual_aid": out.mutual,
         "charity_pooled_out": out.pooled,
+        "paired_received": out.paired if out.paired is not None else np.zeros(r.n),
+        "cost_per_patient_after": rm.T,
         "patients_losing_cover": np.where(out.recipients, 0.0,
                                           covered_before - out.c_after * r.P),
         "change": change,
@@ -800,15 +1048,19 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
     if abs(unspent) <= 1e-9 * max(out.net, 1.0):
         # summation round-off (a millionth of a fen): the whole net fund was allocated
         allocated, unspent = out.net, 0.0
-    unclaimed = float(((1.0 - sc.take_up) * out.breadth).sum())
+    unclaimed = float(((1.0 - out.take_up) * out.breadth).sum())
+    sources = {"central_pool": out.central, "levy": float(out.levy.sum()),
+               "mutual_aid": float(out.mutual.sum()),
+               "charity_pooling": float(out.pooled.sum())}
+    if out.industry > 0:
+        # only when used, so that every default gives exactly the version-1 result
+        sources["industry_levy"] = out.industry
     fund = FundAccount(
         gross=out.gross, overhead=out.overhead, net=out.net, allocated=allocated,
         unspent=unspent, unclaimed=unclaimed,
-        spent_breadth=float((sc.take_up * out.breadth).sum()),
+        spent_breadth=float((out.take_up * out.breadth).sum()),
         spent_depth=float(out.depth.sum()),
-        sources={"central_pool": out.central, "levy": float(out.levy.sum()),
-                 "mutual_aid": float(out.mutual.sum()),
-                 "charity_pooling": float(out.pooled.sum())},
+        sources=sources,
         donors=donors,
     )
     measure_inputs = {
@@ -817,10 +1069,13 @@ def simulate(data: RegionData | pd.DataFrame | str | Path | Regions,
         "cache": r.cache,
         "before": {"charity_coverage": r.c, "oop_share": r.o},
         "after": {"charity_coverage": out.c_after, "oop_share": out.o_after},
+        "regions": r,
+        "intervals": intervals,
     }
     return SimulationResult(
         scenario=sc, regions=regions, fund=fund, gap=gap,
         newly_covered=float(out.newly.sum()), oop_yuan_saved=float(saved.sum()),
+        levers=levers_report(adj, out),
         warnings=tuple({(w.code, repr(w.params)): w for w in warnings}.values()),
         _measure_inputs=measure_inputs,
     )

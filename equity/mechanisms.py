@@ -429,7 +429,7 @@ class PairedAssistanceResult:
 
 def paired_assistance(contributions: Mapping[str, float], pairs: pd.DataFrame,
                       need: Mapping[str, float] | None = None) -> PairedAssistanceResult:
-    """Paired assistance (对口支援, 000 section 4.1.2): partners first, the rest to the pool.
+    """Paired assistance (duikou zhiyuan, 000 section 4.1.2): partners first, the rest to the pool.
 
     Donor d contributes ``C_d`` yuan / year. Its partner r is offered ``C_d x share_dr``
     (``pairs`` from :func:`pairs_from_table` or :func:`pairs_from_adjacency`). With ``need``

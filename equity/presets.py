@@ -246,6 +246,30 @@ def combine(names: list[str] | tuple[str, ...]) -> Combination:
                        target_origin=target_origin, overridden=overridden)
 
 
+def flat_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Preset values as dotted scenario keys (``weights`` split into ``weights.patients``
+    ...), ready for :meth:`equity.scenario.Scenario.replace`."""
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def apply(names: list[str] | tuple[str, ...], base: Any = None) -> Any:
+    """The scenario ``base`` (a Scenario, a scenario dict or None for every default) with the
+    presets ``names`` applied in order (a later one overriding an earlier one). Raises
+    PresetError for an unknown preset and ScenarioError when the result is not valid."""
+    from equity.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict(base)
+    if not names:
+        return scenario
+    return scenario.replace(**flat_values(combine(names).values))
+
+
 __all__ = [
     "PRESETS_DIR",
     "SCENARIO_KEYS",
@@ -256,7 +280,9 @@ __all__ = [
     "Preset",
     "PresetError",
     "Setting",
+    "apply",
     "combine",
+    "flat_values",
     "get_preset",
     "load_preset_file",
     "presets",

@@ -12,8 +12,11 @@ step, default, help text (English and Chinese) and source. Everything else reads
 Nested keys are written with a dot: ``weights.patients`` is ``{"weights": {"patients": ...}}``
 in a scenario file and ``weights.patients=0.5`` in a URL.
 
-Scenario file format version 1 (``SCENARIO_VERSION``); ``version`` is the only key that is
-not a parameter.
+Scenario file format version 2 (``SCENARIO_VERSION``); ``version`` is the only key that is
+not a parameter. Version 2 adds the mechanism levers of issue 12 (price_cut, drug_share,
+harmonisation_share, harmonisation_target, industry_levy, take_up_gain, paired_assistance);
+a version-1 file is read as version 2 with those levers at their defaults (which change
+nothing), so it gives the same result.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from equity.errors import EquityError
 from equity.i18n import Message, msg
 from equity.indicators import GAP_INDICATORS
 
-SCENARIO_VERSION = 1
-"""Scenario file format version. A file with another version is refused."""
+SCENARIO_VERSION = 2
+"""Scenario file format version written. ``READABLE_VERSIONS`` are read (older ones upgraded);
+a file with any other version is refused."""
+READABLE_VERSIONS = (1, 2)
 
 RECIPIENTS_BELOW_TARGET = "below_target"
 INDICATORS = GAP_INDICATORS
@@ -150,9 +155,9 @@ class Compare(BaseModel):
 
 
 class Scenario(BaseModel):
-    """A transfer-fund scenario (scenario file format version 1). Money in yuan / year,
-    fractions as 0-1. Every field is optional and defaults to PARAMETERS' default; with
-    every default the fund is zero and nothing changes."""
+    """A transfer-fund scenario (scenario file format version 2; version 1 is upgraded).
+    Money in yuan / year, fractions as 0-1. Every field is optional and defaults to
+    PARAMETERS' default; with every default the fund is zero and nothing changes."""
 
     model_config = _MODEL_CONFIG
     version: int = Field(default=SCENARIO_VERSION, description="scenario file format version")
@@ -168,14 +173,29 @@ class Scenario(BaseModel):
     weights: Weights = Field(default_factory=Weights)
     recipients: str | tuple[str, ...] = _field("recipients")
     compare: Compare = Field(default_factory=Compare)
+    # Version 2: the mechanism levers (docs/mechanisms.md); defaults change nothing.
+    price_cut: float = _field("price_cut")
+    drug_share: float = _field("drug_share")
+    harmonisation_share: float = _field("harmonisation_share")
+    harmonisation_target: Literal["best", "average"] = _field("harmonisation_target")
+    industry_levy: float = _field("industry_levy")
+    take_up_gain: float = _field("take_up_gain")
+    paired_assistance: Literal["off", "adjacency", "table"] = _field("paired_assistance")
 
     @field_validator("version")
     @classmethod
     def _known_version(cls, v: int) -> int:
-        if v != SCENARIO_VERSION:
+        if v not in READABLE_VERSIONS:
             raise PydanticCustomError("scenario.reason.version", "unsupported version {version}",
-                                     {"version": v, "supported": SCENARIO_VERSION})
-        return v
+                                     {"version": v, "supported": ", ".join(
+                                         str(x) for x in READABLE_VERSIONS)})
+        # an older file is upgraded: its missing levers take their defaults
+        return SCENARIO_VERSION
+
+    @property
+    def effective_take_up(self) -> float:
+        """Take-up after the rise from a simpler application: ``min(1, e (1 + g))``."""
+        return min(1.0, self.take_up * (1.0 + self.take_up_gain))
 
     @field_validator("recipients", mode="before")
     @classmethod

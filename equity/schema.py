@@ -19,13 +19,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 from equity.i18n import t
+
+if TYPE_CHECKING:  # pandera costs ~0.6 s to import; only region_schema() needs it
+    import pandera.pandas as pa
 
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "aliases.yaml"
 """Header aliases (English and Chinese), group-label aliases and preferred sheet names."""
@@ -34,6 +36,12 @@ ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "ali
 @cache
 def _aliases() -> dict[str, Any]:
     return yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
+
+
+def boolean_words() -> dict[str, tuple[str, ...]]:
+    """Cell values read as yes (``"true"``) and no (``"false"``), lower-case, both languages."""
+    words = _aliases()["booleans"]
+    return {k: tuple(str(w).lower() for w in words[k]) for k in ("true", "false")}
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,14 @@ OPTIONAL_COLUMNS: tuple[str, ...] = tuple(s.name for s in _SPECS if not s.requir
 FRACTION_COLUMNS: tuple[str, ...] = ("charity_coverage", "oop_share", "assistance_coverage")
 TEXT_COLUMNS: tuple[str, ...] = tuple(s.name for s in _SPECS if s.dtype == "str")
 NUMERIC_COLUMNS: tuple[str, ...] = tuple(s.name for s in _SPECS if s.dtype != "str")
+SE_SUFFIX = "_se"
+SE_COLUMNS: tuple[str, ...] = tuple(f"{name}{SE_SUFFIX}" for name in (
+    *FRACTION_COLUMNS, "cost_per_patient", "subsidy_per_patient"))
+"""Optional standard-error columns (issue 14): ``<indicator>_se`` holds the standard error
+of that region's ``<indicator>`` estimate, in the indicator's stored units (a fraction's se
+as a fraction). Empty cells are allowed (then the binomial se of a share is used). HEAT Plus
+files fill them from their ``se`` column; :func:`equity.measures.table_se` reads them."""
+
 DEFAULT_SEVERITY = 1.0
 """design.md: severity is 'relative need, default 1' when a file has no severity column."""
 
@@ -193,6 +209,8 @@ def column_dictionary() -> pd.DataFrame:
 
 
 def _checks(spec: ColumnSpec) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     if spec.dtype == "str":
         checks.append(pa.Check.str_length(min_value=1, name="non_empty"))
@@ -214,8 +232,12 @@ def region_schema(columns: list[str] | tuple[str, ...]) -> pa.DataFrameSchema:
     Numeric columns arrive as float64 (``year`` too, checked to be whole); every present
     column must be complete. Keys: ``region_id`` unique, or ``(region_id, year)`` when
     there is a year column. The patient total must be above 0 (weighted means need it).
+    Optional ``<indicator>_se`` columns (:data:`SE_COLUMNS`) are numbers >= 0 or empty.
     """
+    import pandera.pandas as pa
+
     present = [c for c in columns if c in COLUMNS]
+    se_present = [c for c in columns if c in SE_COLUMNS]
     has_year = "year" in present
     schema_columns = {
         name: pa.Column(
@@ -227,6 +249,12 @@ def region_schema(columns: list[str] | tuple[str, ...]) -> pa.DataFrameSchema:
         )
         for name in present
     }
+    # A standard error is a number >= 0; a cell may be empty (no se for that region).
+    schema_columns.update({
+        name: pa.Column(float, checks=[pa.Check.ge(0.0, name="minimum")], nullable=True,
+                        required=False, coerce=True)
+        for name in se_present
+    })
     frame_checks = []
     if "patients" in present:
         frame_checks.append(

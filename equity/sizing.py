@@ -4,7 +4,7 @@
 the number of diseases included in the National Rare Disease Catalog, the registered number of
 patients ..., and the costs of drugs that have been approved but not yet included in the NRDL
 ..., combined with a fixed annual cap on individual out-of-pocket expenses", then set "on the
-principle of determining coverage based on revenue" (以收定支), giving priority to drugs for
+principle of determining coverage based on revenue" (yi shou ding zhi), giving priority to drugs for
 paediatric rare diseases, then diseases that are life-threatening or severely impair quality of
 life, then innovative drugs for unmet clinical needs.
 
@@ -30,6 +30,7 @@ import pandas as pd
 
 from equity.errors import EquityError
 from equity.i18n import Message, msg
+from equity.schema import boolean_words
 
 ZHEJIANG_OOP_CAP = 100_000.0
 """Zhejiang's annual individual out-of-pocket cap, yuan (002 section 3; 003 section IV)."""
@@ -65,9 +66,10 @@ def _truthy(value: Any) -> bool | None:
     if isinstance(value, int | float | np.integer | np.floating):
         return None if (isinstance(value, float) and math.isnan(value)) else bool(value)
     text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "y", "是"):
+    words = boolean_words()  # English and Chinese yes / no, declared with the other aliases
+    if text in words["true"]:
         return True
-    if text in ("0", "false", "no", "n", "", "否"):
+    if text in words["false"]:
         return False
     return None
 

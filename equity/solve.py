@@ -5,6 +5,10 @@ The gap throughout is the signed group gap after the fund, ``D = A - B`` of the 
 
 - :func:`goal_seek`: the smallest central pool (or levy per insured) that brings D down to a
   target, or "not reachable" with the closest gap.
+- :func:`seek`: the smallest central pool, levy, industry levy or price cut that brings a
+  chosen indicator (coverage gap, patient-weighted out-of-pocket share, catastrophic share)
+  to a target, e.g. Japan's out-of-pocket under 10% (000 section 3.2.1); "not reachable"
+  with the closest value.
 - :func:`optimal_allocation`: for the scenario's net fund, the allocation that minimises |D|
   (or maximises the lowest regional coverage), as an exact linear programme (HiGHS).
 - :func:`sensitivity`: each numeric parameter moved down and up by a step; the gap at each
@@ -27,6 +31,7 @@ from scipy.optimize import linprog
 from equity.formulas import group_gap, liability
 from equity.fund import (
     Regions,
+    adjusted,
     allocation_weights,
     gap_after,
     group_masks,
@@ -52,6 +57,17 @@ CHUNK_CELLS = 100_000
 
 def _inputs(data: Any, scenario: Scenario | dict | None) -> tuple[Regions, Scenario]:
     return prepare(data), scenario_from_dict(scenario)
+
+
+def _on_adjusted(r: Regions, sc: Scenario) -> tuple[Regions, Scenario]:
+    """The regions after the price cut and harmonisation, and the scenario with those two
+    levers then off (so that they are not applied twice): for the optimiser and the Monte
+    Carlo, which work on the arrays directly. Paired assistance is not modelled there (the
+    whole net fund is allocated by the weights)."""
+    if sc.price_cut <= 0 and sc.harmonisation_share <= 0:
+        return r, sc
+    return adjusted(r, sc)[0], sc.model_copy(update={"price_cut": 0.0,
+                                                     "harmonisation_share": 0.0})
 
 
 def _with(sc: Scenario, key: str, value: float) -> Scenario:
@@ -176,6 +192,149 @@ def goal_seek(data: Any, scenario: Scenario | dict | None = None, *, target_gap:
                           gap_before, upper, tol, evaluations)
 
 
+# --------------------------------------------------------------------------- seek any indicator
+
+SEEK_LEVERS = ("central_pool", "levy_per_insured", "industry_levy", "price_cut")
+"""Levers :func:`seek` can move: money (yuan / year; the levy in yuan per insured person) or
+the price cut (fraction 0-1)."""
+SEEK_INDICATORS = ("coverage_gap", "oop_share", "catastrophic_share")
+"""``coverage_gap``: the gap after D = A - B of the scenario's compare indicator;
+``oop_share``: the patient-weighted mean out-of-pocket share after, ``sum P o' / sum P``;
+``catastrophic_share``: the share of patients in regions whose out-of-pocket per patient
+after is above ``CATASTROPHIC_THRESHOLD`` of household income (needs household_income)."""
+CATASTROPHIC_THRESHOLD = 0.40
+"""Out-of-pocket above 40% of household income counts as catastrophic (the highest of
+equity.cascade.CATASTROPHIC_THRESHOLDS)."""
+
+
+@dataclass(frozen=True)
+class SeekResult:
+    """``value``: the smallest lever value whose indicator after is at most ``target``;
+    when not reachable, the lever value giving the closest (lowest) indicator, ``achieved``
+    that indicator. ``before``: the indicator with every lever as in the scenario but this
+    one at 0. ``message``: a catalogue code (``model.seek.*``) saying how it ended."""
+
+    reachable: bool
+    indicator: str
+    lever: str
+    target: float
+    value: float
+    achieved: float
+    before: float
+    upper: float
+    message: Message
+    evaluations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reachable": self.reachable, "indicator": self.indicator, "lever": self.lever,
+                "target": self.target, "value": self.value, "achieved": self.achieved,
+                "before": self.before, "upper": self.upper,
+                "message": self.message.to_dict(), "evaluations": self.evaluations}
+
+
+def indicator_after(r: Regions, sc: Scenario, indicator: str,
+                    pairs: pd.DataFrame | None = None) -> float:
+    """One of :data:`SEEK_INDICATORS` after the scenario (price cut, harmonisation and fund
+    applied), as a fraction 0-1 (the coverage gap in the compare indicator's units)."""
+    if indicator == "coverage_gap":
+        return gap_after(r, sc, pairs)
+    out = run_model(adjusted(r, sc)[0], sc, pairs)
+    total = float(r.P.sum())
+    if total <= 0:
+        return math.nan
+    if indicator == "oop_share":
+        return float((r.P * out.o_after).sum() / total)
+    if indicator == "catastrophic_share":
+        income = r.table["household_income"].to_numpy(dtype=float, na_value=np.nan)
+        hit = out.O_after > CATASTROPHIC_THRESHOLD * income
+        return float(r.P[hit].sum() / total)
+    raise ValueError(f"indicator must be one of {', '.join(SEEK_INDICATORS)}, not "
+                     f"{indicator!r}")
+
+
+def seek(data: Any, scenario: Scenario | dict | None = None, *, indicator: str, target: float,
+         lever: str = "central_pool", upper: float | None = None,
+         pairs: pd.DataFrame | None = None, grid: int = 24) -> SeekResult:
+    """Smallest value of ``lever`` that brings ``indicator`` after to ``target`` or below.
+
+    Every other setting stays as in ``scenario``; the lever is searched from 0 up to
+    ``upper``: for money, the amount at which every recipient is full (:func:`lever_to_fill`;
+    beyond it more money changes nothing), for the price cut its declared maximum (0.9).
+    ``grid`` points are scanned, then the bracket around the first point at or below the
+    target is bisected to 1 yuan (the levy: 1 yuan of levy income; the price cut: 1e-4).
+    Not reachable: the lever value with the lowest indicator and that value, said in the
+    message. Raises ValueError for an unknown lever or indicator, or a catastrophic share
+    without a household_income column."""
+    if lever not in SEEK_LEVERS:
+        raise ValueError(f"lever must be one of {', '.join(SEEK_LEVERS)}, not {lever!r}")
+    if indicator not in SEEK_INDICATORS:
+        raise ValueError(f"indicator must be one of {', '.join(SEEK_INDICATORS)}, not "
+                         f"{indicator!r}")
+    if not math.isfinite(target):
+        raise ValueError("target must be a finite number")
+    r, sc = _inputs(data, scenario)
+    if indicator == "catastrophic_share" and "household_income" not in r.table.columns:
+        raise ValueError("indicator catastrophic_share needs a household_income column")
+    if lever == "levy_per_insured" and (r.population is None or np.nansum(r.population) <= 0):
+        raise ValueError("lever levy_per_insured needs a population column in the region table")
+    base = _with(sc, lever, 0.0)
+    if lever == "price_cut":
+        top, tol = float(PARAMETER_BY_KEY["price_cut"].maximum or 0.9), 1e-4
+    else:
+        unit = float(np.nansum(r.population)) if lever == "levy_per_insured" else 1.0
+        # the money that fills every recipient, whichever money lever carries it
+        fill = lever_to_fill(r, base, lever="levy_per_insured" if lever == "levy_per_insured"
+                             else "central_pool")
+        top, tol = fill * 1.000001 + 1.0 / unit, 1.0 / unit
+    if upper is not None:
+        top = float(upper)
+    top = min(top, float(PARAMETER_BY_KEY[lever].maximum or top))
+    evaluations = 0
+
+    def value_at(x: float) -> float:
+        nonlocal evaluations
+        evaluations += 1
+        return indicator_after(r, _with(base, lever, x), indicator, pairs)
+
+    v0 = value_at(0.0)
+    labels = {"indicator": indicator, "lever": lever, "target": f"{target:.4f}"}
+    if v0 <= target:
+        return SeekResult(True, indicator, lever, target, 0.0, v0, v0, top,
+                          msg("model.seek.met_without", **labels), evaluations)
+    xs = np.linspace(0.0, top, grid + 1)
+    vs = [v0]
+    hit = None
+    for x in xs[1:]:
+        vs.append(value_at(float(x)))
+        if vs[-1] <= target:
+            hit = len(vs) - 1
+            break
+    if hit is None:
+        best = int(np.argmin(vs))
+        return SeekResult(
+            False, indicator, lever, target, float(xs[best]), float(vs[best]), v0, top,
+            msg("model.seek.unreachable", closest=f"{vs[best]:.4f}",
+                value=f"{xs[best]:,.4f}", **labels), evaluations)
+    lo, hi, v_hi = float(xs[hit - 1]), float(xs[hit]), vs[hit]
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        v_mid = value_at(mid)
+        if v_mid <= target:
+            hi, v_hi = mid, v_mid
+        else:
+            lo = mid
+    return SeekResult(True, indicator, lever, target, hi, v_hi, v0, top,
+                      msg("model.seek.reached", value=f"{hi:,.4f}", **labels), evaluations)
+
+
+def preset_goal(names: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """The targets the presets set, as :func:`seek` indicators: ``{"oop_share": 0.10}`` for
+    japan_rescue_fund (000 section 3.2.1: out-of-pocket under 10%)."""
+    from equity.presets import combine
+
+    return {k: v for k, v in combine(names).targets.items() if k in SEEK_INDICATORS}
+
+
 # --------------------------------------------------------------------------- optimal allocation
 
 
@@ -215,11 +374,11 @@ def optimal_allocation(data: Any, scenario: Scenario | dict | None = None, *,
     are broken by a second LP that, holding the first optimum, covers the most patients."""
     if objective not in ("min_gap", "max_min"):
         raise ValueError(f"objective must be 'min_gap' or 'max_min', not {objective!r}")
-    r, sc = _inputs(data, scenario)
+    r, sc = _on_adjusted(*_inputs(data, scenario))
     sim = simulate(r, sc)
     out = run_model(r, sc)
     F = out.net
-    e = sc.take_up
+    e = sc.effective_take_up
     rec = np.flatnonzero(out.recipients & (r.s > 0) & (r.P > 0))
     c0 = np.where(out.recipients, r.c, out.c_after)  # donors after pooling
     per_yuan = e / (r.s[rec] * r.P[rec])  # coverage per yuan of breadth money
@@ -386,6 +545,24 @@ class UncertaintyResult:
     draws: int
     seed: int
     spreads: dict[str, float]
+    sampling_se: float = math.nan
+    """The sampling se of the gap after (issue 14: the regions' ``<indicator>_se`` or binomial
+    standard errors carried to D, :func:`equity.measures.gap_sampling_se`); NaN when the
+    indicator has none."""
+
+    def combined_interval(self, conf_level: float = 0.95) -> Any:
+        """The gap after under both uncertain inputs (the draws) and the estimates' sampling
+        error (independent: each draw plus Normal(0, sampling_se^2) noise, seeded), as an
+        :class:`equity.measures.GapInterval`; None when there is no sampling se."""
+        from equity.measures import DEFAULT_SEED, gap_interval
+
+        if not math.isfinite(self.sampling_se):
+            return None
+        # a seed other than the draws' own: the same seed would replay the take-up noise
+        # and make the sampling noise correlated with the inputs
+        seed = DEFAULT_SEED if self.seed != DEFAULT_SEED else DEFAULT_SEED + 1
+        return gap_interval(self.base_gap, se_sampling=self.sampling_se,
+                            draws=self.gap_draws, conf_level=conf_level, seed=seed)
 
 
 def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: int = 1000,
@@ -409,7 +586,7 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
                          f"{', '.join(DEFAULT_SPREADS)}")
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    r, sc = _inputs(data, scenario)
+    r, sc = _on_adjusted(*_inputs(data, scenario))
     base_out = run_model(r, sc)
     ma, mb = group_masks(r, sc, None)
     PA, PB = r.P[ma].sum(), r.P[mb].sum()
@@ -418,14 +595,15 @@ def uncertainty(data: Any, scenario: Scenario | dict | None = None, *, draws: in
                          f"{sc.compare.b!r}")
     rng = np.random.default_rng(seed)
     take_min = PARAMETER_BY_KEY["take_up"].minimum or 0.0
-    e_all = np.clip(sc.take_up + spreads["take_up"] * rng.standard_normal(draws), take_min, 1.0)
+    e_all = np.clip(sc.effective_take_up + spreads["take_up"] * rng.standard_normal(draws),
+                    take_min, 1.0)
     kT_all = np.exp(spreads["cost_per_patient"] * rng.standard_normal(draws))
     ks_all = np.exp(spreads["subsidy_per_patient"] * rng.standard_normal(draws))
 
     R = recipients_mask(r, sc)
     w = allocation_weights(r, sc, R, base_out.shortfall, [])
     scaled_gross = base_out.mutual.sum() + base_out.pooled.sum()  # money that scales with s
-    fixed_gross = sc.central_pool + base_out.levy.sum()
+    fixed_gross = sc.central_pool + sc.industry_levy + base_out.levy.sum()
     net_all = (fixed_gross + scaled_gross * ks_all) * (1.0 - sc.admin_overhead)
     # Regions the fund can reach (recipients with weight, subsidy and patients) are the only
     # columns that vary between draws; every other region keeps its scenario coverage.
@@ -508,8 +686,18 @@ def _uncertainty_result(r: Regions, sc: Scenario, pct: np.ndarray, gaps: np.ndar
         percentiles=PERCENTILES,
         gap={q: float(v) for q, v in zip(PERCENTILES, gap_pct, strict=True)},
         regions=regions, gap_draws=gaps, base_gap=gap_after(r, sc), draws=draws, seed=seed,
-        spreads=dict(spreads),
+        spreads=dict(spreads), sampling_se=_sampling_se(r, sc),
     )
+
+
+def _sampling_se(r: Regions, sc: Scenario) -> float:
+    from equity.fund import region_se
+    from equity.measures import gap_sampling_se
+
+    out = run_model(r, sc)
+    ma, mb = group_masks(r, sc, None)
+    after = indicator_values(r, out, sc.compare.indicator)[1]
+    return gap_sampling_se(region_se(r, sc.compare.indicator, after).se, r.P, ma, mb)
 
 
 def _fill_rows(F: np.ndarray, w: np.ndarray, K: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from equity.i18n import Message, msg
+from equity.i18n import LANGUAGES, Message, msg, t
 from equity.projection import PROJECTION_PRESETS, ProjectionPreset, ProjectionResult, project
 
 DEFAULT_FIRST_YEAR = 2025
@@ -67,6 +67,7 @@ class FundInputs:
     population: float  # persons paying the levy
     patients: float  # patients in recipient regions
     levy_per_insured: float  # yuan per insured person / year
+    industry_levy: float = 0.0  # held at its year-0 amount, like the central pool
 
     @classmethod
     def from_simulation(cls, result: Any) -> FundInputs:
@@ -83,6 +84,7 @@ class FundInputs:
             mutual_aid=f.sources["mutual_aid"], charity_pooling=f.sources["charity_pooling"],
             overhead_share=float(sc.admin_overhead), allocated=f.allocated, net=f.net,
             population=population, patients=patients, levy_per_insured=levy_rate,
+            industry_levy=float(f.sources.get("industry_levy", 0.0)),
         )
 
     def with_population(self, population: float) -> FundInputs:
@@ -136,12 +138,13 @@ def preset_for(inputs: FundInputs, growth: Growth, *, first_year: int = DEFAULT_
     per_patient = inputs.allocated / patients if patients > 0 else 0.0
     return ProjectionPreset(
         name="transfer_fund",
-        label={"en": "Transfer fund", "zh": "转移支付基金"},
+        label={lang: t("projection.preset.transfer_fund", lang) for lang in LANGUAGES},
         source="equity.fund.simulate, carried forward by equity.sustainability",
         base_year=first_year,
         per_capita_financing=inputs.levy_per_insured * keep,
         enrollment=population,
-        other_income=(inputs.central_pool + inputs.mutual_aid + inputs.charity_pooling) * keep,
+        other_income=(inputs.central_pool + inputs.mutual_aid + inputs.charity_pooling
+                      + inputs.industry_levy) * keep,
         patients=patients,
         spending_per_patient=per_patient,
         enrollment_growth=growth.enrollment,

@@ -490,3 +490,212 @@ def test_before_after_leaves_room_for_a_label_above_a_high_bar() -> None:
         assert fig.layout.yaxis.range[1] >= 97.0 + 12.0
         assert max(fig.layout.yaxis.tickvals) == 100  # no "120%" tick
         assert all(bar.cliponaxis is False for bar in fig.data)
+
+
+# --------------------------------------------------------------------------- issue 14 / 12 texts
+
+
+def test_measures_table_carries_intervals_beside_values():
+    from equity.measures import MEASURES, MeasureResult
+
+    measures = {"before": {"charity_coverage": {"D": 0.32, "BGV": 0.01}},
+                "after": {"charity_coverage": {"D": 0.15, "BGV": 0.002}}}
+    intervals = {
+        "before": {"D": MeasureResult("D", 0.32, None, 0.05, 0.22, 0.42, "analytic"),
+                   "BGV": MeasureResult("BGV", 0.01, None)},
+        "after": {"D": MeasureResult("D", 0.15, None, 0.04, 0.0716, 0.2284, "analytic")},
+    }
+    table = charts.build_measures_table(measures=measures, indicator="charity_coverage",
+                                        info=MEASURES, lang="en", intervals=intervals)
+    columns = list(table.columns)
+    assert columns.index("Before, 95% interval") == columns.index("Before") + 1
+    assert columns.index("After, 95% interval") == columns.index("After") + 1
+    d = table.set_index("Measure").loc["D"]
+    assert d["Before, 95% interval"] == "0.22 to 0.42"
+    assert d["After, 95% interval"] == "0.0716 to 0.2284"
+    assert table.set_index("Measure").loc["BGV", "After, 95% interval"] == "no interval"
+    shown = charts.format_measures_table(table=table, lang="en").to_html()
+    assert ">0.32<" in shown and ">0.15<" in shown and ">-0.17<" in shown
+
+
+def test_gap_interval_text_in_points_both_languages():
+    from equity.measures import gap_interval
+
+    gap = _gap()  # 25.0 points before, 9.4 after
+    before = gap_interval(0.25, se_sampling=0.03)  # 25 -/+ 1.96 x 3 = 19.1 .. 30.9
+    en = charts.build_gap_interval_text(gap=gap, before=before, after=None, lang="en")
+    assert "before 25.0 points (95% interval 19.1 points to 30.9 points)" in en
+    assert "after 9.4 points (no interval: standard errors missing)" in en
+    zh = charts.build_gap_interval_text(gap=gap, before=before, after=None, lang="zh")
+    assert "25.0个百分点（95%区间19.1个百分点至30.9个百分点）" in zh
+    assert charts.build_gap_interval_text(gap=gap, before=None, after=None, lang="en") == ""
+
+
+def test_d_versus_gap_names_the_extreme_regions():
+    result = SimpleNamespace(gap=_gap(), regions=_regions())
+    text = charts.build_d_versus_gap_text(result=result, lang="en")
+    # before: 0.92 - 0.60 = 32.0 points; after: 0.90 (Centre) - 0.66 (Harbour) = 24.0
+    assert "(32.0 points before, 24.0 points after; after the fund Centre is highest and " \
+           "Harbour lowest)" in text
+    assert "urban minus suburban (25.0 points before, 9.4 points after)" in text.lower()
+    assert "Harbour" in charts.build_d_versus_gap_text(result=result, lang="zh")
+
+
+def test_active_mechanisms_and_source_sentence():
+    assert charts.active_mechanisms({"central_pool": 0.0, "levy_per_insured": 2.0,
+                                     "paired_assistance": "off", "price_cut": 0.25}) == [
+        "levy_per_insured", "price_cut"]
+    regions = _regions().assign(patients=[10, 10, 10, 10],
+                                oop_per_patient_after=[100.0, 100.0, 100.0, 100.0])
+    result = SimpleNamespace(gap=_gap(), regions=regions,
+                             fund=_fund(gross=2_000_000.0, sources={
+                                 "central_pool": 1_500_000.0, "levy": 500_000.0,
+                                 "mutual_aid": 0.0, "charity_pooling": 0.0}))
+    without = SimpleNamespace(gap=_gap(after_b=0.70), regions=regions.assign(
+        oop_per_patient_after=[100.0, 150.0, 150.0, 100.0]))
+    lines = charts.build_mechanism_sentences(
+        values={"central_pool": 1_500_000.0, "levy_per_insured": 2.0}, table=pd.DataFrame(),
+        result=result, without={"levy_per_insured": without}, lang="en")
+    assert lines[0] == "The central transfer pool brings 1.5 million yuan a year into the fund " \
+                       "(75% of it)."
+    # without the levy: gap 90 - 70 = 20.0 points; patients pay 2 x 10 x 50 = 1,000 yuan more
+    assert lines[1].startswith("The per-capita levy brings 500,000 yuan a year into the fund "
+                               "(25% of it).")
+    assert lines[1].endswith("Without it the gap after would be 20.0 points instead of 9.4 "
+                             "points, and patients would pay 1,000 yuan more a year.")
+
+
+def test_price_cut_sentence_matches_hand_worked_savings():
+    # One region, nobody covered by charity: L = O = o T. A 25% cut on the whole cost:
+    # T 100,000 -> 75,000; L 40,000 -> 30,000; 10 patients: patients save 100,000 yuan,
+    # insurers (60,000 -> 45,000) x 10 = 150,000 yuan, charity 0.
+    table = pd.DataFrame({"patients": [10.0], "cost_per_patient": [100_000.0],
+                          "oop_share": [0.4], "charity_coverage": [0.0],
+                          "subsidy_per_patient": [0.0]})
+    result = SimpleNamespace(gap=_gap(), regions=_regions(), fund=_fund())
+    (line,) = charts.build_mechanism_sentences(
+        values={"price_cut": 0.25, "drug_share": 1.0}, table=table, result=result,
+        without={}, lang="en")
+    assert "saves insurers 150,000 yuan, charity 0 yuan and patients 100,000 yuan" in line
+
+
+# --------------------------------------------------------------------------- issue 10 items
+
+
+def _optimal(allocations, coverage, recipient, objective="min_gap", gap=0.0, net=2_000_000.0):
+    regions = pd.DataFrame({"recipient": recipient, "allocation_optimal": allocations,
+                            "coverage_after_optimal": coverage})
+    return SimpleNamespace(regions=regions, net_fund=net, objective=objective,
+                           gap_optimal=gap)
+
+
+def test_optimal_unspent_reserve_is_explained():
+    # all spent: nothing to explain
+    full = _optimal([1_000_000.0, 1_000_000.0], [0.8, 0.9], [True, True])
+    assert charts.build_optimal_unspent_text(optimal=full, max_coverage=1.0, lang="en") == ""
+    # 1.53 of 2 million spent with the gap closed (the issue's City W case)
+    closed = _optimal([1_530_000.0, 0.0], [0.9, 0.95], [True, False], gap=-1e-9)
+    text = charts.build_optimal_unspent_text(optimal=closed, max_coverage=1.0, lang="en")
+    assert text.startswith("The optimal allocation spends 1.53 million yuan of the 2 million "
+                           "yuan net fund (after administration); the remaining 470,000 yuan "
+                           "stays as an unspent reserve: the gap between the groups is "
+                           "already closed")
+    # every recipient at the cap: capacity
+    capped = _optimal([1_638_000.0, 0.0], [0.9, 0.95], [True, False], objective="max_min")
+    text = charts.build_optimal_unspent_text(optimal=capped, max_coverage=0.9, lang="zh")
+    assert "其余36.2万元作为未使用储备" in text and "最高覆盖率（90%）" in text
+    # smallest gap not zero
+    rest = _optimal([1_000_000.0, 0.0], [0.7, 0.95], [True, True], gap=0.021)
+    assert "smallest reachable value (2.1 points)" in charts.build_optimal_unspent_text(
+        optimal=rest, max_coverage=1.0, lang="en")
+
+
+def _sensitivity(base=-0.035):
+    return pd.DataFrame({
+        "parameter": ["central_pool", "levy_per_insured", "weights.shortfall", "take_up"],
+        "label_en": ["Central pool", "Levy", "Weight: shortfall", "Take-up"],
+        "label_zh": ["中央资金池", "筹资", "权重：缺口", "申领率"],
+        "low_value": [1_800_000.0, 0.0, 0.0, 0.9],
+        "high_value": [2_200_000.0, 0.0, 0.1, 1.0],
+        "gap_low": [-0.01, base, base, -0.02],
+        "gap_high": [-0.06, base, base, base],
+        "base_gap": [base] * 4,
+    })
+
+
+def test_tornado_says_which_way_is_better_and_why_a_lever_does_nothing():
+    gap = _gap(after_b=0.935)  # urban 90% - suburban 93.5% = -3.5 points: reversed
+    frame = _sensitivity()
+    notes = charts.build_tornado_notes(sensitivity=frame, gap=gap, lang="en")
+    assert notes[0].startswith("Which way is better: towards the dashed line at 0")
+    assert "reversed, -3.5 points (suburban ahead of urban), so a bar reaching right" in notes[0]
+    assert notes[1].startswith("No effect from Levy: each is 0 in this scenario")
+    assert notes[2].startswith("No effect from Weight: shortfall: moving it changes neither")
+    ahead = charts.build_tornado_notes(sensitivity=_sensitivity(0.094), gap=_gap(), lang="en")
+    assert "(urban ahead of suburban), so a bar reaching left" in ahead[0]
+    fig = charts.build_tornado_figure(sensitivity=frame, lang="en")
+    labels = list(fig.data[0].y)
+    assert "Levy (no effect)" in labels and "Weight: shortfall (no effect)" in labels
+    assert "Central pool" in labels  # a lever with an effect keeps its plain label
+    dashed = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    assert len(dashed) == 1 and dashed[0].x0 == 0.0
+    zh = charts.build_tornado_notes(sensitivity=frame, gap=gap, lang="zh")
+    assert "差距已反转" in zh[0] and "筹资无影响" in zh[1]
+
+
+def test_uncertainty_inputs_are_named():
+    text = charts.build_uncertainty_inputs_text(
+        spreads={"take_up": 0.1, "cost_per_patient": 0.1, "subsidy_per_patient": 0.2},
+        lang="en")
+    assert "take-up (normal, standard deviation 10 points" in text
+    assert "standard deviation 10% and 20% on the log scale" in text
+    assert "Fixed: the out-of-pocket shares" in text
+
+
+def test_protection_label_rounds_like_the_table():
+    # 56.25% is an exact tie: the table's "%.1f" prints 56.3, Python's format 56.2.
+    frame = _protection_frame()
+    column = charts.protection_column(0.40)
+    frame[f"{column}_before"] = [0.5625, 0.70, 0.80]
+    frame[f"{column}_after"] = [0.5625, 0.60, 0.4375]
+    fig = charts.build_protection_figure(frame=frame, threshold=0.40, lang="en")
+    before, after = fig.data
+    assert before.text[0] == "56.3%" and after.text[2] == "43.8%"
+    table = charts.build_protection_table(frame=frame, threshold=0.40, lang="en")
+    assert table["Before (%)"].iloc[0] == 56.25  # the value the table formats to 56.3
+
+
+def test_money_flow_labels_do_not_overlap_in_presenter_mode():
+    regions = _regions()
+    fund = _fund()
+    normal = charts.build_money_flow_figure(fund=fund, regions=regions, lang="en")
+    big = charts.build_money_flow_figure(fund=fund, regions=regions, lang="en", presenter=True)
+    size = style.font_size(True)
+    sankey = big.data[0]
+    # one-line labels, and a gap between nodes taller than a line of presenter type
+    assert all("<br>" not in label for label in sankey.node.label)
+    assert sankey.node.pad >= 1.25 * size
+    assert any("<br>" in label for label in normal.data[0].node.label)
+    nodes_right = sum(1 for label in sankey.node.label
+                      if label.split(" · ")[0] in {"Centre", "North", "East", "Harbour"})
+    assert big.layout.height >= nodes_right * (1.25 * size + sankey.node.pad)
+
+
+def test_mechanism_effect_says_when_nothing_or_only_the_bill_changes():
+    regions = _regions().assign(patients=[10, 10, 10, 10],
+                                oop_per_patient_after=[100.0, 100.0, 100.0, 100.0])
+    result = SimpleNamespace(gap=_gap(), regions=regions, fund=_fund(sources={
+        "central_pool": 2_400_000.0, "levy": 0.0, "mutual_aid": 0.0, "charity_pooling": 0.0}))
+    same = SimpleNamespace(gap=_gap(), regions=regions)
+    cheaper = SimpleNamespace(gap=_gap(), regions=regions.assign(
+        oop_per_patient_after=[100.0, 100.0, 100.0, 90.0]))
+    (none,) = charts.build_mechanism_sentences(
+        values={"central_pool": 2_400_000.0}, table=pd.DataFrame(), result=result,
+        without={"central_pool": same}, lang="en")
+    assert none.endswith("Without it the gap after and the patients' bill would be the same "
+                         "here.")
+    (bill,) = charts.build_mechanism_sentences(
+        values={"central_pool": 2_400_000.0}, table=pd.DataFrame(), result=result,
+        without={"central_pool": cheaper}, lang="zh")
+    # 10 patients x 10 yuan less in one region, gap unchanged at 9.4 points
+    assert bill.endswith("若没有该机制，实施后差距仍为9.4个百分点，患者每年少付100元。")

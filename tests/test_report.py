@@ -133,3 +133,138 @@ def test_png_is_print_width_by_default_and_carries_source() -> None:
     assert int.from_bytes(png[16:20], "big") == 1600
     svg = figure_to_image(fig, "svg", source="City W · 000 §3.1.2 <b>")
     assert b"A title" in svg and "City W · 000 §3.1.2".encode() in svg
+
+
+# --------------------------------------------------------------------------- scenario tables,
+# source lines, titled references, a chart's data
+
+@pytest.fixture(scope="module")
+def city_w_result():
+    from equity.datasets import load
+    from equity.fund import simulate
+
+    return simulate(load("city_w"), {"central_pool": 2_000_000})
+
+
+def test_scenario_tables_units_in_headers_and_integers_stay_integers(city_w_result) -> None:
+    from equity.report import SCENARIO_TABLES, scenario_tables
+
+    tables = scenario_tables(city_w_result, "en", dataset="City W")
+    assert list(tables) == list(SCENARIO_TABLES)
+    regions = tables["regions"]
+    assert "allocation (yuan/year)" in regions.columns
+    assert "patients (persons)" in regions.columns
+    assert "charity coverage before (%)" in regions.columns
+    # City W's bundled patient counts (data/city_w/regions.csv), as integers
+    assert regions["patients (persons)"].dtype == "Int64"
+    assert regions["patients (persons)"].sum() == 700  # 360 urban + 340 suburban (000)
+    assert regions["allocation (yuan/year)"].dtype == "Int64"
+    # whole yuan: the rounded allocations still add up to the 2 million yuan allocated,
+    # within half a yuan a region
+    assert abs(int(regions["allocation (yuan/year)"].sum()) - 2_000_000) <= len(regions) / 2
+    # groups: the documented 90% urban / 65% suburban, a 25-point gap before
+    groups = tables["groups"].set_index("group")
+    assert groups.loc["urban", "before (%)"] == pytest.approx(90.0)
+    assert groups.loc["suburban", "before (%)"] == pytest.approx(65.0)
+    assert groups.loc["gap (A − B)", "before (%)"] == pytest.approx(25.0)
+    gap = groups.loc["gap (A − B)"]
+    assert gap["change (percentage points)"] == pytest.approx(
+        gap["after (%)"] - gap["before (%)"], abs=0.011)
+    fund = tables["fund"].set_index("item")["amount (yuan/year)"]
+    assert fund["gross fund"] == 2_000_000 and fund["source: Central pool"] == 2_000_000
+    assert fund["gross fund"] == fund["overhead"] + fund["allocated to regions"] + fund["unspent"]
+    about = tables["about"].set_index("key")["value"]
+    assert about["model version"] == MODEL_VERSION and about["dataset"] == "City W"
+    measures = tables["measures"]
+    d_row = measures[(measures["measure"] == "D")
+                     & (measures["indicator"] == "charity coverage")].iloc[0]
+    assert d_row["change (after − before)"] == pytest.approx(d_row["after"] - d_row["before"])
+
+
+def test_scenario_tables_in_chinese(city_w_result) -> None:
+    from equity.report import scenario_tables
+
+    tables = scenario_tables(city_w_result, "zh")
+    assert "分配金额（元/年）" in tables["regions"].columns
+    assert set(tables["regions"]["区域类型"]) == {"城区", "郊区"}
+    assert tables["groups"]["组别"].tolist()[:2] == ["城区", "郊区"]
+
+
+def test_scenario_workbook_sheets_and_integer_cells(city_w_result) -> None:
+    from equity.report import scenario_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(scenario_workbook(city_w_result, "en")))
+    assert book.sheetnames == ["regions", "groups", "measures", "fund accounting", "about"]
+    sheet = book["regions"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("allocation (yuan/year)") + 1
+    values = [sheet.cell(row=r, column=column).value for r in range(2, sheet.max_row + 1)]
+    assert all(type(v) is int for v in values), values
+    patients = [sheet.cell(row=r, column=header.index("patients (persons)") + 1).value
+                for r in range(2, sheet.max_row + 1)]
+    assert sum(patients) == 700 and all(type(v) is int for v in patients)
+    zh = openpyxl.load_workbook(io.BytesIO(scenario_workbook(city_w_result, "zh")))
+    assert zh.sheetnames == ["地区", "组别", "不平等测度", "基金收支", "说明"]
+
+
+def test_source_line_in_both_languages() -> None:
+    from equity.report import source_line
+
+    en = source_line("en", dataset="City W", documents=[("000", ["abstract", "3.1.2"]), "002"])
+    assert en == ("Data: City W · Sources: Li, Wang and Xu, hemophilia policy analysis, "
+                  "abstract and §3.1.2; Wang, Rong and Wang, Zhejiang policy lessons · "
+                  f"Model {MODEL_VERSION}")
+    zh = source_line("zh", dataset="W市", documents=[("000", ["abstract", "3.1.2"])])
+    assert zh == ("数据：W市 · 来源：Li Ruiwen等，血友病政策分析，摘要及第3.1.2节 · "
+                  f"模型版本 {MODEL_VERSION}")
+    assert source_line("en") == f"Model {MODEL_VERSION}"
+    # one mention per document, its sections gathered
+    merged = source_line("zh", documents=[("000", ["abstract", "3.1.2"]), ("000", ["4.1.2"])])
+    assert merged == ("来源：Li Ruiwen等，血友病政策分析，摘要、第3.1.2节及第4.1.2节 · "
+                      f"模型版本 {MODEL_VERSION}")
+
+
+def test_raw_document_codes_become_titles() -> None:
+    from equity.report import titled_references
+
+    text = "patient-weighted mean 0.90 (000 abstract and 3.1.2); 2 yuan (002 section 3); 2000 yuan"
+    en = titled_references(text, "en")
+    assert en == ("patient-weighted mean 0.90 (Li, Wang and Xu, hemophilia policy analysis, "
+                  "abstract and §3.1.2); 2 yuan (Wang, Rong and Wang, Zhejiang policy lessons, "
+                  "§3); 2000 yuan")
+    assert "第3.1.2节" in titled_references("000 section 3.1.2", "zh")
+    # two references joined by "and" stay two references
+    both = titled_references("000 abstract and 3.2.1 and 002 section 3", "en")
+    assert "§002" not in both and "Zhejiang policy lessons, §3" in both
+
+
+def test_figure_frame_holds_what_the_chart_draws() -> None:
+    from equity.report import figure_frame
+
+    fig = go.Figure([go.Bar(x=["urban", "suburban"], y=[0.9, 0.65], name="before"),
+                     go.Bar(x=["urban", "suburban"], y=[0.92, 0.96], name="after")])
+    frame = figure_frame(fig)
+    assert frame.columns.tolist() == ["trace", "x", "y"]
+    assert frame["trace"].tolist() == ["before", "before", "after", "after"]
+    assert frame["y"].tolist() == [0.9, 0.65, 0.92, 0.96]
+    sankey = figure_frame(go.Figure(go.Sankey(node={"label": ["pool", "W-U1", "W-S1"]},
+                                              link={"source": [0, 0], "target": [1, 2],
+                                                    "value": [5, 6]})))
+    assert sankey[["source", "target", "value"]].values.tolist() == [
+        ["pool", "W-U1", 5], ["pool", "W-S1", 6]]
+
+
+def test_dictionary_in_translates_details_and_titles_references() -> None:
+    from equity.report import dictionary_in
+
+    frame = pd.DataFrame({"column": ["subsidy_per_patient", "custom"],
+                          "detail": ["file text", "from 002 section 3 (Zhejiang)"]})
+    zh = dictionary_in(frame, "city_w", "zh")
+    assert zh["detail"][0] == ("各区均为每年18,000元：“每年可获得的慈善救助……约18,000元”（"
+                               "Li Ruiwen等，血友病政策分析，第3.2.1节）。")
+    # a row the catalogue lacks keeps its text, its document reference by title
+    assert zh["detail"][1] == "from Wang Miao等，浙江政策经验，第3节 (Zhejiang)"
+    assert frame["detail"][0] == "file text"  # the input is not changed
+    other = dictionary_in(frame, "uploaded", "en")
+    assert other["detail"].tolist() == [
+        "file text", "from Wang, Rong and Wang, Zhejiang policy lessons, §3 (Zhejiang)"]

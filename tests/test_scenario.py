@@ -44,6 +44,14 @@ DESIGN_DEFAULTS = {
     "compare.a": "urban",
     "compare.b": "suburban",
     "compare.indicator": "charity_coverage",
+    # version 2: the mechanism levers of docs/mechanisms.md; each default changes nothing
+    "price_cut": 0,
+    "drug_share": 1,
+    "harmonisation_share": 0,
+    "harmonisation_target": "best",
+    "industry_levy": 0,
+    "take_up_gain": 0,
+    "paired_assistance": "off",
 }
 
 
@@ -62,7 +70,8 @@ def test_declarations_are_complete_in_both_languages():
             assert lang in p.unit
         assert p.source
         assert p.kind in ("money", "fraction", "number", "choice")
-        assert p.group in ("financing", "allocation", "use", "target", "compare")
+        assert p.group in ("financing", "allocation", "use", "target", "compare", "price",
+                           "coordination")
         if p.numeric:
             assert p.minimum is not None and p.maximum is not None and p.step
             assert p.minimum <= p.default <= p.maximum, p.key
@@ -72,7 +81,7 @@ def test_declarations_are_complete_in_both_languages():
 
 def test_the_default_scenario_is_the_declared_defaults():
     s = Scenario()
-    assert s.version == SCENARIO_VERSION == 1
+    assert s.version == SCENARIO_VERSION == 2
     for p in PARAMETERS:
         assert s.get(p.key) == p.default, p.key
     assert scenario_from_json("{}") == s
@@ -122,7 +131,7 @@ def test_errors_name_every_bad_key():
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
-        ('{"version": 2}', "version", "unsupported scenario version 2"),
+        ('{"version": 3}', "version", "unsupported scenario version 3"),
         ('{"recipients": "all"}', "recipients", "below_target"),
         ('{"recipients": []}', "recipients", "empty"),
         ('{"recipients": ["rural", "rural"]}', "recipients", "duplicates"),
@@ -153,7 +162,7 @@ def test_json_round_trip_and_short_form():
                             "recipients": ["suburban"]})
     assert scenario_from_json(scenario_to_json(s)) == s
     short = json.loads(scenario_to_json(s, full=False))
-    assert short == {"version": 1, "central_pool": 2_500_000.0, "weights": {"patients": 0.5},
+    assert short == {"version": 2, "central_pool": 2_500_000.0, "weights": {"patients": 0.5},
                      "recipients": ["suburban"]}
     assert scenario_from_dict(short) == s
 
@@ -248,3 +257,18 @@ def test_any_valid_scenario_survives_json_and_url_round_trips(s):
         p = PARAMETER_BY_KEY[key]
         if p.numeric:
             assert math.isclose(float(raw), s.get(key))
+
+
+def test_a_version_1_file_is_upgraded_with_every_new_lever_at_its_default():
+    old = scenario_from_json('{"version": 1, "central_pool": 1000000}')
+    assert old.version == 2
+    assert old == scenario_from_json('{"version": 2, "central_pool": 1000000}')
+    assert (old.price_cut, old.drug_share, old.harmonisation_share, old.industry_levy,
+            old.take_up_gain, old.paired_assistance) == (0, 1, 0, 0, 0, "off")
+
+
+def test_take_up_gain_raises_take_up_up_to_one():
+    # Singapore: success rate +20% (000 section 3.2.2): 0.8 x 1.2 = 0.96; 0.9 x 1.2 caps at 1
+    assert scenario_from_dict({"take_up": 0.8, "take_up_gain": 0.2}).effective_take_up == \
+        pytest.approx(0.96)
+    assert scenario_from_dict({"take_up": 0.9, "take_up_gain": 0.2}).effective_take_up == 1.0

@@ -139,3 +139,61 @@ def test_python_api_gives_the_same_json_as_the_command(capsys):
     code, out, _ = run(capsys, "--scenario", str(path), "--json")
     assert code == 0
     assert json.loads(out) == json.loads(json.dumps(expected))
+
+
+def test_presets_and_scenario_files_apply_in_order(tmp_path, capsys):
+    # EU joint procurement sets price_cut 0.25; a later file sets 0.1 and only that key
+    later = write(tmp_path, "cut.json", '{"version": 2, "price_cut": 0.1}')
+    code, out, _ = run(capsys, "--data", "city_w", "--preset", "eu_joint_procurement",
+                       "--preset", "japan_rescue_fund", "--scenario", str(later), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["presets"] == ["eu_joint_procurement", "japan_rescue_fund"]
+    assert data["scenario"]["price_cut"] == 0.1
+    assert data["scenario"]["central_pool"] == 20_000_000  # japan's, not reset by the file
+    assert data["fund"]["sources"]["industry_levy"] == 5_000_000
+    # the file first, the preset last: the preset's 0.25 wins
+    code, out, _ = run(capsys, "--data", "city_w", "--scenario", str(later),
+                       "--preset", "eu_joint_procurement", "--json")
+    data = json.loads(out)
+    assert data["scenario"]["price_cut"] == 0.25
+    # City W's cost is all drug (drug_share 1): a 25% cut saves 25% of sum P T
+    assert data["levers"]["price_cut"]["total"] == pytest.approx(0.25 * 140_000_000)
+
+
+def test_unknown_preset_is_refused_with_exit_2(capsys):
+    code, _out, err = run(capsys, "--preset", "atlantis")
+    assert code == 2
+    assert "atlantis" in err
+
+
+def test_intervals_flag_adds_measure_intervals(capsys):
+    code, out, _ = run(capsys, "--data", "city_w", "--json")
+    assert "measure_intervals" not in json.loads(out)
+    code, out, _ = run(capsys, "--data", "city_w", "--intervals", "--json")
+    data = json.loads(out)
+    assert code == 0
+    d = data["measure_intervals"]["before"]["charity_coverage"]["D"]
+    assert set(d) == {"value", "se", "lower", "upper", "interval", "reason"}
+    assert d["lower"] < d["value"] < d["upper"]
+    assert data["gap"]["interval"]["before"]["lower"] < data["gap"]["before"]
+
+
+def test_pairing_table_routes_a_donor_to_its_partner(tmp_path, capsys):
+    scenario = write(tmp_path, "pa.json", '{"version": 2, "mutual_aid_share": 0.5, '
+                     '"paired_assistance": "table"}')
+    pairs = write(tmp_path, "pairs.csv", "donor_id,recipient_id\nW-U1,W-S1\n")
+    code, out, _ = run(capsys, "--scenario", str(scenario), "--pairs", str(pairs), "--json")
+    assert code == 0
+    data = json.loads(out)
+    flows = data["levers"]["paired"]["flows"]
+    assert [(f["donor_id"], f["recipient_id"], f["kind"]) for f in flows] == \
+        [("W-U1", "W-S1", "table")]
+    donor = next(d for d in data["fund"]["donors"] if d["region_id"] == "W-U1")
+    # W-U1's whole mutual aid goes to W-S1 first (no overhead), within W-S1's capacity
+    assert flows[0]["amount"] == pytest.approx(donor["mutual_aid"])
+    f = data["fund"]
+    assert f["gross"] == pytest.approx(f["overhead"] + f["allocated"] + f["unspent"])
+    bad = write(tmp_path, "bad.csv", "donor_id,recipient_id\nW-U1,Atlantis\n")
+    code, _, err = run(capsys, "--scenario", str(scenario), "--pairs", str(bad))
+    assert code == 2 and "Atlantis" in err

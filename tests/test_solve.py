@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from equity.fund import simulate
-from equity.scenario import NUMERIC_KEYS
+from equity.fund import prepare, simulate
+from equity.scenario import NUMERIC_KEYS, scenario_from_dict
 from equity.solve import goal_seek, optimal_allocation, sensitivity, uncertainty
 from tests.test_fund import region_tables
 
@@ -273,3 +273,100 @@ def test_lever_to_fill_is_where_money_starts_to_stay_unspent(city_w):
     assert (below["allocation"] < below["capacity"] * (1 - 1e-6))[below["recipient"]].any()
     levy = lever_to_fill(city_w, sc, lever="levy_per_insured")
     assert levy * city_w.table["population"].sum() == pytest.approx(pool)
+
+
+# --------------------------------------------------------------------------- seek (issue 12)
+
+
+def test_seek_price_cut_for_an_out_of_pocket_target_by_hand():
+    import pandas as pd
+
+    from equity.solve import indicator_after, seek
+
+    three = pd.DataFrame({
+        "region_id": ["A", "B", "C"], "region_name": ["A", "B", "C"],
+        "area_type": ["urban", "suburban", "suburban"], "patients": [100.0, 50.0, 10.0],
+        "charity_coverage": [0.90, 0.65, 0.50], "oop_share": [0.20, 0.30, 0.05],
+        "cost_per_patient": [100_000.0, 200_000.0, 20_000.0],
+        "subsidy_per_patient": [18_000.0] * 3})
+    # a 25% cut on an 80% drug share: o' = 12,760/80,000, 45,660/160,000, 0.05 (by hand,
+    # tests/test_mechanisms.py); patient-weighted: (100 x 0.1595 + 50 x 0.2853750 + 10 x
+    # 0.05) / 160
+    target = (100 * 12_760 / 80_000 + 50 * 45_660 / 160_000 + 10 * 0.05) / 160
+    assert indicator_after(prepare(three), scenario_from_dict(
+        {"price_cut": 0.25, "drug_share": 0.8}), "oop_share") == pytest.approx(target)
+    res = seek(three, {"drug_share": 0.8}, indicator="oop_share", target=target,
+               lever="price_cut")
+    assert res.reachable and res.value == pytest.approx(0.25, abs=1e-4)
+    assert res.achieved <= target
+    assert res.before == pytest.approx((100 * 0.2 + 50 * 0.3 + 10 * 0.05) / 160)
+
+
+def test_seek_coverage_gap_agrees_with_goal_seek():
+    from equity.solve import seek
+
+    old = goal_seek("city_w", {}, target_gap=0.05)
+    new = seek("city_w", {}, indicator="coverage_gap", target=0.05)
+    assert new.reachable and new.value == pytest.approx(old.value, abs=2.0)
+    assert new.message.code == "model.seek.reached"
+
+
+def test_seek_japan_goal_out_of_pocket_under_ten_percent_is_the_smallest_fund():
+    from equity.presets import apply
+    from equity.solve import indicator_after, preset_goal, seek
+
+    goal = preset_goal(["japan_rescue_fund"])
+    assert goal == {"oop_share": 0.10}
+    sc = apply(["japan_rescue_fund"])
+    res = seek("city_w", sc, indicator="oop_share", target=goal["oop_share"],
+               lever="central_pool")
+    assert res.reachable and res.achieved <= 0.10
+    # smallest: two yuan less misses the target
+    r = prepare("city_w")
+    assert indicator_after(r, sc.replace(central_pool=res.value - 2.0), "oop_share") > 0.10
+    assert res.to_dict()["message"]["code"] == "model.seek.reached"
+
+
+def test_seek_says_plainly_when_a_target_is_not_reachable():
+    from equity.solve import seek
+
+    res = seek("city_w", {}, indicator="catastrophic_share", target=0.0)
+    assert not res.reachable
+    assert res.message.code == "model.seek.unreachable"
+    assert res.message.params["closest"] == f"{res.achieved:.4f}"
+    assert res.achieved > 0
+    assert "not reachable" in res.message.text("en")
+    assert "无法达到" in res.message.text("zh")
+    with pytest.raises(ValueError):
+        seek("city_w", {}, indicator="happiness", target=0.1)
+
+
+def test_uncertainty_and_optimum_see_the_mechanism_levers():
+    # an industry levy is money like the central pool; a take-up gain like a higher take-up
+    a = uncertainty("city_w", {"central_pool": 2_000_000, "take_up": 0.96}, draws=200, seed=1)
+    b = uncertainty("city_w", {"central_pool": 1_000_000, "industry_levy": 1_000_000,
+                               "take_up": 0.8, "take_up_gain": 0.2}, draws=200, seed=1)
+    np.testing.assert_allclose(b.gap_draws, a.gap_draws)
+    o1 = optimal_allocation("city_w", {"central_pool": 2_000_000})
+    o2 = optimal_allocation("city_w", {"central_pool": 1_000_000, "industry_levy": 1_000_000})
+    assert o2.gap_optimal == pytest.approx(o1.gap_optimal)
+    # a price cut: the Monte Carlo's central gap is the simulated one
+    sc = {"central_pool": 1_000_000, "price_cut": 0.25, "compare": {"indicator": "oop_share"}}
+    u = uncertainty("city_w", sc, draws=50, seed=1)
+    assert u.base_gap == pytest.approx(simulate("city_w", sc).gap.after)
+
+
+def test_uncertainty_combines_input_draws_with_sampling_error():
+    u = uncertainty("city_w", {"central_pool": 1_000_000}, draws=2_000, seed=3)
+    sim = simulate("city_w", {"central_pool": 1_000_000})
+    # the sampling se is the one of the headline gap's interval
+    assert u.sampling_se == pytest.approx(sim.gap.interval["after"]["se"])
+    iv = u.combined_interval()
+    assert iv.method == "combined"
+    # independent sources: variances add
+    assert iv.se_total == pytest.approx(math.hypot(np.std(u.gap_draws, ddof=1),
+                                                   u.sampling_se), rel=1e-6)
+    # wider than either source alone
+    assert iv.upper - iv.lower > 2 * 1.959 * u.sampling_se * 0.95
+    assert iv.upper - iv.lower > np.percentile(u.gap_draws, 97.5) - np.percentile(
+        u.gap_draws, 2.5)

@@ -96,3 +96,27 @@ def test_zhejiang_growth_matches_the_projection():
     p = project(fit="cagr").growth
     assert (g.enrollment, g.patients, g.cost) == (p["enrollment"], p["patients"],
                                                    p["spending_per_patient"])
+
+
+def test_industry_levy_is_income_each_year_and_a_source_in_the_money_flow():
+    """A 1,000,000-yuan industry levy (003 IV, Italy) with 10% overhead adds 900,000 yuan of
+    income a year to the fund's projection and is drawn as its own source."""
+    from equity.charts.fund import build_money_flow_figure
+    from equity.datasets import load
+    from equity.fund import simulate
+    from equity.sustainability import FundInputs
+
+    data = load("city_w")
+    base = simulate(data, {"central_pool": 1_000_000, "admin_overhead": 0.1})
+    more = simulate(data, {"central_pool": 1_000_000, "admin_overhead": 0.1,
+                           "industry_levy": 1_000_000})
+    a, b = FundInputs.from_simulation(base), FundInputs.from_simulation(more)
+    assert b.industry_levy == 1_000_000 and a.industry_levy == 0
+    assert more.fund.gross == base.fund.gross + 1_000_000
+    fig = build_money_flow_figure(fund=more.fund, regions=more.regions, lang="en")
+    assert any(label.startswith("Industry levy") for label in fig.data[0].node.label)
+    from equity.sustainability import Growth, preset_for
+
+    flat = Growth(enrollment=0.0, patients=0.0, cost=0.0)
+    gained = preset_for(b, flat).other_income - preset_for(a, flat).other_income
+    assert gained == pytest.approx(900_000)

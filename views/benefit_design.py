@@ -14,6 +14,7 @@ import zlib
 import pandas as pd
 import streamlit as st
 
+from dashboard import exports
 from dashboard.models import simulate_cached
 from dashboard.render import escape_md
 from dashboard.scenario_ui import current_scenario
@@ -167,8 +168,9 @@ def one_patient(cascade: Cascade, lang: str, presenter: bool) -> None:
     for col, p in zip(cols, result.layers, strict=False):
         col.metric(p.label[lang], fmt_money(p.paid, lang))
     cols[-1].metric(t("ben.chart.oop", lang), fmt_money(result.oop, lang))
-    st.plotly_chart(build_waterfall_figure(result=result, lang=lang, presenter=presenter),
-                    key="ben_waterfall")
+    exports.chart(build_waterfall_figure(result=result, lang=lang, presenter=presenter),
+                  name="one_patient", key="ben_waterfall", lang=lang, dataset="",
+                  documents=exports.BENEFIT_DOCUMENTS)
     flags = result.to_dict().get("catastrophic", {})
     if income > 0:
         hit = [k for k, v in flags.items() if v]
@@ -187,7 +189,8 @@ def two_schemes(cascade: Cascade, lang: str, presenter: bool) -> None:
     fig = build_oop_curve_figure(
         schemes=[(getattr(cascade.label, lang), cascade), (_label(other, lang), PRESETS[other])],
         max_cost=top, lang=lang, presenter=presenter)
-    st.plotly_chart(fig, key="ben_curve")
+    exports.chart(fig, name="oop_curve", key="ben_curve", lang=lang, dataset="",
+                  documents=exports.BENEFIT_DOCUMENTS)
 
 
 def by_region(lang: str, presenter: bool) -> None:
@@ -220,9 +223,10 @@ def by_region(lang: str, presenter: bool) -> None:
     st.caption(t("ben.impoverished", lang,
                  before=fmt_pct(answer.overall.get("impoverished_before", float("nan")), lang),
                  after=fmt_pct(answer.overall.get("impoverished_after", float("nan")), lang)))
-    st.plotly_chart(fund_charts.build_protection_figure(frame=answer.regions, threshold=threshold,
-                                                        lang=lang, presenter=presenter),
-                    key="ben_protection_chart")
+    exports.chart(fund_charts.build_protection_figure(frame=answer.regions, threshold=threshold,
+                                                      lang=lang, presenter=presenter),
+                  name="protection_by_region", key="ben_protection_chart", lang=lang,
+                  documents=exports.FUND_DOCUMENTS)
     st.dataframe(fund_charts.build_protection_table(frame=answer.regions, threshold=threshold,
                                                     lang=lang), hide_index=True)
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from dashboard import exports
 from dashboard.models import simulate_cached
 from dashboard.render import escape_md
 from dashboard.scenario_ui import current_scenario
@@ -148,8 +149,10 @@ def side_by_side(names: list[str], lang: str, presenter: bool) -> None:
     entries = list(results.items())
     gap_fig = build_gap_compare_figure(entries=entries, lang=lang, presenter=presenter)
     cover_fig = build_coverage_compare_figure(entries=entries, lang=lang, presenter=presenter)
-    st.plotly_chart(gap_fig, key="cmp_gap_chart")
-    st.plotly_chart(cover_fig, key="cmp_cover_chart")
+    exports.chart(gap_fig, name="compare_gap", key="cmp_gap_chart", lang=lang,
+                  documents=exports.FUND_DOCUMENTS)
+    exports.chart(cover_fig, name="compare_coverage", key="cmp_cover_chart", lang=lang,
+                  documents=exports.FUND_DOCUMENTS)
     st.subheader(t("cmp.measures", lang))
     rows = {abbr: {n: r.measures["after"]["charity_coverage"].get(abbr) for n, r in entries}
             for abbr in MEASURES}

@@ -22,7 +22,7 @@ from dashboard.uploads import forget_upload, validated_upload
 from equity.i18n import CATALOGUE, fmt_count, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
-from equity.report import safe_frame, to_csv_bytes, to_xlsx_bytes
+from equity.report import dictionary_in, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 def _use_dataset(name: str) -> None:
@@ -130,7 +130,7 @@ def dictionary_section(data: Any, lang: str) -> None:
         schema_dict = None
     meaning_col = "meaning_zh" if lang == "zh" else "meaning_en"
     if data.dictionary is not None and len(data.dictionary):
-        shown = data.dictionary.copy()
+        shown = dictionary_in(data.dictionary, data.name, lang)
         if schema_dict is not None:
             meanings = schema_dict.set_index("column")[meaning_col]
             shown.insert(1, "meaning", shown["column"].map(meanings).fillna(""))
@@ -169,13 +169,23 @@ def dictionary_section(data: Any, lang: str) -> None:
         st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
 
 
+def dictionary_sheet(data: Any, lang: str) -> pd.DataFrame:
+    """The XLSX dictionary sheet in ``lang``: detail and provenance translated, headers too."""
+    sheet = dictionary_in(data.dictionary, data.name, lang)
+    if "provenance" in sheet:
+        sheet["provenance"] = sheet["provenance"].map(
+            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v)
+    return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
+                                 if f"data.col.{c}" in CATALOGUE})
+
+
 def downloads_section(data: Any, lang: str) -> None:
     """The table (CSV, XLSX) and the empty templates."""
     st.header(t("data.downloads_header", lang))
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.name)[:60] or "data"
     sheets = {"regions": data.table}
     if data.dictionary is not None:
-        sheets["dictionary"] = data.dictionary
+        sheets["dictionary"] = dictionary_sheet(data, lang)
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         t("data.download_csv", lang), data=lambda: to_csv_bytes(data.table),
@@ -206,10 +216,68 @@ def downloads_section(data: Any, lang: str) -> None:
         pass
 
 
+def division_templates_section(lang: str) -> None:
+    """Templates for a Chinese province or prefecture at prefecture or county level: codes and
+    names filled in (``equity.geo.template_bytes``), every figure left to the user."""
+    from equity.geo import children, divisions, template_bytes
+
+    st.subheader(t("geo.page.tpl.header", lang))  # part of "Upload your own"
+    st.caption(t("geo.page.tpl.intro", lang))
+    index = divisions()
+    provinces = index[index["level"] == "province"]
+    names = dict(zip(index["code"], index["name"], strict=False))
+    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
+    province = c1.selectbox(
+        t("geo.page.tpl.province", lang), list(provinces["code"]),
+        format_func=lambda code: f"{names[code]} ({code})", key="geo_tpl_province",
+    )
+    prefectures = children(province, "prefecture")
+    whole = ""  # the province itself
+    pick = c2.selectbox(
+        t("geo.page.tpl.prefecture", lang), [whole, *prefectures["code"]],
+        format_func=lambda code: (t("geo.page.tpl.whole_province", lang) if code == whole
+                                  else f"{names.get(code, code)} ({code})"),
+        key=f"geo_tpl_prefecture_{province}",
+    )
+    area = pick or province
+    if pick:  # a prefecture lists its counties only
+        level = "county"
+        c3.radio(t("geo.page.tpl.level", lang), ["county"], key="geo_tpl_level_county",
+                 format_func=lambda v: t(f"geo.level.{v}", lang), horizontal=True)
+    else:
+        level = c3.radio(t("geo.page.tpl.level", lang), ["prefecture", "county"], index=1,
+                         key="geo_tpl_level", horizontal=True,
+                         format_func=lambda v: t(f"geo.level.{v}", lang))
+    headers = c4.radio(t("geo.page.tpl.headers", lang), ["en", "zh"],
+                       index=1 if lang == "zh" else 0, key="geo_tpl_headers", horizontal=True,
+                       format_func=lambda v: t(f"geo.page.tpl.headers.{v}", lang))
+    listed = children(area, level)
+    if listed.empty:
+        st.info(t("geo.page.tpl.none", lang, area=names.get(area, area),
+                  level=t(f"geo.level_plural.{level}", lang)))
+        return
+    st.caption(t("geo.page.tpl.count", lang, count=len(listed), area=names.get(area, area),
+                 level=t(f"geo.level_plural.{level}", lang)))
+    stem = f"template_{area}_{level}_{headers}"
+    left, right = st.columns(2)
+    left.download_button(
+        t("geo.page.tpl.csv", lang), data=template_bytes(area, level, "csv", headers),
+        file_name=f"{stem}.csv", mime="text/csv", on_click="ignore",
+        icon=":material/description:", key="dl_geo_csv",
+    )
+    right.download_button(
+        t("geo.page.tpl.xlsx", lang), data=lambda: template_bytes(area, level, "xlsx", headers),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore", icon=":material/description:", key="dl_geo_xlsx",
+    )
+
+
 def main() -> None:
     lang, data = get_lang(), get_data()
     bundled_section(data, lang)
     upload_section(lang)
+    division_templates_section(lang)
     if data is None:
         return
     table_section(data, lang)

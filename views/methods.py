@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from dashboard.render import escape_md
 from dashboard.state import get_lang
 from equity.i18n import fmt_number, has, t
 
@@ -125,7 +126,7 @@ def parameters_section(lang: str) -> None:
                 t("m.col.default", lang): params["default"].astype(str),
                 t("m.col.min", lang): params["minimum"].map(_bound),
                 t("m.col.max", lang): params["maximum"].map(_bound),
-                t("m.col.source", lang): params["source"],
+                t("m.col.source", lang): _sources(params["key"], lang),
             }
         )
         if "symbol" in params:
@@ -145,15 +146,30 @@ def parameters_section(lang: str) -> None:
         st.info(t("m.params_missing", lang))
 
 
+def _sources(keys, lang: str) -> list[str]:
+    """Each parameter's source in ``lang``: the document by title and section, and what the
+    parameter takes from it (never a raw code such as "000 section 4.1.2")."""
+    from equity.report import reference_text
+    from equity.scenario import PARAMETER_BY_KEY
+
+    return [reference_text(PARAMETER_BY_KEY[k].reference, lang, note_key=f"doc.note.{k}")
+            for k in keys]
+
+
 def documents_section(lang: str) -> None:
-    """The documents cited."""
+    """The documents cited, by title, each with what the model takes from it."""
+    from equity.report import DOCUMENTS, document_title
+
     st.header(t("m.docs_header", lang))
-    st.markdown(
-        "\n".join(
-            f"- {t(key, lang)}"
-            for key in ("m.doc.000", "m.doc.001", "m.doc.002", "m.doc.003", "m.doc.heat")
-        )
-    )
+    lines = []
+    for code in DOCUMENTS:
+        about = t(f"m.doc.{code}", lang) if has(f"m.doc.{code}") else ""
+        # the catalogue's summaries open with the code ("000 — …"); the title replaces it
+        about = re.sub(rf"^{code}\s*[—-]\s*", "", about)
+        line = f"- **{escape_md(document_title(code, lang))}**"
+        lines.append(f"{line}: {about}" if about else line)
+    lines.append(f"- {t('m.doc.heat', lang)}")
+    st.markdown("\n".join(lines))
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import models
+from dashboard import division_maps, exports, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
@@ -33,25 +33,6 @@ from equity.charts.overview import (
 )
 from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
-from equity.report import ensure_browser_path, figure_to_image
-
-
-def downloads(fig, stem: str, lang: str) -> None:
-    # Images are drawn by kaleido in a headless Chromium, only when a button is clicked.
-    if ensure_browser_path() is None:
-        st.caption(t("ov.download_unavailable", lang, reason="BROWSER_PATH / /usr/bin/chromium"))
-        return
-    left, right = st.columns(2)
-    left.download_button(
-        t("ov.download_png", lang), data=lambda: figure_to_image(fig, "png"),
-        file_name=f"{stem}.png", mime="image/png", on_click="ignore",
-        icon=":material/download:", key=f"png_{stem}",
-    )
-    right.download_button(
-        t("ov.download_svg", lang), data=lambda: figure_to_image(fig, "svg"),
-        file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore",
-        icon=":material/download:", key=f"svg_{stem}",
-    )
 
 
 def headline(summary: Any, lang: str) -> None:
@@ -120,8 +101,7 @@ def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: boo
         table=table, indicator=indicator, compare=compare, lang=lang,
         references=references, presenter=presenter,
     )
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key="rank")
-    downloads(fig, f"ranking_{indicator}", lang)
+    exports.chart(fig, name=f"ranking_{indicator}", key="rank", lang=lang)
     if references:
         st.caption(t("ov.reference_caption", lang))
     if is_truncated(table):  # the bars show the extremes only: every region is counted here
@@ -133,6 +113,14 @@ def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: boo
 
 def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:
     st.subheader(t("ov.map_header", lang))
+    if division_maps.has_divisions(data):  # real Chinese divisions: the whole area's map
+        division_maps.division_map(
+            data, table=data.table, indicator=indicator, lang=lang, key="map",
+            presenter=presenter,
+            title=t("geo.page.overview_title", lang, indicator=indicator_label(indicator, lang)),
+        )
+        st.caption(t("ov.map_hover", lang))
+        return
     if data.geometry is not None and len(data.geometry):
         fig = build_choropleth_figure(
             geojson=models.geojson(data.geometry), table=data.table, indicator=indicator,
@@ -144,9 +132,8 @@ def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: b
             table=data.table, indicator=indicator, lang=lang, group_column=compare["column"],
             presenter=presenter,
         )
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key="map")
     st.caption(t("ov.map_hover", lang))
-    downloads(fig, f"map_{indicator}", lang)
+    exports.chart(fig, name=f"map_{indicator}", key="map", lang=lang)
 
 
 def sources(data: Any, lang: str) -> None:

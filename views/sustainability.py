@@ -9,6 +9,7 @@ import math
 
 import streamlit as st
 
+from dashboard import exports
 from dashboard.models import simulate_cached
 from dashboard.render import escape_md, notice
 from dashboard.scenario_ui import current_scenario
@@ -109,7 +110,8 @@ def transfer_fund_section(lang: str, presenter: bool) -> None:
     frame = s.to_frame()
     figure = build_reserve_figure(frame=frame, lang=lang, depletion_year=s.depletion_year,
                                   title=t("sust.fund.chart", lang), presenter=presenter)
-    st.plotly_chart(figure, key="sust_fund_chart")
+    exports.chart(figure, name="fund_reserve", key="sust_fund_chart", lang=lang, data=frame,
+                  documents=(("000", ("4.1.2",)), ("002", ("3",))))
     with st.expander(t("sust.table", lang)):
         st.dataframe(_years_table(frame, lang), hide_index=True)
     report = build_report(entries={t("sust.report_name", lang): result}, lang=lang,
@@ -157,10 +159,11 @@ def zhejiang_section(lang: str, presenter: bool) -> None:
     st.caption(t("sust.zj.growth", lang, enrollment=fmt_pct(r.growth["enrollment"], lang, 2),
                  patients=fmt_pct(r.growth["patients"], lang, 2),
                  cost=fmt_pct(r.growth["spending_per_patient"], lang, 2)))
-    st.plotly_chart(build_reserve_figure(frame=r.to_frame(), lang=lang,
-                                         depletion_year=r.depletion_year,
-                                         title=t("sust.zj.chart", lang), presenter=presenter),
-                    key="sust_zj_chart")
+    exports.chart(build_reserve_figure(frame=r.to_frame(), lang=lang,
+                                       depletion_year=r.depletion_year,
+                                       title=t("sust.zj.chart", lang), presenter=presenter),
+                  name="zhejiang_reserve", key="sust_zj_chart", lang=lang, data=r.to_frame,
+                  documents=(("002", ("3",)), "003"), source=None)
     st.caption(t("sust.zj.cli", lang, fit=fit, financing=fmt_number(financing, lang),
                  horizon=horizon))
 

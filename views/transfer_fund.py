@@ -9,12 +9,13 @@ the charts on screen.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
 import streamlit as st
 
-from dashboard import fund_tabs, models
+from dashboard import division_maps, exports, fund_tabs, models
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
@@ -22,12 +23,15 @@ from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_sc
 from equity.charts import fund as charts
 from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, t
-from equity.scenario import Scenario, scenario_to_json
+from equity.scenario import PARAMETER_BY_KEY, Scenario, scenario_to_json
 
 TABS: tuple[str, ...] = ("results", "money", "measures", "protection", "goal", "risk", "share")
 
 
-def headline(result: Any, lang: str, presenter: bool = False) -> None:
+def headline(result: Any, lang: str, presenter: bool = False,
+             gap_ci: Any = None) -> None:
+    """The headline sentence, its notes and the four metrics; ``gap_ci``: the gap after's
+    ``equity.measures.GapInterval`` (a caption under the metrics) or None."""
     st.markdown(f"### {escape_md(charts.build_headline(result=result, lang=lang))}")
     for line in charts.build_headline_notes(result=result, lang=lang):
         st.caption(escape_md(line))
@@ -57,6 +61,9 @@ def headline(result: Any, lang: str, presenter: bool = False) -> None:
         fmt_money(round(cost, -2), lang) if cost is not None and math.isfinite(cost)
         else t("tf.metric.not_applicable", lang),
     )
+    if gap_ci is not None and not presenter:  # presenter: the screen's height goes to the chart
+        st.caption(t("tf.metric.gap_interval", lang, lower=fund_tabs.pts(gap_ci.lower, lang),
+                     upper=fund_tabs.pts(gap_ci.upper, lang)))
 
 
 def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
@@ -65,56 +72,89 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
     # Presenter mode enlarges all text: one chart a row keeps titles and labels whole.
     left, right = (st.container(), st.container()) if presenter else st.columns(2, gap="large")
     with left:
-        st.plotly_chart(
+        exports.chart(
             charts.build_before_after_figure(gap=result.gap, lang=lang, presenter=presenter),
-            key="tf_before_after",
-        )
+            name="gap_before_after", key="tf_before_after", lang=lang,
+            documents=exports.FUND_DOCUMENTS)
     with right:
-        st.plotly_chart(
+        exports.chart(
             charts.build_region_change_figure(regions=result.regions, column=column,
                                               favourable=favourable, lang=lang,
                                               presenter=presenter),
-            key="tf_region_change",
+            name="region_change", key="tf_region_change", lang=lang,
+            documents=exports.FUND_DOCUMENTS)
+    if division_maps.has_divisions(data):  # real Chinese divisions: before / after / change
+        division_maps.division_map(
+            data, table=result.regions, indicator=column, lang=lang, key="tf_map",
+            presenter=presenter,
+            before=result.regions.set_index(result.regions["region_id"].astype(str))[
+                f"{column}_before"],
+            after=result.regions.set_index(result.regions["region_id"].astype(str))[
+                f"{column}_after"],
         )
-    if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
-        figure = charts.build_change_tile_figure(regions=result.regions, column=column,
-                                                 favourable=favourable, lang=lang,
-                                                 presenter=presenter)
     else:
-        figure = charts.build_change_map_figure(
-            geojson=models.geojson(data.geometry), regions=result.regions, column=column,
-            favourable=favourable, schematic=is_schematic(data), lang=lang,
-            presenter=presenter)
-    st.plotly_chart(figure, key="tf_map")
+        if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
+            figure = charts.build_change_tile_figure(regions=result.regions, column=column,
+                                                     favourable=favourable, lang=lang,
+                                                     presenter=presenter)
+        else:
+            figure = charts.build_change_map_figure(
+                geojson=models.geojson(data.geometry), regions=result.regions, column=column,
+                favourable=favourable, schematic=is_schematic(data), lang=lang,
+                presenter=presenter)
+        exports.chart(figure, name="change_map", key="tf_map", lang=lang,
+                      documents=exports.FUND_DOCUMENTS)
+    exports.results(result, lang)
 
 
 def money_tab(result: Any, lang: str, presenter: bool) -> None:
     fund = result.fund
-    st.plotly_chart(
+    exports.chart(
         charts.build_money_flow_figure(fund=fund, regions=result.regions, lang=lang,
                                        presenter=presenter),
-        key="tf_money_flow",
-    )
+        name="money_flow", key="tf_money_flow", lang=lang, documents=exports.FUND_DOCUMENTS)
     st.caption(t("tf.flow.accounting", lang, gross=fmt_money(fund.gross, lang),
                  overhead=fmt_money(fund.overhead, lang),
                  allocated=fmt_money(fund.allocated, lang),
                  unspent=fmt_money(fund.unspent, lang)))
 
 
-def measures_tab(result: Any, lang: str) -> None:
+def measures_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
+    """HEAT measures across regions with their 95% intervals (chart), where the standard
+    errors came from, the headline gap's interval, why D is not the headline gap, and the
+    table with each measure's plain reading (wrapped, no inner scroll)."""
+    from equity.charts.measures import build_measures_interval_figure
+    from equity.indicators import is_favourable
     from equity.measures import MEASURES
 
     column = result.gap.indicator
+    key = models.data_key(data)
+    scenario_json = scenario_to_json(result.scenario)
     st.subheader(t("tf.measures.title", lang, indicator=indicator_label(column, lang)))
+    with st.spinner(t("tf.measures.running", lang)):
+        answer = models.measure_intervals(key, scenario_json, data)
+    gaps = models.gap_intervals(key, scenario_json, data)
     table = charts.build_measures_table(measures=result.measures, indicator=column,
-                                        info=MEASURES, lang=lang)
+                                        info=MEASURES, lang=lang, intervals=answer)
     st.markdown(charts.build_measures_summary(table=table, lang=lang))
-    number = st.column_config.NumberColumn(format="%.4f")
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={t(f"tf.measures.col.{c}", lang): number
-                       for c in ("before", "after", "change")},
-    )
+    st.caption(t("tf.measures.se_source", lang, source=answer["source"].text(lang)))
+    gap_line = charts.build_gap_interval_text(gap=result.gap, before=gaps["before"],
+                                              after=gaps["after"], lang=lang)
+    if gap_line:
+        st.markdown(escape_md(gap_line))
+    st.info(escape_md(charts.build_d_versus_gap_text(result=result, lang=lang)),
+            icon=":material/help:")
+    exports.chart(
+        build_measures_interval_figure(
+            before=answer["before"], after=answer["after"],
+            favourable=is_favourable(column),
+            title=t("tf.measures.chart_title", lang, indicator=indicator_label(column, lang)),
+            lang=lang, presenter=presenter),
+        name="measures_intervals", key="tf_measures_chart", lang=lang, data=table,
+        documents=exports.FUND_DOCUMENTS)
+    # st.table wraps long text and grows with its rows: the "what it means" column is whole
+    # and nothing scrolls inside the page.
+    st.table(charts.format_measures_table(table=table, lang=lang))
     st.caption(t("tf.measures.caption", lang))
 
 
@@ -156,6 +196,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     # Notices go above the headline, where the eye is, not below the scenario panel.
     title_box, notice_box = st.container(), st.container()
     headline_box = st.container(key="tf_headline")
+    mechanism_box = st.container()
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
@@ -174,15 +215,24 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     with notice_box:
         for warning in result.warnings:
             notice(warning.text(lang))
+    gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
     with headline_box:
-        headline(result, lang, presenter)
+        headline(result, lang, presenter, gap_ci=gaps["after"])
+    if not presenter:  # presenter mode: under the results tab's charts, off the first screen
+        with mechanism_box:
+            mechanisms_note(values, compare, data, key, result, lang, presenter)
+
+    def results_section() -> None:
+        results_tab(result, data, lang, presenter)
+        if presenter:
+            mechanisms_note(values, compare, data, key, result, lang, presenter)
 
     tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in TABS}, key="tf_tab",
                       url_key="tab", lang=lang)
     sections = {
-        "results": lambda: results_tab(result, data, lang, presenter),
+        "results": results_section,
         "money": lambda: money_tab(result, lang, presenter),
-        "measures": lambda: measures_tab(result, lang),
+        "measures": lambda: measures_tab(result, data, lang, presenter),
         "protection": lambda: fund_tabs.protection_section(data, key, scenario, result, lang,
                                                            presenter),
         "goal": lambda: fund_tabs.goal_tab(data, key, scenario, result, lang, presenter),
@@ -193,6 +243,29 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         with tab:
             if tab.open:  # a closed tab computes nothing
                 sections[name]()
+
+
+def mechanisms_note(values: dict[str, Any], compare: dict[str, str], data: Any, key: str,
+                    result: Any, lang: str, presenter: bool) -> None:
+    """One sentence per active mechanism: what it does and how the gap and the patients' bill
+    would differ without it (the same scenario with that control at its default, cached)."""
+    active = charts.active_mechanisms(values)
+    if not active:
+        return
+    without = {}
+    for name in active:
+        changed = dict(values)
+        changed[name] = PARAMETER_BY_KEY[name].default
+        other, problems = ui.scenario_of(changed, compare)
+        if not problems:
+            # a refused scenario leaves the effect out; the sentence on what it does stays
+            with contextlib.suppress(ValueError, KeyError):
+                without[name] = models.simulation(key, scenario_to_json(other), data)
+    sentences = charts.build_mechanism_sentences(values=values, table=data.table,
+                                                 result=result, without=without, lang=lang)
+    with st.expander(t("tf.mech.title", lang), expanded=not presenter,
+                     icon=":material/account_tree:"):
+        st.markdown("\n".join(f"- {escape_md(line)}" for line in sentences))
 
 
 def title(compare: dict[str, str], lang: str, presenter: bool) -> None:

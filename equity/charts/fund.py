@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 import pandas as pd
@@ -22,7 +23,8 @@ from equity.charts import style
 from equity.charts.style import capitalise, group_label, group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_number, fmt_pct, fmt_points, t
 
-SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling")
+SOURCES: tuple[str, ...] = ("central_pool", "levy", "mutual_aid", "charity_pooling",
+                             "industry_levy")
 """Keys of ``FundAccount.sources`` in the order the money-flow chart lists them."""
 
 _EQUALITY: dict[str, float] = {"R": 1.0, "RII": 1.0}
@@ -297,25 +299,30 @@ def build_money_flow_figure(
         values.append(amount)
         link_colours.append(colour)
 
+    # Presenter mode's large type: one-line labels and a gap between nodes taller than a
+    # label, so neighbouring labels cannot overlap.
+    br = " · " if presenter else "<br>"
+    size = style.font_size(presenter)
+    pad = round(1.7 * size) if presenter else 18
     fund_node = None
     for i, key in enumerate(SOURCES):
         amount = float(fund.sources.get(key, 0.0))
         if amount <= 0:
             continue
         colour = style.GROUP_COLOURS[i % len(style.GROUP_COLOURS)]
-        src = node(f"{t(f'tf.flow.{key}', lang)}<br>{fmt_money(amount, lang)}", colour)
+        src = node(f"{t(f'tf.flow.{key}', lang)}{br}{fmt_money(amount, lang)}", colour)
         if fund_node is None:
-            fund_node = node(f"{t('tf.flow.fund', lang)}<br>{fmt_money(gross, lang)}",
+            fund_node = node(f"{t('tf.flow.fund', lang)}{br}{fmt_money(gross, lang)}",
                              style.FAVOURABLE)
         link(src, fund_node, amount, _translucent(colour))
     if fund_node is None:  # sources not broken down: the fund is its own source
-        fund_node = node(f"{t('tf.flow.fund', lang)}<br>{fmt_money(gross, lang)}", style.FAVOURABLE)
+        fund_node = node(f"{t('tf.flow.fund', lang)}{br}{fmt_money(gross, lang)}", style.FAVOURABLE)
     for key, amount, colour in (
         ("overhead", float(fund.overhead), style.ADVERSE),
         ("unspent", float(fund.unspent), style.NEUTRAL),
     ):
         if amount > 0.5:
-            out = node(f"{t(f'tf.flow.{key}', lang)}<br>{fmt_money(amount, lang)}", colour)
+            out = node(f"{t(f'tf.flow.{key}', lang)}{br}{fmt_money(amount, lang)}", colour)
             link(fund_node, out, amount, _translucent(colour))
     receiving = regions.loc[regions["allocation"].astype(float) > 0.5]
     receiving = receiving.sort_values("allocation", ascending=False)
@@ -326,18 +333,21 @@ def build_money_flow_figure(
         names = [*names[:limit - 1], t("tf.flow.others", lang, n=rest)]
         amounts = [*amounts[:limit - 1], float(sum(amounts[limit - 1:]))]
     for name, amount in zip(names, amounts, strict=True):
-        out = node(f"{name}<br>{fmt_money(amount, lang)}", style.FAVOURABLE)
+        out = node(f"{name}{br}{fmt_money(amount, lang)}", style.FAVOURABLE)
         link(fund_node, out, amount, _translucent(style.FAVOURABLE))
     fig.add_trace(go.Sankey(
         arrangement="snap",
-        node={"label": labels, "color": colours, "pad": 18, "thickness": 22,
+        node={"label": labels, "color": colours, "pad": pad, "thickness": 22,
               "line": {"width": 0}},
         link={"source": source_idx, "target": target_idx, "value": values,
               "color": link_colours},
         valueformat=",.0f", valuesuffix=t("chart.yuan_suffix", lang),
     ))
-    # Each receiving region needs room for its two-line label.
-    fig.update_layout(height=max(460, 2 * _row_height(presenter) * (len(amounts) + 1) + 140))
+    # Each node of the tallest column (regions, administration, reserve) needs room for its
+    # label (two lines; one in presenter mode) and the gap to the next.
+    lines = 1 if presenter else 2
+    per_node = max(2 * _row_height(presenter), round(1.25 * size * lines) + pad)
+    fig.update_layout(height=max(460, per_node * (len(amounts) + 2) + 140))
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
@@ -357,8 +367,13 @@ def build_measures_table(
     indicator: str,
     info: Mapping[str, Any],
     lang: str,
+    intervals: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Before/after HEAT measures for ``indicator`` with a plain-language reading.
+
+    ``intervals``: optionally ``{"before"|"after": {abbr: MeasureResult}}`` (the page's
+    ``dashboard.models.measure_intervals``); then two text columns give each state's 95%
+    interval ("0.34 to 0.56"; "no interval" where the measure has none).
 
     ``measures`` is ``SimulationResult.measures``; ``info`` is ``equity.measures.MEASURES``
     (abbreviation -> MeasureInfo with name_en/zh and reading_en/zh). A measure closer to its
@@ -387,7 +402,7 @@ def build_measures_table(
                 direction = t("tf.measures.more_equal", lang)
             else:
                 direction = t("tf.measures.less_equal", lang)
-        rows.append({
+        row: dict[str, Any] = {
             t("tf.measures.col.measure", lang): abbr,
             t("tf.measures.col.name", lang): name,
             t("tf.measures.col.before", lang): b,
@@ -395,8 +410,87 @@ def build_measures_table(
             t("tf.measures.col.change", lang): change,
             t("tf.measures.col.direction", lang): direction,
             t("tf.measures.col.reading", lang): reading,
-        })
-    return pd.DataFrame(rows)
+        }
+        if intervals is not None:
+            for state in ("before", "after"):
+                res = intervals.get(state, {}).get(abbr)
+                row[t(f"tf.measures.col.ci_{state}", lang)] = _interval_text(res, lang)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if intervals is not None and len(frame):  # each interval beside its value
+        names = list(frame.columns)
+        for state in ("before", "after"):
+            ci = names.pop(names.index(t(f"tf.measures.col.ci_{state}", lang)))
+            names.insert(names.index(t(f"tf.measures.col.{state}", lang)) + 1, ci)
+        frame = frame[names]
+    return frame
+
+
+def _measure_number(x: float, lang: str) -> str:
+    """A measure's value with about three significant figures (0.0123, 1.23, 12.3, 1,234)."""
+    if not math.isfinite(x):
+        return "–"
+    digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2 if abs(x) >= 1 else 4
+    return fmt_number(x, lang, digits=digits)
+
+
+def _interval_text(res: Any, lang: str) -> str:
+    lower = float(getattr(res, "lower", math.nan)) if res is not None else math.nan
+    upper = float(getattr(res, "upper", math.nan)) if res is not None else math.nan
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return t("tf.measures.no_interval", lang)
+    return t("tf.measures.interval", lang, lower=_measure_number(lower, lang),
+             upper=_measure_number(upper, lang))
+
+
+def format_measures_table(*, table: pd.DataFrame, lang: str) -> Any:
+    """``build_measures_table`` as a pandas Styler that shows the numbers with about three
+    significant figures (the values underneath stay numbers), for a static table that wraps
+    its long "what it means" column instead of scrolling."""
+    names = [t(f"tf.measures.col.{c}", lang) for c in ("before", "after", "change")]
+    return table.style.format(lambda v: _measure_number(float(v), lang),
+                              subset=[n for n in names if n in table.columns]).hide(axis="index")
+
+
+def build_gap_interval_text(*, gap: GapLike, before: Any, after: Any, lang: str) -> str:
+    """The headline gap before and after with its 95% interval (sampling error of the
+    regions' shares; ``equity.measures.GapInterval`` or None), in percentage points; "" when
+    neither interval could be computed."""
+    if before is None and after is None:
+        return ""
+
+    def part(value: float, interval: Any) -> str:
+        if interval is None:
+            return t("tf.gap_ci.no_interval", lang, value=fmt_points(_points(value), lang))
+        return t("tf.gap_ci.value", lang, value=fmt_points(_points(value), lang),
+                 lower=fmt_points(_points(interval.lower), lang),
+                 upper=fmt_points(_points(interval.upper), lang))
+
+    return t("tf.gap_ci.sentence", lang, a=group_label(gap.group_a, lang),
+             b=group_label(gap.group_b, lang), before=part(gap.before, before),
+             after=part(gap.after, after))
+
+
+def build_d_versus_gap_text(*, result: ResultLike, lang: str) -> str:
+    """Why the measures' D (highest minus lowest single region, across all regions) is not the
+    headline gap (patient-weighted mean of group A minus that of group B)."""
+    gap = result.gap
+    column = gap.indicator
+    regions = result.regions
+    d = {}
+    ends = {}
+    for state in ("before", "after"):
+        values = regions[f"{column}_{state}"].astype(float)
+        d[state] = float(values.max() - values.min())
+        ends[state] = (str(regions["region_name"].iloc[int(values.to_numpy().argmax())]),
+                       str(regions["region_name"].iloc[int(values.to_numpy().argmin())]))
+    return t("tf.measures.d_vs_gap", lang, n=len(regions),
+             d_before=fmt_points(_points(d["before"]), lang),
+             d_after=fmt_points(_points(d["after"]), lang),
+             high=ends["after"][0], low=ends["after"][1],
+             a=group_label(gap.group_a, lang), b=group_label(gap.group_b, lang),
+             gap_before=fmt_points(_points(gap.before), lang),
+             gap_after=fmt_points(_points(gap.after), lang))
 
 
 def build_measures_summary(*, table: pd.DataFrame, lang: str) -> str:
@@ -457,6 +551,37 @@ def build_optimal_figure(
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
 
 
+def build_optimal_unspent_text(*, optimal: Any, max_coverage: float, lang: str) -> str:
+    """Why the optimal allocation leaves part of the net fund unspent ("" when it spends it
+    all, to the yuan).
+
+    ``optimal``: ``equity.solve.OptimalResult`` (``net_fund`` yuan / year, ``regions`` with
+    recipient, allocation_optimal, coverage_after_optimal 0-1, ``objective``, ``gap_optimal``);
+    ``max_coverage``: the scenario's cap (0-1). The reason, in order: every recipient already
+    at the cap (more money buys no coverage); for the smallest gap, spending more on the
+    recipients with room would move the gap away from its smallest value; for the
+    worst-off, the lowest coverage belongs to a region the fund does not reach."""
+    regions = optimal.regions
+    spent = float(regions["allocation_optimal"].astype(float).sum())
+    net = float(optimal.net_fund)
+    unspent = net - spent
+    if unspent < 1.0:
+        return ""
+    recipients = regions.loc[regions["recipient"].astype(bool)]
+    at_cap = bool(len(recipients)) and bool(
+        (recipients["coverage_after_optimal"].astype(float) >= float(max_coverage) - 1e-9).all())
+    if at_cap or not len(recipients):
+        reason = t("tf.optimal.unspent.capacity", lang, cap=f"{float(max_coverage):.0%}")
+    elif optimal.objective == "min_gap":
+        points = round(_points(optimal.gap_optimal), 1) + 0.0  # no "-0.0"
+        reason = (t("tf.optimal.unspent.closed", lang) if points == 0 else
+                  t("tf.optimal.unspent.gap", lang, gap=fmt_points(points, lang)))
+    else:
+        reason = t("tf.optimal.unspent.floor", lang)
+    return t("tf.optimal.unspent.sentence", lang, spent=fmt_money(spent, lang),
+             net=fmt_money(net, lang), unspent=fmt_money(unspent, lang), reason=reason)
+
+
 # --------------------------------------------------------------------------- sensitivity
 
 
@@ -475,7 +600,14 @@ def build_tornado_figure(
     frame["swing"] = (frame["gap_high"].astype(float) - frame["gap_low"].astype(float)).abs()
     frame = frame.sort_values("swing", ascending=True)
     base = _points(float(frame["base_gap"].iloc[0])) if len(frame) else 0.0
-    labels = frame[f"label_{lang}"].astype(str).tolist()
+    # A setting that moves nothing keeps its row, marked, so it is not silently missing
+    # (the reasons are in build_tornado_notes).
+    labels = [
+        t("tf.tornado.no_effect_label", lang, label=label) if not swing > _NO_EFFECT
+        else label
+        for label, swing in zip(frame[f"label_{lang}"].astype(str),
+                                frame["swing"].fillna(0.0) * 100.0, strict=True)
+    ]
     fig = go.Figure()
     for column, value_col, key, colour in (
         ("gap_low", "low_value", "tf.tornado.low", style.GROUP_COLOURS[2]),
@@ -489,6 +621,9 @@ def build_tornado_figure(
             hovertemplate="%{y} = %{customdata}: %{x:.2f}<extra>" + t(key, lang) + "</extra>",
         ))
     fig.add_vline(x=base, line_width=2, line_color="#333333")
+    # Equal groups (a gap of 0) is the goal: drawn dashed, so "towards the dashed line is
+    # better" reads whichever side of 0 the gap is on.
+    fig.add_vline(x=0.0, line_width=1.5, line_dash="dash", line_color=style.FAVOURABLE)
     fig.update_layout(barmode="overlay",
                       height=max(380, (_row_height(presenter) + 10) * len(frame) + 180))
     # The base gap goes in the axis title: an annotation at the top would hit the legend.
@@ -500,6 +635,58 @@ def build_tornado_figure(
                      step=f"{step:g}"), lang=lang,
         presenter=presenter,
     )
+
+
+_NO_EFFECT = 0.005
+"""Swings below this many percentage points print as 0.0 and count as no effect."""
+
+
+def build_tornado_notes(*, sensitivity: pd.DataFrame, gap: GapLike, lang: str) -> list[str]:
+    """Reading the tornado: which way is better (towards a gap of 0, said for the sign the gap
+    has now, so a reversed gap reads right), and, for each setting that moves nothing, why.
+
+    ``sensitivity``: ``equity.solve.sensitivity``'s frame (gaps 0-1; money settings move by
+    +-10% of their value, so one at 0 stays at 0)."""
+    notes = []
+    base = float(sensitivity["base_gap"].iloc[0]) if len(sensitivity) else float(gap.after)
+    a, b = group_label(gap.group_a, lang), group_label(gap.group_b, lang)
+    if abs(_points(base)) < 0.05:
+        notes.append(t("tf.tornado.better_zero", lang))
+    elif base > 0:
+        notes.append(t("tf.tornado.better_left", lang, a=a, b=b,
+                       gap=fmt_points(_points(base), lang)))
+    else:
+        notes.append(t("tf.tornado.better_right", lang, a=a, b=b,
+                       gap=fmt_points(_points(base), lang)))
+    reasons: dict[str, list[str]] = {}
+    for row in sensitivity.itertuples(index=False):
+        low, high = float(row.gap_low), float(row.gap_high)
+        label = str(getattr(row, f"label_{lang}"))
+        if math.isnan(low) or math.isnan(high):
+            reasons.setdefault("refused", []).append(label)
+            continue
+        if abs(_points(high - low)) > _NO_EFFECT:
+            continue
+        if float(row.low_value) == float(row.high_value) == 0.0:
+            reasons.setdefault("zero", []).append(label)
+        elif float(row.low_value) == float(row.high_value):
+            reasons.setdefault("bound", []).append(label)
+        else:
+            reasons.setdefault("none", []).append(label)
+    for kind in ("zero", "bound", "refused", "none"):
+        if kind in reasons:
+            notes.append(t(f"tf.tornado.reason.{kind}", lang,
+                           labels=t("tf.list_sep", lang).join(reasons[kind])))
+    return notes
+
+
+def build_uncertainty_inputs_text(*, spreads: Mapping[str, float], lang: str) -> str:
+    """Which inputs the Monte Carlo varies and how (``equity.solve.uncertainty``: take-up
+    + N(0, sd) clipped to 5-100%; cost and subsidy per patient x exp(N(0, sd)); every region
+    alike), and what stays fixed."""
+    return t("tf.unc.inputs", lang, take_up=f"{float(spreads['take_up']) * 100:g}",
+             cost=f"{float(spreads['cost_per_patient']) * 100:g}",
+             subsidy=f"{float(spreads['subsidy_per_patient']) * 100:g}")
 
 
 # --------------------------------------------------------------------------- uncertainty
@@ -728,7 +915,7 @@ def build_protection_figure(
         fig.add_trace(go.Bar(
             y=labels, x=values, orientation="h", name=name, marker_color=colour,
             marker_pattern_shape=pattern,
-            text=[fmt_pct(v / 100, lang) for v in values], textposition="outside",
+            text=[_percent_text(v) for v in values], textposition="outside",
             cliponaxis=False, textfont={"size": style.font_size(presenter)},
             hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>",
         ))
@@ -744,6 +931,15 @@ def build_protection_figure(
     if total > limit:
         title += t("tf.prot.chart.limited", lang, n=limit, total=total)
     return style.apply_style(fig, title=title, lang=lang, presenter=presenter)
+
+
+def _percent_text(value: float) -> str:
+    """A percentage (0-100) to one decimal as the page's tables print it (their "%.1f" rounds
+    the exact value with ties away from zero: 56.25 -> 56.3), so a bar's label and its table
+    row agree; Python's own format would round that tie to even (56.2)."""
+    if not math.isfinite(value):
+        return "–"
+    return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def build_protection_table(*, frame: pd.DataFrame, threshold: float, lang: str) -> pd.DataFrame:
@@ -806,3 +1002,104 @@ def build_protection_notes(*, protection: ProtectionLike, lang: str) -> list[str
     if line is not None:
         lines.append(t("tf.prot.note.poverty", lang, line=fmt_money(float(line), lang)))
     return [*lines, *others]
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+MECHANISM_KEYS: tuple[str, ...] = (
+    "central_pool", "levy_per_insured", "industry_levy", "mutual_aid_share",
+    "charity_pooling_share", "price_cut", "harmonisation_share", "paired_assistance",
+)
+"""Scenario keys that switch a financing or cost mechanism on (a value above 0, or a choice
+other than "off"), in the order their sentences are listed."""
+
+
+def active_mechanisms(values: Mapping[str, Any]) -> list[str]:
+    """The keys of :data:`MECHANISM_KEYS` that ``values`` (the page's control values) switch
+    on."""
+    active = []
+    for key in MECHANISM_KEYS:
+        value = values.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if value != "off":
+                active.append(key)
+        elif float(value) > 0:
+            active.append(key)
+    return active
+
+
+def _total_oop(result: Any) -> float:
+    """Patients' out-of-pocket after the fund, yuan / year, summed over regions."""
+    r = result.regions
+    return float((r["oop_per_patient_after"] * r["patients"]).sum())
+
+
+def build_mechanism_sentences(*, values: Mapping[str, Any], table: pd.DataFrame,
+                              result: Any, without: Mapping[str, Any],
+                              lang: str) -> list[str]:
+    """One sentence per active mechanism: what it does (the mechanisms catalogue's sentences
+    for the price cut and harmonisation, worked out on ``table`` by
+    ``equity.mechanisms.apply_to_table``; the money it brings for a financing source) and its
+    effect: the gap after and the patients' out-of-pocket bill compared with the same scenario
+    without it (``without[key]``: the simulation with that key at its default; missing =
+    effect not shown).
+
+    ``values``: the page's control values (yuan / year, fractions 0-1); ``result``: the
+    scenario's ``SimulationResult``."""
+    from equity import mechanisms
+
+    sentences = []
+    fund = result.fund
+    gross = float(fund.gross)
+    for key in active_mechanisms(values):
+        value = values[key]
+        if key == "price_cut":
+            adjusted = mechanisms.apply_to_table(
+                table, price_cut_share=float(value),
+                drug_share=float(values.get("drug_share", 1.0)))
+            saved = adjusted.price.savings
+            what = t("mechanisms.price_cut.sentence", lang, cut=f"{float(value):.0%}",
+                     drug_share=f"{float(values.get('drug_share', 1.0)):.0%}",
+                     insurers=fmt_money(saved.insurers, lang),
+                     charity=fmt_money(saved.charity, lang),
+                     patients=fmt_money(saved.patients, lang))
+        elif key == "harmonisation_share":
+            target = str(values.get("harmonisation_target", "best"))
+            adjusted = mechanisms.apply_to_table(
+                table, price_cut_share=float(values.get("price_cut", 0.0)),
+                drug_share=float(values.get("drug_share", 1.0)),
+                harmonisation_share=float(value), harmonisation_target=target)
+            h = adjusted.harmonisation
+            what = t("mechanisms.harmonise.sentence", lang, share=f"{float(value):.0%}",
+                     target=t(f"mechanisms.target.{target}", lang),
+                     target_share=f"{h.target_share:.0%}",
+                     cost=fmt_money(h.cost_to_insurers, lang))
+        elif key == "paired_assistance":
+            what = t(f"tf.mech.paired.{value}" if value in ("adjacency", "table")
+                     else "tf.mech.paired.adjacency", lang)
+        else:
+            source = {"levy_per_insured": "levy", "mutual_aid_share": "mutual_aid",
+                      "charity_pooling_share": "charity_pooling"}.get(key, key)
+            amount = float(fund.sources.get(source, value if key == "industry_levy" else 0.0))
+            what = t("tf.mech.source", lang, source=t(f"tf.mech.name.{key}", lang),
+                     amount=fmt_money(amount, lang),
+                     share=f"{amount / gross:.0%}" if gross > 0 else "–")
+        other = without.get(key)
+        if other is not None:
+            extra = _total_oop(other) - _total_oop(result)
+            gap_without = round(_points(other.gap.after), 1) + 0.0
+            gap_now = round(_points(result.gap.after), 1) + 0.0
+            if gap_without == gap_now and abs(extra) < 1.0:
+                effect = t("tf.mech.effect_none", lang)
+            else:
+                code = "more" if extra >= 0 else "less"
+                if gap_without == gap_now:
+                    code = f"same_gap_{code}"
+                effect = t(f"tf.mech.effect_{code}", lang,
+                           gap_without=fmt_points(gap_without, lang),
+                           gap=fmt_points(gap_now, lang), oop=fmt_money(abs(extra), lang))
+            what = f"{what}{'' if lang == 'zh' else ' '}{effect}"
+        sentences.append(what)
+    return sentences

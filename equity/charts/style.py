@@ -83,7 +83,7 @@ def group_label(value: object, lang: str) -> str:
 
 def indicator_label(column: str, lang: str, *, capital: bool = False) -> str:
     """The plain name of an indicator column (``ind.<column>``: "charity coverage" /
-    "慈善救助覆盖率"); ``capital``: first letter upper-case, for a label or a title's start."""
+    Chinese label); ``capital``: first letter upper-case, for a label or a title's start."""
     key = f"ind.{column}"
     name = t(key, lang) if has(key) else column.replace("_", " ")
     return capitalise(name) if capital else name

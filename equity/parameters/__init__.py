@@ -75,7 +75,8 @@ class ScenarioParameterSpec(_Strict):
     step: float | None = None
     default: float | str
     typical_maximum: float | None = None
-    group: Literal["financing", "allocation", "use", "target", "compare"]
+    group: Literal["financing", "allocation", "use", "target", "compare", "price",
+                   "coordination"]
     reference: Reference
     choices: list[str] | None = None
 

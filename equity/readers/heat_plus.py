@@ -13,7 +13,7 @@ from equity.readers.problems import Collector, Items, Raw, rows_message
 from equity.schema import FRACTION_COLUMNS, REQUIRED_COLUMNS, canonical_column, normalise_name
 
 HEAT_COLUMNS = ("setting", "date", "indicator_abbr", "indicator_name", "dimension", "subgroup",
-                "estimate", "population", "indicator_scale")
+                "estimate", "se", "population", "indicator_scale")
 """Columns of the WHO HEAT Plus data template this reader uses (others are ignored)."""
 
 
@@ -40,7 +40,11 @@ def heat_to_regions(raw: Raw, problems: Collector) -> Raw | None:
     region-table column by its abbreviation, else its name, through the column aliases;
     estimates of fraction indicators are divided by ``indicator_scale`` when given (HEAT's
     100 for percentages); ``patients`` is the ``population`` of the charity-coverage rows
-    unless a 'patients' indicator is given; several dates become a ``year`` column.
+    unless a 'patients' indicator is given; several dates become a ``year`` column. The
+    estimate's standard error (HEAT's ``se`` column, on the estimate's scale, divided by
+    ``indicator_scale`` like the estimate) becomes an ``<indicator>_se`` column (issue 14),
+    which :func:`equity.measures.table_se` and the model's intervals read; a blank se stays
+    empty (then the binomial se is used for that region).
     """
     frame = raw.frame.copy()
     frame.columns = [normalise_name(c) for c in frame.columns]
@@ -99,6 +103,8 @@ def heat_to_regions(raw: Raw, problems: Collector) -> Raw | None:
     first_rows: list[int] = []
     has_area = "area_type" in frame.columns
     scale = frame["indicator_scale"] if "indicator_scale" in frame.columns else None
+    se_values = frame["se"] if "se" in frame.columns else None
+    se_found: set[str] = set()
     for i in range(len(frame)):
         column = target[i]
         if column is None:
@@ -122,6 +128,7 @@ def heat_to_regions(raw: Raw, problems: Collector) -> Raw | None:
                          date=key[1], first=rows_message("row", [first]))
             continue
         value = frame["estimate"].iloc[i]
+        divisor = 1.0
         if column in FRACTION_COLUMNS and scale is not None and not blank(scale.iloc[i]):
             scale_value = to_number(scale.iloc[i])
             number = to_number(value)
@@ -132,9 +139,16 @@ def heat_to_regions(raw: Raw, problems: Collector) -> Raw | None:
             elif scale_value and number is not None:
                 # HEAT states the scale (100 = percent), so no guessing from the values.
                 value = number / scale_value
+                divisor = scale_value
                 readings[column] = _scale_reading(scale_value)
         out_rows[position][column] = value
         cell_rows[(position, column)] = raw.rows[i]
+        if se_values is not None and not blank(se_values.iloc[i]):
+            se = to_number(se_values.iloc[i])
+            if se is not None and se >= 0:
+                # the se is on the estimate's scale: a percent estimate has a percent se
+                out_rows[position][f"{column}_se"] = se / divisor
+                se_found.add(column)
         if column == "charity_coverage" and "patients" not in found:
             out_rows[position]["patients"] = frame["population"].iloc[i]
             cell_rows[(position, "patients")] = raw.rows[i]
@@ -142,6 +156,8 @@ def heat_to_regions(raw: Raw, problems: Collector) -> Raw | None:
         return None
     table = pd.DataFrame(out_rows, dtype=object)
     for column in table.columns:
+        if column.endswith("_se") and column[:-3] in se_found:
+            continue
         for position in range(len(table)):
             if (position, column) not in cell_rows and column in found:
                 region = table["region_id"].iloc[position]

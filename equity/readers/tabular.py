@@ -44,7 +44,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _looks_like_gbk(text: str) -> bool:
     """True when the non-ASCII characters of a GB18030 reading are mostly common Chinese
-    (GB2312: both bytes 0xA1 or above). Latin-1 text read as GB18030 ('Zürich' -> 'Z黵ich')
+    (GB2312: both bytes 0xA1 or above). Latin-1 text read as GB18030 (a 'ü' becomes a CJK character)
     gives rare characters whose second byte is ASCII."""
     wide = [ch for ch in text if ord(ch) > 127]
     if not wide:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from equity.i18n import t
 from equity.measures import MEASURES
 from equity.scenario import PARAMETERS
 
@@ -17,7 +20,17 @@ def test_methods_lists_every_parameter_and_measure(make_app) -> None:
     assert list(params["Key"]) == [p.key for p in PARAMETERS]
     for p in PARAMETERS:
         row = params[params["Key"] == p.key].iloc[0]
-        assert row["Source"] == p.source
+        # the source by document title and section (issue 10: no raw "000 section 3.1.2")
+        doc = p.reference["document"]
+        if doc in ("000", "001", "002", "003", "004"):
+            assert row["Source"].startswith(t(f"doc.{doc}.short", "en")), row["Source"]
+            for section in re.findall(r"\d+(?:\.\d+)+|(?<=section )\d+", p.source):
+                assert f"§{section}" in row["Source"], (p.key, row["Source"])
+            assert p.reference["note"] in row["Source"]
+        else:
+            assert row["Source"].startswith(("model choice", "design notes (docs/)"))
+            note = p.reference.get("note")
+            assert not note or note in row["Source"]
         assert row["Unit"] == p.unit["en"]
     text = " ".join(m.value for m in at.markdown)
     assert "000" in text and "3.1.2" in text and "HEAT" in text
@@ -29,3 +42,10 @@ def test_methods_in_chinese(make_app) -> None:
     assert at.title[0].value == "方法与来源"
     params = next(d.value for d in at.table if "键" in d.value.columns)
     assert list(params["单位"]) == [p.unit["zh"] for p in PARAMETERS]
+    # sources in Chinese, documents by title: no raw code, no English note
+    sources = dict(zip(params["键"], params["来源"], strict=True))
+    assert sources["take_up"] == (t("doc.000.short", "zh") + "，第3.2.2节及第4.2.2节"
+                                  "（新加坡一站式平台：申请成功率提高20%）")
+    assert sources["levy_per_insured"].startswith(t("doc.002.short", "zh") + "，第3节")
+    assert sources["admin_overhead"] == "模型设定"
+    assert not any(re.match(r"00\d ", s) for s in sources.values())

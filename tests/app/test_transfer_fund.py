@@ -191,7 +191,9 @@ def test_other_tabs_render(tab):
     at.session_state["tf_tab"] = tab
     _rerun(at)
     if tab == "Inequality measures":
-        table = at.dataframe[0].value
+        # a static table (it wraps the reading column instead of scrolling inside itself)
+        assert not at.dataframe
+        table = at.table[0].value
         assert "BGV" in set(table["Measure"])
         bgv = table.set_index("Measure").loc["BGV"]
         expected = _expected({"central_pool": "1000000"}).measures
@@ -524,3 +526,169 @@ def _flatten(node) -> list:
     for child in getattr(node, "children", {}).values():
         out.extend(_flatten(child))
     return out
+
+
+def test_measures_tab_draws_intervals_and_explains_d_and_the_se():
+    """Issue 14 on the page: the HEAT-style chart with each measure's interval before and
+    after, where the standard errors came from, the headline gap's interval, and why D is not
+    the group gap (issue 10)."""
+    import math
+
+    from equity.measures import gap_interval, gap_sampling_se, summarise, table_se
+
+    at = _open({"central_pool": "1000000"})
+    at.session_state["tf_tab"] = "Inequality measures"
+    _rerun(at)
+    expected = _expected({"central_pool": "1000000"})
+    data = load("city_w")
+    # binomial se of the shares before (City W has no se column), computed independently
+    se = table_se(data.table, "charity_coverage").se
+    p = data.table["patients"].to_numpy(float)
+    y = data.table["charity_coverage"].to_numpy(float)
+    assert se[0] == pytest.approx(math.sqrt(0.95 * 0.05 / 120))
+    before = summarise(y, p, favourable=True, order=data.table["gdp_per_capita"], se=se,
+                       order_rules=False, intervals=True)
+    chart = next(c for c in at.get("plotly_chart")
+                 if json.loads(c.proto.spec)["data"][0].get("meta", {}).get("measure"))
+    spec = json.loads(chart.proto.spec)
+    d_before = next(tr for tr in spec["data"]
+                    if tr["meta"] == {"measure": "D", "state": "before"})
+    assert d_before["x"][0] == pytest.approx(0.45)
+    assert d_before["x"][0] - d_before["error_x"]["arrayminus"][0] == pytest.approx(
+        before["D"].lower)
+    assert d_before["error_x"]["visible"] is True
+    text = " ".join(_plain(c.value) for c in [*at.caption, *at.markdown, *at.info])
+    assert "binomial standard errors" in text
+    assert "Why D is not the headline gap" in text
+    assert "45.0 points before" in text  # D: 95% - 50% (best and worst region)
+    in_a = (data.table["area_type"] == "urban").to_numpy()
+    sampling = gap_sampling_se(se, p, in_a, ~in_a)
+    ci = gap_interval(0.25, se_sampling=sampling)
+    assert f"25.0 points (95% interval {ci.lower * 100:.1f} points to" in text
+    assert f"{ci.upper * 100:.1f} points)" in text
+    table = at.table[0].value
+    assert {"Before, 95% interval", "After, 95% interval"} <= set(table.columns)
+    assert expected.gap.indicator == "charity_coverage"
+
+
+def test_headline_gives_the_gap_interval():
+    from equity.measures import gap_interval, gap_sampling_se
+
+    at = _open({"central_pool": "1000000"})
+    expected = _expected({"central_pool": "1000000"})
+    regions = expected.regions
+    y = regions["charity_coverage_after"].to_numpy(float)
+    p = regions["patients"].to_numpy(float)
+    se = (y * (1 - y) / p) ** 0.5
+    in_a = (regions["area_type"] == "urban").to_numpy()
+    ci = gap_interval(expected.gap.after, se_sampling=gap_sampling_se(se, p, in_a, ~in_a))
+    captions = [_plain(c.value) for c in at.caption]
+    assert (f"95% interval of the gap after: {ci.lower * 100:.1f} points to "
+            f"{ci.upper * 100:.1f} points") in " ".join(captions)
+
+
+def test_presets_set_controls_show_who_set_what_and_undo_one():
+    """Issue 12 on the page: presets chosen by title set the controls they cover (the model
+    then runs on those values), a table says which preset set which setting, each shows its
+    document and section, and one can be undone while the other stays."""
+    at = _open()
+    at.multiselect(key="tf_presets").set_value(["zhejiang_levy",
+                                                "australia_charity_allocation"])
+    _rerun(at)
+    # Zhejiang: 2 yuan per insured person (002 section 3); Australia: target 75% (000 3.1.2)
+    assert at.number_input(key="levy_per_insured").value == 2.0
+    assert at.slider(key="target_coverage").value == 0.75
+    assert at.slider(key="weights.patients").value == 0.5
+    expected = _expected({"levy_per_insured": "2", "target_coverage": "0.75",
+                          "charity_pooling_share": "0.2", "breadth_share": "1",
+                          "weights.patients": "0.5", "weights.shortfall": "0",
+                          "weights.disadvantage": "0.5", "weights.equal": "0"})
+    assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
+    table = at.table[0].value
+    set_by = dict(zip(table["Setting"], table["Set by"], strict=True))
+    assert set_by["Levy per insured person"] == "Zhejiang: per-capita levy"
+    assert set_by["Target coverage"] == "Australia: national charity allocation"
+    bold = " ".join(_plain(m.value) for m in at.markdown)
+    assert "Document 002 — " in bold and "section 3" in bold
+    assert "section 3.1.2" in bold
+    # one sentence per active mechanism, with its effect
+    assert any(e.label == "What each active mechanism does" for e in at.expander)
+    lines = " ".join(_plain(m.value) for m in at.markdown if m.value.startswith("- "))
+    assert "The per-capita levy brings" in lines and "Without it the gap after" in lines
+    at.button(key="tf_preset_undo_zhejiang_levy").click()
+    _rerun(at)
+    assert at.number_input(key="levy_per_insured").value == 0.0  # back to its default
+    assert at.slider(key="target_coverage").value == 0.75  # the other preset stays
+    assert at.multiselect(key="tf_presets").value == ["australia_charity_allocation"]
+
+
+def test_presets_titles_in_chinese():
+    at = _open(lang="zh")
+    picker = at.multiselect(key="tf_presets")
+    assert picker.label == "来自文献的预设方案"
+    picker.set_value(["eu_joint_procurement"])
+    _rerun(at)
+    table = at.table[0].value
+    assert list(table.columns) == ["参数", "取值", "设置来源", "依据"]
+    assert set(table["依据"]) == {"由文献数据推算"}
+
+
+def test_every_declared_group_gets_its_controls():
+    """A group scenario.yaml declares (price, coordination, ...) is drawn without a code
+    change: every non-compare parameter is a control on the page."""
+    from dashboard.scenario_ui import CONTROL_KEYS, GROUPS
+    from equity.scenario import PARAMETERS
+
+    assert set(GROUPS) == {p.group for p in PARAMETERS} - {"compare"}
+    assert {p.key for p in PARAMETERS if p.group != "compare"} <= set(CONTROL_KEYS)
+    at = _open()
+    drawn = {w.key for w in [*at.slider, *at.number_input]} | {
+        s.key.removeprefix("tf_choice_").removesuffix("_en") for s in at.selectbox}
+    assert {p.key for p in PARAMETERS if p.group != "compare"} <= drawn
+
+
+def test_optimum_explains_its_unspent_reserve():
+    """City W, 2 million yuan for suburban districts only: the optimum closes the gap with
+    1.53 million yuan and the page says why the rest stays unspent (issue 10)."""
+    from equity.solve import optimal_allocation
+
+    query = {"central_pool": "2000000", "recipients": "suburban"}
+    expected = optimal_allocation(load("city_w"), scenario_from_flat(query)[0])
+    spent = expected.regions["allocation_optimal"].sum()
+    assert spent == pytest.approx(1_530_000.0, abs=1.0)
+    at = _tab(_open(query), "Goal seek and optimum")
+    text = " ".join(_plain(c.value) for c in at.caption)
+    assert ("The optimal allocation spends 1.53 million yuan of the 2 million yuan net fund "
+            "(after administration); the remaining 470,000 yuan stays as an unspent "
+            "reserve: the gap between the groups is already closed") in text
+
+
+def test_risk_tab_says_which_way_is_better_what_has_no_effect_and_what_varies():
+    from equity.measures import gap_interval
+    from equity.solve import uncertainty
+
+    query = {"central_pool": "2000000"}
+    expected = _expected(query)
+    assert expected.gap.after < 0  # City W's default weights reverse the gap at 2 million
+    at = _tab(_open(query), "Sensitivity and uncertainty")
+    notes = " ".join(_plain(m.value) for m in at.markdown)
+    assert (f"The gap is reversed, {expected.gap.after * 100:.1f} points (suburban ahead of "
+            "urban), so a bar reaching right, towards 0, narrows it") in notes
+    # every money lever at 0 is named in one sentence with the reason
+    assert re.search(r"No effect from [^:]*Levy per insured person[^:]*: each is 0 in this "
+                     r"scenario, and 10% more or less of 0 is still 0", notes)
+    captions = " ".join(_plain(c.value) for c in at.caption)
+    assert "What varies in each draw, for every region alike: take-up" in captions
+    at.button(key="tf_unc_run").click()
+    _rerun(at)
+    mc = uncertainty(load("city_w"), scenario_from_flat(query)[0], draws=500, seed=0)
+    regions = expected.regions
+    y = regions["charity_coverage_after"].to_numpy(float)
+    p = regions["patients"].to_numpy(float)
+    se = (y * (1 - y) / p) ** 0.5
+    urban = (regions["area_type"] == "urban").to_numpy()
+    var = sum(((p[m] / p[m].sum()) ** 2 * se[m] ** 2).sum() for m in (urban, ~urban))
+    both = gap_interval(mc.base_gap, se_sampling=var ** 0.5, draws=mc.gap_draws)
+    text = " ".join(_plain(m.value) for m in at.markdown)
+    assert (f"the gap after lies between {both.lower * 100:.1f} points and "
+            f"{both.upper * 100:.1f} points") in text

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from equity.report import export_name
+
 HEADER = (
     "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
     "subsidy_per_patient\n"
@@ -64,8 +66,9 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, open_page, screensh
     _shot(page, screenshot, "overview_en")
     # A chart image is made only when asked for (kaleido + the system Chromium).
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="Download chart (PNG)").first.click()
-    assert download.value.suggested_filename == "ranking_charity_coverage.png"
+        page.locator(".st-key-png_rank button").first.click()
+    # the file names the chart and carries the model version (issue 10)
+    assert download.value.suggested_filename == export_name("ranking_charity_coverage", "png")
     head = Path(download.value.path()).read_bytes()[:8]
     assert head == b"\x89PNG\r\n\x1a\n"
 

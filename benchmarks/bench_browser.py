@@ -1,0 +1,368 @@
+"""Speed to first chart in Chromium: the app against a bare Streamlit page, in one run.
+
+Three pairs, each reported as medians and the ratio app / bare (absolute times on a shared
+2-core machine vary too much to mean anything alone):
+
+(a) new session on a warm server: a fresh browser context opens ``/``; time from navigation
+    start (``performance.timeOrigin``) to the first Plotly chart drawn (a ``.main-svg`` of
+    non-zero size inside ``.js-plotly-plot``), read in the page with ``performance.now()``
+    polled every animation frame. App: the Overview. Target <= 1.05x.
+(b) cold server start: from spawning ``streamlit run`` to the first Plotly chart drawn in a
+    page opened as soon as ``/_stcore/health`` answers, timed on this process's monotonic
+    clock. The server is stopped after each run. Target <= 1.15x.
+(c) slider -> text: on an idle page, one ArrowLeft on a slider's thumb, timed from just before
+    the key press to the first change of the headline's text, in the page (polled every
+    10 ms). App: ``/transfer_fund?central_pool=1000000``, the share-spent-on-new-places
+    slider and the headline container; bare: its slider and text line. Every press moves to
+    a value not seen before, so the model's cache misses as it would for a user. Both
+    include Streamlit's own slider handling. Target <= 1.2x.
+
+App and bare runs alternate (and swap order every round). Both servers are started with the
+same command and flags as ``tests/e2e/conftest.py`` uses, in the project's folder (its
+``.streamlit/config.toml`` applies to both), on 127.0.0.1 only; Chromium is
+Debian's ``/usr/bin/chromium`` with the same flags as the browser tests. Every wait has a
+timeout, the whole run a budget, and every server is stopped on the way out.
+
+Run: ``.venv/bin/python benchmarks/bench_browser.py [--rounds 7] [--cold-rounds 5]``
+(about 5 minutes on the shared machine). Exit status 1 when a ratio misses its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+BARE = ROOT / "benchmarks" / "bare_chart_page.py"
+CHROMIUM = "/usr/bin/chromium"
+# Same flags as tests/e2e/conftest.py: no background traffic, loopback only.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 900}
+
+# Returns performance.now() (ms since navigation start) once a Plotly chart has been drawn.
+CHART_DRAWN_JS = """() => {
+  for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg')) {
+    const r = svg.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) return performance.now();
+  }
+  return false;
+}"""
+
+# Streamlit shows a status widget while a script runs; empty text means idle.
+IDLE_JS = """() => {
+  const s = document.querySelector('[data-testid="stStatusWidget"]');
+  return !!document.querySelector('[data-testid="stMainBlockContainer"]')
+    && (!s || s.innerText === '');
+}"""
+
+TEXT_CHANGED_JS = """([selector, before]) => {
+  const el = document.querySelector(selector);
+  if (el && el.innerText !== before) return performance.now() - window.__benchStart;
+  return false;
+}"""
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    slider: str  # CSS selector of the slider's range input (react-aria)
+    text: str  # CSS selector of the element whose text the slider changes
+
+
+APP_TARGET = Target(
+    "app", "/transfer_fund?central_pool=1000000",
+    '.st-key-breadth_share input[type="range"]', ".st-key-tf_headline",
+)
+BARE_TARGET = Target(
+    "bare", "/", '.st-key-bare_slider input[type="range"]', ".st-key-bare_text",
+)
+
+
+@dataclass
+class Pair:
+    label: str
+    target: float
+    app: list[float] = field(default_factory=list)
+    bare: list[float] = field(default_factory=list)
+
+    def ratio(self) -> float:
+        return statistics.median(self.app) / statistics.median(self.bare)
+
+
+class Budget:
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise TimeoutError("benchmark budget exhausted (raise --budget)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _checkout(script: Path) -> Path:
+    """The folder holding the script's ``.streamlit/config.toml`` (the project's, for the bare
+    page too, so both are served with the same settings). It is also the working directory:
+    ``python -m`` puts that first on sys.path, so another checkout's ``equity`` must not
+    shadow the script's own."""
+    for folder in script.parents:
+        if (folder / ".streamlit").is_dir():
+            return folder
+    return ROOT
+
+
+class Server:
+    """One ``streamlit run`` process on 127.0.0.1, stopped by ``stop()`` (idempotent)."""
+
+    def __init__(self, script: Path, log_dir: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(log_dir / f"{script.stem}-{self.port}.log", "w")  # noqa: SIM115
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(script),
+                "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            ],
+            cwd=_checkout(script), stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_healthy(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"streamlit did not start; see {self.log.name}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def _context(browser):
+    return browser.new_context(viewport=VIEWPORT, locale="en-GB")
+
+
+def _wait_idle(page, timeout_ms: float = 120_000) -> None:
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
+
+
+def first_chart_ms(browser, url: str, timeout_ms: float = 120_000) -> float:
+    """Navigation start -> first Plotly chart drawn, in a fresh context (no cache, no cookies)."""
+    context = _context(browser)
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        handle = page.wait_for_function(CHART_DRAWN_JS, timeout=timeout_ms, polling="raf")
+        return float(handle.json_value())
+    finally:
+        context.close()
+
+
+def cold_start_s(browser, script: Path, log_dir: Path, servers: list[Server]) -> float:
+    """Process spawn -> first Plotly chart drawn, on this process's clock; server stopped."""
+    start = time.monotonic()
+    server = Server(script, log_dir)
+    servers.append(server)
+    try:
+        server.wait_healthy()
+        first_chart_ms(browser, server.url)
+        return time.monotonic() - start
+    finally:
+        server.stop()
+
+
+class SliderPage:
+    """One open page whose slider is pressed once per round."""
+
+    def __init__(self, browser, base_url: str, target: Target) -> None:
+        self.target = target
+        self.context = _context(browser)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(120_000)
+        self.page.goto(base_url + target.path)
+        self.page.wait_for_selector(target.slider)
+        self.page.wait_for_selector(target.text)
+        _wait_idle(self.page)
+
+    def move_ms(self) -> float:
+        """One step left -> first change of the text (ms, in the page)."""
+        page, target = self.page, self.target
+        # Two pages are open; animation frames and timers of a background page are throttled.
+        page.bring_to_front()
+        _wait_idle(page)
+        page.wait_for_timeout(300)  # let the last rerun's frames settle
+        thumb = page.locator(target.slider).first
+        thumb.focus()
+        before = page.locator(target.text).first.inner_text()
+        page.evaluate("() => { window.__benchStart = performance.now(); }")
+        page.keyboard.press("ArrowLeft")
+        handle = page.wait_for_function(
+            TEXT_CHANGED_JS, arg=[target.text, before], polling=10, timeout=30_000,
+        )
+        elapsed = float(handle.json_value())
+        _wait_idle(page)
+        return elapsed
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _interleave(rounds: int, pair: Pair, run_app: Callable[[], float],
+                run_bare: Callable[[], float], budget: Budget, unit: str) -> None:
+    for i in range(rounds):
+        budget.check()
+        order = [("app", run_app), ("bare", run_bare)]
+        if i % 2:
+            order.reverse()
+        for name, run in order:
+            value = run()
+            getattr(pair, name).append(value)
+            print(f"  {pair.label} round {i + 1} {name}: {value:.3f} {unit}", flush=True)
+
+
+def _fmt(values: list[float], scale: float, digits: int) -> str:
+    med = statistics.median(values) * scale
+    return (f"{med:.{digits}f} ({min(values) * scale:.{digits}f}-"
+            f"{max(values) * scale:.{digits}f})")
+
+
+def report(pairs: list[tuple[Pair, str, float, int]]) -> bool:
+    print()
+    print("| measurement | app median (min-max) | bare median (min-max) | ratio | target |")
+    print("|---|---|---|---|---|")
+    ok = True
+    for pair, unit, scale, digits in pairs:
+        ratio = pair.ratio()
+        met = ratio <= pair.target
+        ok &= met
+        print(f"| {pair.label} ({unit}, n={len(pair.app)}) | {_fmt(pair.app, scale, digits)} | "
+              f"{_fmt(pair.bare, scale, digits)} | {ratio:.2f}x | <= {pair.target:.2f}x "
+              f"{'met' if met else 'MISSED'} |")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="new-session and slider rounds")
+    parser.add_argument("--cold-rounds", type=int, default=5, help="cold-start rounds")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds per pair")
+    parser.add_argument("--budget", type=float, default=1200.0, help="seconds for the run")
+    parser.add_argument("--app", type=Path, default=APP, help="the app's script")
+    parser.add_argument("--bare", type=Path, default=BARE,
+                        help="the baseline's script (another checkout's app.py compares two "
+                        "versions; then --skip slider)")
+    parser.add_argument("--skip", choices=["cold", "session", "slider"], action="append",
+                        default=[], help="leave a pair out (repeatable)")
+    args = parser.parse_args(argv)
+    if args.warmup + args.rounds > 19:
+        # The app's slider has 20 values (0-100% by 5%); every press must be a new one.
+        parser.error("at most 19 slider presses (--warmup + --rounds)")
+    if not Path(CHROMIUM).exists():
+        parser.error(f"{CHROMIUM} is not installed")
+
+    from playwright.sync_api import sync_playwright
+
+    app_script, bare_script = args.app.resolve(), args.bare.resolve()
+
+    budget = Budget(args.budget)
+    cold = Pair("cold start -> first chart", 1.15)
+    session = Pair("new session -> first chart", 1.05)
+    slider = Pair("slider -> headline text", 1.20)
+    servers: list[Server] = []
+    log_dir = Path(tempfile.mkdtemp(prefix="bench_browser_"))
+    print(f"server logs: {log_dir}")
+    with sync_playwright() as p, ExitStack() as stack:
+        stack.callback(lambda: [s.stop() for s in servers])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        # Chromium itself warms up on a throwaway page so the first measured run is not its
+        # own start-up.
+        warm = _context(browser)
+        warm.new_page().goto("about:blank")
+        warm.close()
+
+        if "cold" not in args.skip:
+            print("cold start (process spawn -> first chart), seconds", flush=True)
+            for _ in range(args.warmup):  # disk cache of both programs' imports
+                cold_start_s(browser, app_script, log_dir, servers)
+                cold_start_s(browser, bare_script, log_dir, servers)
+            _interleave(args.cold_rounds, cold,
+                        lambda: cold_start_s(browser, app_script, log_dir, servers),
+                        lambda: cold_start_s(browser, bare_script, log_dir, servers), budget, "s")
+
+        app_server, bare_server = Server(app_script, log_dir), Server(bare_script, log_dir)
+        servers += [app_server, bare_server]
+        app_server.wait_healthy()
+        bare_server.wait_healthy()
+        if "session" not in args.skip:
+            print("new session on a warm server (navigation -> first chart), ms", flush=True)
+            for _ in range(args.warmup + 1):  # the first session also fills the server's caches
+                first_chart_ms(browser, app_server.url + "/")
+                first_chart_ms(browser, bare_server.url + "/")
+            _interleave(args.rounds, session,
+                        lambda: first_chart_ms(browser, app_server.url + "/"),
+                        lambda: first_chart_ms(browser, bare_server.url + "/"), budget, "ms")
+
+        if "slider" not in args.skip:
+            print("slider -> text on an idle page, ms", flush=True)
+            app_page = SliderPage(browser, app_server.url, APP_TARGET)
+            stack.callback(app_page.close)
+            bare_page = SliderPage(browser, bare_server.url, BARE_TARGET)
+            stack.callback(bare_page.close)
+            for _ in range(args.warmup):
+                app_page.move_ms()
+                bare_page.move_ms()
+            _interleave(args.rounds, slider, app_page.move_ms, bare_page.move_ms, budget, "ms")
+
+    rows = []
+    if cold.app:
+        rows.append((cold, "s", 1.0, 2))
+    if session.app:
+        rows.append((session, "s", 0.001, 2))
+    if slider.app:
+        rows.append((slider, "ms", 1.0, 0))
+    ok = report(rows)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
