@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.render import escape_md
 from dashboard.state import get_data, get_dataset_title
 from equity.i18n import t
 from equity.report import (
@@ -104,7 +105,7 @@ def downloads(fig: Any, *, name: str, lang: str, data: Any = None, source: str =
 
     box = st.container(horizontal=True, vertical_alignment="center", gap="small",
                        key=f"exports_{key}")
-    box.caption(source)
+    box.caption(escape_md(source))  # plain text (a dataset title is uploaded text)
     if ensure_browser_path() is not None:
         box.download_button(
             t("export.png", lang), data=lambda: figure_to_image(fig, "png", source=source),
