@@ -248,7 +248,8 @@ def document_title(code: str, lang: str, *, short: bool = False) -> str:
 
 def cite(code: str, lang: str, sections: Sequence[str] = (), *, short: bool = False) -> str:
     """Document ``code`` by title, with its sections: "Li, Wang and Xu, hemophilia policy
-    analysis, §3.1.2 and §4.2.2" / "…，第3.1.2节及第4.2.2节"; "abstract" is translated."""
+    analysis, §3.1.2 and §4.2.2" (in Chinese the catalogue's section and list forms);
+    "abstract" is translated."""
     parts = [t("doc.abstract", lang) if s == "abstract" else t("doc.section", lang, section=s)
              for s in sections]
     title = document_title(code, lang, short=short)

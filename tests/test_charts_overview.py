@@ -16,8 +16,8 @@ from equity.charts.maps import (
     map_view,
 )
 from equity.charts.overview import (
-    DOCUMENT_REFERENCE_LINES,
     build_ranked_regions_figure,
+    document_reference_lines,
     group_summary,
     reference_lines_for,
 )
@@ -114,7 +114,7 @@ def test_ranked_adverse_indicator_and_group_mean_lines(small) -> None:
 
 
 def test_reference_lines_are_drawn_and_labelled(small) -> None:
-    refs = reference_lines_for("charity_coverage", DOCUMENT_REFERENCE_LINES)
+    refs = reference_lines_for("charity_coverage", document_reference_lines())
     assert [r.value for r in refs] == [0.5, 0.75]  # Australia remote 50% -> 75% (000 3.1.2)
     fig = build_ranked_regions_figure(table=small, indicator="charity_coverage",
                                       compare=COMPARE, lang="zh", references=refs)

@@ -34,33 +34,33 @@ INDICATORS: tuple[str, ...] = tuple(MEASURE_INDICATORS)
 
 @dataclass(frozen=True)
 class ReferenceLine:
-    """A documented figure drawn as context on a chart of ``indicator`` (value: 0-1 fraction)."""
+    """A documented figure drawn as context on a chart of ``indicator`` (value: 0-1 fraction).
+    ``places``: the place's name per language, as the reference table writes it; ``when``:
+    "before" | "after" for a change the document reports, else None; ``qualifier``: "under",
+    "about", "over" or "" for a single figure."""
 
     indicator: str
     value: float
-    label_en: str
-    label_zh: str
+    places: tuple[tuple[str, str], ...]
     source: str
+    when: str | None = None
+    qualifier: str = ""
 
     def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else self.label_en
+        place = dict(self.places).get(lang) or dict(self.places).get("en", "")
+        pct = f"{self.value * 100:.0f}%"
+        if self.when is not None:
+            return t("ref.line.change", lang, place=place, when=t(f"ref.when.{self.when}", lang),
+                     value=pct)
+        key = f"ref.line.{self.qualifier}" if self.qualifier in ("under", "about", "over") \
+            else "ref.line.plain"
+        return t(key, lang, place=place, value=pct)
 
 
-# Figures from the documents' international reference points (document 000: Australia 3.1.2,
-# Japan abstract and 3.2.1). Used when the data layer offers no ``reference_points()``.
-DOCUMENT_REFERENCE_LINES: tuple[ReferenceLine, ...] = (
-    ReferenceLine(
-        "charity_coverage", 0.50, "Australia remote, before: ~50%", "澳大利亚偏远地区（之前）约50%",
-        "000 3.1.2",
-    ),
-    ReferenceLine(
-        "charity_coverage", 0.75, "Australia remote, after: ~75%", "澳大利亚偏远地区（之后）约75%",
-        "000 3.1.2",
-    ),
-    ReferenceLine(
-        "oop_share", 0.10, "Japan: under 10%", "日本：低于10%", "000 abstract; 3.2.1",
-    ),
-)
+def _line(indicator: str, value: float, place: str, place_zh: str, source: str,
+          when: str | None = None, qualifier: str = "") -> ReferenceLine:
+    return ReferenceLine(indicator, value, (("en", place), ("zh", place_zh)), source, when,
+                         qualifier)
 
 
 @dataclass(frozen=True)
@@ -119,52 +119,35 @@ def group_summary(table: pd.DataFrame, *, column: str, a: str, b: str) -> GroupS
 
 
 def document_reference_lines() -> list[ReferenceLine]:
-    """Reference lines from ``equity.datasets.reference_points()`` when the data layer provides
-    them, else the figures of ``DOCUMENT_REFERENCE_LINES`` (same documents, same sections)."""
-    try:
-        from equity.datasets import reference_points
+    """Reference lines from the bundled ``equity.datasets.reference_points()`` (document 000:
+    Australia 3.1.2, Japan abstract and 3.2.1)."""
+    from equity.datasets import reference_points
 
-        table = reference_points()
-    except (ImportError, OSError):
-        return list(DOCUMENT_REFERENCE_LINES)
-    lines = reference_lines_from_table(table)
-    return lines or list(DOCUMENT_REFERENCE_LINES)
+    return reference_lines_from_table(reference_points())
 
 
 def reference_lines_from_table(table: pd.DataFrame) -> list[ReferenceLine]:
     """Lines for the rows of ``equity.datasets.reference_points()`` whose indicator the Overview
-    draws: a before and an after line where both are given, else the one value documented."""
+    draws: a before and an after line where both are given, else the one value documented.
+    Place names come from the table (``place``, ``place_zh``); the wording from the catalogue."""
     lines: list[ReferenceLine] = []
     for row in table.to_dict("records"):
         indicator = str(row.get("indicator", ""))
         if indicator not in INDICATORS:
             continue
         place = str(row.get("place", ""))
-        place_zh = str(row.get("place_zh") or _PLACE_ZH.get(place, place))
+        place_zh = str(row.get("place_zh") or place)
         source = str(row.get("source", ""))
         before = _number(row.get("value_before"))
         after = _number(row.get("value_after"))
         if before is not None and after is not None:
-            for when, value in (("before", before), ("after", after)):
-                pct = f"{value * 100:.0f}%"
-                zh_when = "之前" if when == "before" else "之后"
-                lines.append(
-                    ReferenceLine(
-                        indicator, value, f"{place}, {when}: ~{pct}",
-                        f"{place_zh}（{zh_when}）约{pct}", source,
-                    )
-                )
+            lines += [_line(indicator, before, place, place_zh, source, "before"),
+                      _line(indicator, after, place, place_zh, source, "after")]
         elif after is not None or before is not None:
             value = after if after is not None else before
             assert value is not None
-            pct = f"{value * 100:.0f}%"
             qualifier = str(row.get("qualifier") or "").split(";")[0].strip()
-            en_text = str(row.get("value_text") or "") or f"{qualifier} {pct}".strip()
-            zh_q = {"under": "低于", "about": "约", "over": "高于"}.get(qualifier, "")
-            lines.append(
-                ReferenceLine(indicator, value, f"{place}: {en_text}", f"{place_zh}：{zh_q}{pct}",
-                              source)
-            )
+            lines.append(_line(indicator, value, place, place_zh, source, None, qualifier))
     return lines
 
 
@@ -180,18 +163,11 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-_PLACE_ZH: dict[str, str] = {
-    "Australia": "澳大利亚",
-    "Australia (remote areas)": "澳大利亚偏远地区",
-    "Japan": "日本",
-}
-
-
 def reference_lines_for(
     indicator: str, lines: Iterable[ReferenceLine] | None = None
 ) -> list[ReferenceLine]:
     """The reference lines that apply to ``indicator``."""
-    pool = DOCUMENT_REFERENCE_LINES if lines is None else tuple(lines)
+    pool = document_reference_lines() if lines is None else tuple(lines)
     return [line for line in pool if line.indicator == indicator]
 
 
