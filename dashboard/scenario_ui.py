@@ -22,6 +22,7 @@ import streamlit as st
 from dashboard.links import bound_choice, dismiss_link_notices, share_link
 from dashboard.render import escape_md
 from dashboard.state import get_compare
+from equity import comparison
 from equity.charts.style import capitalise, group_label, indicator_label
 from equity.i18n import Message, fmt_money, has, t
 from equity.scenario import (
@@ -70,13 +71,10 @@ def widget_value(p: Parameter, value: Any) -> Any:
 
 
 def shown(p: Parameter, value: Any, lang: str) -> str:
-    """A parameter value as the widget shows it: money in yuan, fractions in percent."""
-    if p.kind == "money":
-        return fmt_money(float(value), lang)
-    if p.kind == "fraction":
-        return f"{float(value):.0%}"
+    """A parameter value as the widget shows it: numbers as equity.comparison writes them,
+    the recipients and indicator choices by their labels."""
     if p.numeric:
-        return f"{float(value):g}"
+        return comparison.shown(p, value, lang)
     if p.key == "recipients":
         return t("tf.recipients.below_target", lang) if value == RECIPIENTS_BELOW_TARGET \
             else group_label(str(value), lang)

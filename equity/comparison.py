@@ -20,7 +20,9 @@ MAX_COMPARED = 4
 """Scenarios shown side by side at most (four columns still fit a 1440-pixel screen)."""
 
 
-def _shown(p: Parameter, value: Any, lang: str) -> str:
+def shown(p: Parameter, value: Any, lang: str) -> str:
+    """A parameter value as people read it: money in yuan ("1 million yuan" / "100万元"),
+    fractions in percent, other numbers plainly, a list of groups comma-separated."""
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
     if p.kind == "money":
@@ -39,7 +41,7 @@ def parameter_table(scenarios: Mapping[str, Scenario], lang: str) -> pd.DataFram
     rows = []
     for p in PARAMETERS:
         values = [s.get(p.key) for s in scenarios.values()]
-        row: dict[str, Any] = {name: _shown(p, v, lang)
+        row: dict[str, Any] = {name: shown(p, v, lang)
                                for name, v in zip(scenarios, values, strict=True)}
         row["differs"] = any(v != values[0] for v in values[1:])
         rows.append((p.label[lang], row))
