@@ -43,19 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  the browser tests' flags
+
 APP = ROOT / "app.py"
 BARE = ROOT / "benchmarks" / "bare_chart_page.py"
-CHROMIUM = "/usr/bin/chromium"
-# Same flags as tests/e2e/conftest.py: no background traffic, loopback only.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 VIEWPORT = {"width": 1440, "height": 900}
 
 # Returns performance.now() (ms since navigation start) once a Plotly chart has been drawn.

@@ -2,32 +2,7 @@
 
 from __future__ import annotations
 
-from equity.readers import (
-    BOUNDARY_EXTENSIONS,
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    MAX_UNPACKED_BYTES,
-    MAX_ZIP_MEMBERS,
-    UPLOAD_EXTENSIONS,
-    DataError,
-    Problem,
-    RegionData,
-    read_boundaries,
-    read_regions,
-    summary,
-)
+from equity import readers
+from equity.readers import *  # noqa: F403  (the same public names, listed once there)
 
-__all__ = [
-    "BOUNDARY_EXTENSIONS",
-    "MAX_FILE_BYTES",
-    "MAX_ROWS",
-    "MAX_UNPACKED_BYTES",
-    "MAX_ZIP_MEMBERS",
-    "UPLOAD_EXTENSIONS",
-    "DataError",
-    "Problem",
-    "RegionData",
-    "read_boundaries",
-    "read_regions",
-    "summary",
-]
+__all__ = list(readers.__all__)

@@ -97,15 +97,9 @@ def to_xlsx_bytes(
     """
     sheets = {"data": data} if isinstance(data, pd.DataFrame) else dict(data)
     info = {"model_version": MODEL_VERSION, **dict(about or {})}
-    buffer = io.BytesIO()
-    used: set[str] = set()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            safe_frame(whole_numbers(frame)).to_excel(
-                writer, sheet_name=_sheet_name(name, used), index=False)
-        about_frame = pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]})
-        safe_frame(about_frame).to_excel(writer, sheet_name=_sheet_name("about", used), index=False)
-    return buffer.getvalue()
+    about_frame = pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]})
+    # "about" last; a caller's own sheet of that name would get the suffix " (2)".
+    return _workbook([*sheets.items(), ("about", about_frame)])
 
 
 def ensure_browser_path() -> str | None:
@@ -440,12 +434,15 @@ def scenario_workbook(result: Any, lang: str, *, dataset: str | None = None) -> 
     return _workbook(sheets)
 
 
-def _workbook(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """Sheets as they are (no extra ``about`` sheet; the caller's tables carry their own)."""
+def _workbook(sheets: Mapping[str, pd.DataFrame] | Sequence[tuple[str, pd.DataFrame]]
+              ) -> bytes:
+    """Sheets as they are, in order (no extra ``about`` sheet; the caller adds it if wanted).
+    Text cells are neutralised and whole numbers written as integers."""
     buffer = io.BytesIO()
     used: set[str] = set()
+    items = sheets.items() if isinstance(sheets, Mapping) else sheets
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
+        for name, frame in items:
             safe_frame(whole_numbers(frame)).to_excel(
                 writer, sheet_name=_sheet_name(name, used), index=False)
     return buffer.getvalue()
