@@ -699,3 +699,44 @@ def test_mechanism_effect_says_when_nothing_or_only_the_bill_changes():
         without={"central_pool": cheaper}, lang="zh")
     # 10 patients x 10 yuan less in one region, gap unchanged at 9.4 points
     assert bill.endswith("若没有该机制，实施后差距仍为9.4个百分点，患者每年少付100元。")
+
+
+def test_money_flow_shows_paired_assistance_and_every_node_balances() -> None:
+    """Paired assistance (000 4.1.2): each donor's paired money runs through its own node to
+    its partners; each region still receives exactly its allocation, the fund node pays out
+    exactly the gross (overhead + allocated + unspent)."""
+    import numpy as np
+
+    from equity.datasets import load
+    from equity.fund import simulate
+
+    result = simulate(load("city_w"), {"mutual_aid_share": 0.3, "central_pool": 500_000,
+                                       "paired_assistance": "adjacency", "admin_overhead": 0.1})
+    flows = result.levers["paired"]["flows"]
+    assert flows and all(f["amount"] > 0 for f in flows)
+    fig = charts.build_money_flow_figure(fund=result.fund, regions=result.regions, lang="en",
+                                         pairs=flows)
+    sankey = fig.data[0]
+    labels = [label.split("<br>")[0] for label in sankey.node.label]
+    src, tgt = np.array(sankey.link.source), np.array(sankey.link.target)
+    val = np.array(sankey.link.value, dtype=float)
+    paired_nodes = [i for i, label in enumerate(labels) if label.startswith("Paired: ")]
+    donors = {f["donor_id"] for f in flows}
+    assert len(paired_nodes) == len(donors)
+    for i in paired_nodes:  # what comes in goes out, to the donor's partners only
+        assert val[tgt == i].sum() == pytest.approx(val[src == i].sum())
+    fund_node = labels.index("Transfer fund")
+    assert val[src == fund_node].sum() == pytest.approx(result.fund.gross)
+    names = dict(zip(result.regions["region_name"], result.regions["allocation"], strict=True))
+    for i, label in enumerate(labels):
+        if label in names:
+            assert val[tgt == i].sum() == pytest.approx(names[label])
+    for i in paired_nodes:
+        partners = {labels[j] for j in tgt[src == i]}
+        donor = labels[i].removeprefix("Paired: ")
+        donor_id = result.regions.loc[result.regions["region_name"] == donor,
+                                      "region_id"].iloc[0]
+        expected = {result.regions.loc[result.regions["region_id"] == f["recipient_id"],
+                                       "region_name"].iloc[0]
+                    for f in flows if f["donor_id"] == donor_id}
+        assert partners == expected

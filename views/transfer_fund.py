@@ -110,8 +110,9 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
 def money_tab(result: Any, lang: str, presenter: bool) -> None:
     fund = result.fund
     exports.chart(
-        charts.build_money_flow_figure(fund=fund, regions=result.regions, lang=lang,
-                                       presenter=presenter),
+        charts.build_money_flow_figure(
+            fund=fund, regions=result.regions, lang=lang, presenter=presenter,
+            pairs=(result.levers.get("paired") or {}).get("flows")),
         name="money_flow", key="tf_money_flow", lang=lang, documents=exports.FUND_DOCUMENTS)
     st.caption(t("tf.flow.accounting", lang, gross=fmt_money(fund.gross, lang),
                  overhead=fmt_money(fund.overhead, lang),

@@ -12,7 +12,7 @@ points (1 point = 0.01 on the 0-1 scale) and yuan formatted for the language.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
@@ -268,12 +268,16 @@ def build_region_change_figure(
 
 def build_money_flow_figure(
     *, fund: FundLike, regions: pd.DataFrame, lang: str, presenter: bool = False,
-    limit: int = 12,
+    limit: int = 12, pairs: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
 ) -> go.Figure:
     """Sankey: sources -> transfer fund -> administration, each region, unspent reserve (yuan).
 
     Regions receiving nothing are left out; beyond ``limit`` recipients the smallest share one
-    "other regions" node; a zero fund gives an empty figure with a note.
+    "other regions" node; a zero fund gives an empty figure with a note. ``pairs`` (paired
+    assistance: donor_id, recipient_id, amount, as in ``result.levers["paired"]["flows"]``):
+    each donor's paired money runs through a node of its own ("paired: <donor>") to its
+    partners, and only the rest of each region's allocation comes straight from the pool, so
+    every node still balances.
     """
     gross = float(fund.gross)
     title = t("tf.chart.money_flow", lang, total=fmt_money(gross, lang))
@@ -332,9 +336,32 @@ def build_money_flow_figure(
         rest = len(amounts) - (limit - 1)
         names = [*names[:limit - 1], t("tf.flow.others", lang, n=rest)]
         amounts = [*amounts[:limit - 1], float(sum(amounts[limit - 1:]))]
-    for name, amount in zip(names, amounts, strict=True):
+    flows = pd.DataFrame(pairs if pairs is not None else [],
+                         columns=["donor_id", "recipient_id", "amount"])
+    flows = flows.loc[flows["amount"].astype(float) > 0.5]
+    ids = receiving["region_id"].astype(str).tolist()
+    node_of: dict[str, int] = {}
+    from_pool: dict[int, float] = {}
+    for i, (name, amount) in enumerate(zip(names, amounts, strict=True)):
         out = node(f"{name}{br}{fmt_money(amount, lang)}", style.FAVOURABLE)
-        link(fund_node, out, amount, _translucent(style.FAVOURABLE))
+        from_pool[out] = amount
+        for region_id in (ids[i:] if i == len(names) - 1 and len(ids) > len(names) else [ids[i]]):
+            node_of[region_id] = out
+    if len(flows):
+        donor_names = dict(zip(regions["region_id"].astype(str), style.region_labels(regions),
+                               strict=True))
+        for donor, rows in flows.groupby(flows["donor_id"].astype(str), sort=False):
+            total = float(rows["amount"].astype(float).sum())
+            via = node(f"{t('tf.flow.paired', lang, donor=donor_names.get(donor, donor))}"
+                       f"{br}{fmt_money(total, lang)}", style.GROUP_COLOURS[2])
+            link(fund_node, via, total, _translucent(style.GROUP_COLOURS[2]))
+            for recipient, amount in rows.groupby(rows["recipient_id"].astype(str))["amount"]:
+                target = node_of[recipient]
+                link(via, target, float(amount.sum()), _translucent(style.GROUP_COLOURS[2]))
+                from_pool[target] -= float(amount.sum())
+    for out, amount in from_pool.items():
+        if amount > 0.5:
+            link(fund_node, out, amount, _translucent(style.FAVOURABLE))
     fig.add_trace(go.Sankey(
         arrangement="snap",
         node={"label": labels, "color": colours, "pad": pad, "thickness": 22,
