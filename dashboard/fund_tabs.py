@@ -135,6 +135,48 @@ def goal_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
         st.caption(t("tf.goal.stale", lang))
 
 
+SEEK_INDICATORS: tuple[str, ...] = ("oop_share", "catastrophic_share")
+"""Goals beside the coverage gap: the patient-weighted out-of-pocket share (Japan's "under
+10%", 000 3.2.1) and the share of patients facing catastrophic spending."""
+
+
+@st.fragment
+def seek_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
+    """The smallest fund, levy, industry levy or price cut that brings out-of-pocket burden to
+    a target (equity.solve.seek); "not reachable" said with the closest value."""
+    from equity.solve import SEEK_LEVERS
+
+    st.subheader(t("tf.seek.title", lang))
+    c1, c2, c3, c4 = st.columns([1.2, 0.8, 1, 0.8], vertical_alignment="bottom")
+    indicator = c1.selectbox(t("tf.seek.indicator", lang), list(SEEK_INDICATORS),
+                             format_func=lambda k: t(f"tf.seek.ind.{k}", lang),
+                             key="tf_seek_indicator")
+    target = c2.number_input(t("tf.seek.target", lang), min_value=0.0, max_value=100.0,
+                             value=10.0, step=0.5, format="%.1f", key="tf_seek_target")
+    lever = c3.selectbox(t("tf.goal.lever", lang), list(SEEK_LEVERS),
+                         format_func=lambda k: PARAMETER_BY_KEY[k].label[lang],
+                         key="tf_seek_lever")
+    if not c4.button(t("tf.goal.button", lang), key="tf_seek_run"):
+        return
+    try:
+        with st.spinner(t("tf.goal.running", lang)):
+            answer = models.seek(key, scenario_to_json(scenario), indicator, target / 100.0,
+                                 lever, data)
+    except ValueError as err:
+        st.error(t("tf.goal.failed", lang, message=escape_md(err)), icon=":material/block:")
+        return
+    p = PARAMETER_BY_KEY[lever]
+    words = {"indicator": t(f"tf.seek.ind.{indicator}", lang), "lever": p.label[lang],
+             "target": fmt_pct(answer.target, lang), "value": shown(p, answer.value, lang),
+             "closest": fmt_pct(answer.achieved, lang)}
+    if answer.reachable and answer.value <= 0:
+        st.success(t("tf.seek.met_without", lang, **words), icon=":material/check_circle:")
+    elif answer.reachable:
+        st.success(t("tf.seek.reached", lang, **words), icon=":material/check_circle:")
+    else:
+        st.error(t("tf.seek.unreachable", lang, **words), icon=":material/block:")
+
+
 @st.fragment
 def optimal_section(data: Any, key: str, scenario: Scenario, result: Any, lang: str,
                     presenter: bool) -> None:
@@ -222,6 +264,8 @@ def goal_tab(data: Any, key: str, scenario: Scenario, result: Any, lang: str,
              presenter: bool) -> None:
     """Goal seeking, then the optimal allocation."""
     goal_section(data, key, scenario, lang)
+    st.divider()
+    seek_section(data, key, scenario, lang)
     st.divider()
     optimal_section(data, key, scenario, result, lang, presenter)
 

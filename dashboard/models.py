@@ -62,6 +62,17 @@ def goal_seek(key: str, scenario_json: str, target_gap: float, lever: str, _data
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def seek(key: str, scenario_json: str, indicator: str, target: float, lever: str,
+         _data: Any) -> Any:
+    """``equity.solve.seek``: the smallest ``lever`` that brings ``indicator`` (a 0-1 share)
+    to ``target`` or below."""
+    from equity.solve import seek as run
+
+    return run(_data, scenario_from_json(scenario_json), indicator=indicator, target=target,
+               lever=lever)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def optimal(key: str, scenario_json: str, objective: str, _data: Any) -> Any:
     """``equity.solve.optimal_allocation`` for ``objective`` ("min_gap" | "max_min")."""
     from equity.solve import optimal_allocation

@@ -692,3 +692,31 @@ def test_risk_tab_says_which_way_is_better_what_has_no_effect_and_what_varies():
     text = " ".join(_plain(m.value) for m in at.markdown)
     assert (f"the gap after lies between {both.lower * 100:.1f} points and "
             f"{both.upper * 100:.1f} points") in text
+
+
+def test_seek_out_of_pocket_target_as_in_japan_and_unreachable_said_plainly():
+    """Issue 12: the smallest central pool that brings the patient-weighted out-of-pocket
+    share under 10% (Japan, 000 3.2.1), the same number equity.solve.seek gives; a target no
+    lever can reach is said plainly with the closest value."""
+    from equity.i18n import fmt_money, fmt_pct
+    from equity.solve import seek
+
+    at = _tab(_open(), "Goal seek and optimum")
+    at.button(key="tf_seek_run").click()
+    _rerun(at)
+    expected = seek(load("city_w"), scenario_from_flat({})[0], indicator="oop_share",
+                    target=0.10, lever="central_pool")
+    assert expected.reachable and expected.value > 0  # about 28 million yuan from 30% today
+    text = _plain(at.success[-1].value)
+    assert text == (f"Central transfer pool of {fmt_money(expected.value, 'en')} brings "
+                    "patients' out-of-pocket share to 10.0%.")
+    at.number_input(key="tf_seek_target").set_value(0.0)
+    _rerun(at)
+    at.button(key="tf_seek_run").click()
+    _rerun(at)
+    never = seek(load("city_w"), scenario_from_flat({})[0], indicator="oop_share",
+                 target=0.0, lever="central_pool")
+    assert not never.reachable
+    error = _plain(at.error[-1].value)
+    assert error.startswith("Not reachable: no Central transfer pool brings")
+    assert fmt_pct(never.achieved, "en") in error
