@@ -74,6 +74,34 @@ def model_section(lang: str) -> None:
     )
 
 
+def mechanisms_section(lang: str) -> None:
+    """The documents' other mechanisms (docs/mechanisms.md), applied before the fund."""
+    st.header(t("m.mech_header", lang))
+    st.markdown(t("m.mech_price", lang))
+    _latex(r"T_i' = T_i\,(1 - d\,k),\quad L_i' = L_i\,T_i'/T_i,\quad"
+           r" O_i' = L_i' - c_i \min(s_i, L_i')")
+    st.markdown(t("m.mech_harmonise", lang))
+    _latex(r"\iota_i = 1 - L_i/T_i,\quad \iota_i' = \iota_i + h\,\max(0,\; \iota^{*} - \iota_i),"
+           r"\quad L_i' = (1 - \iota_i')\,T_i,\quad \text{@cost} = \sum_i P_i (L_i - L_i')")
+    st.markdown(t("m.mech_levy", lang))
+    _latex(r"\text{@gross} \mathrel{+}= Y,\qquad e' = \min\big(1,\; e\,(1 + g)\big)")
+    st.markdown(t("m.mech_paired", lang))
+    _latex(r"\sum_{r \in \text{@partners}(d)} X_{dr} + X_{d,\text{@pool}} = (1-a)\,M_d,\quad"
+           r" X_{dr} \le K_r")
+
+
+def uncertainty_section(lang: str) -> None:
+    """How the intervals are made (docs/measures.md)."""
+    st.header(t("m.unc_header", lang))
+    st.markdown(t("m.unc_se", lang))
+    _latex(r"se_i = \sqrt{y_i (1 - y_i) / P_i},\qquad"
+           r" \operatorname{var}(D) = \sum_{g \in \{A, B\}} \sum_{i \in g}"
+           r" \Big(\frac{P_i}{P_g}\Big)^2 se_i^2,\qquad D \pm 1.96\, se_D")
+    st.markdown(t("m.unc_combined", lang))
+    _latex(r"D^{(k)} + \varepsilon^{(k)},\quad \varepsilon^{(k)} \sim N(0,\, se_D^2),\quad"
+           r" [q_{2.5\%},\; q_{97.5\%}]")
+
+
 def measures_section(lang: str) -> None:
     """The inequality measures (design.md, "Measures"), formulas and table."""
     st.header(t("m.measures_header", lang))
@@ -177,7 +205,9 @@ def main() -> None:
     st.title(t("m.title", lang))
     st.markdown(t("m.intro", lang))
     model_section(lang)
+    mechanisms_section(lang)
     measures_section(lang)
+    uncertainty_section(lang)
     parameters_section(lang)
     documents_section(lang)
 

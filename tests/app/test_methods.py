@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from equity.i18n import t
 from equity.measures import MEASURES
 from equity.scenario import PARAMETERS
@@ -49,3 +51,15 @@ def test_methods_in_chinese(make_app) -> None:
     assert sources["levy_per_insured"].startswith(t("doc.002.short", "zh") + "，第3节")
     assert sources["admin_overhead"] == "模型设定"
     assert not any(re.match(r"00\d ", s) for s in sources.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_methods_writes_the_mechanisms_and_the_uncertainty_method(make_app, lang) -> None:
+    at = make_app("views/methods.py", lang=lang)
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    assert t("m.mech_header", lang) in headers and t("m.unc_header", lang) in headers
+    latex = " ".join(x.value for x in at.latex)
+    assert "T_i' = T_i" in latex and "(1 - d" in latex  # price cut on the drug share
+    assert t("m.tex.pool", lang) in latex  # paired assistance: the rest to the pool
+    assert "sqrt{y_i (1 - y_i) / P_i}" in latex  # binomial standard error
