@@ -156,7 +156,7 @@ def seek_section(data: Any, key: str, scenario: Scenario, lang: str) -> None:
     lever = c3.selectbox(t("tf.goal.lever", lang), list(SEEK_LEVERS),
                          format_func=lambda k: PARAMETER_BY_KEY[k].label[lang],
                          key="tf_seek_lever")
-    if not c4.button(t("tf.goal.button", lang), key="tf_seek_run"):
+    if not c4.button(t("tf.seek.button", lang), key="tf_seek_run"):
         return
     try:
         with st.spinner(t("tf.goal.running", lang)):
