@@ -21,7 +21,7 @@ MAX_COMPARED = 4
 
 
 def shown(p: Parameter, value: Any, lang: str) -> str:
-    """A parameter value as people read it: money in yuan ("1 million yuan" / "100万元"),
+    """A parameter value as people read it: money in yuan as ``fmt_money`` writes it,
     fractions in percent, other numbers plainly, a list of groups comma-separated."""
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
