@@ -134,10 +134,7 @@ def extract_shapefile(data: bytes, tmp: Path, problems: Collector) -> Path | Non
                 problems.add(None, None, "readers.zip.several_shp", count=len(shapes),
                              names=Items(shapes))
                 return None
-            unpacked = sum(info.file_size for info in infos)
-            if unpacked > MAX_UNPACKED_BYTES:
-                problems.add(None, None, "readers.zip.too_big", megabytes=unpacked / 1024 / 1024,
-                             limit=MAX_UNPACKED_BYTES // 1024 // 1024)
+            if sources.unpacks_too_big(infos, problems, "readers.zip.too_big"):
                 return None
             stem = shapes[0][:-4]
             by_lower = {n.lower(): n for n in names}

@@ -60,6 +60,17 @@ def _too_big(problems: Collector, size: int) -> None:
                  limit=MAX_FILE_BYTES // 1024 // 1024)
 
 
+def unpacks_too_big(infos: Any, problems: Collector, code: str) -> bool:
+    """True (and problem ``code`` added) when the members of a zip (a Shapefile zip or an
+    XLSX) unpack to more than MAX_UNPACKED_BYTES: checked before anything is unpacked."""
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked <= MAX_UNPACKED_BYTES:
+        return False
+    problems.add(None, None, code, megabytes=unpacked / 1024 / 1024,
+                 limit=MAX_UNPACKED_BYTES // 1024 // 1024)
+    return True
+
+
 def source_bytes(source: Any, problems: Collector) -> bytes | None:
     """The file's bytes (at most MAX_FILE_BYTES), or None with a problem added."""
     if hasattr(source, "getvalue"):  # io.BytesIO, Streamlit's UploadedFile

@@ -17,6 +17,7 @@ from equity.readers.sources import (
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     MAX_XLSX_PARTS,
+    unpacks_too_big,
 )
 from equity.schema import SHEET_NAMES, normalise_name
 
@@ -182,12 +183,7 @@ def _xlsx_within_limits(data: bytes, problems: Collector) -> bool:
         problems.add(None, None, "readers.xlsx_too_many_parts", count=len(infos),
                      limit=MAX_XLSX_PARTS)
         return False
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_UNPACKED_BYTES:
-        problems.add(None, None, "readers.xlsx_too_big", megabytes=unpacked / 1024 / 1024,
-                     limit=MAX_UNPACKED_BYTES // 1024 // 1024)
-        return False
-    return True
+    return not unpacks_too_big(infos, problems, "readers.xlsx_too_big")
 
 
 def read_xlsx(data: bytes, name: str, problems: Collector) -> Raw | None:
