@@ -14,7 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.links import (
+from dashboard import warmup
+
+# Under `streamlit run serve.py` the server's warm-up may still be importing; let it finish.
+warmup.wait()
+
+from dashboard.links import (  # noqa: E402
     UPLOAD,
     LinkNotice,
     check_link,
@@ -24,11 +29,11 @@ from dashboard.links import (
     remember_link_notices,
     show_link_notices,
 )
-from dashboard.render import escape_md
-from dashboard.state import DEFAULT_COMPARE
-from equity import MODEL_VERSION
-from equity.charts.style import group_name
-from equity.i18n import LANGUAGE_NAMES, LANGUAGES, has, t
+from dashboard.render import escape_md  # noqa: E402
+from dashboard.state import DEFAULT_COMPARE  # noqa: E402
+from equity import MODEL_VERSION  # noqa: E402
+from equity.charts.style import group_name  # noqa: E402
+from equity.i18n import LANGUAGE_NAMES, LANGUAGES, has, t  # noqa: E402
 
 
 def _presenter_requested() -> bool:

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from equity.scenario import scenario_from_json
+
+def scenario_from_json(text: str) -> Any:
+    """``equity.scenario.scenario_from_json``, imported on first use: the scenario models
+    (pydantic) are not needed by a page that runs no analysis, such as the Overview."""
+    from equity.scenario import scenario_from_json as parse
+
+    return parse(text)
 
 
 def data_key(data: Any) -> str:

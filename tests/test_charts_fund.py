@@ -271,7 +271,7 @@ def test_every_builder_styles_with_language(lang):
     ]
     for fig in figs:
         assert fig.layout.meta["lang"] == lang
-        assert fig.layout.font.size >= style.BASE_FONT
+        assert style.drawn_font(fig).size >= style.BASE_FONT
 
 
 def test_uploaded_names_show_literally():
@@ -385,7 +385,7 @@ def test_protection_figure_other_threshold_and_chinese():
     assert (before.name, after.name) == ("实施前", "实施后")
     assert fig.layout.title.text == "自付医疗费用超过家庭收入10%的患者比例"
     assert fig.layout.xaxis.title.text == "占本地区患者的百分比"
-    assert fig.layout.font.size == style.PRESENTER_FONT
+    assert style.drawn_font(fig).size == style.PRESENTER_FONT
 
 
 def test_protection_figure_keeps_the_largest_changes_of_a_long_table():

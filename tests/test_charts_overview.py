@@ -26,6 +26,7 @@ from equity.charts.style import (
     FAVOURABLE,
     OKABE_ITO,
     apply_style,
+    drawn_font,
     indicator_colour,
     is_favourable,
 )
@@ -215,8 +216,15 @@ def test_apply_style_presenter_fonts() -> None:
 
     normal = apply_style(go.Figure(), title="x", lang="en")
     big = apply_style(go.Figure(), title="x", lang="zh", presenter=True)
-    assert normal.layout.font.size == 16 and big.layout.font.size == 22
-    assert "CJK" in big.layout.font.family
+    assert drawn_font(normal).size == 16 and drawn_font(big).size == 22
+    assert "CJK" in drawn_font(big).family
+    # The presenter size reaches the axes, the legend and the title too (template defaults).
+    house = big.layout.template.layout
+    assert house.xaxis.tickfont.size == 22 and house.legend.font.size == 22
+    assert house.title.font.size == round(22 * 1.3)
+    # A builder's own value wins over the house default.
+    own = apply_style(go.Figure(layout={"legend": {"y": -0.3}}), title="x", lang="en")
+    assert own.layout.legend.y == -0.3 and own.layout.template.layout.legend.y == 1.02
 
 
 def test_uploaded_names_cannot_become_markup_and_duplicates_stay_apart(small) -> None:

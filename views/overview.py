@@ -1,7 +1,8 @@
 """Overview: where the coverage gap stands (headline metrics, map, regions ranked).
 
-Wiring only; one function per section. In presenter mode the ranking chart comes right after
-the headline, so both are on the first screen, and the metrics follow it.
+Wiring only; one function per section. The ranking chart comes right after the headline (the
+indicator picker above it, or below it in presenter mode), so both are on the first screen,
+and the metrics follow it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import division_maps, exports, models
+from dashboard import division_maps, exports, figures, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
@@ -22,7 +23,7 @@ from dashboard.state import (
     is_presenter,
     is_schematic,
 )
-from equity.charts.maps import build_choropleth_figure, build_tile_grid_figure
+from equity.charts.maps import build_choropleth_figure, build_tile_grid_figure, geometry_key
 from equity.charts.overview import (
     INDICATORS,
     build_distribution_figure,
@@ -73,10 +74,17 @@ def metrics(summary: Any, lang: str) -> None:
                       help=t("ov.metric_subsidy_help", lang), border=True)
 
 
-def indicator_picker(lang: str) -> str:
+def current_indicator(lang: str) -> str:
+    """The indicator the picker holds (from the link on a new session), read before the
+    picker is drawn so that the chart can be sent first."""
     # The indicator is in the URL by code (?indicator=oop_share), not by its translated label.
     seed_from_link("ov_indicator", "indicator", INDICATORS,
                    indicator_label(INDICATORS[0], lang, capital=True), lang)
+    value = st.session_state.get("ov_indicator")
+    return value if value in INDICATORS else INDICATORS[0]
+
+
+def indicator_picker(lang: str) -> str:
     indicator = st.segmented_control(
         t("ov.indicator", lang),
         INDICATORS,
@@ -97,9 +105,10 @@ def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: boo
     if not presenter:  # the chart's own title says the same; presenter mode needs the room
         st.subheader(t("ov.rank_header", lang))
     references = reference_lines_for(indicator, models.reference_lines())
-    fig = build_ranked_regions_figure(
+    fig = figures.shared(
+        build_ranked_regions_figure, data_key=models.data_key(get_data()), data_args=("table",),
         table=table, indicator=indicator, compare=compare, lang=lang,
-        references=references, presenter=presenter,
+        references=tuple(references), presenter=presenter,
     )
     exports.chart(fig, name=f"ranking_{indicator}", key="rank", lang=lang)
     if references:
@@ -122,10 +131,12 @@ def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: b
         st.caption(t("ov.map_hover", lang))
         return
     if data.geometry is not None and len(data.geometry):
-        fig = build_choropleth_figure(
-            geojson=models.geojson(data.geometry), table=data.table, indicator=indicator,
-            lang=lang, schematic=is_schematic(data), group_column=compare["column"],
-            presenter=presenter,
+        fig = figures.shared(
+            build_choropleth_figure,
+            data_key=f"{models.data_key(data)}:{geometry_key(data.geometry)}",
+            data_args=("geojson", "table"), geojson=models.geojson(data.geometry),
+            table=data.table, indicator=indicator, lang=lang, schematic=is_schematic(data),
+            group_column=compare["column"], presenter=presenter,
         )
     else:
         fig = build_tile_grid_figure(
@@ -159,16 +170,15 @@ def main() -> None:
         show_error(exc)
         return
     headline(summary, lang)
-    if presenter:  # the chart right under the headline on a shared screen, then the rest
-        chart_box = st.container()
+    # The ranking (a bar chart, quick to draw) is the first chart and is sent before the
+    # picker and the metrics: the browser starts loading Plotly as soon as a chart arrives.
+    # The picker sits above it, or below it in presenter mode (the chart on the first screen).
+    above = st.container()
+    indicator = current_indicator(lang)
+    ranking(data.table, indicator, compare, lang, presenter)
+    with st.container() if presenter else above:
         indicator = indicator_picker(lang)
-        with chart_box:
-            ranking(data.table, indicator, compare, lang, presenter)
-        metrics(summary, lang)
-    else:
-        metrics(summary, lang)
-        indicator = indicator_picker(lang)
-        ranking(data.table, indicator, compare, lang, presenter)
+    metrics(summary, lang)
     left, right = st.columns([3, 2], gap="large")
     with left:
         region_map(data, indicator, compare, lang, presenter)
