@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  the browser tests' flags
 
-APP = ROOT / "app.py"
+APP = ROOT / "serve.py"  # as scripts/start.sh starts it: app.py behind its warm-up
 BARE = ROOT / "benchmarks" / "bare_chart_page.py"
 
 VIEWPORT = {"width": 1440, "height": 900}

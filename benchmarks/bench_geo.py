@@ -105,7 +105,7 @@ def browser_first_map() -> dict:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port",
+        [sys.executable, "-m", "streamlit", "run", str(root / "serve.py"), "--server.port",
          str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""Load test: many concurrent sessions on ``streamlit run app.py``, spoken to in Streamlit's
+"""Load test: many concurrent sessions on ``streamlit run serve.py``, spoken to in Streamlit's
 own websocket protocol (no browser).
 
 Each session does what a person following a shared link does, as the browser client would:
@@ -362,10 +362,10 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(port: int, startup_timeout: float = 90.0):
-    """``streamlit run app.py`` on 127.0.0.1:``port``; yields its pid, stops it on exit."""
+    """``streamlit run serve.py`` on 127.0.0.1:``port``; yields its pid, stops it on exit."""
     log = open(os.devnull, "w")  # noqa: SIM115 - closed below, after the process
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
          "--server.address", "127.0.0.1", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--logger.level", "error"],
@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", help="base URL of a running app (loopback only)")
     ap.add_argument("--start", action="store_true",
-                    help="start `streamlit run app.py` on a free loopback port and stop it after")
+                    help="start `streamlit run serve.py` on a free loopback port and stop it after")
     ap.add_argument("--sessions", type=int, default=50)
     ap.add_argument("--moves", type=int, default=2, help="slider moves per session")
     ap.add_argument("--link", default=DEFAULT_LINK, help="path and query each session opens")

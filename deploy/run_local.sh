@@ -32,7 +32,7 @@ trap stop EXIT INT TERM
 upstreams=""
 for i in $(seq 1 "$N"); do
     port=$((BASE_PORT + i - 1))
-    (cd "$ROOT" && exec "$PYTHON" -m streamlit run app.py \
+    (cd "$ROOT" && exec "$PYTHON" -m streamlit run serve.py \
         --server.address 127.0.0.1 --server.port "$port" --server.headless true \
         --browser.gatherUsageStats false --server.fileWatcherType none \
         --logger.level warning) >"$RUN_DIR/replica-$i.log" 2>&1 &

@@ -1,4 +1,5 @@
-"""Browser tests: Playwright driving Debian's Chromium against ``streamlit run app.py``.
+"""Browser tests: Playwright driving Debian's Chromium against ``streamlit run serve.py`` (the
+app behind the server entry point that warms it up, as ``scripts/start.sh`` starts it).
 
 Fixtures:
 - ``app_url``: base URL of one ``streamlit run`` server started for the whole session.
@@ -60,7 +61,7 @@ def app_url() -> Iterator[str]:
     log_file = open(log / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],

@@ -1,0 +1,93 @@
+"""The server entry point's warm-up and the figures shared across sessions (issue 10: a new
+server's first visitor should not pay for imports and first figures)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_serve_py_is_an_st_app_that_streamlit_run_serves() -> None:
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(ROOT / "serve.py")
+    assert found.is_asgi_app and found.import_string == "serve:app"
+    # app.py stays a plain script (AppTest and `streamlit run app.py` keep working).
+    assert not discover_asgi_app(ROOT / "app.py").is_asgi_app
+
+
+def test_warm_up_loads_the_first_page_without_error(caplog: pytest.LogCaptureFixture) -> None:
+    from dashboard import warmup
+    from equity import datasets
+
+    datasets._load_bundled.cache_clear()
+    with caplog.at_level(logging.INFO, logger="dashboard.warmup"):
+        warmup.warm()
+    # (Outside a server Streamlit warns that caches live in memory; only the warm-up's own
+    # failure message counts here.)
+    failed = [r for r in caplog.records if r.name == "dashboard.warmup"
+              and r.levelno >= logging.WARNING]
+    assert not failed, caplog.text
+    assert "warm-up took" in caplog.text
+    # The bundled table it read is the one the first session gets (cached by equity.datasets).
+    assert datasets._load_bundled.cache_info().currsize >= 1
+
+
+def test_wait_returns_at_once_without_a_warm_up_and_after_one() -> None:
+    from dashboard import warmup
+
+    if not warmup._started.is_set():
+        assert warmup.wait(timeout=0.01) is True
+
+    async def run() -> None:
+        async with warmup.lifespan(None):
+            assert warmup._started.is_set()
+            assert await asyncio.to_thread(warmup.wait, 120.0) is True
+
+    asyncio.run(run())
+    assert warmup._done.is_set()
+
+
+CALLS: list[dict] = []
+
+
+def fake_builder(*, table: object, title: str, presenter: bool = False) -> go.Figure:
+    CALLS.append({"title": title, "presenter": presenter})
+    return go.Figure(layout={"title": {"text": title}})
+
+
+def test_shared_figures_are_built_once_per_arguments() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    CALLS.clear()
+
+    def script() -> None:
+        import streamlit as st
+
+        from dashboard import figures
+        from tests.test_warmup import fake_builder
+
+        a = figures.shared(fake_builder, data_key="d1", data_args=("table",), table=[1],
+                           title="x")
+        b = figures.shared(fake_builder, data_key="d1", data_args=("table",), table=[2],
+                           title="x")
+        c = figures.shared(fake_builder, data_key="d1", data_args=("table",), table=[1],
+                           title="y")
+        d = figures.shared(fake_builder, data_key="d2", data_args=("table",), table=[1],
+                           title="x")
+        st.write(str([a is b, a is c, a is d]))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    # Same key and same plain arguments: one figure (the table is identified by data_key);
+    # another title or another data key: built again.
+    assert at.markdown[0].value == "[True, False, False]"
+    assert [c["title"] for c in CALLS] == ["x", "y", "x"]
+    at.run()
+    assert len(CALLS) == 3  # a rerun (or another session) builds nothing
