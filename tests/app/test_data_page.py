@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard.render import escape_md
+from equity.i18n import t
 from tests.test_security import GOOD_CSV, _parts, _secret_shapefile, _zip, loopback  # noqa: F401
 
 HEADER = (
@@ -44,7 +46,8 @@ def test_bad_upload_names_row_and_column_and_loads_nothing(make_app) -> None:
     assert "bad\\.csv" in message and "row 3" in message and "patients" in message
     assert "Nothing was loaded" in message
     assert at.radio(key="dataset").value == "city_w"
-    assert at.radio(key="dataset").options == ["city_w"]  # no half-loaded upload kept
+    # no half-loaded upload kept; the option is shown by its title
+    assert at.radio(key="dataset").options == [escape_md(t("dataset.city_w.title", "en"))]
 
 
 def test_good_upload_becomes_current_dataset(make_app) -> None:
