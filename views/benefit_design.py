@@ -33,7 +33,8 @@ from equity.cascade import (
 )
 from equity.charts import fund as fund_charts
 from equity.charts.benefit import build_oop_curve_figure, build_waterfall_figure
-from equity.i18n import fmt_money, fmt_pct, t
+from equity.i18n import fmt_money, fmt_pct, has, t
+from equity.report import DOCUMENTS, document_title
 
 URL_LIMIT = 1800  # characters of an encoded cascade kept in the URL; longer ones go to a file
 PAYERS = ("basic_insurance", "critical_illness", "special_fund", "medical_assistance",
@@ -77,6 +78,21 @@ def _pick_scheme(lang: str) -> Cascade:
         st.query_params["scheme"] = name
     base = st.session_state.get("ben_base")
     return cascade_from_json(base) if base else get_preset(name)
+
+
+# Each document placeholder set to its bare code: the catalogue's English as the file has it.
+DOCUMENT_CODES = {f"doc{code}": code for code in DOCUMENTS}
+
+
+def preset_text(name: str, part: str, text: str, lang: str) -> str:
+    """A preset's ``source`` or ``note.<n>`` in ``lang`` (``ben.preset.<name>.<part>``, its
+    documents by short title) while ``text`` is still the preset's own; an edited or uploaded
+    cascade's text as it is."""
+    key = f"ben.preset.{name}.{part}"
+    if not has(key) or t(key, "en", **DOCUMENT_CODES) != text:
+        return text
+    return t(key, lang, **{f"doc{code}": document_title(code, lang, short=True)
+                           for code in DOCUMENTS})
 
 
 def _preset_changed() -> None:
@@ -176,8 +192,8 @@ def one_patient(cascade: Cascade, lang: str, presenter: bool) -> None:
         hit = [k for k, v in flags.items() if v]
         st.caption(t("ben.catastrophic_one", lang, share=fmt_pct(result.oop / income, lang),
                      thresholds=", ".join(hit) if hit else t("ben.none", lang)))
-    for note in cascade.notes:
-        st.caption(escape_md(note))
+    for number, note in enumerate(cascade.notes, start=1):
+        st.caption(escape_md(preset_text(cascade.name, f"note.{number}", note, lang)))
 
 
 def two_schemes(cascade: Cascade, lang: str, presenter: bool) -> None:
@@ -237,7 +253,8 @@ def main() -> None:
     st.title(t("ben.title", lang))
     st.caption(t("ben.intro", lang))
     base = _pick_scheme(lang)
-    st.caption(escape_md(t("ben.source", lang, source=base.source)))
+    st.caption(escape_md(t("ben.source", lang,
+                           source=preset_text(base.name, "source", base.source, lang))))
     cascade = edit_layers(base, lang)
     if cascade is None:
         return

@@ -99,9 +99,10 @@ def upload_section(lang: str) -> None:
         show_error(error, nothing_loaded=True)
 
 
+# Rows the table view shows; the downloads below hold every row (a 100,000-row table would
+# send megabytes to the browser on every rerun). A comment, not a docstring: Streamlit's magic
+# writes a bare string in a page script onto the page.
 TABLE_ROWS = 2_000
-"""Rows the table view shows; the downloads below hold every row (a 100,000-row table would
-send megabytes to the browser on every rerun)."""
 
 
 def table_section(data: Any, lang: str) -> None:
@@ -137,9 +138,6 @@ def dictionary_section(data: Any, lang: str) -> None:
             if lang == "zh" and "unit_zh" in schema_dict:
                 units_zh = schema_dict.set_index("column")["unit_zh"]
                 shown["unit"] = shown["column"].map(units_zh).fillna(shown["unit"])
-        shown["provenance"] = shown["provenance"].map(
-            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v
-        )
         headers = {
             "column": t("data.col.column", lang),
             "meaning": t("data.col.meaning", lang),
@@ -170,11 +168,9 @@ def dictionary_section(data: Any, lang: str) -> None:
 
 
 def dictionary_sheet(data: Any, lang: str) -> pd.DataFrame:
-    """The XLSX dictionary sheet in ``lang``: detail and provenance translated, headers too."""
+    """The XLSX dictionary sheet in ``lang``: detail, unit and provenance translated, headers
+    too."""
     sheet = dictionary_in(data.dictionary, data.name, lang)
-    if "provenance" in sheet:
-        sheet["provenance"] = sheet["provenance"].map(
-            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v)
     return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
                                  if f"data.col.{c}" in CATALOGUE})
 
