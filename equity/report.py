@@ -568,3 +568,11 @@ def dictionary_in(dictionary: pd.DataFrame, dataset: str, lang: str) -> pd.DataF
 
     out["detail"] = [detail(c, d) for c, d in zip(out["column"], out["detail"], strict=True)]
     return out
+
+
+def dictionary_sheet(dictionary: pd.DataFrame, dataset: str, lang: str) -> pd.DataFrame:
+    """The ``dictionary`` sheet of a dataset's XLSX download in ``lang``: :func:`dictionary_in`
+    with the headers in words (``data.col.<name>``: column, unit, provenance, detail, file)."""
+    sheet = dictionary_in(dictionary, dataset, lang)
+    return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
+                                 if has(f"data.col.{c}")})

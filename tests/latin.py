@@ -20,9 +20,11 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 # Latin in any language: file formats and tools named in the interface, the abbreviations
 # WHO HEAT itself uses for its measures, and units.
 ALWAYS = frozenset({
-    "PNG", "SVG", "CSV", "XLSX", "JSON", "GeoJSON", "Shapefile", "GeoPackage", "Parquet",
-    "HEAT", "Plus", "GDP",  # HEAT Plus: the WHO tool's name
+    "PNG", "SVG", "CSV", "XLSX", "JSON", "HTML", "GeoJSON", "Shapefile", "GeoPackage", "Parquet",
+    "HEAT", "Plus", "IDIS", "MD", "GDP",  # HEAT Plus: the WHO tool; IDIS, MD: measure families
     *(m.upper() for m in ORDER),
+    # Functions in a formula written inline: e' = min(1, e(1 + g)), sqrt(y (1 - y) / P).
+    "min", "max", "ln", "log", "exp", "sqrt",
 })
 
 

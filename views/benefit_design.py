@@ -111,7 +111,9 @@ def _field_labels(lang: str) -> dict[str, str]:
         field_ = "label" if column.startswith("label_") else column
         meta = LAYER_FIELDS[field_]["label"] or {}
         text = meta.get(lang, column)
-        out[column] = f"{text} ({column[-2:]})" if column.startswith("label_") else text
+        out[column] = (t("ben.col.label_in", lang, label=text,
+                         language=t(f"ben.col.language.{column[-2:]}", lang))
+                       if column.startswith("label_") else text)
     return out
 
 

@@ -19,10 +19,10 @@ from dashboard.state import (
     get_lang,
 )
 from dashboard.uploads import forget_upload, validated_upload
-from equity.i18n import CATALOGUE, fmt_count, t
+from equity.i18n import fmt_count, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
-from equity.report import dictionary_in, safe_frame, to_csv_bytes, to_xlsx_bytes
+from equity.report import dictionary_in, dictionary_sheet, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 def _use_dataset(name: str) -> None:
@@ -167,21 +167,13 @@ def dictionary_section(data: Any, lang: str) -> None:
         st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
 
 
-def dictionary_sheet(data: Any, lang: str) -> pd.DataFrame:
-    """The XLSX dictionary sheet in ``lang``: detail, unit and provenance translated, headers
-    too."""
-    sheet = dictionary_in(data.dictionary, data.name, lang)
-    return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
-                                 if f"data.col.{c}" in CATALOGUE})
-
-
 def downloads_section(data: Any, lang: str) -> None:
     """The table (CSV, XLSX) and the empty templates."""
     st.header(t("data.downloads_header", lang))
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.name)[:60] or "data"
     sheets = {"regions": data.table}
     if data.dictionary is not None:
-        sheets["dictionary"] = dictionary_sheet(data, lang)
+        sheets["dictionary"] = dictionary_sheet(data.dictionary, data.name, lang)
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         t("data.download_csv", lang), data=lambda: to_csv_bytes(data.table),
