@@ -227,7 +227,8 @@ DOCUMENTS: tuple[str, ...] = ("000", "001", "002", "003", "004")
 # A document code standing alone ("000", not "2000" or "000.5"), then any "section(s) 3.1.2",
 # "abstract" and "and 4.2.2" that follow it, e.g. "000 abstract and 3.1.2", "000, 3.2.1".
 _DOC_REF = re.compile(
-    r"(?<![\w.])(?P<doc>00[0-4])(?![\w.])"
+    # not the thousands of a number ("18,000 yuan")
+    r"(?<![\w.,])(?P<doc>00[0-4])(?![\w.])"
     r"(?P<rest>(?:,?\s*(?:sections?\s+|and\s+|§\s*)?(?:abstract|(?!00[0-4](?![\w.]))\d+(?:\.\d+)*(?![\w])))*)"
 )
 _SECTION = re.compile(r"abstract|\d+(?:\.\d+)*")

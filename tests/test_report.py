@@ -320,3 +320,12 @@ def test_every_bundled_dictionary_reads_in_chinese_with_the_same_numbers(name: s
     sheet = dictionary_sheet(filed, name, "zh")
     assert all(latin_words(str(header)) == [] for header in sheet.columns), list(sheet.columns)
     assert sheet.iloc[:, -1].tolist() == zh["detail"].tolist()
+
+
+def test_titled_references_leave_thousands_alone() -> None:
+    # "18,000 yuan" is a number, not document 000 (the City W description read
+    # "18,Li, Wang and Xu, ... yuan").
+    from equity.report import titled_references
+
+    assert titled_references("18,000 yuan (000 3.1.2, 3.2.1)", "en") == (
+        "18,000 yuan (Li, Wang and Xu, hemophilia policy analysis, §3.1.2 and §3.2.1)")

@@ -220,3 +220,13 @@ def test_slow_upload_counts_the_seconds(make_app, monkeypatch) -> None:
     _upload(at, "bad.csv", BAD)
     assert any(c.value.endswith("s so far") for c in at.status[0].caption)
     assert at.error and "row 3" in at.error[0].value  # the outcome is unchanged
+
+
+def test_bundled_dataset_names_its_documents_by_title(make_app) -> None:
+    # Issue 10: the City W description and notes showed "000 3.1.2" in both languages.
+    for lang in ("en", "zh"):
+        at = make_app("views/data.py", lang=lang)
+        shown = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+        assert "000 3" not in shown and "000 3\\.1" not in shown, lang
+        assert escape_md(t("doc.000.short", lang)) in shown, lang
+        assert "18,000" in shown or "18\\,000" in shown, lang
