@@ -132,15 +132,13 @@ with st.sidebar:
     dataset_title = ""
     if names:
         check_link("dataset", names, titles[0], notices)
-        # Options stay the dataset codes, titles as captions (tests pin the options).
-        dataset = st.radio(
-            t("app.dataset", lang),
-            names,
-            captions=[escape_md(title) for title in titles],
-            help=t("app.dataset_help", lang),
-            key="dataset",
-            bind="query-params",
-            on_change=dismiss_link_notices,
+        # Shown by title, the code kept in the URL (?dataset=city_w): bind="query-params"
+        # would put the displayed title there.
+        title_of = dict(zip(names, titles, strict=True))
+        dataset = coded_choice(
+            st.radio, "dataset", t("app.dataset", lang), names, names[0],
+            format_func=lambda name: escape_md(title_of[name]),
+            help=t("app.dataset_help", lang), on_change=dismiss_link_notices,
         )
         region_data = uploaded if dataset == UPLOAD else _bundled(dataset)
         dataset_title = titles[names.index(dataset)]
@@ -152,18 +150,12 @@ with st.sidebar:
         columns = _categorical_columns(table) or ["area_type"]
         check_link("compare_col", columns, columns[0], notices)
         keep_valid("compare_col", columns, columns[0])
-        # Options stay the column names as in the data (tests pin them); the caption names
-        # the column in words when the catalogue knows it.
-        column = st.selectbox(
-            t("app.compare_column", lang),
-            columns,
-            help=t("app.compare_column_help", lang),
-            key="compare_col",
-            bind="query-params",
-            on_change=dismiss_link_notices,
+        # Shown in words when the catalogue knows the column, its name kept in the URL.
+        column = coded_choice(
+            st.selectbox, "compare_col", t("app.compare_column", lang), columns, columns[0],
+            format_func=lambda name: escape_md(_column_label(name, lang)),
+            help=t("app.compare_column_help", lang), on_change=dismiss_link_notices,
         )
-        if has(f"app.column.{column}"):
-            st.caption(_column_label(column, lang))
         values = sorted(table[column].astype(str).unique()) if column in table else []
         if len(values) >= 1:
             default_a = DEFAULT_COMPARE["a"] if DEFAULT_COMPARE["a"] in values else values[0]

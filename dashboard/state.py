@@ -43,8 +43,11 @@ def get_dataset_title() -> str:
 
 def dataset_description(name: str, english: str, lang: str) -> str:
     """A bundled dataset's description in ``lang`` (the data layer's English otherwise)."""
+    from equity.report import titled_references
+
     key = f"dataset.{name}.description"
-    return t(key, lang) if has(key) else english
+    # documents by title, never as codes ("000 3.1.2")
+    return titled_references(t(key, lang), lang) if has(key) else english
 
 
 def dataset_notes(data: Any, lang: str) -> tuple[str, ...]:
@@ -52,8 +55,16 @@ def dataset_notes(data: Any, lang: str) -> tuple[str, ...]:
     (``RegionData.notes_zh``, uploads included) when it has them."""
     notes_in = getattr(data, "notes_in", None)
     if notes_in is not None and (lang != "zh" or getattr(data, "notes_zh", ())):
-        return tuple(notes_in(lang))
-    return tuple(getattr(data, "notes", ()) or ())
+        notes = tuple(notes_in(lang))
+    else:
+        notes = tuple(getattr(data, "notes", ()) or ())
+    from equity.datasets import is_bundled
+
+    if is_bundled(str(getattr(data, "name", ""))):  # documents by title (an upload's notes
+        from equity.report import titled_references  # are its own text)
+
+        notes = tuple(titled_references(note, lang) for note in notes)
+    return notes
 
 
 def is_schematic(data: Any) -> bool:

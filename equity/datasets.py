@@ -169,12 +169,16 @@ def reference_dictionary() -> pd.DataFrame:
 
 
 def dataset_dictionary(name: str) -> pd.DataFrame:
-    """The data dictionary of a bundled dataset (column, unit, provenance, detail)."""
+    """The data dictionary of a bundled dataset (column, unit, provenance, detail; the
+    international and Zhejiang ones name the file first), in English as filed; see
+    ``equity.report.dictionary_in`` for it in a page's language."""
     if name == "city_w":
         return pd.read_csv(DATA_DIR / "city_w" / "dictionary.csv", dtype=str,
                            keep_default_na=False)
     if name == "international":
         return reference_dictionary()
+    if name == "zhejiang":
+        return importlib.import_module("equity.zhejiang").zhejiang_dictionary()
     raise ValueError(f"no data dictionary for {name!r}")
 
 

@@ -227,7 +227,8 @@ DOCUMENTS: tuple[str, ...] = ("000", "001", "002", "003", "004")
 # A document code standing alone ("000", not "2000" or "000.5"), then any "section(s) 3.1.2",
 # "abstract" and "and 4.2.2" that follow it, e.g. "000 abstract and 3.1.2", "000, 3.2.1".
 _DOC_REF = re.compile(
-    r"(?<![\w.])(?P<doc>00[0-4])(?![\w.])"
+    # not the thousands of a number ("18,000 yuan")
+    r"(?<![\w.,])(?P<doc>00[0-4])(?![\w.])"
     r"(?P<rest>(?:,?\s*(?:sections?\s+|and\s+|§\s*)?(?:abstract|(?!00[0-4](?![\w.]))\d+(?:\.\d+)*(?![\w])))*)"
 )
 _SECTION = re.compile(r"abstract|\d+(?:\.\d+)*")
@@ -532,12 +533,30 @@ def reference_text(reference: Mapping[str, Any], lang: str, *, note_key: str | N
     return text
 
 
+def unit_key(unit: str) -> str:
+    """The catalogue key of a data dictionary's unit ("fraction (0-1)" ->
+    ``dict.unit.fraction_0_1``): lower case, every run of other characters one underscore."""
+    return "dict.unit." + re.sub(r"[^0-9a-z]+", "_", str(unit).lower()).strip("_")
+
+
 def dictionary_in(dictionary: pd.DataFrame, dataset: str, lang: str) -> pd.DataFrame:
-    """A dataset's data dictionary with its ``detail`` column in ``lang``: the catalogue's
-    ``dict.<dataset>.<column>`` when it has the row (documents named by short title), else the
-    file's own text with raw document references ("000 abstract and 3.1.2") by title. For the
-    Data page's table and the XLSX ``dictionary`` sheet. ``dictionary`` is not changed."""
+    """A dataset's data dictionary in ``lang``, for the Data page's table and the XLSX
+    ``dictionary`` sheet. ``dictionary`` is not changed.
+
+    - ``detail``: the catalogue's ``dict.<dataset>.<column>`` when it has the row (documents
+      named by short title), else the file's own text with raw document references
+      ("000 abstract and 3.1.2") by title;
+    - ``unit``: ``dict.unit.<unit>`` (:func:`unit_key`) when the catalogue knows the unit;
+    - ``provenance``: ``data.prov.<value>`` (source / derived / illustrative).
+
+    Column and file names stay as in the data (they are what a reader finds in the file)."""
     out = dictionary.copy()
+    if "unit" in out.columns:
+        out["unit"] = [t(unit_key(u), lang) if isinstance(u, str) and has(unit_key(u)) else u
+                       for u in out["unit"]]
+    if "provenance" in out.columns:
+        out["provenance"] = [t(f"data.prov.{v}", lang) if has(f"data.prov.{v}") else v
+                             for v in out["provenance"]]
     if "detail" not in out.columns or "column" not in out.columns:
         return out
     titles = {f"doc{code}": document_title(code, lang, short=True) for code in DOCUMENTS}
@@ -550,3 +569,11 @@ def dictionary_in(dictionary: pd.DataFrame, dataset: str, lang: str) -> pd.DataF
 
     out["detail"] = [detail(c, d) for c, d in zip(out["column"], out["detail"], strict=True)]
     return out
+
+
+def dictionary_sheet(dictionary: pd.DataFrame, dataset: str, lang: str) -> pd.DataFrame:
+    """The ``dictionary`` sheet of a dataset's XLSX download in ``lang``: :func:`dictionary_in`
+    with the headers in words (``data.col.<name>``: column, unit, provenance, detail, file)."""
+    sheet = dictionary_in(dictionary, dataset, lang)
+    return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
+                                 if has(f"data.col.{c}")})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -268,3 +269,63 @@ def test_dictionary_in_translates_details_and_titles_references() -> None:
     other = dictionary_in(frame, "uploaded", "en")
     assert other["detail"].tolist() == [
         "file text", "from Wang, Rong and Wang, Zhejiang policy lessons, §3 (Zhejiang)"]
+
+
+def _numbers_in_chinese(english: str) -> list[str]:
+    """The numbers of an English detail as its Chinese translation must write them: as written
+    (1,000; 0.85; 2024), "3.0 million" and "0.6-0.9 million" in 万 (300万, 60万, 90万);
+    document codes left out."""
+    out = []
+    for m in re.finditer(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?( million)?", english):
+        for number in filter(None, (m.group(1), m.group(2))):
+            if number in {"000", "001", "002", "003", "004"}:
+                continue
+            if m.group(3):
+                number = f"{float(number) * 100:,.0f}万"
+            out.append({"1,000,000": "100万"}.get(number, number))  # 100万元, a quoted range
+    return out
+
+
+@pytest.mark.parametrize("name", ["city_w", "international", "zhejiang"])
+def test_every_bundled_dictionary_reads_in_chinese_with_the_same_numbers(name: str) -> None:
+    # Issue 10: only City W's dictionary had Chinese detail text; the others fell back to the
+    # English file, and units and the XLSX sheet's file column stayed English.
+    from equity.datasets import dataset_dictionary, list_datasets, load
+    from equity.i18n import has, t
+    from equity.report import DOCUMENTS, dictionary_in, dictionary_sheet
+    from tests.latin import latin_words, words_of
+
+    assert {d.name for d in list_datasets()} == {"city_w", "international", "zhejiang"}
+    filed = dataset_dictionary(name)
+    assert not filed["column"].duplicated().any()  # dict.<dataset>.<column> is unambiguous
+    zh = dictionary_in(filed, name, "zh")
+    en = dictionary_in(filed, name, "en")
+    # Latin a Chinese reader may meet: the data's own column and file names, region and drug
+    # names as the data spells them, the documents' authors.
+    allowed = words_of(filed["column"]) | words_of(filed.get("file", []))
+    allowed |= words_of(load("city_w").table["region_name"])
+    allowed |= {"Kuvan"}  # 002 Table 2's drug, as printed
+    allowed |= {"schematic", "true"}  # the map's GeoJSON property, as the file has it
+    allowed |= words_of(t(f"doc.{code}.title", "zh") for code in DOCUMENTS)
+    for row, (column, text) in enumerate(zip(zh["column"], zh["detail"], strict=True)):
+        assert has(f"dict.{name}.{column}"), column  # no row falls back to the English file
+        assert latin_words(text, allowed) == [], (column, text)
+        assert latin_words(zh["unit"][row], allowed) == [], (column, zh["unit"][row])
+        assert latin_words(zh["provenance"][row]) == [], column
+        # the same numbers as the file of record, in both languages
+        for number in _numbers_in_chinese(filed["detail"][row]):
+            assert number in text, (column, number)
+        for number in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", filed["detail"][row]):
+            assert number in en["detail"][row] or number in {"000", "002", "003"}, number
+    sheet = dictionary_sheet(filed, name, "zh")
+    assert all(latin_words(str(header)) == [] for header in sheet.columns), list(sheet.columns)
+    assert sheet.iloc[:, -1].tolist() == zh["detail"].tolist()
+
+
+def test_titled_references_leave_thousands_alone() -> None:
+    # "18,000 yuan" is a number, not document 000 (the City W description read
+    # "18,Li, Wang and Xu, ... yuan").
+    from equity.report import titled_references
+
+    assert titled_references("18,000 yuan (000 3.1.2, 3.2.1)", "en") == (
+        "18,000 yuan (Li, Wang and Xu, hemophilia policy analysis, §3.1.2 and §3.2.1)")

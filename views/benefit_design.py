@@ -33,7 +33,8 @@ from equity.cascade import (
 )
 from equity.charts import fund as fund_charts
 from equity.charts.benefit import build_oop_curve_figure, build_waterfall_figure
-from equity.i18n import fmt_money, fmt_pct, t
+from equity.i18n import fmt_money, fmt_pct, has, t
+from equity.report import DOCUMENTS, document_title
 
 URL_LIMIT = 1800  # characters of an encoded cascade kept in the URL; longer ones go to a file
 PAYERS = ("basic_insurance", "critical_illness", "special_fund", "medical_assistance",
@@ -79,6 +80,21 @@ def _pick_scheme(lang: str) -> Cascade:
     return cascade_from_json(base) if base else get_preset(name)
 
 
+# Each document placeholder set to its bare code: the catalogue's English as the file has it.
+DOCUMENT_CODES = {f"doc{code}": code for code in DOCUMENTS}
+
+
+def preset_text(name: str, part: str, text: str, lang: str) -> str:
+    """A preset's ``source`` or ``note.<n>`` in ``lang`` (``ben.preset.<name>.<part>``, its
+    documents by short title) while ``text`` is still the preset's own; an edited or uploaded
+    cascade's text as it is."""
+    key = f"ben.preset.{name}.{part}"
+    if not has(key) or t(key, "en", **DOCUMENT_CODES) != text:
+        return text
+    return t(key, lang, **{f"doc{code}": document_title(code, lang, short=True)
+                           for code in DOCUMENTS})
+
+
 def _preset_changed() -> None:
     st.session_state.pop("ben_base", None)
     st.query_params.pop("cascade", None)
@@ -95,7 +111,9 @@ def _field_labels(lang: str) -> dict[str, str]:
         field_ = "label" if column.startswith("label_") else column
         meta = LAYER_FIELDS[field_]["label"] or {}
         text = meta.get(lang, column)
-        out[column] = f"{text} ({column[-2:]})" if column.startswith("label_") else text
+        out[column] = (t("ben.col.label_in", lang, label=text,
+                         language=t(f"ben.col.language.{column[-2:]}", lang))
+                       if column.startswith("label_") else text)
     return out
 
 
@@ -176,8 +194,8 @@ def one_patient(cascade: Cascade, lang: str, presenter: bool) -> None:
         hit = [k for k, v in flags.items() if v]
         st.caption(t("ben.catastrophic_one", lang, share=fmt_pct(result.oop / income, lang),
                      thresholds=", ".join(hit) if hit else t("ben.none", lang)))
-    for note in cascade.notes:
-        st.caption(escape_md(note))
+    for number, note in enumerate(cascade.notes, start=1):
+        st.caption(escape_md(preset_text(cascade.name, f"note.{number}", note, lang)))
 
 
 def two_schemes(cascade: Cascade, lang: str, presenter: bool) -> None:
@@ -237,7 +255,8 @@ def main() -> None:
     st.title(t("ben.title", lang))
     st.caption(t("ben.intro", lang))
     base = _pick_scheme(lang)
-    st.caption(escape_md(t("ben.source", lang, source=base.source)))
+    st.caption(escape_md(t("ben.source", lang,
+                           source=preset_text(base.name, "source", base.source, lang))))
     cascade = edit_layers(base, lang)
     if cascade is None:
         return

@@ -19,10 +19,10 @@ from dashboard.state import (
     get_lang,
 )
 from dashboard.uploads import forget_upload, validated_upload
-from equity.i18n import CATALOGUE, fmt_count, t
+from equity.i18n import fmt_count, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
-from equity.report import dictionary_in, safe_frame, to_csv_bytes, to_xlsx_bytes
+from equity.report import dictionary_in, dictionary_sheet, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 def _use_dataset(name: str) -> None:
@@ -99,9 +99,10 @@ def upload_section(lang: str) -> None:
         show_error(error, nothing_loaded=True)
 
 
+# Rows the table view shows; the downloads below hold every row (a 100,000-row table would
+# send megabytes to the browser on every rerun). A comment, not a docstring: Streamlit's magic
+# writes a bare string in a page script onto the page.
 TABLE_ROWS = 2_000
-"""Rows the table view shows; the downloads below hold every row (a 100,000-row table would
-send megabytes to the browser on every rerun)."""
 
 
 def table_section(data: Any, lang: str) -> None:
@@ -137,9 +138,6 @@ def dictionary_section(data: Any, lang: str) -> None:
             if lang == "zh" and "unit_zh" in schema_dict:
                 units_zh = schema_dict.set_index("column")["unit_zh"]
                 shown["unit"] = shown["column"].map(units_zh).fillna(shown["unit"])
-        shown["provenance"] = shown["provenance"].map(
-            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v
-        )
         headers = {
             "column": t("data.col.column", lang),
             "meaning": t("data.col.meaning", lang),
@@ -169,23 +167,13 @@ def dictionary_section(data: Any, lang: str) -> None:
         st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
 
 
-def dictionary_sheet(data: Any, lang: str) -> pd.DataFrame:
-    """The XLSX dictionary sheet in ``lang``: detail and provenance translated, headers too."""
-    sheet = dictionary_in(data.dictionary, data.name, lang)
-    if "provenance" in sheet:
-        sheet["provenance"] = sheet["provenance"].map(
-            lambda v: t(f"data.prov.{v}", lang) if f"data.prov.{v}" in CATALOGUE else v)
-    return sheet.rename(columns={c: t(f"data.col.{c}", lang) for c in sheet.columns
-                                 if f"data.col.{c}" in CATALOGUE})
-
-
 def downloads_section(data: Any, lang: str) -> None:
     """The table (CSV, XLSX) and the empty templates."""
     st.header(t("data.downloads_header", lang))
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.name)[:60] or "data"
     sheets = {"regions": data.table}
     if data.dictionary is not None:
-        sheets["dictionary"] = dictionary_sheet(data, lang)
+        sheets["dictionary"] = dictionary_sheet(data.dictionary, data.name, lang)
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         t("data.download_csv", lang), data=lambda: to_csv_bytes(data.table),

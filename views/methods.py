@@ -49,8 +49,9 @@ def model_section(lang: str) -> None:
     _latex(r"S_i = \max(0,\; c^{*} - c_i)\, P_i\, s_i")
     st.markdown(t("m.weights", lang))
     _latex(
-        r"w_i = b_{\text{patients}} \frac{P_i}{\sum P} + b_{\text{shortfall}} \frac{S_i}{\sum S}"
-        r" + b_{\text{disadvantage}} \frac{P_i / g_i}{\sum P/g} + \frac{b_{\text{equal}}}{n}"
+        r"w_i = b_{\text{@w_patients}} \frac{P_i}{\sum P}"
+        r" + b_{\text{@w_shortfall}} \frac{S_i}{\sum S}"
+        r" + b_{\text{@w_disadvantage}} \frac{P_i / g_i}{\sum P/g} + \frac{b_{\text{@w_equal}}}{n}"
     )
     _latex(r"A_i = \min(K_i,\; \lambda w_i),\quad \sum_i A_i = F \ \text{@or_every_full}")
     _latex(r"K_i = \frac{(c_{\max} - c_i)^+ P_i s_i}{e} + (L_i - s_i)^+ \max(c_i, c_{\max})\, P_i")

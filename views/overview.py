@@ -34,6 +34,7 @@ from equity.charts.overview import (
 )
 from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
+from equity.report import titled_references
 
 
 def headline(summary: Any, lang: str) -> None:
@@ -149,8 +150,11 @@ def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: b
 
 def sources(data: Any, lang: str) -> None:
     st.subheader(t("ov.reference_header", lang))
-    st.markdown("\n".join(f"- {escape_md(line.label(lang))} — {escape_md(line.source)}"
-                          for line in models.reference_lines()))
+    # Documents by title, never as codes ("000 abstract; 3.2.1": one document, two sections).
+    st.markdown("\n".join(
+        f"- {escape_md(line.label(lang))} — "
+        f"{escape_md(titled_references(line.source.replace(';', ','), lang))}"
+        for line in models.reference_lines()))
     notes = dataset_notes(data, lang)
     if notes:
         st.subheader(t("ov.notes", lang))

@@ -17,9 +17,9 @@ from plotly.colors import sample_colorscale
 from equity.charts.style import (
     apply_style,
     font_size,
+    group_label,
     indicator_label,
     indicator_scale,
-    plain_label,
     region_labels,
 )
 from equity.i18n import fmt_pct, t
@@ -134,7 +134,8 @@ def _hover(table: pd.DataFrame, values: pd.Series, lang: str, group_column: str 
         share = fmt_pct(float(values.iloc[i]), lang)
         text = f"{name}: {share}<br>{patients_label}: {patients:,.0f}"
         if group_column is not None:
-            group = plain_label(table[group_column].astype(str).iloc[i])
+            # a known group in words (urban -> 城区), others as the data spells them
+            group = group_label(table[group_column].astype(str).iloc[i], lang)
             text += f"<br>{t('chart.hover_group', lang)}: {group}"
         rows.append(text)
     return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from equity.cascade import benefit, get_preset
+from equity.i18n import t
 from equity.protection import protection_from_simulation
 
 PAGE = "views/benefit_design.py"
@@ -79,3 +80,29 @@ def test_patient_level_run_before_and_after(make_app):
     after = expected.overall["catastrophic_10_after"]
     text = re.sub(r"\\(.)", r"\1", "\n".join(m.value for m in at.markdown))
     assert f"{before * 100:.1f}%" in text and f"{after * 100:.1f}%" in text
+
+
+def test_every_preset_source_and_note_reads_in_chinese(make_app) -> None:
+    # Issue 10: a preset's source and notes (English in its YAML file) were shown in English on
+    # the Chinese page, documents as codes ("003 IV(II)"). The catalogue's English, with each
+    # document placeholder set to its code, is the file's text word for word (so the two cannot
+    # drift); the Chinese names documents by title.
+    from equity.cascade import PRESETS
+    from equity.report import DOCUMENTS
+    from tests.latin import latin_words, words_of
+
+    codes = {f"doc{code}": code for code in DOCUMENTS}
+    authors = words_of(t(f"doc.{code}.title", "zh") for code in DOCUMENTS)
+    for name, cascade in PRESETS.items():
+        parts = {"source": cascade.source,
+                 **{f"note.{n}": note for n, note in enumerate(cascade.notes, start=1)}}
+        for part, filed in parts.items():
+            key = f"ben.preset.{name}.{part}"
+            assert t(key, "en", **codes) == filed, key
+            chinese = t(key, "zh", **{f"doc{c}": t(f"doc.{c}.short", "zh") for c in DOCUMENTS})
+            assert latin_words(chinese, authors) == [], (key, chinese)
+    # On the page: the chosen preset's source and notes, in Chinese.
+    at = make_app("views/benefit_design.py", lang="zh", scheme="foshan_assistance")
+    captions = " ".join(c.value for c in at.caption)
+    assert t("ben.preset.foshan_assistance.note.2", "zh") in captions
+    assert "Eligibility is 1" not in captions and "003 III" not in captions

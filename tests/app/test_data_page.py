@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard.render import escape_md
+from equity.i18n import t
 from tests.test_security import GOOD_CSV, _parts, _secret_shapefile, _zip, loopback  # noqa: F401
 
 HEADER = (
@@ -44,7 +46,8 @@ def test_bad_upload_names_row_and_column_and_loads_nothing(make_app) -> None:
     assert "bad\\.csv" in message and "row 3" in message and "patients" in message
     assert "Nothing was loaded" in message
     assert at.radio(key="dataset").value == "city_w"
-    assert at.radio(key="dataset").options == ["city_w"]  # no half-loaded upload kept
+    # no half-loaded upload kept; the option is shown by its title
+    assert at.radio(key="dataset").options == [escape_md(t("dataset.city_w.title", "en"))]
 
 
 def test_good_upload_becomes_current_dataset(make_app) -> None:
@@ -217,3 +220,13 @@ def test_slow_upload_counts_the_seconds(make_app, monkeypatch) -> None:
     _upload(at, "bad.csv", BAD)
     assert any(c.value.endswith("s so far") for c in at.status[0].caption)
     assert at.error and "row 3" in at.error[0].value  # the outcome is unchanged
+
+
+def test_bundled_dataset_names_its_documents_by_title(make_app) -> None:
+    # Issue 10: the City W description and notes showed "000 3.1.2" in both languages.
+    for lang in ("en", "zh"):
+        at = make_app("views/data.py", lang=lang)
+        shown = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+        assert "000 3" not in shown and "000 3\\.1" not in shown, lang
+        assert escape_md(t("doc.000.short", lang)) in shown, lang
+        assert "18,000" in shown or "18\\,000" in shown, lang

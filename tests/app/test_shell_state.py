@@ -133,8 +133,12 @@ def test_any_categorical_column_can_define_the_groups(make_app, set_bound) -> No
     )
     at = make_app("views/data.py")
     at.file_uploader(key="upload_file").set_value(("prov.csv", csv.encode(), "text/csv")).run()
-    assert at.selectbox(key="compare_col").options == ["area_type", "province"]
+    # Shown in words where the catalogue knows the column; the value stays the column's name.
+    assert at.selectbox(key="compare_col").options == ["Area type", "province"]
+    assert at.selectbox(key="compare_col").value == "area_type"
     set_bound(at, at.selectbox(key="compare_col"), "province")
+    assert at.selectbox(key="compare_col").value == "province"
+    assert at.query_params["compare_col"] == "province"
     assert at.selectbox(key="compare_a").value == "P1"
     assert at.selectbox(key="compare_b").value == "P2"
     at.switch_page("views/overview.py").run()
@@ -155,3 +159,43 @@ def test_sidebar_shows_names_not_codes(make_app) -> None:
     assert at.selectbox(key="compare_a").options == ["郊区", "城区"]
     assert at.query_params["lang"] == "zh"
     assert "compare_a" not in at.query_params  # defaults stay out of the link
+
+
+def test_sidebar_shows_dataset_and_column_by_name_and_links_by_code(make_app, set_bound) -> None:
+    # Issue 10: the dataset radio showed "city_w" and the grouping column "area_type". Both are
+    # shown in words in either language; the value and the link keep the code.
+    from dashboard.render import escape_md
+
+    at = make_app(lang="zh", dataset="city_w", compare_col="area_type")
+    assert not at.exception and not at.warning  # a link naming the codes is a good link
+    radio, column = at.sidebar.radio(key="dataset"), at.sidebar.selectbox(key="compare_col")
+    assert radio.options == [escape_md(t("dataset.city_w.title", "zh"))]
+    assert radio.options[0].startswith("W市")
+    assert radio.value == "city_w"
+    assert column.options == ["区域类型"] and column.value == "area_type"
+    assert "city_w" not in radio.options and "area_type" not in column.options
+    # Defaults stay out of the link; the English page shows the English words.
+    assert "dataset" not in at.query_params and "compare_col" not in at.query_params
+    set_bound(at, at.radio(key="lang"), "en")
+    assert at.sidebar.selectbox(key="compare_col").options == ["Area type"]
+    assert at.sidebar.radio(key="dataset").options == [escape_md(t("dataset.city_w.title", "en"))]
+    assert at.sidebar.radio(key="dataset").value == "city_w"
+
+
+def test_upload_is_shown_by_its_name_and_linked_as_upload(make_app) -> None:
+    from dashboard.render import escape_md
+
+    csv = (
+        "region_id,region_name,area_type,patients,charity_coverage,oop_share,"
+        "cost_per_patient,subsidy_per_patient\n"
+        "A,North,urban,100,0.8,0.2,1000,100\n"
+        "C,South,suburban,50,0.5,0.4,1000,100\n"
+    )
+    at = make_app("views/data.py", lang="zh")
+    at.file_uploader(key="upload_file").set_value(("mine.csv", csv.encode(), "text/csv")).run()
+    at.run()
+    radio = at.sidebar.radio(key="dataset")
+    assert radio.value == "upload"
+    assert radio.options[1] == escape_md(t("app.uploaded", "zh", name="mine.csv"))
+    assert "upload" not in radio.options
+    assert at.query_params["dataset"] == "upload"

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from equity.datasets import load
 from equity.fund import simulate
+from equity.i18n import t
 from equity.scenario import scenario_from_flat, scenario_to_flat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -471,6 +472,24 @@ def test_gap_metric_delta_is_explained_and_absent_without_a_fund():
     assert gap.delta == f"{change:+.1f} points in size"
     assert f"before the fund it was {expected.before * 100:.1f} points" in gap.help
     assert change < 0  # the fund narrows City W's gap
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_narrowing_gap_reads_as_an_improvement_in_both_languages(lang):
+    # Issue 10: the Chinese delta ("差距大小变化-14.2个百分点") did not start with its sign, so
+    # Streamlit drew a red up-arrow next to a gap that shrank. The delta starts with the sign in
+    # both languages; with delta_color="inverse" a smaller gap is a green down-arrow.
+    from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
+    at = _open({"central_pool": "1000000"}, lang=lang)
+    expected = simulate(load("city_w"), scenario_from_flat({"central_pool": "1000000"})[0]).gap
+    change = round(abs(expected.after) * 100 - abs(expected.before) * 100, 1)
+    assert change == pytest.approx(-14.2)  # 25.0 points before, 10.8 after
+    gap = next(m for m in at.metric if m.label == t("tf.metric.gap_after", lang))
+    assert gap.delta == t("tf.metric.gap_delta", lang, change=f"{change:+.1f}")
+    assert gap.delta.startswith("-14.2")
+    assert gap.proto.color == MetricProto.MetricColor.GREEN
+    assert gap.proto.direction == MetricProto.MetricDirection.DOWN
 
 
 def test_tab_and_threshold_travel_in_the_link():

@@ -5,6 +5,7 @@ Screenshots of every page in both languages go to artifacts/screenshots/ for a h
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,35 @@ def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot
     open_page(f"{app_url}/?lang=zh&presenter=true")
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     _shot(page, screenshot, "overview_zh_presenter")
+
+
+def test_sidebar_in_chinese_shows_titles_and_links_by_code(
+        page: Page, app_url: str, open_page, screenshot) -> None:
+    # Issue 10: the sidebar showed the codes city_w, upload and area_type. It shows the
+    # dataset's title and the column's name; the link keeps the codes.
+    from equity.i18n import t
+
+    open_page(f"{app_url}/?lang=zh&dataset=city_w&compare_col=area_type")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(t("dataset.city_w.title", "zh"), exact=True)).to_be_visible()
+    expect(sidebar.get_by_role("combobox", name=t("app.compare_column", "zh"))).to_have_value(
+        "区域类型")
+    # What a screen reader reads, the pickers' values included: names, no codes.
+    text = sidebar.aria_snapshot()
+    assert "城区" in text and "郊区" in text
+    assert not re.search(r"city_w|area_type|\burban|suburban|\bupload", text), text
+    assert not page.get_by_test_id("stAlertContentWarning").count()  # a good link
+    page.wait_for_timeout(1000)
+    screenshot(page, "sidebar_zh", full_page=False)
+    # An upload is named by its file and linked as ?dataset=upload.
+    sidebar.get_by_test_id("stSidebarNav").get_by_text("数据", exact=True).click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+        files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}])
+    expect(sidebar.get_by_text(t("app.uploaded", "zh", name="good.csv"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"dataset=upload"))
+    screenshot(page, "sidebar_zh_upload", full_page=False)
+    # Back to City W by its title: the link drops the default again.
+    sidebar.get_by_text(t("dataset.city_w.title", "zh"), exact=True).click()
+    expect(sidebar.get_by_role("radio", name=t("dataset.city_w.title", "zh"))).to_be_checked()
+    expect(page).not_to_have_url(re.compile(r"dataset="))
+    expect(page.get_by_test_id("stMain")).to_contain_text(t("dataset.city_w.title", "zh"))
