@@ -155,13 +155,13 @@ def division_map_spec(
     label = t(f"ind.{indicator}", lang)
     if view == "before":
         z = before_values * 100.0
-        title = t("geo.map.before", lang, indicator=label)
+        own_title = t("geo.map.before", lang, indicator=label)
     elif view == "after":
         z = after_values * 100.0
-        title = t("geo.map.after", lang, indicator=label)
+        own_title = t("geo.map.after", lang, indicator=label)
     else:
         z = (after_values - before_values) * 100.0
-        title = t("geo.map.change", lang, indicator=label)
+        own_title = t("geo.map.change", lang, indicator=label)
 
     hover = []
     for i, (region_id, name) in enumerate(zip(ids, names, strict=True)):
@@ -207,11 +207,10 @@ def division_map_spec(
     )
     fig = go.Figure([*traces, figures, *_link_traces(geojson, links)])
     fig.update_layout(map={"style": "white-bg", **_view(geojson)})
-    apply_style(fig, title=title, lang=lang, presenter=presenter, height=height)
+    apply_style(fig, title=own_title if title is None else title, lang=lang,
+                presenter=presenter, height=height)
     fig.update_layout(title_subtitle_text=t("geo.map.source", lang),
                       margin={"l": 0, "r": 0, "t": round(font_size(presenter) * 4.5), "b": 0})
-    if title is not None:
-        fig.update_layout(title_text=title)
     spec = fig.to_dict()
     for trace, shape in zip(spec["data"], shapes, strict=False):  # choropleths come first
         assert trace["type"] == "choroplethmap"
