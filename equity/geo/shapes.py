@@ -14,9 +14,9 @@ borders may open or overlap by up to the tolerance: :func:`equity.geo.adjacency.
 allows for that. For the whole country (about 2,850 counties) the divisions are simplified
 together as one coverage (``shapely.coverage_simplify``, Visvalingam-Whyatt): every shared
 border is simplified once, so neighbours still meet exactly and a coarse tolerance opens no
-white slivers between them. On the national map one screen pixel is about 0.05 degree
-(China's 62 degrees of longitude across about 1,100 pixels), so 0.08 there halves the vertices
-the browser must triangulate and draw (90,000 -> 46,000 for the counties) with no visible
+white slivers between them. On the national map one screen pixel is 0.05-0.14 degree
+(China's 62 degrees of longitude across 450-1,100 pixels), so 0.08 there halves the vertices
+the browser must cut into tiles and draw (90,000 -> 46,000 for the counties) with no visible
 change at that scale. :func:`to_geojson` then rounds coordinates to a grid (0.001 degree,
 about 100 m, for the national map; 0.0001 inside a province).
 """
