@@ -1,7 +1,7 @@
 """Maps of real Chinese divisions on the Overview and Transfer fund pages.
 
 A region table keyed by administrative codes or names (``RegionData.divisions`` set by the
-reader) is drawn on its real boundaries with :func:`equity.charts.geo.build_division_map_figure`:
+reader) is drawn on its real boundaries with :func:`equity.charts.geo.division_map_spec`:
 the whole area it matched (divisions without a row as grey outlines), from GeoJSON built once
 and held in ``st.cache_resource`` (:func:`dashboard.models.division_geojson`). Neighbour links
 (``equity.geo.adjacency``) are drawn only when asked for. Nothing is fetched: the map has no
@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import models
-from equity.charts.geo import VIEWS, build_division_map_figure
+from equity.charts.geo import VIEWS, PreparedFigure, division_map_spec
 from equity.i18n import fmt_count, t
 
 
@@ -48,23 +48,23 @@ def _values_key(table: pd.DataFrame, *series: pd.Series | None) -> str:
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _figure(key: str, _data: Any, _table: pd.DataFrame, indicator: str, lang: str, view: str,
             _before: pd.Series | None, _after: pd.Series | None, _links: pd.DataFrame | None,
-            presenter: bool, title: str | None) -> Any:
-    # Built once per key and shared: plotly copies the whole GeoJSON into every figure (about
-    # 2 s for the national county map), so a rerun, another session or a return to the page
-    # reuses the figure. Nobody mutates it: the page only draws and exports it.
-    fig = build_division_map_figure(
+            presenter: bool, title: str | None) -> PreparedFigure:
+    # Built once per key and shared by every rerun and session. The figure's JSON holds the
+    # cached GeoJSON itself (no copy per figure), and PreparedFigure hands it to
+    # st.plotly_chart without the deep copy go.Figure.to_dict() makes on every rerun (0.3-0.6 s
+    # for the national county map). Nobody mutates it: the page only draws and exports it.
+    return PreparedFigure(division_map_spec(
         geojson=models.division_geojson(_data), table=_table, indicator=indicator, lang=lang,
         view=view, before=_before, after=_after, links=_links, presenter=presenter,
-    )
-    if title is not None:
-        fig.update_layout(title_text=title)
-    return fig
+        title=title,
+    ))
 
 
 def division_map(data: Any, *, table: pd.DataFrame, indicator: str, lang: str, key: str,
                  presenter: bool = False, title: str | None = None,
                  before: pd.Series | None = None, after: pd.Series | None = None) -> Any:
-    """Draw the division map of ``indicator`` (0-1 fractions) and return its figure.
+    """Draw the division map of ``indicator`` (0-1 fractions) and return its figure (a
+    :class:`equity.charts.geo.PreparedFigure`: its traces are in ``to_dict()["data"]``).
 
     ``table``: region_id and region_name (and ``indicator`` when ``before`` is not given);
     ``before`` / ``after``: the indicator by region_id before and after the fund. With

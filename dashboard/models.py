@@ -131,8 +131,9 @@ def division_key(data: Any) -> str | None:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _division_geojson(key: str, _found: Any) -> dict:
     from equity.geo import area_geometry, to_geojson
+    from equity.geo.shapes import digits_for
 
-    return to_geojson(area_geometry(_found))
+    return to_geojson(area_geometry(_found), digits=digits_for(_found.match.area))
 
 
 def division_geojson(data: Any) -> dict | None:

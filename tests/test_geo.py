@@ -423,3 +423,96 @@ def test_city_w_is_not_mistaken_for_divisions():
     data = load("city_w")
     assert data.divisions is None
     assert data.geometry is not None  # its own schematic boundaries file
+
+
+# --- the national map's size (what the browser must draw) -----------------------------------
+
+@pytest.fixture(scope="module")
+def zhejiang_raw():
+    rows = children("330000", "county")
+    return list(rows["code"]), [read_raw_geometry(p) for p in rows["path"]]
+
+
+def test_national_settings_shrink_what_the_browser_gets(zhejiang_raw):
+    """The national county map (about 2,850 counties) is simplified as one coverage at 0.08
+    degree and sent with 3 decimals and no properties; checked on Zhejiang's 90 counties under
+    the national settings (reading all 2,850 files takes too long for a test) against the
+    settings before (each county on its own at 0.02 degree, 4 decimals). Zhejiang's coast
+    and islands keep more points than inland counties: nationally the vertices go from 90,000
+    to 46,000 and the GeoJSON from 2.2 to 1.1 MB (benchmarks/bench_geo.py)."""
+    import json
+
+    import geopandas as gpd
+    import shapely
+
+    from equity.geo.divisions import NATION_CODE
+    from equity.geo.shapes import digits_for, simplify
+
+    codes, raw = zhejiang_raw
+    national = simplify(raw, NATION_CODE)
+    before = shapely.simplify(raw, 0.02, preserve_topology=True)
+    assert shapely.get_num_coordinates(national).sum() < 0.8 * shapely.get_num_coordinates(
+        before).sum()
+    # Shared borders are simplified once: neighbours still meet exactly, edge for edge, and
+    # do not overlap (no white sliver or dark seam between two counties), which
+    # county-by-county simplification does not manage, even at the old 0.02 degree.
+    assert shapely.coverage_is_valid(national)
+    assert shapely.union_all(national).area == pytest.approx(shapely.area(national).sum(),
+                                                             rel=1e-9)
+    for separately in (before, shapely.simplify(raw, 0.08, preserve_topology=True)):
+        assert not shapely.coverage_is_valid(separately)
+        assert shapely.union_all(separately).area < 0.995 * shapely.area(separately).sum()
+    assert all(shapely.is_valid(national)) and not any(shapely.is_empty(national))
+
+    def geojson(shapes, digits):
+        frame = gpd.GeoDataFrame({"region_id": codes}, geometry=list(shapes), crs="EPSG:4326")
+        return to_geojson(frame, digits=digits)
+
+    sent = geojson(national, digits_for(NATION_CODE))
+    assert digits_for(NATION_CODE) == 3
+    assert all(f["properties"] == {} for f in sent["features"])
+
+    def points(coords):
+        if isinstance(coords[0], (int, float)):
+            yield coords
+        else:
+            for part in coords:
+                yield from points(part)
+
+    values = [v for f in sent["features"] for p in points(f["geometry"]["coordinates"])
+              for v in p]
+    assert values and all(round(v, 3) == v for v in values)
+    assert len(json.dumps(sent)) < 0.8 * len(json.dumps(geojson(before, 4)))
+
+
+def test_prepared_figure_sends_the_same_json_without_copying(hangzhou_geojson):
+    import json
+
+    import plotly.io as pio
+
+    from equity.charts.geo import PreparedFigure, division_map_spec
+    from equity.report import stamped_json
+
+    ids = list(HANGZHOU)[:10]
+    table = pd.DataFrame({"region_id": ids, "region_name": [HANGZHOU[i] for i in ids],
+                          "charity_coverage": [0.5] * 10})
+    after = pd.Series([0.6] * 9 + [0.45], index=ids)
+    kwargs = {"geojson": hangzhou_geojson, "table": table, "indicator": "charity_coverage",
+              "lang": "en", "view": "change", "after": after, "title": "A title"}
+    spec = division_map_spec(**kwargs)
+    outline, figures = spec["data"]
+    assert figures["geojson"] is hangzhou_geojson  # shared with the cache, not copied
+    assert outline["geojson"]["features"][0] in hangzhou_geojson["features"]
+    fig = PreparedFigure(spec)
+    sent = fig.to_dict()  # what st.plotly_chart serialises on every rerun: no deep copy
+    assert sent["data"] is spec["data"] and sent is not spec
+    assert fig.layout.height == 620  # the modebar camera's size
+    full = build_division_map_figure(**kwargs)
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(
+        pio.to_json(full, validate=False))
+    assert full.layout.title.text == "A title"
+    # The PNG / SVG export stamps a copy; the shared JSON is left as it was.
+    layout = json.dumps(spec["layout"], sort_keys=True)
+    stamped = stamped_json(fig, source="Data: test")
+    assert len(stamped["layout"]["annotations"]) > len(spec["layout"].get("annotations", []))
+    assert json.dumps(spec["layout"], sort_keys=True) == layout

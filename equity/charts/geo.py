@@ -1,10 +1,18 @@
 """Maps of real Chinese divisions: an indicator before, after, or its change, by region.
 
 Pure builder: GeoJSON (from :func:`equity.geo.shapes.to_geojson`, built once and cached by the
-caller) and figures in, ``go.Figure`` out. plotly ``go.Choroplethmap`` on
+caller) and figures in; :func:`division_map_spec` gives plotly JSON (a dict) and
+:func:`build_division_map_figure` a ``go.Figure``. plotly ``go.Choroplethmap`` on
 ``map_style="white-bg"``: a blank background, so no tile or font is fetched from anywhere.
 A division of the GeoJSON with no figure is drawn as a light grey outline (and says so on
 hover) rather than vanishing.
+
+Why a dict: the national county map's GeoJSON is a large nested structure (about 46,000
+vertices), and a ``go.Figure`` deep-copies it when built and again on every ``to_dict()`` --
+which ``st.plotly_chart`` calls on every rerun (0.3-0.6 s each for the national map).
+:func:`division_map_spec` validates the figure with an empty stand-in GeoJSON and then puts
+the caller's (cached) GeoJSON into the JSON by reference; :class:`PreparedFigure` hands that
+JSON to Streamlit without a copy.
 """
 
 from __future__ import annotations
@@ -31,6 +39,29 @@ VIEWS: tuple[str, ...] = ("before", "after", "change")
 
 OUTLINE = "#BBBBBB"
 BACKGROUND_FILL = "#F4F4F4"
+_STAND_IN: dict = {"type": "FeatureCollection", "features": []}
+"""Validated in place of the real GeoJSON (see the module docstring); never sent."""
+
+
+class PreparedFigure(go.Figure):
+    """A figure whose plotly JSON was prepared once (:func:`division_map_spec`) and is handed
+    out as it is: ``to_dict()`` / ``to_plotly_json()`` return it without the deep copy a
+    ``go.Figure`` makes (``st.plotly_chart`` calls ``to_dict()`` on every rerun), and the
+    exports (:func:`equity.report.figure_to_image`) read the same JSON. Only the layout's
+    height is set on the figure object itself (for the modebar camera's size); ``.data`` is
+    empty, so read traces from ``to_dict()["data"]``. The JSON is shared by every caller:
+    treat it as read-only (its top level is a fresh dict each time, so a caller may replace
+    a key such as "layout", as the image stamp does)."""
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__(layout={"height": (spec.get("layout") or {}).get("height")})
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return {**self._spec}
+
+    def to_plotly_json(self) -> dict:
+        return self.to_dict()
 
 
 def change_scale(indicator: str) -> list[list[float | str]]:
@@ -70,8 +101,34 @@ def build_division_map_figure(
     links: pd.DataFrame | None = None,
     presenter: bool = False,
     height: int = 620,
+    title: str | None = None,
 ) -> go.Figure:
-    """Choropleth of ``indicator`` on real division boundaries.
+    """Choropleth of ``indicator`` on real division boundaries, as a ``go.Figure`` (it owns a
+    copy of the GeoJSON); the arguments as :func:`division_map_spec`, which a page that draws
+    the map on every rerun should use instead."""
+    return go.Figure(division_map_spec(
+        geojson=geojson, table=table, indicator=indicator, lang=lang, view=view,
+        before=before, after=after, links=links, presenter=presenter, height=height,
+        title=title))
+
+
+def division_map_spec(
+    *,
+    geojson: dict,
+    table: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    view: str = "before",
+    before: pd.Series | None = None,
+    after: pd.Series | None = None,
+    links: pd.DataFrame | None = None,
+    presenter: bool = False,
+    height: int = 620,
+    title: str | None = None,
+) -> dict:
+    """Choropleth of ``indicator`` on real division boundaries, as plotly JSON whose traces
+    hold ``geojson`` itself (not a copy): read-only, like the GeoJSON. Draw it with
+    :class:`PreparedFigure`.
 
     ``geojson``: FeatureCollection with ``id`` = region_id (every division drawn as an outline);
     ``table``: region_id and region_name of the regions with figures; ``before`` / ``after``:
@@ -82,6 +139,7 @@ def build_division_map_figure(
     ``links``: neighbouring pairs (columns a, b, kind, as from
     :func:`equity.geo.adjacency.adjacency`), drawn on request as lines between the regions'
     inner points: solid for a shared border, dotted for the nearest region across water.
+    ``title`` replaces the figure's own title.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
@@ -97,13 +155,13 @@ def build_division_map_figure(
     label = t(f"ind.{indicator}", lang)
     if view == "before":
         z = before_values * 100.0
-        title = t("geo.map.before", lang, indicator=label)
+        own_title = t("geo.map.before", lang, indicator=label)
     elif view == "after":
         z = after_values * 100.0
-        title = t("geo.map.after", lang, indicator=label)
+        own_title = t("geo.map.after", lang, indicator=label)
     else:
         z = (after_values - before_values) * 100.0
-        title = t("geo.map.change", lang, indicator=label)
+        own_title = t("geo.map.change", lang, indicator=label)
 
     hover = []
     for i, (region_id, name) in enumerate(zip(ids, names, strict=True)):
@@ -117,12 +175,14 @@ def build_division_map_figure(
 
     many = len(geojson["features"]) > 400  # national county maps: thin lines or fills vanish
     traces = []
+    shapes: list[dict] = []  # the GeoJSON of each trace, put into the JSON after validation
     shown = set(ids)
     missing = [f for f in geojson["features"] if f["id"] not in shown]
     if missing:
         # Only the divisions without figures, so the (large) GeoJSON is not sent twice.
+        shapes.append({"type": "FeatureCollection", "features": missing})
         traces.append(go.Choroplethmap(
-            geojson={"type": "FeatureCollection", "features": missing},
+            geojson=_STAND_IN,
             locations=[f["id"] for f in missing], z=[0] * len(missing), featureidkey="id",
             colorscale=[[0, BACKGROUND_FILL], [1, BACKGROUND_FILL]], showscale=False,
             marker={"line": {"color": OUTLINE, "width": 0.3 if many else 0.8}},
@@ -138,18 +198,24 @@ def build_division_map_figure(
         values = pd.Series(z / 100.0)
         scale, zmin, zmax = indicator_scale(indicator), colour_floor(values), 100.0
         colorbar = {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 18}
+    shapes.append(geojson)
     figures = go.Choroplethmap(
-        geojson=geojson, locations=list(ids), z=list(z), featureidkey="id",
+        geojson=_STAND_IN, locations=list(ids), z=list(z), featureidkey="id",
         colorscale=scale, zmin=zmin, zmax=zmax, colorbar=colorbar,
         marker={"line": {"color": "#333333", "width": 0.3 if many else 1.0}, "opacity": 0.95},
         text=hover, hovertemplate="%{text}<extra></extra>", name=view,
     )
     fig = go.Figure([*traces, figures, *_link_traces(geojson, links)])
     fig.update_layout(map={"style": "white-bg", **_view(geojson)})
-    apply_style(fig, title=title, lang=lang, presenter=presenter, height=height)
+    apply_style(fig, title=own_title if title is None else title, lang=lang,
+                presenter=presenter, height=height)
     fig.update_layout(title_subtitle_text=t("geo.map.source", lang),
                       margin={"l": 0, "r": 0, "t": round(font_size(presenter) * 4.5), "b": 0})
-    return fig
+    spec = fig.to_dict()
+    for trace, shape in zip(spec["data"], shapes, strict=False):  # choropleths come first
+        assert trace["type"] == "choroplethmap"
+        trace["geojson"] = shape
+    return spec
 
 
 def _link_traces(geojson: dict, links: pd.DataFrame | None) -> list[go.Scattermap]:

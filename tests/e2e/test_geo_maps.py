@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlparse
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.app.test_geo_pages import filled_template
@@ -117,4 +118,65 @@ def test_zhejiang_county_map_in_chinese_offline(browser, app_url, app_ready, scr
     finally:
         context.close()
     assert requests, "no request recorded"
+    assert _off_machine(requests) == []
+
+
+def test_national_county_map_draws_every_county(browser, app_url, app_ready, screenshot):
+    """The whole country at county level (about 2,850 divisions): the national template filled
+    with made-up test numbers, uploaded, drawn on Overview; every county is on the map with
+    its figure, drawn from the coarser national GeoJSON (3 decimals, no properties). The time
+    from the click to the map drawn is printed (benchmarks/bench_geo.py --browser measures
+    it properly)."""
+    import io
+
+    import pandas as pd
+
+    from equity.geo import children, template_bytes
+
+    frame = pd.read_csv(io.BytesIO(template_bytes("100000", "county", "csv", "en")),
+                        dtype=str, keep_default_na=False)
+    n = len(frame)
+    assert n == len(children("100000", "county")) > 2800
+    frame["area_type"] = ["urban" if i % 2 else "rural" for i in range(n)]
+    frame["patients"] = [str(40 + i % 50) for i in range(n)]
+    frame["charity_coverage"] = [f"{0.30 + 0.04 * (i % 15):.2f}" for i in range(n)]
+    frame["oop_share"] = [f"{0.50 - 0.02 * (i % 15):.2f}" for i in range(n)]
+    frame["cost_per_patient"] = "90000"
+    frame["subsidy_per_patient"] = "20000"
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{app_url}/data")
+        app_ready(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+            files=[{"name": "china_counties.csv", "mimeType": "text/csv",
+                    "buffer": frame.to_csv(index=False).encode("utf-8")}])
+        expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=120_000)
+        app_ready(page)
+        started = time.monotonic()
+        page.get_by_test_id("stSidebarNav").get_by_text("Overview", exact=True).click()
+        _map_drawn(page, "map")
+        print(f"\nnational county map on a warm server: {time.monotonic() - started:.2f} s")
+        app_ready(page)
+        drawn = page.evaluate(
+            "() => { const el = document.querySelector('.st-key-map .js-plotly-plot');"
+            " const t = el._fullData.find(d => d.name === 'before');"
+            " const f = t.geojson.features;"
+            " return {n: t.locations.length, features: f.length, z: t.z.slice(0, 15),"
+            " props: f.filter(x => Object.keys(x.properties || {}).length).length,"
+            " sample: f[0].geometry.coordinates.flat(3).slice(0, 40)}; }")
+        assert drawn["n"] == drawn["features"] == n
+        assert drawn["props"] == 0
+        # Made-up 0.30 + 0.04 i, shown in %.
+        assert drawn["z"] == pytest.approx([30.0 + 4 * i for i in range(15)])
+        assert all(round(v, 3) == v for v in drawn["sample"])
+        page.locator(".st-key-map").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        shot = screenshot(page, "geo_national_counties_overview", full_page=False)
+        assert shot.stat().st_size > 20_000
+    finally:
+        context.close()
     assert _off_machine(requests) == []
