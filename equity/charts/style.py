@@ -150,9 +150,8 @@ is built, without validating it again. Naming a template in ``update_layout`` ha
 up, deep-copy and validate it for every figure, and the house layout set explicitly was
 validated again too: 20 ms a figure, 9 figures a Transfer fund rerun."""
 PRESENTER_TEMPLATE = "equity_presenter"
-"""The same at 22 px, for presenter mode."""
+"""The same at 22 px, for presenter mode (registered on first use)."""
 pio.templates[HOUSE_TEMPLATE] = _house_template(BASE_FONT)
-pio.templates[PRESENTER_TEMPLATE] = _house_template(PRESENTER_FONT)
 pio.templates.default = HOUSE_TEMPLATE
 
 
@@ -174,6 +173,8 @@ def apply_style(
     values itself keeps its own.
     """
     name = PRESENTER_TEMPLATE if presenter else HOUSE_TEMPLATE
+    if presenter and PRESENTER_TEMPLATE not in pio.templates:
+        pio.templates[PRESENTER_TEMPLATE] = _house_template(PRESENTER_FONT)
     if presenter or pio.templates.default != HOUSE_TEMPLATE:
         fig.layout.template = pio.templates[name]
     layout: dict = {"title_text": title, "meta": {"lang": lang, "presenter": presenter}}
