@@ -124,7 +124,7 @@ def test_reference_lines_are_drawn_and_labelled(small) -> None:
     labels = [a.text for a in fig.layout.annotations]
     assert any("澳大利亚" in label and "50%" in label for label in labels)
     assert "慈善救助覆盖率" in fig.layout.title.text
-    assert any("000 3.1.2" in (tr.name or "") for tr in fig.data)
+    assert any("血友病政策分析，第3.1.2节" in (tr.name or "") for tr in fig.data)  # by title
 
 
 def test_ranked_rejects_unknown_indicator(small) -> None:
@@ -259,3 +259,17 @@ def test_ranking_value_labels_sit_where_no_line_crosses(small) -> None:
     presenter = build_ranked_regions_figure(table=small, indicator="charity_coverage",
                                             compare=COMPARE, lang="en", presenter=True)
     assert presenter.data[0].insidetextfont.size > fig.data[0].insidetextfont.size
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reference_legend_names_the_document_not_its_code(lang) -> None:
+    from equity.charts.overview import reference_lines_for
+    from equity.datasets import load
+
+    fig = build_ranked_regions_figure(
+        table=load("city_w").table, indicator="charity_coverage", compare=COMPARE, lang=lang,
+        references=reference_lines_for("charity_coverage"))
+    names = [tr.name for tr in fig.data if tr.name and "3.1.2" in tr.name]
+    assert names, [tr.name for tr in fig.data]
+    assert all("000" not in name for name in names), names
+    assert ("血友病政策分析" if lang == "zh" else "hemophilia policy analysis") in names[0]

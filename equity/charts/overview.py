@@ -264,10 +264,13 @@ def build_ranked_regions_figure(
             bgcolor="rgba(255,255,255,0.9)",
         )
     if references:
+        from equity.report import titled_references  # the documents named by title
+
         sources = sorted({line.source for line in references})
+        named = "; ".join(titled_references(source, lang) for source in sources)
         fig.add_trace(
-            _legend_line(t("chart.reference_lines", lang, sources="; ".join(sources)), REFERENCE,
-                         "dot")
+            _legend_line(t("chart.reference_lines", lang, sources=named),
+                         REFERENCE, "dot")
         )
     fig.update_xaxes(
         title_text="",
