@@ -134,7 +134,7 @@ def _hover(table: pd.DataFrame, values: pd.Series, lang: str, group_column: str 
         share = fmt_pct(float(values.iloc[i]), lang)
         text = f"{name}: {share}<br>{patients_label}: {patients:,.0f}"
         if group_column is not None:
-            # a known group in words (urban -> 城区), others as the data spells them
+            # a known group in words (a catalogue name per language), others as the data spells them
             group = group_label(table[group_column].astype(str).iloc[i], lang)
             text += f"<br>{t('chart.hover_group', lang)}: {group}"
         rows.append(text)
