@@ -106,21 +106,11 @@ _WATCH_JS = """(key) => {
 
 
 def _national_template() -> bytes:
-    """The national county template with made-up figures (timing only)."""
-    import io
+    """The national county template with made-up figures (timing only): the same table the
+    browser test draws."""
+    from tests.app.test_geo_pages import filled_template
 
-    from equity.geo import template_bytes
-
-    frame = pd.read_csv(io.BytesIO(template_bytes("100000", "county", "csv", "en")),
-                        dtype=str, keep_default_na=False)
-    n = len(frame)
-    frame["area_type"] = ["urban" if i % 2 else "rural" for i in range(n)]
-    frame["patients"] = [str(40 + i % 50) for i in range(n)]
-    frame["charity_coverage"] = [f"{0.30 + 0.04 * (i % 15):.2f}" for i in range(n)]
-    frame["oop_share"] = [f"{0.50 - 0.02 * (i % 15):.2f}" for i in range(n)]
-    frame["cost_per_patient"] = "90000"
-    frame["subsidy_per_patient"] = "20000"
-    return frame.to_csv(index=False).encode("utf-8")
+    return filled_template("100000")[0]
 
 
 def _navigate_and_time(page, label: str, key: str, timeout_ms: float) -> dict[str, float]:

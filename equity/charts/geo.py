@@ -18,6 +18,7 @@ JSON to Streamlit without a copy.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -89,27 +90,11 @@ def _points(value: float, lang: str) -> str:
     return f"{value:+.1f} {t('geo.map.change_unit', lang)}"
 
 
-def build_division_map_figure(
-    *,
-    geojson: dict,
-    table: pd.DataFrame,
-    indicator: str,
-    lang: str,
-    view: str = "before",
-    before: pd.Series | None = None,
-    after: pd.Series | None = None,
-    links: pd.DataFrame | None = None,
-    presenter: bool = False,
-    height: int = 620,
-    title: str | None = None,
-) -> go.Figure:
+def build_division_map_figure(**arguments: Any) -> go.Figure:
     """Choropleth of ``indicator`` on real division boundaries, as a ``go.Figure`` (it owns a
-    copy of the GeoJSON); the arguments as :func:`division_map_spec`, which a page that draws
-    the map on every rerun should use instead."""
-    return go.Figure(division_map_spec(
-        geojson=geojson, table=table, indicator=indicator, lang=lang, view=view,
-        before=before, after=after, links=links, presenter=presenter, height=height,
-        title=title))
+    copy of the GeoJSON); the keyword arguments of :func:`division_map_spec`, which a page that
+    draws the map on every rerun should use instead."""
+    return go.Figure(division_map_spec(**arguments))
 
 
 def division_map_spec(

@@ -127,22 +127,11 @@ def test_national_county_map_draws_every_county(browser, app_url, app_ready, scr
     its figure, drawn from the coarser national GeoJSON (3 decimals, no properties). The time
     from the click to the map drawn is printed (benchmarks/bench_geo.py --browser measures
     it properly)."""
-    import io
+    from equity.geo import children
 
-    import pandas as pd
-
-    from equity.geo import children, template_bytes
-
-    frame = pd.read_csv(io.BytesIO(template_bytes("100000", "county", "csv", "en")),
-                        dtype=str, keep_default_na=False)
-    n = len(frame)
+    data, codes = filled_template("100000")
+    n = len(codes)
     assert n == len(children("100000", "county")) > 2800
-    frame["area_type"] = ["urban" if i % 2 else "rural" for i in range(n)]
-    frame["patients"] = [str(40 + i % 50) for i in range(n)]
-    frame["charity_coverage"] = [f"{0.30 + 0.04 * (i % 15):.2f}" for i in range(n)]
-    frame["oop_share"] = [f"{0.50 - 0.02 * (i % 15):.2f}" for i in range(n)]
-    frame["cost_per_patient"] = "90000"
-    frame["subsidy_per_patient"] = "20000"
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
@@ -152,8 +141,7 @@ def test_national_county_map_draws_every_county(browser, app_url, app_ready, scr
         page.goto(f"{app_url}/data")
         app_ready(page)
         page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
-            files=[{"name": "china_counties.csv", "mimeType": "text/csv",
-                    "buffer": frame.to_csv(index=False).encode("utf-8")}])
+            files=[{"name": "china_counties.csv", "mimeType": "text/csv", "buffer": data}])
         expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=120_000)
         app_ready(page)
         started = time.monotonic()
