@@ -185,6 +185,27 @@ def controls(lang: str, options: dict[str, list[str]], *,
     return values
 
 
+def stored_values(options: dict[str, list[str]]) -> dict[str, Any] | None:
+    """The controls' values as this rerun will draw them, read from the session before the
+    widgets exist, or None while any control has no value yet (the page's first run).
+
+    A moved control's new value is in ``st.session_state`` when the rerun starts, so the
+    page can send the headline ahead of the 25 controls: the browser then draws the headline
+    in its first batch instead of after re-rendering every control (issue 10, slider ->
+    headline). :func:`controls` still draws the widgets; the page compares its values with
+    these and redraws the headline in the rare case they differ (a value the widget
+    corrected)."""
+    values: dict[str, Any] = {}
+    for key in CONTROL_KEYS:
+        if key not in st.session_state:
+            return None
+        value = st.session_state[key]
+        if key in options and value not in options[key]:
+            return None
+        values[key] = value
+    return values
+
+
 # --------------------------------------------------------------------------- presets
 
 PRESETS_KEY = "tf_presets"

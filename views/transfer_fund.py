@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard import division_maps, exports, fund_tabs, models
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
-from dashboard.render import escape_md, notice
+from dashboard.render import escape_md, notice, send_now
 from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_schematic
 from equity.charts import fund as charts
 from equity.charts.style import group_name, indicator_label
@@ -196,29 +196,50 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     ui.check_link(lang, options)
     # Notices go above the headline, where the eye is, not below the scenario panel.
     title_box, notice_box = st.container(), st.container()
-    headline_box = st.container(key="tf_headline")
+    # An st.empty inside the keyed box: the headline can be drawn twice in one run (see
+    # below) and the second replaces the first.
+    headline_box = st.container(key="tf_headline").empty()
     mechanism_box = st.container()
+    key = models.data_key(data)
+
+    def outcome(values: dict[str, Any]) -> tuple[Scenario, list[Any], Any]:
+        scenario, problems = ui.scenario_of(values, compare)
+        return scenario, problems, models.simulation(key, scenario_to_json(scenario), data)
+
+    def draw_headline(scenario: Scenario, result: Any) -> None:
+        gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
+        with headline_box.container():
+            headline(result, lang, presenter, gap_ci=gaps["after"])
+
+    # On a rerun the controls' values are known before they are drawn: the headline goes
+    # out first, so the browser shows it before re-rendering the controls and charts.
+    early = ui.stored_values(options)
+    if early is not None:
+        try:
+            scenario, _, result = outcome(early)
+        except (ValueError, KeyError):
+            early = None  # the full path below reports it
+        else:
+            draw_headline(scenario, result)
+            send_now()
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
     if ui.resets_pending():
         st.rerun()
-    scenario, problems = ui.scenario_of(values, compare)
-    with notice_box:
-        for line in [*ui.link_notices(), *ui.problem_notices(problems, lang)]:
-            notice(line)
-    key = models.data_key(data)
     try:
-        result = models.simulation(key, scenario_to_json(scenario), data)
+        scenario, problems, result = outcome(values)
     except (ValueError, KeyError) as err:
+        headline_box.empty()
         st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
         return
     with notice_box:
+        for line in [*ui.link_notices(), *ui.problem_notices(problems, lang)]:
+            notice(line)
         for warning in result.warnings:
             notice(warning.text(lang))
-    gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
-    with headline_box:
-        headline(result, lang, presenter, gap_ci=gaps["after"])
+    if values != early:
+        draw_headline(scenario, result)
     if not presenter:  # presenter mode: under the results tab's charts, off the first screen
         with mechanism_box:
             mechanisms_note(values, compare, data, key, result, lang, presenter)

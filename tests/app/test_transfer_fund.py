@@ -97,6 +97,36 @@ def test_headline_and_metrics_are_the_models_numbers():
     assert metrics["Newly covered patients"] == f"{round(expected.newly_covered):,}"
 
 
+
+def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
+    """On a rerun the controls' values are read before the widgets are drawn, so the headline
+    is sent first (issue 10, slider -> headline); it is drawn once and is the new value's."""
+    import dashboard.render
+    import dashboard.scenario_ui
+
+    order: list[str] = []
+    controls = dashboard.scenario_ui.controls
+
+    def recording_controls(*args, **kwargs):
+        order.append("controls")
+        return controls(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard.scenario_ui, "controls", recording_controls)
+    monkeypatch.setattr(dashboard.render, "send_now", lambda: order.append("headline sent"))
+    at = _open({"central_pool": "1000000"})
+    assert order == ["controls"]  # first run: no values before the widgets exist
+    order.clear()
+    at.slider(key="breadth_share").set_value(0.5)
+    _rerun(at)
+    assert order == ["headline sent", "controls"]
+    expected = _expected({"central_pool": "1000000", "breadth_share": "0.5"})
+    headlines = [m for m in at.markdown if m.value.startswith("### ")]
+    assert len(headlines) == 1
+    assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
+    assert f"{expected.gap.after * 100:.1f} points" in _headline(at)
+
+
+
 @pytest.mark.parametrize(
     ("group", "key", "value"),
     [
