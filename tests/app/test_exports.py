@@ -45,11 +45,13 @@ def _assert_downloads_under_every_chart(at) -> list[str]:
         options = json.loads(element.proto.config)["toImageButtonOptions"]
         assert options["width"] == 1600 and options["format"] == "png"
         assert options["filename"].endswith(f"_model-{MODEL_VERSION}")
-    # "under": in page order, each chart is followed by its own three buttons
+    # "under": in page order, each chart is followed by its own Download menu holding its
+    # three buttons (a closed menu's buttons are not drawn: a lighter page to rerun)
     flat = _walk(at)
     for chart in charts:
         at_chart = flat.index(chart)
-        assert flat[at_chart + 1: at_chart + 4] == [f"{f}_{chart}" for f in FORMATS], flat
+        assert flat[at_chart + 1: at_chart + 5] == [
+            f"menu_{chart}", *(f"{f}_{chart}" for f in FORMATS)], flat
     return charts
 
 
@@ -61,6 +63,8 @@ def _walk(at) -> list[str]:
         kind = getattr(node, "type", None)
         if kind in ("plotly_chart", "download_button"):
             out.append(_key(node))
+        elif kind == "popover":
+            out.append(node.proto.id.rsplit("-", 1)[-1])
         for child in getattr(node, "children", {}).values():
             visit(child)
 
@@ -92,6 +96,20 @@ def test_overview_source_line_in_chinese(make_app):
     assert t("doc.000.short", "zh") + "，摘要及第3.1.2节" in captions
     labels = {b.label for b in _buttons(at).values()}
     assert labels >= {"PNG", "SVG", "CSV"}
+    assert _popover_labels(at) == {"下载"}
+
+
+def _popover_labels(at) -> set[str]:
+    labels: set[str] = set()
+
+    def visit(node) -> None:
+        if getattr(node, "type", None) == "popover":
+            labels.add(node.proto.popover.label)
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(at._tree)
+    return labels
 
 
 @pytest.mark.parametrize("tab, charts", [

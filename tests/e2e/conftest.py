@@ -13,6 +13,7 @@ because scripts/test.sh installs it.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -130,6 +131,20 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
         timeout=timeout,
     )
     pg.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout)
+
+
+def download_button(pg, selector: str):
+    """The button of the download element at ``selector``. A chart's own downloads
+    (``.st-key-png_<chart>``, ``svg_``, ``csv_``) sit in the chart's Download menu
+    (``.st-key-menu_<chart>``), which is opened here when it is closed."""
+    button = pg.locator(f"{selector} button").first
+    chart = re.fullmatch(r"\.st-key-(?:png|svg|csv)_(.+)", selector)
+    if chart and not button.is_visible():
+        menu = pg.locator(f".st-key-menu_{chart.group(1)} button").first
+        menu.scroll_into_view_if_needed()
+        menu.click()
+        button.wait_for(state="visible")
+    return button
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import openpyxl
 from playwright.sync_api import expect
 
 from equity import MODEL_VERSION
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import download_button, wait_for_app
 
 QUERY = {"central_pool": "2000000"}
 TABS: dict[str, tuple[str, ...]] = {
@@ -43,7 +43,7 @@ def _open(page, app_url: str, tab: str) -> None:
 
 def _download(page, selector: str) -> tuple[bytes, str, float]:
     """Click a download button; the file's bytes, its suggested name, and seconds taken."""
-    button = page.locator(f"{selector} button").first
+    button = download_button(page, selector)
     button.scroll_into_view_if_needed()
     start = time.perf_counter()
     with page.expect_download(timeout=120_000) as info:

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from equity.report import export_name
+from tests.e2e.conftest import download_button
 
 HEADER = (
     "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
@@ -67,7 +68,7 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, open_page, screensh
     _shot(page, screenshot, "overview_en")
     # A chart image is made only when asked for (kaleido + the system Chromium).
     with page.expect_download(timeout=60_000) as download:
-        page.locator(".st-key-png_rank button").first.click()
+        download_button(page, ".st-key-png_rank").click()
     # the file names the chart and carries the model version (issue 10)
     assert download.value.suggested_filename == export_name("ranking_charity_coverage", "png")
     head = Path(download.value.path()).read_bytes()[:8]
