@@ -107,9 +107,9 @@ def downloads(fig: Any, *, name: str, lang: str, data: Any = None, source: str =
     box = st.container(horizontal=True, vertical_alignment="center", gap="small",
                        key=f"exports_{key}")
     box.caption(escape_md(source))  # plain text (a dataset title is uploaded text)
-    # One "Download" menu per chart rather than three buttons in a row: a closed popover's
-    # buttons are not drawn, and every element drawn is redrawn on each rerun (measured on
-    # Transfer fund, slider -> headline, without the rows: about 0.1x of the bare page less;
+    # One "Download" menu per chart rather than three buttons in a row: less under every
+    # chart on a shared screen, and a closed popover's buttons are not drawn at all (on
+    # Transfer fund's slider -> headline the difference was inside the noise;
     # benchmarks/README.md).
     menu = box.popover(t("export.menu", lang), type="tertiary", icon=":material/download:",
                        help=t("export.menu_help", lang), key=f"menu_{key}")
