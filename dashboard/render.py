@@ -7,7 +7,6 @@ Markdown neutralised before it reaches ``st.markdown``-like calls.
 from __future__ import annotations
 
 import re
-import time
 
 import streamlit as st
 
@@ -68,21 +67,3 @@ def notice(message: str) -> None:
     """A visible, non-blocking notice (e.g. a URL value that fell back to its default)."""
     st.warning(escape_md(message), icon=":material/info:")
 
-
-SEND_HEAD_START_SECONDS = 0.005
-"""How long the script steps aside after drawing something the user waits for (the Transfer
-fund headline), so the server sends it before the script builds the rest of the page."""
-
-
-def send_now() -> None:
-    """Step aside for :data:`SEND_HEAD_START_SECONDS` so Streamlit's event loop sends what the
-    script has drawn so far.
-
-    Streamlit sends a run's messages from its event-loop thread, one message per loop turn,
-    while the script thread keeps the GIL busy building charts. Measured on the Transfer fund
-    page (``benchmarks/README.md``, slider -> headline): without this the headline, queued
-    20-50 ms into the rerun, sometimes left the server 50-125 ms later, behind the charts,
-    and the browser then drew it in the same long task as the charts. A few milliseconds of
-    sleep (which releases the GIL) lets the loop send the headline's dozen messages first.
-    """
-    time.sleep(SEND_HEAD_START_SECONDS)

@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard import division_maps, exports, fund_tabs, models
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
-from dashboard.render import escape_md, notice, send_now
+from dashboard.render import escape_md, notice
 from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_schematic
 from equity.charts import fund as charts
 from equity.charts.style import group_name, indicator_label
@@ -206,29 +206,32 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         scenario, problems = ui.scenario_of(values, compare)
         return scenario, problems, models.simulation(key, scenario_to_json(scenario), data)
 
-    def draw_headline(scenario: Scenario, result: Any) -> None:
-        gaps = models.gap_intervals(key, scenario_to_json(scenario), data)
+    def draw_headline(result: Any) -> None:
+        # Computed, not cached: on a control move it is a cache miss anyway, and the cache's
+        # own work (key, pickling, the simulation read back) cost more than the 1-2 ms here.
+        gaps = models.gap_intervals_of(result, data.table)
         with headline_box.container():
             headline(result, lang, presenter, gap_ci=gaps["after"])
 
     # On a rerun the controls' values are known before they are drawn: the headline goes
     # out first, so the browser shows it before re-rendering the controls and charts.
     early = ui.stored_values(options)
+    first = None
     if early is not None:
         try:
-            scenario, _, result = outcome(early)
+            first = outcome(early)
         except (ValueError, KeyError):
             early = None  # the full path below reports it
         else:
-            draw_headline(scenario, result)
-            send_now()
+            draw_headline(first[2])
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
     if ui.resets_pending():
         st.rerun()
     try:
-        scenario, problems, result = outcome(values)
+        scenario, problems, result = (first if first is not None and values == early
+                                      else outcome(values))
     except (ValueError, KeyError) as err:
         headline_box.empty()
         st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
@@ -239,7 +242,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         for warning in result.warnings:
             notice(warning.text(lang))
     if values != early:
-        draw_headline(scenario, result)
+        draw_headline(result)
     if not presenter:  # presenter mode: under the results tab's charts, off the first screen
         with mechanism_box:
             mechanisms_note(values, compare, data, key, result, lang, presenter)

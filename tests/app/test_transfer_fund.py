@@ -101,24 +101,30 @@ def test_headline_and_metrics_are_the_models_numbers():
 def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
     """On a rerun the controls' values are read before the widgets are drawn, so the headline
     is sent first (issue 10, slider -> headline); it is drawn once and is the new value's."""
-    import dashboard.render
     import dashboard.scenario_ui
+    import equity.charts.fund
 
     order: list[str] = []
     controls = dashboard.scenario_ui.controls
+    build_headline = equity.charts.fund.build_headline
 
     def recording_controls(*args, **kwargs):
         order.append("controls")
         return controls(*args, **kwargs)
 
+    def recording_headline(*args, **kwargs):
+        order.append("headline")
+        return build_headline(*args, **kwargs)
+
     monkeypatch.setattr(dashboard.scenario_ui, "controls", recording_controls)
-    monkeypatch.setattr(dashboard.render, "send_now", lambda: order.append("headline sent"))
+    monkeypatch.setattr(equity.charts.fund, "build_headline", recording_headline)
     at = _open({"central_pool": "1000000"})
-    assert order == ["controls"]  # first run: no values before the widgets exist
+    assert order[:2] == ["controls", "headline"]  # first run: no values before the widgets
     order.clear()
     at.slider(key="breadth_share").set_value(0.5)
     _rerun(at)
-    assert order == ["headline sent", "controls"]
+    assert order[:2] == ["headline", "controls"]
+    assert order.count("headline") == 1
     expected = _expected({"central_pool": "1000000", "breadth_share": "0.5"})
     headlines = [m for m in at.markdown if m.value.startswith("### ")]
     assert len(headlines) == 1
