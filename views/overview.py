@@ -117,8 +117,7 @@ def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: boo
     if is_truncated(table):  # the bars show the extremes only: every region is counted here
         spread = build_distribution_figure(table=table, indicator=indicator, compare=compare,
                                            lang=lang, presenter=presenter)
-        st.plotly_chart(spread, width="stretch", config={"displaylogo": False},
-                        key="distribution")
+        exports.chart(spread, name=f"distribution_{indicator}", key="distribution", lang=lang)
 
 
 def region_map(data: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:

@@ -108,5 +108,7 @@ def test_overview_with_many_regions_shows_extremes_distribution_and_grouped_tile
     assert sum(len(tr["y"]) for tr in ranking["data"] if tr["type"] == "bar") == 60
     assert "5,000 regions" in ranking["layout"]["title"]["subtitle"]["text"]
     assert sum(sum(tr["y"]) for tr in spread["data"]) == 5_000
+    # like every chart, the distribution has its source line and its downloads
+    assert "csv_distribution" in {b.key for b in at.get("download_button")}
     assert grid["data"][0]["type"] == "heatmap"
     assert "one square per group" in grid["layout"]["title"]["subtitle"]["text"]
