@@ -1,7 +1,8 @@
 """Server entry point: ``streamlit run serve.py`` serves ``app.py`` through ``st.App``, whose
 lifespan warms the process up before the first visitor (``dashboard/warmup.py``).
 
-``streamlit run app.py`` serves the same app without the warm-up.
+``streamlit run app.py`` serves the same app without the warm-up and with Python's default GIL
+switch interval.
 """
 
 import sys

@@ -66,4 +66,3 @@ def show_error(exc: BaseException, *, nothing_loaded: bool = False) -> None:
 def notice(message: str) -> None:
     """A visible, non-blocking notice (e.g. a URL value that fell back to its default)."""
     st.warning(escape_md(message), icon=":material/info:")
-
