@@ -229,16 +229,22 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         title(compare, lang, presenter)
     if ui.resets_pending():
         st.rerun()
-    try:
-        scenario, problems, result = (first if first is not None and values == early
-                                      else outcome(values))
-    except (ValueError, KeyError) as err:
-        headline_box.empty()
-        st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
-        return
+    if first is not None and values == early:
+        scenario, problems, result = first
+    else:
+        scenario, problems = ui.scenario_of(values, compare)
+        result = None
     with notice_box:
         for line in [*ui.link_notices(), *ui.problem_notices(problems, lang)]:
             notice(line)
+    if result is None:
+        try:
+            result = models.simulation(key, scenario_to_json(scenario), data)
+        except (ValueError, KeyError) as err:
+            headline_box.empty()
+            st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
+            return
+    with notice_box:
         for warning in result.warnings:
             notice(warning.text(lang))
     if values != early:

@@ -133,6 +133,26 @@ def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
 
 
 
+
+def test_a_model_error_is_said_once_with_no_stale_headline(monkeypatch):
+    """The model refusing a scenario on a rerun (here: made to raise) leaves the page with the
+    error in words and no headline from the run before (the early headline is cleared)."""
+    import dashboard.models
+
+    at = _open({"central_pool": "1000000"})
+    assert _headline(at)
+
+    def refuse(*args, **kwargs):
+        raise ValueError("no regions to fund")
+
+    monkeypatch.setattr(dashboard.models, "simulation", refuse)
+    at.slider(key="breadth_share").set_value(0.5)
+    _rerun(at)
+    assert [e.value for e in at.error] == [
+        "The model could not run on this scenario: no regions to fund"]
+    assert not [m for m in at.markdown if m.value.startswith("### ")]
+
+
 @pytest.mark.parametrize(
     ("group", "key", "value"),
     [
