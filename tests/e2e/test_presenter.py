@@ -28,15 +28,42 @@ def big_page(browser):
     context.close()
 
 
+# What the page looked like, for a failure message: the root font size (21 px once presenter
+# mode's style is applied) and every chart's box.
+LAYOUT_JS = """() => ({font: getComputedStyle(document.documentElement).fontSize,
+  charts: [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(c => {
+    const b = c.getBoundingClientRect();
+    return [Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
+            (c.querySelector('.gtitle') || {}).textContent || ''];})})"""
+
+
+def _settled(page) -> None:
+    """Wait until presenter mode's style is applied (on a first visit Streamlit fetches the
+    renderer of that style after it has drawn the title, so the page is first laid out at
+    16 px) and the first chart has stopped moving: a first-screen check made mid-render
+    measures a layout no one sees for long."""
+    page.wait_for_function(
+        "() => getComputedStyle(document.documentElement).fontSize === '21px'")
+    last = None
+    for _ in range(40):
+        box = page.get_by_test_id("stPlotlyChart").first.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        page.wait_for_timeout(250)
+
+
 def _first_screen(page, locator) -> None:
     box = locator.bounding_box()
     assert box is not None, "not drawn"
-    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], (
+        box, page.evaluate(LAYOUT_JS))
 
 
 def _chart_drawn(page, index: int = 0):
     chart = page.get_by_test_id("stPlotlyChart").nth(index)
     expect(chart.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    _settled(page)
     return chart
 
 
@@ -47,8 +74,9 @@ def test_presenter_overview_first_screen(big_page, app_url, screenshot, lang) ->
     expect(big_page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
     headline = big_page.locator("[data-testid='stMainBlockContainer'] h3").first
     expect(headline).to_be_visible()
+    chart = _chart_drawn(big_page)
     _first_screen(big_page, headline)
-    _first_screen(big_page, _chart_drawn(big_page))
+    _first_screen(big_page, chart)
     screenshot(big_page, f"presenter_overview_{lang}", full_page=False)
 
 
@@ -62,8 +90,9 @@ def test_presenter_transfer_fund_first_screen(big_page, app_url, screenshot, lan
         NAME[lang])
     headline = big_page.locator(".st-key-tf_headline h3").first
     expect(headline).to_be_visible()
+    chart = _chart_drawn(big_page)
     _first_screen(big_page, headline)
-    _first_screen(big_page, _chart_drawn(big_page))
+    _first_screen(big_page, chart)
     screenshot(big_page, f"presenter_transfer_fund_{lang}", full_page=False)
 
 
