@@ -122,6 +122,36 @@ def test_data_page_uploads(page: Page, app_url: str, open_page, screenshot) -> N
     _shot(page, screenshot, "overview_upload_tile_grid_en")
 
 
+# What the browser shows on each uploader: the button's words and the size line, as drawn
+# (Streamlit's own English words are there too, at font size 0).
+UPLOADER_WORDS_JS = """() => [...document.querySelectorAll('[data-testid=stFileUploader]')]
+  .map(u => {
+    const button = u.querySelector('[data-testid=stBaseButton-secondary] p');
+    const limit = u.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span');
+    const shown = e => getComputedStyle(e, '::after').content.replace(/^"|"$/g, '');
+    return [shown(button), shown(limit), getComputedStyle(button).fontSize,
+            getComputedStyle(limit).fontSize];
+  })"""
+
+
+def test_uploaders_speak_chinese(page: Page, app_url: str, open_page, screenshot) -> None:
+    # Issue 10: Streamlit draws "Upload" and "50MB per file" in English on a Chinese page.
+    open_page(f"{app_url}/data?lang=zh")
+    expect(_main(page).get_by_text("上传自己的数据")).to_be_visible()
+    shown = page.evaluate(UPLOADER_WORDS_JS)
+    assert shown == [
+        ["上传", "每个文件不超过 50 MB • CSV, TXT, TSV, XLSX, XLSM, PARQUET, GEOJSON, JSON, GPKG, "
+         "ZIP", "0px", "0px"],
+        ["上传", "每个文件不超过 50 MB • GEOJSON, JSON, GPKG, ZIP", "0px", "0px"],
+    ]
+    page.get_by_test_id("stFileUploader").first.scroll_into_view_if_needed()
+    screenshot(page, "data_uploader_zh", full_page=False)
+    # The uploader still uploads.
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+        files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}])
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("good.csv")
+
+
 def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot) -> None:
     for lang in ("en", "zh"):
         suffix = "" if lang == "en" else "?lang=zh"
