@@ -48,7 +48,7 @@ GROUPS: tuple[str, ...] = (
                    if p.group not in GROUP_ORDER and p.group != "compare"),
 )
 COLUMNS_PER_ROW = 4
-INDICATOR_KEY = "compare.indicator"
+INDICATOR_KEY = comparison.INDICATOR_KEY
 # Gap indicators offered here: both are 0-1 shares, so their gaps read in percentage points.
 PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
 CONTROL_KEYS: tuple[str, ...] = (
@@ -132,10 +132,9 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
 
 
 def choice_label(p: Parameter, value: str, lang: str) -> str:
-    """A fixed choice's label: ``tf.choice.<key>.<value>`` from the catalogue, else the
-    value itself."""
-    code = f"tf.choice.{p.key}.{value}"
-    return t(code, lang) if has(code) else str(value)
+    """A fixed choice's label, as every table of parameters shows it
+    (:func:`equity.comparison.shown`)."""
+    return comparison.shown(p, value, lang)
 
 
 def _choice(p: Parameter, choices: list[str], lang: str) -> str:

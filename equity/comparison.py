@@ -13,8 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from equity.i18n import fmt_count, fmt_money, fmt_points, t
-from equity.scenario import PARAMETERS, Parameter, Scenario
+from equity.charts.style import group_name, indicator_label
+from equity.i18n import fmt_count, fmt_money, fmt_points, has, t
+from equity.scenario import PARAMETERS, RECIPIENTS_BELOW_TARGET, Parameter, Scenario
+
+# Choices whose values are groups of the comparison column, and the indicator's choice.
+GROUP_KEYS = ("recipients", "compare.a", "compare.b")
+INDICATOR_KEY = "compare.indicator"
 
 MAX_COMPARED = 4
 """Scenarios shown side by side at most (four columns still fit a 1440-pixel screen)."""
@@ -22,16 +27,26 @@ MAX_COMPARED = 4
 
 def shown(p: Parameter, value: Any, lang: str) -> str:
     """A parameter value as people read it: money in yuan as ``fmt_money`` writes it,
-    fractions in percent, other numbers plainly, a list of groups comma-separated."""
+    fractions in percent, other numbers plainly; a choice by its name in ``lang`` as its
+    control shows it (groups by ``group.<value>``, the indicator by ``ind.<value>``, other
+    choices by ``tf.choice.<key>.<value>``; a value the catalogue does not know as given),
+    a list of groups comma-separated."""
     if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
+        return t("doc.list_sep", lang).join(shown(p, v, lang) for v in value)
     if p.kind == "money":
         return fmt_money(float(value), lang)
     if p.kind == "fraction":
         return f"{float(value):.0%}"
     if p.numeric:
         return f"{float(value):g}"
-    return str(value)
+    if p.key == "recipients" and value == RECIPIENTS_BELOW_TARGET:
+        return t("tf.recipients.below_target", lang)
+    if p.key in GROUP_KEYS:
+        return group_name(value, lang)
+    if p.key == INDICATOR_KEY:
+        return indicator_label(str(value), lang, capital=True)
+    code = f"tf.choice.{p.key}.{value}"
+    return t(code, lang) if has(code) else str(value)
 
 
 def parameter_table(scenarios: Mapping[str, Scenario], lang: str) -> pd.DataFrame:

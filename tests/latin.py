@@ -41,7 +41,8 @@ def latin_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     found = []
     for chunk in _CHUNK.findall(_MARKUP.sub(" ", str(text))):
         core = chunk.strip(".-'’/#@")
-        if not core or _CODE.search(core):
+        # a path ("docs/") is a code; a word at a sentence's end ("word.") is not
+        if not core or _CODE.search(core) or chunk.strip(".-'’").endswith("/"):
             continue
         found.extend(w for w in _WORD.findall(core)
                      if w not in allow and not _ROMAN.fullmatch(w))

@@ -152,7 +152,8 @@ def parameters_section(lang: str) -> None:
                 t("m.col.key", lang): params["key"],
                 t("m.col.parameter", lang): params["label"],
                 t("m.col.unit", lang): params["unit"],
-                t("m.col.default", lang): params["default"].astype(str),
+                t("m.col.default", lang): [_default(k, v, lang) for k, v in
+                                            zip(params["key"], params["default"], strict=True)],
                 t("m.col.min", lang): params["minimum"].map(_bound),
                 t("m.col.max", lang): params["maximum"].map(_bound),
                 t("m.col.source", lang): _sources(params["key"], lang),
@@ -173,6 +174,16 @@ def parameters_section(lang: str) -> None:
         )
     except ImportError:
         st.info(t("m.params_missing", lang))
+
+
+def _default(key: str, value: object, lang: str) -> str:
+    """A parameter's default as its control shows it: a choice by its name ("best" is
+    "最高地区的医保支付比例" on a Chinese page), a number as written."""
+    from equity.comparison import shown
+    from equity.scenario import PARAMETER_BY_KEY
+
+    parameter = PARAMETER_BY_KEY[key]
+    return str(value) if parameter.numeric else shown(parameter, value, lang)
 
 
 def _sources(keys, lang: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import exports
@@ -171,14 +172,19 @@ def zhejiang_section(lang: str, presenter: bool) -> None:
 def reference_section(lang: str) -> None:
     """The bundled international reference points (000): what pooled funds achieved elsewhere."""
     from equity.datasets import reference_points
+    from equity.report import document_title, titled_references
 
     with st.expander(t("sust.ref.title", lang), icon=":material/public:"):
         table = reference_points()
-        shown = table[["place_zh" if lang == "zh" else "place", "mechanism", "description",
-                       "value_text", "source"]]
-        st.dataframe(shown.rename(columns={c: t(f"sust.ref.col.{c}", lang)
-                                           for c in shown.columns}), hide_index=True)
-        st.caption(t("sust.ref.note", lang))
+        # Chinese: the bundled translations (*_zh); the document itself is in English.
+        suffix = "_zh" if lang == "zh" else ""
+        columns = ["place", "mechanism", "description", "value_text"]
+        shown = pd.DataFrame({t(f"sust.ref.col.{c}", lang): table[f"{c}{suffix}"]
+                              for c in columns})
+        shown[t("sust.ref.col.source", lang)] = [
+            titled_references(text.replace(";", ","), lang) for text in table["source"]]
+        st.dataframe(shown, hide_index=True)
+        st.caption(t("sust.ref.note", lang, document=document_title("000", lang, short=True)))
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -119,7 +120,8 @@ def _table(node, proto) -> Iterator[tuple[str, str]]:
     if editable:
         return  # cells the user edits (a cascade's English label column, payer codes)
     for column in frame.columns:
-        if frame[column].dtype == object:
+        # object or pandas' string dtype (pandas 3 reads text as "str", not object)
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             for value in frame[column].dropna().unique():
                 yield f"table cell {column}", str(value)
 
@@ -128,10 +130,18 @@ def _allowed() -> set[str]:
     """Latin words a Chinese page may show: region names and column names as the data spells
     them, and the documents' authors as their papers spell them."""
     from equity.i18n import t
+    from equity.scenario import PARAMETERS
 
     city_w = load("city_w")
-    allowed = words_of(city_w.table["region_name"]) | words_of(city_w.table.columns)
+    # The data as its files spell it: names, column names and category values (the Data
+    # page's table shows the file), the boundaries' columns.
+    text_columns = [c for c in city_w.table.columns
+                    if not pd.api.types.is_numeric_dtype(city_w.table[c])]
+    allowed = words_of(v for c in text_columns for v in city_w.table[c])
+    allowed |= words_of(city_w.table.columns) | words_of(city_w.geometry.columns)
     allowed |= words_of(t(f"doc.{code}.title", "zh") for code in DOCUMENTS)
+    # Methods' parameter table: the keys links and scenario files use, and the symbols.
+    allowed |= words_of(p.key for p in PARAMETERS) | words_of(p.symbol for p in PARAMETERS)
     return allowed
 
 

@@ -51,6 +51,19 @@ def test_methods_in_chinese(make_app) -> None:
     assert sources["levy_per_insured"].startswith(t("doc.002.short", "zh") + "，第3节")
     assert sources["admin_overhead"] == "模型设定"
     assert not any(re.match(r"00\d ", s) for s in sources.values())
+    # every parameter's note in Chinese (an English gloss was left on seven of them)
+    assert sources["paired_assistance"].endswith("（按事先协商的比例对口支援）")
+    assert sources["drug_share"] == "模型设定（示意：文献未给出药品费用占比）"
+    for p in PARAMETERS:
+        if p.reference.get("note"):
+            assert p.reference["note"] not in sources[p.key], p.key
+    # a choice's default by its name, as its control shows it
+    defaults = dict(zip(params["键"], params["默认值"], strict=True))
+    assert defaults["harmonisation_target"] == t("tf.choice.harmonisation_target.best", "zh")
+    assert defaults["paired_assistance"] == t("tf.choice.paired_assistance.off", "zh")
+    assert (defaults["compare.a"], defaults["compare.b"]) == ("城区", "郊区")
+    assert defaults["recipients"] == t("tf.recipients.below_target", "zh")
+    assert defaults["compare.indicator"] == "慈善救助覆盖率"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
