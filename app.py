@@ -19,6 +19,7 @@ from dashboard import warmup
 # Under `streamlit run serve.py` the server's warm-up may still be importing; let it finish.
 warmup.wait()
 
+from dashboard.exports import modebar_css  # noqa: E402
 from dashboard.links import (  # noqa: E402
     UPLOAD,
     LinkNotice,
@@ -90,14 +91,14 @@ def _column_label(column: str, lang: str) -> str:
     return t(key, lang) if has(key) else column
 
 
-def _sidebar_style(presenter: bool) -> None:
+def _page_style(presenter: bool, lang: str) -> None:
     # Larger base font for readability on shared screens; Streamlit sizes text in rem.
     size = 21 if presenter else 17
     # Presenter mode: less empty space above the title, so the chart fits the first screen.
     top = ' [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }' if presenter else ""
     st.html(
         f"<style>html {{ font-size: {size}px; }}"
-        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top}</style>'
+        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top} {modebar_css(lang)}</style>'
     )
 
 
@@ -185,7 +186,7 @@ with st.sidebar:
     )
     st.caption(t("app.link_help", lang))
 
-_sidebar_style(presenter)
+_page_style(presenter, lang)
 
 st.session_state["region_data"] = region_data
 st.session_state["dataset_title"] = dataset_title

@@ -6,6 +6,7 @@ Markdown neutralised before it reaches ``st.markdown``-like calls.
 
 from __future__ import annotations
 
+import json
 import re
 
 import streamlit as st
@@ -23,6 +24,12 @@ def escape_md(text: object) -> str:
     literally in ``st.markdown``, ``st.error`` and widget labels. Line breaks become spaces."""
     plain = " ".join(str(text).split())
     return _MD_SPECIAL.sub(r"\\\1", plain)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal (for ``content:``) that can end neither the string nor
+    the style element around it."""
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
 
 
 def problem_lines(exc: BaseException, lang: str) -> list[str]:

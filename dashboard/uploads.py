@@ -7,7 +7,6 @@ the dataset picker to it at the start of the next run (``_switch_to_upload``).
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.render import escape_md
+from dashboard.render import css_string, escape_md
 from equity.i18n import fmt_count, t
 
 # Uploads taking longer than this show the seconds elapsed, so a large file is never a silent
@@ -30,11 +29,6 @@ _BUTTON = "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-sec
 _LIMIT = "[data-testid='stFileUploaderDropzoneInstructions'] span"
 
 
-def _css_string(text: str) -> str:
-    """``text`` as a CSS string literal that cannot end the string or the style element."""
-    return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
-
-
 def uploader_css(key: str, types: Sequence[str], lang: str, size_mb: int) -> str:
     """A style element that writes the uploader ``key``'s button label and size line in
     ``lang`` in place of Streamlit's English ones (scoped to that uploader's ``st-key-``
@@ -43,9 +37,9 @@ def uploader_css(key: str, types: Sequence[str], lang: str, size_mb: int) -> str
     limit = t("upload.limit", lang, size=size_mb) + " • " + ", ".join(x.upper() for x in types)
     return (
         f"<style>{scope} {_BUTTON}, {scope} {_LIMIT} {{font-size: 0;}}"
-        f" {scope} {_BUTTON}::after {{content: {_css_string(t('upload.button', lang))};"
+        f" {scope} {_BUTTON}::after {{content: {css_string(t('upload.button', lang))};"
         " font-size: 1rem;}"
-        f" {scope} {_LIMIT}::after {{content: {_css_string(limit)}; font-size: 0.875rem;}}"
+        f" {scope} {_LIMIT}::after {{content: {css_string(limit)}; font-size: 0.875rem;}}"
         "</style>"
     )
 

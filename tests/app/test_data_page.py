@@ -109,9 +109,9 @@ def test_uploaders_say_their_own_words_in_the_page_language(make_app, lang, butt
 
 
 def test_uploader_words_cannot_break_out_of_their_style() -> None:
-    from dashboard.uploads import _css_string
+    from dashboard.render import css_string
 
-    text = _css_string('a "quoted" </style><script>x</script>')
+    text = css_string('a "quoted" </style><script>x</script>')
     assert "</style" not in text and "<" not in text
     assert text.startswith('"') and text.endswith('"') and text.count('"') == 4  # 2 escaped
     assert '\\"quoted\\"' in text

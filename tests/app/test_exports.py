@@ -77,6 +77,25 @@ def _captions(at) -> str:
     return "\n".join(re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
 
 
+@pytest.mark.parametrize(("lang", "zoom_in", "fullscreen"), [
+    ("en", "Zoom in", "Fullscreen"), ("zh", "放大", "全屏")])
+def test_plotly_speaks_the_page_language(make_app, lang, zoom_in, fullscreen):
+    # Plotly's mode bar ("Zoom in", "Download plot as a PNG") was English on a Chinese page:
+    # every chart passes the catalogue's words as its locale, and Streamlit's own Fullscreen
+    # button, which plotly does not translate, gets them from the page's CSS.
+    at = make_app("views/transfer_fund.py", lang=lang)
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert len(configs) >= 3
+    for config in configs:
+        assert config["locale"] == lang
+        words = config["locales"][lang]["dictionary"]
+        assert words["Zoom in"] == zoom_in
+        assert set(words) >= {"Autoscale", "Download plot as a PNG", "Pan", "Reset axes",
+                              "Reset view", "Zoom", "Zoom out"}
+    page_css = " ".join(h.proto.body for h in at.get("html"))
+    assert f'[data-title="Fullscreen"]::after {{content: "{fullscreen}";}}' in page_css
+
+
 def test_overview_charts_have_downloads_and_a_titled_source(make_app):
     at = make_app()
     charts = _assert_downloads_under_every_chart(at)

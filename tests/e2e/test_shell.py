@@ -138,6 +138,9 @@ def test_uploaders_speak_chinese(page: Page, app_url: str, open_page, screenshot
     # Issue 10: Streamlit draws "Upload" and "50MB per file" in English on a Chinese page.
     open_page(f"{app_url}/data?lang=zh")
     expect(_main(page).get_by_text("上传自己的数据")).to_be_visible()
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(2)
+    # the style elements arrive with the uploaders, or just after them
+    page.wait_for_function(f"() => ({UPLOADER_WORDS_JS})().every(u => u[0] !== 'none')")
     shown = page.evaluate(UPLOADER_WORDS_JS)
     assert shown == [
         ["上传", "每个文件不超过 50 MB • CSV, TXT, TSV, XLSX, XLSM, PARQUET, GEOJSON, JSON, GPKG, "
@@ -150,6 +153,22 @@ def test_uploaders_speak_chinese(page: Page, app_url: str, open_page, screenshot
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}])
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("good.csv")
+
+
+def test_chart_buttons_speak_chinese(page: Page, app_url: str, open_page) -> None:
+    # Issue 10: plotly's mode bar titles and Streamlit's Fullscreen button were English.
+    open_page(f"{app_url}/?lang=zh")
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.locator(".main-svg").first).to_be_visible()
+    chart.hover()
+    titles = chart.locator(".modebar-btn").evaluate_all(
+        "buttons => buttons.map(b => b.getAttribute('data-title'))")
+    assert {"将图表下载为PNG", "放大", "缩小", "平移", "自动缩放"} <= set(titles), titles
+    # Streamlit's own button keeps its English title; the tooltip shows the catalogue's word.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector("
+        "'.js-plotly-plot .modebar-btn[data-title=\"Fullscreen\"]'), '::after').content"
+        " === '\"全屏\"'")
 
 
 def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot) -> None:
