@@ -30,7 +30,7 @@ from dashboard.links import (  # noqa: E402
     remember_link_notices,
     show_link_notices,
 )
-from dashboard.render import escape_md  # noqa: E402
+from dashboard.render import escape_md, skip_link_css  # noqa: E402
 from dashboard.state import DEFAULT_COMPARE  # noqa: E402
 from equity import MODEL_VERSION  # noqa: E402
 from equity.charts.style import group_name  # noqa: E402
@@ -98,7 +98,8 @@ def _page_style(presenter: bool, lang: str) -> None:
     top = ' [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }' if presenter else ""
     st.html(
         f"<style>html {{ font-size: {size}px; }}"
-        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top} {modebar_css(lang)}</style>'
+        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top} {modebar_css(lang)}'
+        f" {skip_link_css(lang)}</style>"
     )
 
 

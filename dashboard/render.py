@@ -32,6 +32,15 @@ def css_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
 
 
+def skip_link_css(lang: str) -> str:
+    """CSS that writes Streamlit's keyboard-only "Skip to main content" link (shown when it has
+    the focus; Streamlit has no setting for its text) in ``lang``."""
+    link = '[data-testid="stSkipToContent"]'
+    # !important: Streamlit's own focus style sets the link's font size
+    return (f"{link}, {link}:focus {{font-size: 0 !important;}} {link}::after {{content: "
+            f"{css_string(t('app.skip_to_content', lang))}; font-size: 0.875rem;}}")
+
+
 def problem_lines(exc: BaseException, lang: str) -> list[str]:
     """Plain-text lines in ``lang``, one per problem, for any error: every problem the package
     raises (a file Problem, a Message) renders itself with ``text(lang)``."""

@@ -169,6 +169,12 @@ def test_chart_buttons_speak_chinese(page: Page, app_url: str, open_page) -> Non
         "() => getComputedStyle(document.querySelector("
         "'.js-plotly-plot .modebar-btn[data-title=\"Fullscreen\"]'), '::after').content"
         " === '\"全屏\"'")
+    # Streamlit's keyboard-only skip link, shown on the first Tab, in Chinese too.
+    page.keyboard.press("Tab")
+    skip = page.get_by_test_id("stSkipToContent")
+    expect(skip).to_be_focused()
+    assert skip.evaluate("a => [getComputedStyle(a).fontSize,"
+                         " getComputedStyle(a, '::after').content]") == ["0px", '"跳到主要内容"']
 
 
 def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot) -> None:
