@@ -33,8 +33,8 @@ from dashboard.links import (  # noqa: E402
 from dashboard.render import escape_md, skip_link_css  # noqa: E402
 from dashboard.state import DEFAULT_COMPARE  # noqa: E402
 from equity import MODEL_VERSION  # noqa: E402
-from equity.charts.style import group_name  # noqa: E402
-from equity.i18n import LANGUAGE_NAMES, LANGUAGES, has, t  # noqa: E402
+from equity.charts.style import column_label, group_name  # noqa: E402
+from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
 
 
 def _presenter_requested() -> bool:
@@ -83,12 +83,6 @@ def _categorical_columns(table) -> list[str]:
         columns.remove("area_type")
         columns.insert(0, "area_type")
     return columns
-
-
-def _column_label(column: str, lang: str) -> str:
-    """A grouping column as people read it (``app.column.<name>``), else its name."""
-    key = f"app.column.{column}"
-    return t(key, lang) if has(key) else column
 
 
 def _page_style(presenter: bool, lang: str) -> None:
@@ -155,7 +149,7 @@ with st.sidebar:
         # Shown in words when the catalogue knows the column, its name kept in the URL.
         column = coded_choice(
             st.selectbox, "compare_col", t("app.compare_column", lang), columns, columns[0],
-            format_func=lambda name: escape_md(_column_label(name, lang)),
+            format_func=lambda name: escape_md(column_label(name, lang)),
             help=t("app.compare_column_help", lang), on_change=dismiss_link_notices,
         )
         values = sorted(table[column].astype(str).unique()) if column in table else []

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from equity.charts.style import group_name, indicator_label
+from equity.charts.style import column_label, group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_points, has, t
 from equity.scenario import PARAMETERS, RECIPIENTS_BELOW_TARGET, Parameter, Scenario
 
@@ -28,9 +28,9 @@ MAX_COMPARED = 4
 def shown(p: Parameter, value: Any, lang: str) -> str:
     """A parameter value as people read it: money in yuan as ``fmt_money`` writes it,
     fractions in percent, other numbers plainly; a choice by its name in ``lang`` as its
-    control shows it (groups by ``group.<value>``, the indicator by ``ind.<value>``, other
-    choices by ``tf.choice.<key>.<value>``; a value the catalogue does not know as given),
-    a list of groups comma-separated."""
+    control shows it (groups by ``group.<value>``, the indicator by ``ind.<value>``, the
+    grouping column by ``app.column.<name>``, other choices by ``tf.choice.<key>.<value>``;
+    a value the catalogue does not know as given), a list of groups comma-separated."""
     if isinstance(value, tuple | list):
         return t("doc.list_sep", lang).join(shown(p, v, lang) for v in value)
     if p.kind == "money":
@@ -45,6 +45,8 @@ def shown(p: Parameter, value: Any, lang: str) -> str:
         return group_name(value, lang)
     if p.key == INDICATOR_KEY:
         return indicator_label(str(value), lang, capital=True)
+    if p.key == "compare.column":
+        return column_label(str(value), lang)
     code = f"tf.choice.{p.key}.{value}"
     return t(code, lang) if has(code) else str(value)
 

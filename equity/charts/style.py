@@ -77,6 +77,13 @@ def group_name(value: object, lang: str) -> str:
     return t(key, lang) if has(key) else str(value)
 
 
+def column_label(column: str, lang: str) -> str:
+    """A grouping column as people read it (``app.column.<name>``: "area type" / "区域类型"),
+    else its name as the data spells it."""
+    key = f"app.column.{column}"
+    return t(key, lang) if has(key) else column
+
+
 def group_label(value: object, lang: str) -> str:
     """:func:`group_name` made safe for a plotly text field (see :func:`plain_label`)."""
     return plain_label(group_name(value, lang))

@@ -64,6 +64,7 @@ def test_methods_in_chinese(make_app) -> None:
     assert (defaults["compare.a"], defaults["compare.b"]) == ("城区", "郊区")
     assert defaults["recipients"] == t("tf.recipients.below_target", "zh")
     assert defaults["compare.indicator"] == "慈善救助覆盖率"
+    assert defaults["compare.column"] == "区域类型"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
