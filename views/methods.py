@@ -177,8 +177,8 @@ def parameters_section(lang: str) -> None:
 
 
 def _default(key: str, value: object, lang: str) -> str:
-    """A parameter's default as its control shows it: a choice by its name ("best" is
-    "最高地区的医保支付比例" on a Chinese page), a number as written."""
+    """A parameter's default as its control shows it: a choice by its name in ``lang`` (not
+    the code "best"), a number as written."""
     from equity.comparison import shown
     from equity.scenario import PARAMETER_BY_KEY
 
