@@ -78,7 +78,7 @@ def group_name(value: object, lang: str) -> str:
 
 
 def column_label(column: str, lang: str) -> str:
-    """A grouping column as people read it (``app.column.<name>``: "area type" / "区域类型"),
+    """A grouping column as people read it (``app.column.<name>``: "area type"),
     else its name as the data spells it."""
     key = f"app.column.{column}"
     return t(key, lang) if has(key) else column
