@@ -30,7 +30,7 @@ from dashboard.links import (  # noqa: E402
     remember_link_notices,
     show_link_notices,
 )
-from dashboard.render import escape_md, skip_link_css  # noqa: E402
+from dashboard.render import escape_md, skip_link_css, type_size_css  # noqa: E402
 from dashboard.state import DEFAULT_COMPARE  # noqa: E402
 from equity import MODEL_VERSION  # noqa: E402
 from equity.charts.style import column_label, group_name  # noqa: E402
@@ -86,15 +86,8 @@ def _categorical_columns(table) -> list[str]:
 
 
 def _page_style(presenter: bool, lang: str) -> None:
-    # Larger base font for readability on shared screens; Streamlit sizes text in rem.
-    size = 21 if presenter else 17
-    # Presenter mode: less empty space above the title, so the chart fits the first screen.
-    top = ' [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }' if presenter else ""
-    st.html(
-        f"<style>html {{ font-size: {size}px; }}"
-        f' [data-testid="stMetricValue"] {{ font-size: 2rem; }}{top} {modebar_css(lang)}'
-        f" {skip_link_css(lang)}</style>"
-    )
+    st.html(f"<style>{type_size_css(presenter)} {modebar_css(lang)} {skip_link_css(lang)}"
+            "</style>")
 
 
 pending_upload = st.session_state.pop("_switch_to_upload", False)

@@ -1,14 +1,17 @@
 """Server entry point: ``streamlit run serve.py`` serves ``app.py`` through ``st.App``, whose
 lifespan warms the process up before the first visitor (``dashboard/warmup.py``).
 
-``streamlit run app.py`` serves the same app without the warm-up and with Python's default GIL
-switch interval.
+``streamlit run app.py`` serves the same app without the warm-up, with Python's default GIL
+switch interval, and without presenter mode's type size in a presenter link's first paint
+(``dashboard/page_html.py``).
 """
 
 import sys
 
 import streamlit as st
+from starlette.middleware import Middleware
 
+from dashboard.page_html import PresenterFirstPaint
 from dashboard.warmup import lifespan
 
 # Streamlit's event loop sends a run's messages one per loop turn, each turn waiting for the
@@ -17,4 +20,5 @@ from dashboard.warmup import lifespan
 # slider -> headline). 0.5 ms hands the GIL over ten times sooner.
 sys.setswitchinterval(0.0005)
 
-app = st.App("app.py", lifespan=lifespan)
+# A presenter link's page carries presenter mode's type size from its first paint.
+app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(PresenterFirstPaint)])

@@ -26,6 +26,24 @@ def escape_md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", plain)
 
 
+PRESENTER_FONT_PX = 21
+"""Root font size in presenter mode (Streamlit sizes text in rem); 17 px otherwise."""
+DEFAULT_FONT_PX = 17
+
+
+def type_size_css(presenter: bool, root: str = "html") -> str:
+    """The page's type size: a larger root font for readability on shared screens and, in
+    presenter mode, less empty space above the title so the chart fits the first screen;
+    every rule under the selector ``root``. ``app.py``'s page style and a presenter link's
+    first paint (``dashboard.page_html``)."""
+    size = PRESENTER_FONT_PX if presenter else DEFAULT_FONT_PX
+    css = (f"{root} {{ font-size: {size}px; }}"
+           f' {root} [data-testid="stMetricValue"] {{ font-size: 2rem; }}')
+    if presenter:
+        css += f' {root} [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}'
+    return css
+
+
 def css_string(text: str) -> str:
     """``text`` as a CSS string literal (for ``content:``) that can end neither the string nor
     the style element around it."""

@@ -8,6 +8,7 @@ Offline: every request the pages make goes to the app's own host.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -38,10 +39,10 @@ LAYOUT_JS = """() => ({font: getComputedStyle(document.documentElement).fontSize
 
 
 def _settled(page) -> None:
-    """Wait until presenter mode's style is applied (on a first visit Streamlit fetches the
-    renderer of that style after it has drawn the title, so the page is first laid out at
-    16 px) and the first chart has stopped moving: a first-screen check made mid-render
-    measures a layout no one sees for long."""
+    """Wait until presenter mode's style is applied (serve.py puts it in a presenter link's
+    HTML; without that, a first visit is laid out at 16 px until Streamlit has fetched the
+    renderer of the app's style) and the first chart has stopped moving: a first-screen check
+    made mid-render measures a layout no one sees for long."""
     page.wait_for_function(
         "() => getComputedStyle(document.documentElement).fontSize === '21px'")
     last = None
@@ -94,6 +95,37 @@ def test_presenter_transfer_fund_first_screen(big_page, app_url, screenshot, lan
     _first_screen(big_page, headline)
     _first_screen(big_page, chart)
     screenshot(big_page, f"presenter_transfer_fund_{lang}", full_page=False)
+
+
+# Records, every animation frame from the first, the root font size whenever the page has a
+# title: a presenter link must never show its title at another size than presenter mode's.
+FIRST_PAINT_JS = """window.__sizes = []; (function tick() {
+  const title = document.querySelector("[data-testid=stMainBlockContainer] h1");
+  if (title) window.__sizes.push(getComputedStyle(document.documentElement).fontSize);
+  requestAnimationFrame(tick); })();"""
+
+
+def test_presenter_link_paints_at_presenter_size_from_the_start(browser, app_url) -> None:
+    # A new browser (nothing cached): the page used to draw its title at 16 px and jump to
+    # 21 px once Streamlit had fetched the renderer of the app's own style (issue 10).
+    context = browser.new_context(viewport=SCREEN, locale="en-GB")
+    context.add_init_script(FIRST_PAINT_JS)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        pg.goto(f"{app_url}/transfer_fund?presenter=true&lang=zh&central_pool=2000000")
+        wait_for_app(pg)
+        _chart_drawn(pg)
+        sizes = pg.evaluate("window.__sizes")
+        assert sizes and set(sizes) == {"21px"}, sorted(set(sizes))
+        # Presenter mode switched off in the page: back to the normal size and spacing.
+        pg.get_by_test_id("stExpandSidebarButton").click()
+        pg.locator(".st-key-presenter label").click()
+        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize"
+                             " === '17px'")
+        expect(pg).not_to_have_url(re.compile("presenter="))
+    finally:
+        context.close()
 
 
 def test_no_request_leaves_the_machine(big_page, app_url) -> None:

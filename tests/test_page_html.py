@@ -1,0 +1,116 @@
+"""dashboard/page_html.py: a presenter link's page HTML carries presenter mode's type size
+(issue 10: the page opened at 16 px and jumped to 21 px); nothing else is touched."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from dashboard.page_html import (
+    UNLESS_TOGGLED_OFF,
+    PresenterFirstPaint,
+    asks_presenter,
+    with_style,
+)
+from dashboard.render import type_size_css
+
+HTML = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
+
+
+def _scope(path: str = "/", query: str = "", method: str = "GET", **extra) -> dict:
+    return {"type": "http", "method": method, "path": path,
+            "query_string": query.encode(), "headers": [(b"accept-encoding", b"gzip")],
+            **extra}
+
+
+@pytest.mark.parametrize(("path", "query", "method", "expected"), [
+    ("/", "presenter=true", "GET", True),
+    ("/transfer_fund", "lang=zh&presenter=TRUE&central_pool=2000000", "GET", True),
+    ("/", "", "GET", False),
+    ("/", "presenter=false", "GET", False),
+    ("/", "presenter=yes", "GET", False),
+    ("/", "presenter=true", "POST", False),
+    ("/static/js/index.js", "presenter=true", "GET", False),
+    ("/_stcore/health", "presenter=true", "GET", False),
+    ("/favicon.png", "presenter=true", "GET", False),
+])
+def test_asks_presenter(path, query, method, expected) -> None:
+    assert asks_presenter(_scope(path, query, method)) is expected
+
+
+def test_a_websocket_is_never_a_page() -> None:
+    assert not asks_presenter({"type": "websocket", "path": "/_stcore/stream",
+                               "query_string": b"presenter=true"})
+
+
+def test_with_style_goes_before_the_head_closes() -> None:
+    assert with_style(HTML, "x{}") == HTML.replace(b"</head>", b"<style>x{}</style></head>")
+    assert with_style(b"<p>no head</p>", "x{}") == b"<p>no head</p>"
+
+
+def _serve(scope: dict, *, content_type: bytes = b"text/html; charset=utf-8",
+           chunks: tuple[bytes, ...] = (HTML,)) -> tuple[list[dict], dict]:
+    """Run the middleware around an app answering ``chunks``; returns the messages sent and
+    the scope the app saw."""
+    seen: dict = {}
+
+    async def app(scope, receive, send):
+        seen.update(scope)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", content_type),
+                                (b"content-length", str(sum(map(len, chunks))).encode())]})
+        for i, chunk in enumerate(chunks):
+            await send({"type": "http.response.body", "body": chunk,
+                        "more_body": i < len(chunks) - 1})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    asyncio.run(PresenterFirstPaint(app)(scope, receive, send))
+    return sent, seen
+
+
+def test_a_presenter_link_gets_the_presenter_type_size_in_its_html() -> None:
+    sent, seen = _serve(_scope("/transfer_fund", "presenter=true"),
+                        chunks=(HTML[:30], HTML[30:]))  # a body in two parts
+    start, body = sent
+    html = body["body"]
+    css = type_size_css(presenter=True, root=UNLESS_TOGGLED_OFF)
+    assert html == HTML.replace(b"</head>", f"<style>{css}</style></head>".encode())
+    assert dict(start["headers"])[b"content-length"] == str(len(html)).encode()
+    assert b"font-size: 21px" in html and b"padding-top: 2.5rem" in html
+    # scoped: void once the sidebar's presenter toggle is drawn and off
+    assert html.count(UNLESS_TOGGLED_OFF.encode()) == 3
+    assert seen["headers"] == []  # asked uncompressed, so it could be edited
+
+
+@pytest.mark.parametrize(("scope", "content_type"), [
+    (_scope("/", ""), b"text/html"),                        # no presenter link
+    (_scope("/static/js/a.js", "presenter=true"), b"application/javascript"),
+])
+def test_everything_else_passes_untouched(scope, content_type) -> None:
+    sent, seen = _serve(scope, content_type=content_type)
+    assert sent[1]["body"] == HTML
+    assert seen["headers"] == [(b"accept-encoding", b"gzip")]
+
+
+def test_a_compressed_answer_is_not_edited() -> None:
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html"),
+                                (b"content-encoding", b"gzip")]})
+        await send({"type": "http.response.body", "body": b"\x1f\x8b..."})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(PresenterFirstPaint(app)(_scope("/", "presenter=true"), None, send))
+    assert sent[1]["body"] == b"\x1f\x8b..."
