@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -16,6 +17,13 @@ from dashboard.page_html import (
 from dashboard.render import type_size_css
 
 HTML = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
+
+
+def _run(coroutine) -> None:
+    """Run ``coroutine`` to the end in a thread of its own: the browser tests leave an event
+    loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def _scope(path: str = "/", query: str = "", method: str = "GET", **extra) -> dict:
@@ -72,7 +80,7 @@ def _serve(scope: dict, *, content_type: bytes = b"text/html; charset=utf-8",
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(PresenterFirstPaint(app)(scope, receive, send))
+    _run(PresenterFirstPaint(app)(scope, receive, send))
     return sent, seen
 
 
@@ -112,5 +120,5 @@ def test_a_compressed_answer_is_not_edited() -> None:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(PresenterFirstPaint(app)(_scope("/", "presenter=true"), None, send))
+    _run(PresenterFirstPaint(app)(_scope("/", "presenter=true"), None, send))
     assert sent[1]["body"] == b"\x1f\x8b..."
