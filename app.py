@@ -19,7 +19,8 @@ from dashboard import warmup
 # Under `streamlit run serve.py` the server's warm-up may still be importing; let it finish.
 warmup.wait()
 
-from dashboard.exports import modebar_css  # noqa: E402
+from dashboard.chrome import chrome_script, modebar_css  # noqa: E402
+from dashboard.css import type_size_css  # noqa: E402
 from dashboard.links import (  # noqa: E402
     UPLOAD,
     LinkNotice,
@@ -30,7 +31,7 @@ from dashboard.links import (  # noqa: E402
     remember_link_notices,
     show_link_notices,
 )
-from dashboard.render import escape_md, skip_link_css, type_size_css  # noqa: E402
+from dashboard.render import escape_md  # noqa: E402
 from dashboard.state import DEFAULT_COMPARE  # noqa: E402
 from equity import MODEL_VERSION  # noqa: E402
 from equity.charts.style import column_label, group_name  # noqa: E402
@@ -86,8 +87,12 @@ def _categorical_columns(table) -> list[str]:
 
 
 def _page_style(presenter: bool, lang: str) -> None:
-    st.html(f"<style>{type_size_css(presenter)} {modebar_css(lang)} {skip_link_css(lang)}"
-            "</style>")
+    st.html(f"<style>{type_size_css(presenter)} {modebar_css(lang)}</style>")
+    # Streamlit's own words (a table's toolbar, a column's menu): written in Chinese by a
+    # script, which puts the English back when the language switches back.
+    if lang != LANGUAGES[0] or st.session_state.get("_chrome_translated"):
+        st.session_state["_chrome_translated"] = True
+        st.html(chrome_script(lang), unsafe_allow_javascript=True)
 
 
 pending_upload = st.session_state.pop("_switch_to_upload", False)

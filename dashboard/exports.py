@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.render import css_string, escape_md
+from dashboard.chrome import plotly_locale
+from dashboard.render import escape_md
 from dashboard.state import get_data, get_dataset_title
-from equity.i18n import LANGUAGES, catalogue, t
+from equity.i18n import LANGUAGES, t
 from equity.report import (
     ensure_browser_path,
     export_name,
@@ -46,35 +47,6 @@ DATASET_DOCUMENTS: dict[str, tuple[Any, ...]] = {
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMAGE_WIDTH = 1600
 """Width in CSS pixels of a downloaded PNG / SVG (and of the modebar camera's PNG)."""
-
-
-PLOTLY_PREFIX = "plotly."
-"""Catalogue keys of plotly's own interface words: ``plotly.<the English text plotly.js looks
-up>`` (``equity/i18n/catalogue/*/plotly.yaml``)."""
-
-
-def plotly_locale(lang: str) -> dict[str, Any]:
-    """Config entries that make plotly.js speak ``lang`` (its mode bar's button titles and
-    messages: "Zoom in", "Download plot as a PNG"): a locale named after the language, its
-    dictionary from the catalogue, passed with the chart so nothing is fetched. Numbers and
-    dates keep plotly's default format."""
-    words = {key[len(PLOTLY_PREFIX):]: text for key, text in catalogue(lang).items()
-             if key.startswith(PLOTLY_PREFIX)}
-    return {"locale": lang, "locales": {lang: {"dictionary": words}}}
-
-
-# Streamlit adds a mode-bar button of its own whose English title plotly does not translate;
-# plotly shows every button's title with CSS (``content: attr(data-title)``), so CSS can show
-# the catalogue's words instead.
-STREAMLIT_BUTTONS = ("Fullscreen", "Close fullscreen")
-
-
-def modebar_css(lang: str) -> str:
-    """CSS rules that show Streamlit's own mode-bar buttons' titles in ``lang``."""
-    return " ".join(
-        f'.js-plotly-plot .plotly .modebar-btn[data-title="{title}"]::after'
-        f" {{content: {css_string(t(PLOTLY_PREFIX + title, lang))};}}"
-        for title in STREAMLIT_BUTTONS)
 
 
 def plot_config(name: str, fig: Any = None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from dashboard.render import type_size_css
+from dashboard.css import type_size_css
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -6,7 +6,6 @@ Markdown neutralised before it reaches ``st.markdown``-like calls.
 
 from __future__ import annotations
 
-import json
 import re
 
 import streamlit as st
@@ -24,39 +23,6 @@ def escape_md(text: object) -> str:
     literally in ``st.markdown``, ``st.error`` and widget labels. Line breaks become spaces."""
     plain = " ".join(str(text).split())
     return _MD_SPECIAL.sub(r"\\\1", plain)
-
-
-PRESENTER_FONT_PX = 21
-"""Root font size in presenter mode (Streamlit sizes text in rem); 17 px otherwise."""
-DEFAULT_FONT_PX = 17
-
-
-def type_size_css(presenter: bool, root: str = "html") -> str:
-    """The page's type size: a larger root font for readability on shared screens and, in
-    presenter mode, less empty space above the title so the chart fits the first screen;
-    every rule under the selector ``root``. ``app.py``'s page style and a presenter link's
-    first paint (``dashboard.page_html``)."""
-    size = PRESENTER_FONT_PX if presenter else DEFAULT_FONT_PX
-    css = (f"{root} {{ font-size: {size}px; }}"
-           f' {root} [data-testid="stMetricValue"] {{ font-size: 2rem; }}')
-    if presenter:
-        css += f' {root} [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}'
-    return css
-
-
-def css_string(text: str) -> str:
-    """``text`` as a CSS string literal (for ``content:``) that can end neither the string nor
-    the style element around it."""
-    return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
-
-
-def skip_link_css(lang: str) -> str:
-    """CSS that writes Streamlit's keyboard-only "Skip to main content" link (shown when it has
-    the focus; Streamlit has no setting for its text) in ``lang``."""
-    link = '[data-testid="stSkipToContent"]'
-    # !important: Streamlit's own focus style sets the link's font size
-    return (f"{link}, {link}:focus {{font-size: 0 !important;}} {link}::after {{content: "
-            f"{css_string(t('app.skip_to_content', lang))}; font-size: 0.875rem;}}")
 
 
 def problem_lines(exc: BaseException, lang: str) -> list[str]:

@@ -14,7 +14,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.render import css_string, escape_md
+from dashboard.css import css_string
+from dashboard.render import escape_md
 from equity.i18n import fmt_count, t
 
 # Uploads taking longer than this show the seconds elapsed, so a large file is never a silent

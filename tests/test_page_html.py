@@ -8,13 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from dashboard.css import type_size_css
 from dashboard.page_html import (
     UNLESS_TOGGLED_OFF,
     PresenterFirstPaint,
     asks_presenter,
     with_style,
 )
-from dashboard.render import type_size_css
 
 HTML = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
 

@@ -109,7 +109,7 @@ def test_uploaders_say_their_own_words_in_the_page_language(make_app, lang, butt
 
 
 def test_uploader_words_cannot_break_out_of_their_style() -> None:
-    from dashboard.render import css_string
+    from dashboard.css import css_string
 
     text = css_string('a "quoted" </style><script>x</script>')
     assert "</style" not in text and "<" not in text
