@@ -28,6 +28,7 @@ from dashboard.links import (  # noqa: E402
     coded_choice,
     dismiss_link_notices,
     keep_valid,
+    language_changed,
     remember_link_notices,
     show_link_notices,
 )
@@ -108,7 +109,7 @@ with st.sidebar:
     lang = coded_choice(
         st.radio, "lang", t("app.language", "en"), LANGUAGES, LANGUAGES[0],
         format_func=LANGUAGE_NAMES.__getitem__, horizontal=True,
-        on_change=dismiss_link_notices,
+        on_change=language_changed,
     )
     title_slot.title(t("app.title", lang))
 

@@ -129,6 +129,17 @@ def dismiss_link_notices() -> None:
     st.session_state.pop(LINK_NOTICES, None)
 
 
+def language_changed() -> None:
+    """The language switch's on_change: the link notices go (as for every control), and the
+    sidebar's coded choices are set again, so that Streamlit sends their values in the new
+    language's words. The browser keeps a choice by its shown text: without this, after a
+    switch the dataset showed no choice at all and the groups the old language's words."""
+    dismiss_link_notices()
+    for key in SIDEBAR_KEYS[1:]:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def show_link_notices(notices: Sequence[Any], lang: str) -> None:
     for item in notices:
         notice(item.text(lang))
