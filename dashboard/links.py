@@ -26,6 +26,8 @@ SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", 
 # upload cannot travel in a link.
 UPLOAD = "upload"
 LINK_NOTICES = "link_notices"
+TRANSLATED_CHOICES = "_translated_choices"
+"""Session key of the keys of every choice shown in the page's language (:func:`choice`)."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,25 @@ def language_changed() -> None:
     language's words. The browser keeps a choice by its shown text: without this, after a
     switch the dataset showed no choice at all and the groups the old language's words."""
     dismiss_link_notices()
-    for key in SIDEBAR_KEYS[1:]:
+    for key in (*SIDEBAR_KEYS[1:], *st.session_state.get(TRANSLATED_CHOICES, ())):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def choice(widget: Callable[..., Any], label: str, options: Sequence[Any], *, key: str,
+           format_func: Callable[[Any], str], default: Any = None, **kwargs: Any) -> Any:
+    """``widget`` (``st.radio`` or ``st.selectbox``) over ``options`` shown through
+    ``format_func`` in the page's language, starting at ``default`` (the first option when
+    None, or when the kept value is no longer an option). Its key is remembered, so that a
+    language switch sets it again (:func:`language_changed`) and the browser shows it in the
+    new language's words."""
+    options = list(options)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0] if default is None else default
+    remembered = st.session_state.setdefault(TRANSLATED_CHOICES, [])
+    if key not in remembered:
+        remembered.append(key)
+    return widget(label, options, key=key, format_func=format_func, **kwargs)
 
 
 def show_link_notices(notices: Sequence[Any], lang: str) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.links import choice
 from dashboard.models import simulate_cached
 from dashboard.render import escape_md
 from dashboard.scenario_ui import current_scenario
@@ -70,8 +71,9 @@ def _pick_scheme(lang: str) -> Cascade:
                 st.session_state["ben_base"] = cascade_to_json(decode(code))
             except CascadeError as err:
                 st.warning(t("ben.url_bad", lang, problems="; ".join(err.lines(lang))))
-    name = st.selectbox(t("ben.preset", lang), names, format_func=lambda n: _label(n, lang),
-                        key="ben_scheme", on_change=_preset_changed)
+    name = choice(st.selectbox, t("ben.preset", lang), names,
+                  format_func=lambda n: _label(n, lang), key="ben_scheme",
+                  on_change=_preset_changed)
     if name == names[0]:
         st.query_params.pop("scheme", None)
     else:
@@ -200,8 +202,8 @@ def one_patient(cascade: Cascade, lang: str, presenter: bool) -> None:
 
 def two_schemes(cascade: Cascade, lang: str, presenter: bool) -> None:
     others = [n for n in PRESETS if n != st.session_state["ben_scheme"]]
-    other = st.selectbox(t("ben.second", lang), others, format_func=lambda n: _label(n, lang),
-                         key="ben_second")
+    other = choice(st.selectbox, t("ben.second", lang), others,
+                   format_func=lambda n: _label(n, lang), key="ben_second")
     top = st.number_input(t("ben.max_cost", lang), 10_000.0, 1e8, 2_000_000.0, step=100_000.0,
                           format="%.0f", key="ben_max_cost")
     fig = build_oop_curve_figure(

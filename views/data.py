@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.links import dismiss_link_notices
+from dashboard.links import choice, dismiss_link_notices
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
     dataset_description,
@@ -222,8 +222,8 @@ def division_templates_section(lang: str) -> None:
     )
     prefectures = children(province, "prefecture")
     whole = ""  # the province itself
-    pick = c2.selectbox(
-        t("geo.page.tpl.prefecture", lang), [whole, *prefectures["code"]],
+    pick = choice(
+        c2.selectbox, t("geo.page.tpl.prefecture", lang), [whole, *prefectures["code"]],
         format_func=lambda code: (t("geo.page.tpl.whole_province", lang) if code == whole
                                   else f"{names.get(code, code)} ({code})"),
         key=f"geo_tpl_prefecture_{province}",
@@ -231,15 +231,15 @@ def division_templates_section(lang: str) -> None:
     area = pick or province
     if pick:  # a prefecture lists its counties only
         level = "county"
-        c3.radio(t("geo.page.tpl.level", lang), ["county"], key="geo_tpl_level_county",
-                 format_func=lambda v: t(f"geo.level.{v}", lang), horizontal=True)
+        choice(c3.radio, t("geo.page.tpl.level", lang), ["county"], key="geo_tpl_level_county",
+               format_func=lambda v: t(f"geo.level.{v}", lang), horizontal=True)
     else:
-        level = c3.radio(t("geo.page.tpl.level", lang), ["prefecture", "county"], index=1,
-                         key="geo_tpl_level", horizontal=True,
-                         format_func=lambda v: t(f"geo.level.{v}", lang))
-    headers = c4.radio(t("geo.page.tpl.headers", lang), ["en", "zh"],
-                       index=1 if lang == "zh" else 0, key="geo_tpl_headers", horizontal=True,
-                       format_func=lambda v: t(f"geo.page.tpl.headers.{v}", lang))
+        level = choice(c3.radio, t("geo.page.tpl.level", lang), ["prefecture", "county"],
+                       default="county", key="geo_tpl_level", horizontal=True,
+                       format_func=lambda v: t(f"geo.level.{v}", lang))
+    headers = choice(c4.radio, t("geo.page.tpl.headers", lang), ["en", "zh"], default=lang,
+                     key="geo_tpl_headers", horizontal=True,
+                     format_func=lambda v: t(f"geo.page.tpl.headers.{v}", lang))
     listed = children(area, level)
     if listed.empty:
         st.info(t("geo.page.tpl.none", lang, area=names.get(area, area),

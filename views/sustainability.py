@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.links import choice
 from dashboard.models import simulate_cached
 from dashboard.render import escape_md, notice
 from dashboard.scenario_ui import current_scenario
@@ -33,9 +34,9 @@ GROWTH_SOURCES = ("loglinear", "cagr", "custom")
 
 def growth_controls(lang: str, prefix: str) -> tuple[str, Growth]:
     """Where growth comes from (Zhejiang fit or custom rates) and the rates."""
-    source = st.radio(t("sust.growth", lang), GROWTH_SOURCES, horizontal=True,
-                      format_func=lambda s: t(f"sust.growth.{s}", lang), key=f"{prefix}_growth",
-                      help=t("sust.growth_help", lang))
+    source = choice(st.radio, t("sust.growth", lang), GROWTH_SOURCES, horizontal=True,
+                    format_func=lambda s: t(f"sust.growth.{s}", lang), key=f"{prefix}_growth",
+                    help=t("sust.growth_help", lang))
     fitted = Growth.zhejiang("cagr" if source == "cagr" else "loglinear")
     if source != "custom":
         st.caption(t("sust.growth.fitted", lang, enrollment=fmt_pct(fitted.enrollment, lang, 2),
@@ -144,8 +145,8 @@ def zhejiang_section(lang: str, presenter: bool) -> None:
         st.warning(escape_md(flag.message_zh if lang == "zh" else flag.message_en),
                    icon=":material/report:")
     c1, c2, c3 = st.columns(3)
-    fit = c1.radio(t("sust.zj.fit", lang), ("loglinear", "cagr"), horizontal=True,
-                   format_func=lambda s: t(f"sust.growth.{s}", lang), key="sust_zj_fit")
+    fit = choice(c1.radio, t("sust.zj.fit", lang), ("loglinear", "cagr"), horizontal=True,
+                 format_func=lambda s: t(f"sust.growth.{s}", lang), key="sust_zj_fit")
     financing = c2.number_input(t("sust.zj.financing", lang), 0.0, 1000.0, 2.0, step=0.5,
                                 key="sust_zj_financing")
     horizon = int(c3.slider(t("sust.horizon", lang), 0, 30, 6, key="sust_zj_horizon"))

@@ -81,7 +81,25 @@ def test_language_switch_translates(page: Page, app_url: str, open_page, screens
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(2)).to_have_text("25.0个百分点")
     assert "lang=zh" in page.url
+    # The sidebar's choices follow the switch (they showed no dataset chosen and the groups
+    # as "Area type", "urban", "suburban" until the page was reloaded).
+    sidebar = page.get_by_test_id("stSidebar")
+    for label, shown in (("分组依据", "区域类型"), ("A组", "城区"), ("B组", "郊区")):
+        expect(sidebar.get_by_role("combobox", name=label)).to_have_value(shown)
+    expect(sidebar.get_by_role("radio", name="W市（分区，按文献汇总数据示意拆分）")).to_be_checked()
     _shot(page, screenshot, "overview_zh")
+
+
+def test_language_switch_keeps_page_choices_shown(page: Page, app_url: str, open_page) -> None:
+    # A page's own radios kept the English choice's words after a switch, so none was shown
+    # as chosen (the Data page's template level and headers).
+    open_page(f"{app_url}/data")
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    main = _main(page)
+    expect(main.get_by_role("radio", name="县级")).to_be_checked()
+    expect(main.get_by_role("radio", name="英文")).to_be_checked()
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(main.get_by_role("radio", name="county", exact=True)).to_be_checked()
 
 
 def test_link_with_lang_zh_opens_in_chinese(page: Page, app_url: str, open_page) -> None:
