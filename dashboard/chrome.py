@@ -73,9 +73,13 @@ CHROME_LABELLED: tuple[str, ...] = (
     '[data-testid="stNumberInputStepDown"]',
     '[data-testid="stNumberInputStepUp"]',
     '[data-testid="stBaseButton-elementToolbar"]',
+    ".js-plotly-plot .modebar-btn",
+    ".maplibregl-canvas",
+    ".maplibregl-ctrl-attrib-button",
 )
-"""Elements of the pages whose ``aria-label`` / ``title`` / ``placeholder`` Streamlit writes
-(their text is the page's own): :func:`chrome_script` writes those attributes only."""
+"""Elements of the pages whose ``aria-label`` / ``title`` / ``placeholder`` Streamlit (or
+plotly's map, MapLibre) writes (their text is the page's own): :func:`chrome_script` writes
+those attributes only."""
 
 
 def plotly_locale(lang: str) -> dict[str, object]:

@@ -187,6 +187,12 @@ def test_chart_buttons_speak_chinese(page: Page, app_url: str, open_page) -> Non
         "() => getComputedStyle(document.querySelector("
         "'.js-plotly-plot .modebar-btn[data-title=\"Fullscreen\"]'), '::after').content"
         " === '\"全屏\"'")
+    # The map's own control (MapLibre's attribution button) and the buttons' names.
+    attribution = page.locator(".maplibregl-ctrl-attrib-button").first
+    expect(attribution).to_have_attribute("title", "显示或隐藏地图来源", timeout=15_000)
+    expect(page.locator(".maplibregl-canvas").first).to_have_attribute("aria-label", "地图")
+    expect(chart.locator('.modebar-btn[data-title="Fullscreen"]')).to_have_attribute(
+        "aria-label", "全屏")
     # Streamlit's keyboard-only skip link, shown on the first Tab, in Chinese too.
     page.keyboard.press("Tab")
     skip = page.get_by_test_id("stSkipToContent")
