@@ -12,9 +12,10 @@ where every other one is:
   words in place of the button's title (:func:`modebar_css`; plotly draws that title
   again on every hover, from the attribute);
 - the rest (a table's toolbar and its tooltips, a column's menu and its statistics and
-  formats, the column picker, the search box, the keyboard-only "Skip to main content"
-  link, the running indicator, the names screen readers read for the sidebar's buttons
-  and the help icons): :func:`chrome_script`, a small script that writes the
+  formats, the column picker, the search box, an upload box's button and size limit, the
+  keyboard-only "Skip to main content" link, the running indicator, the names screen
+  readers read for the sidebar's buttons, the help icons and the map's controls):
+  :func:`chrome_script`, a small script that writes the
   catalogue's words in place of Streamlit's, text and ``aria-label`` / ``title`` /
   ``placeholder`` alike. It reads only Streamlit's own controls (:data:`CHROME_SCOPES`),
   changes a text only when the whole text (or the part before ": ", as in "Download as CSV:
@@ -56,6 +57,7 @@ CHROME_SCOPES: tuple[str, ...] = (
     '[data-testid="stExpandSidebarButton"]',
     '[data-testid="stSidebarNavViewButton"]',
     '[data-testid="stSkipToContent"]',
+    '[data-testid="stFileUploaderDropzone"]',
 )
 """Streamlit's own controls: :func:`chrome_script` writes their text and labels."""
 

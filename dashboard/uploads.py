@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
 
-from dashboard.css import css_string
 from dashboard.render import escape_md
 from equity.i18n import fmt_count, t
 
@@ -23,40 +21,6 @@ from equity.i18n import fmt_count, t
 TICK_SECONDS = 0.5
 
 RESULT = "upload_result"
-
-# Where Streamlit writes its own words in an uploader: the button's label and the line
-# "50MB per file • CSV, ..." (Streamlit 1.67's test ids).
-_BUTTON = "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p"
-_LIMIT = "[data-testid='stFileUploaderDropzoneInstructions'] span"
-
-
-def uploader_css(key: str, types: Sequence[str], lang: str, size_mb: int) -> str:
-    """A style element that writes the uploader ``key``'s button label and size line in
-    ``lang`` in place of Streamlit's English ones (scoped to that uploader's ``st-key-``
-    class). The size line lists ``types`` as Streamlit does, upper-cased."""
-    scope = f".st-key-{key}"
-    limit = t("upload.limit", lang, size=size_mb) + " • " + ", ".join(x.upper() for x in types)
-    return (
-        f"<style>{scope} {_BUTTON}, {scope} {_LIMIT} {{font-size: 0;}}"
-        f" {scope} {_BUTTON}::after {{content: {css_string(t('upload.button', lang))};"
-        " font-size: 1rem;}"
-        f" {scope} {_LIMIT}::after {{content: {css_string(limit)}; font-size: 0.875rem;}}"
-        "</style>"
-    )
-
-
-def file_uploader(label: str, *, key: str, types: Sequence[str], lang: str,
-                  **kwargs: Any) -> Any:
-    """``st.file_uploader`` with every word on it in ``lang``.
-
-    Streamlit draws the button ("Upload") and the size line ("50MB per file • ...") in
-    English whatever the page's language, with no setting to change them (issue 10: no
-    English word on a Chinese page). The upload itself stays Streamlit's; only those two
-    texts are replaced, by CSS from :func:`uploader_css`."""
-    value = st.file_uploader(label, type=list(types), key=key, **kwargs)
-    st.html(uploader_css(key, types, lang, int(st.get_option("server.maxUploadSize"))))
-    return value
-
 
 def _file_key(main, boundaries) -> str:
     digest = hashlib.sha256()

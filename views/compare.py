@@ -22,7 +22,6 @@ from dashboard.models import simulate_cached
 from dashboard.render import escape_md
 from dashboard.scenario_ui import current_scenario
 from dashboard.state import dataset_notes, get_data, get_dataset_title, get_lang, is_presenter
-from dashboard.uploads import file_uploader
 from equity.charts.compare import build_coverage_compare_figure, build_gap_compare_figure
 from equity.charts.fund import build_headline
 from equity.comparison import MAX_COMPARED, parameter_table, results_table
@@ -122,8 +121,8 @@ def store(lang: str) -> None:
         st.button(t("cmp.save", lang), on_click=_save_current, args=(lang,),
                   icon=":material/bookmark_add:", key="cmp_save")
     with c2:
-        file_uploader(t("cmp.upload", lang), types=["json"], accept_multiple_files=True,
-                      key="cmp_upload", lang=lang, on_change=_upload, args=(lang,))
+        st.file_uploader(t("cmp.upload", lang), type=["json"], accept_multiple_files=True,
+                         key="cmp_upload", on_change=_upload, args=(lang,))
     kind, text = st.session_state.pop("cmp_message", (None, ""))
     if kind == "ok":
         st.success(escape_md(text), icon=":material/check_circle:")

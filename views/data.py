@@ -18,7 +18,7 @@ from dashboard.state import (
     get_dataset_title,
     get_lang,
 )
-from dashboard.uploads import file_uploader, forget_upload, validated_upload
+from dashboard.uploads import forget_upload, validated_upload
 from equity.i18n import fmt_count, t
 from equity.readers import BOUNDARY_EXTENSIONS as BOUNDARY_TYPES
 from equity.readers import UPLOAD_EXTENSIONS as UPLOAD_TYPES
@@ -65,14 +65,12 @@ def bundled_section(data: Any, lang: str) -> None:
 def upload_section(lang: str) -> None:
     """Upload a table (and boundaries): a file that validates becomes the dataset."""
     st.header(t("data.upload_header", lang))
-    main_file = file_uploader(
-        t("data.upload_label", lang), types=UPLOAD_TYPES, help=t("data.upload_help", lang),
-        key="upload_file", lang=lang,
+    main_file = st.file_uploader(
+        t("data.upload_label", lang), type=list(UPLOAD_TYPES), help=t("data.upload_help", lang),
+        key="upload_file",
     )
-    boundary_file = file_uploader(
-        t("data.boundaries_label", lang), types=BOUNDARY_TYPES, key="upload_boundaries",
-        lang=lang,
-    )
+    boundary_file = st.file_uploader(
+        t("data.boundaries_label", lang), type=list(BOUNDARY_TYPES), key="upload_boundaries")
     if main_file is None:
         forget_upload()
         return

@@ -20,7 +20,6 @@ from dashboard import scenario_ui as ui
 from dashboard.links import coded_tabs
 from dashboard.render import escape_md, notice
 from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_schematic
-from dashboard.uploads import file_uploader
 from equity.charts import fund as charts
 from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, t
@@ -173,8 +172,8 @@ def share_tab(scenario: Scenario, data: Any, lang: str) -> None:
         file_name="scenario.json", mime="application/json", icon=":material/download:",
         key="tf_download",
     )
-    file_uploader(t("tf.share.upload", lang), types=["json"], key=ui.UPLOAD_KEY, lang=lang,
-                  on_change=ui.load_scenario_file, args=(data, lang))
+    st.file_uploader(t("tf.share.upload", lang), type=["json"], key=ui.UPLOAD_KEY,
+                     on_change=ui.load_scenario_file, args=(data, lang))
     message = ui.upload_message()
     if message is not None:
         kind, text, problems = message

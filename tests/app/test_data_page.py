@@ -83,32 +83,7 @@ def test_uploaded_markup_is_not_rendered(make_app) -> None:
     assert "<b>" not in message and "\\<b\\>" in message
 
 
-def _uploader_styles(at) -> dict[str, str]:
-    """The style element each uploader's words come from, by uploader key."""
-    styles = {}
-    for element in at.get("html"):
-        found = re.match(r"<style>\.st-key-(\w+) \[data-testid='stFileUploaderDropzone'\]",
-                         element.proto.body)
-        if found:
-            styles[found.group(1)] = element.proto.body
-    return styles
-
-
-@pytest.mark.parametrize(("lang", "button", "limit"), [
-    ("en", "Upload", "50 MB per file"), ("zh", "上传", "每个文件不超过 50 MB")])
-def test_uploaders_say_their_own_words_in_the_page_language(make_app, lang, button,
-                                                             limit) -> None:
-    # Streamlit writes "Upload" and "50MB per file" in English on every page; each uploader
-    # replaces them with the catalogue's words (the browser check is in tests/e2e/test_shell.py).
-    at = make_app("views/data.py", lang=lang)
-    styles = _uploader_styles(at)
-    assert set(styles) == {"upload_file", "upload_boundaries"}
-    assert f'content: "{button}"' in styles["upload_file"]
-    assert f'content: "{limit} • CSV, TXT, TSV, XLSX' in styles["upload_file"]
-    assert f'content: "{limit} • GEOJSON, JSON, GPKG, ZIP"' in styles["upload_boundaries"]
-
-
-def test_uploader_words_cannot_break_out_of_their_style() -> None:
+def test_css_words_cannot_break_out_of_their_style() -> None:
     from dashboard.css import css_string
 
     text = css_string('a "quoted" </style><script>x</script>')
