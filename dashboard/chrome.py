@@ -17,7 +17,8 @@ where every other one is:
   readers read for the sidebar's buttons, the help icons and the map's controls):
   :func:`chrome_script`, a small script that writes the
   catalogue's words in place of Streamlit's, text and ``aria-label`` / ``title`` /
-  ``placeholder`` alike. It reads only Streamlit's own controls (:data:`CHROME_SCOPES`),
+  ``placeholder`` alike. It writes only in Streamlit's own controls (:data:`CHROME_SCOPES`)
+  and in the attributes Streamlit puts on the pages' elements (:data:`CHROME_LABELLED`),
   changes a text only when the whole text (or the part before ": ", as in "Download as CSV:
   <the table's name>") is a catalogue entry, and puts the English back when the language
   switches to English. The pages' own content is never touched: it is already in the
