@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
 from dashboard.render import escape_md
 from equity.i18n import t
 from tests.test_security import GOOD_CSV, _parts, _secret_shapefile, _zip, loopback  # noqa: F401
