@@ -1,7 +1,11 @@
 """Speed to first chart in Chromium: the app against a bare Streamlit page, in one run.
 
-Three pairs, each reported as medians and the ratio app / bare (absolute times on a shared
-2-core machine vary too much to mean anything alone):
+Three measurements, each reported as medians and the ratio app / bare (absolute times on a
+shared 2-core machine vary too much to mean anything alone). A third page is measured in the
+same rounds: ``floor_page.py``, the bare page plus what every page of the app must carry (the
+data as a pandas DataFrame, the sidebar's controls, the navigation). Its ratio to the bare
+page is what the product's required controls and data cost; the app's ratio to it is what
+the app's own page costs on top (``--floor none`` leaves it out).
 
 (a) new session on a warm server: a fresh browser context opens ``/``; time from navigation
     start (``performance.timeOrigin``) to the first Plotly chart drawn (a ``.main-svg`` of
@@ -17,9 +21,9 @@ Three pairs, each reported as medians and the ratio app / bare (absolute times o
     a value not seen before, so the model's cache misses as it would for a user. Both
     include Streamlit's own slider handling. Target <= 1.2x.
 
-App and bare runs alternate (and swap order every round). Both servers are started with the
-same command and flags as ``tests/e2e/conftest.py`` uses, in the project's folder (its
-``.streamlit/config.toml`` applies to both), on 127.0.0.1 only; Chromium is
+The pages' runs alternate (the order reversed every other round). Every server is started
+with the same command and flags as ``tests/e2e/conftest.py`` uses, in the project's folder (its
+``.streamlit/config.toml`` applies to all), on 127.0.0.1 only; Chromium is
 Debian's ``/usr/bin/chromium`` with the same flags as the browser tests. Every wait has a
 timeout, the whole run a budget, and every server is stopped on the way out.
 
@@ -49,6 +53,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  the browse
 
 APP = ROOT / "serve.py"  # as scripts/start.sh starts it: app.py behind its warm-up
 BARE = ROOT / "benchmarks" / "bare_chart_page.py"
+FLOOR = ROOT / "benchmarks" / "floor_page.py"
 
 VIEWPORT = {"width": 1440, "height": 900}
 
@@ -94,13 +99,14 @@ BARE_TARGET = Target(
 
 @dataclass
 class Pair:
+    """One measurement's values per page ("app", "floor", "bare"); the target is app / bare."""
+
     label: str
     target: float
-    app: list[float] = field(default_factory=list)
-    bare: list[float] = field(default_factory=list)
+    runs: dict[str, list[float]] = field(default_factory=dict)
 
-    def ratio(self) -> float:
-        return statistics.median(self.app) / statistics.median(self.bare)
+    def ratio(self, page: str = "app", to: str = "bare") -> float:
+        return statistics.median(self.runs[page]) / statistics.median(self.runs[to])
 
 
 class Budget:
@@ -240,16 +246,17 @@ class SliderPage:
         self.context.close()
 
 
-def _interleave(rounds: int, pair: Pair, run_app: Callable[[], float],
-                run_bare: Callable[[], float], budget: Budget, unit: str) -> None:
+def _interleave(rounds: int, pair: Pair, runners: dict[str, Callable[[], float]],
+                budget: Budget, unit: str) -> None:
+    """``rounds`` runs of every page, the order reversed every other round."""
     for i in range(rounds):
         budget.check()
-        order = [("app", run_app), ("bare", run_bare)]
+        order = list(runners.items())
         if i % 2:
             order.reverse()
         for name, run in order:
             value = run()
-            getattr(pair, name).append(value)
+            pair.runs.setdefault(name, []).append(value)
             print(f"  {pair.label} round {i + 1} {name}: {value:.3f} {unit}", flush=True)
 
 
@@ -260,17 +267,32 @@ def _fmt(values: list[float], scale: float, digits: int) -> str:
 
 
 def report(pairs: list[tuple[Pair, str, float, int]]) -> bool:
+    """Print the results as a Markdown table; True when every app / bare ratio meets its
+    target."""
+    floor = all("floor" in pair.runs for pair, *_ in pairs)
     print()
-    print("| measurement | app median (min-max) | bare median (min-max) | ratio | target |")
-    print("|---|---|---|---|---|")
+    if floor:
+        print("| measurement | app median (min-max) | floor median (min-max) | bare median "
+              "(min-max) | app / bare | target | floor / bare | app / floor |")
+        print("|---|---|---|---|---|---|---|---|")
+    else:
+        print("| measurement | app median (min-max) | bare median (min-max) | app / bare "
+              "| target |")
+        print("|---|---|---|---|---|")
     ok = True
     for pair, unit, scale, digits in pairs:
         ratio = pair.ratio()
         met = ratio <= pair.target
         ok &= met
-        print(f"| {pair.label} ({unit}, n={len(pair.app)}) | {_fmt(pair.app, scale, digits)} | "
-              f"{_fmt(pair.bare, scale, digits)} | {ratio:.2f}x | <= {pair.target:.2f}x "
-              f"{'met' if met else 'MISSED'} |")
+        cells = [f"{pair.label} ({unit}, n={len(pair.runs['app'])})",
+                 _fmt(pair.runs["app"], scale, digits)]
+        if floor:
+            cells.append(_fmt(pair.runs["floor"], scale, digits))
+        cells += [_fmt(pair.runs["bare"], scale, digits), f"{ratio:.2f}x",
+                  f"<= {pair.target:.2f}x {'met' if met else 'MISSED'}"]
+        if floor:
+            cells += [f"{pair.ratio('floor'):.2f}x", f"{pair.ratio('app', 'floor'):.2f}x"]
+        print("| " + " | ".join(cells) + " |")
     return ok
 
 
@@ -284,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bare", type=Path, default=BARE,
                         help="the baseline's script (another checkout's app.py compares two "
                         "versions; then --skip slider)")
+    parser.add_argument("--floor", default=str(FLOOR),
+                        help="the reference page with the product's required controls and "
+                        "data ('none' leaves it out)")
     parser.add_argument("--skip", choices=["cold", "session", "slider"], action="append",
                         default=[], help="leave a pair out (repeatable)")
     args = parser.parse_args(argv)
@@ -295,7 +320,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    app_script, bare_script = args.app.resolve(), args.bare.resolve()
+    scripts = {"app": args.app.resolve()}
+    if args.floor != "none":
+        scripts["floor"] = Path(args.floor).resolve()
+    scripts["bare"] = args.bare.resolve()
 
     budget = Budget(args.budget)
     cold = Pair("cold start -> first chart", 1.15)
@@ -316,43 +344,46 @@ def main(argv: list[str] | None = None) -> int:
 
         if "cold" not in args.skip:
             print("cold start (process spawn -> first chart), seconds", flush=True)
-            for _ in range(args.warmup):  # disk cache of both programs' imports
-                cold_start_s(browser, app_script, log_dir, servers)
-                cold_start_s(browser, bare_script, log_dir, servers)
-            _interleave(args.cold_rounds, cold,
-                        lambda: cold_start_s(browser, app_script, log_dir, servers),
-                        lambda: cold_start_s(browser, bare_script, log_dir, servers), budget, "s")
+            for _ in range(args.warmup):  # disk cache of every program's imports
+                for script in scripts.values():
+                    cold_start_s(browser, script, log_dir, servers)
+            _interleave(args.cold_rounds, cold, {
+                name: (lambda script=script: cold_start_s(browser, script, log_dir, servers))
+                for name, script in scripts.items()}, budget, "s")
 
-        app_server, bare_server = Server(app_script, log_dir), Server(bare_script, log_dir)
-        servers += [app_server, bare_server]
-        app_server.wait_healthy()
-        bare_server.wait_healthy()
+        running = {name: Server(script, log_dir) for name, script in scripts.items()}
+        servers += running.values()
+        for server in running.values():
+            server.wait_healthy()
         if "session" not in args.skip:
             print("new session on a warm server (navigation -> first chart), ms", flush=True)
             for _ in range(args.warmup + 1):  # the first session also fills the server's caches
-                first_chart_ms(browser, app_server.url + "/")
-                first_chart_ms(browser, bare_server.url + "/")
-            _interleave(args.rounds, session,
-                        lambda: first_chart_ms(browser, app_server.url + "/"),
-                        lambda: first_chart_ms(browser, bare_server.url + "/"), budget, "ms")
+                for server in running.values():
+                    first_chart_ms(browser, server.url + "/")
+            _interleave(args.rounds, session, {
+                name: (lambda url=server.url + "/": first_chart_ms(browser, url))
+                for name, server in running.items()}, budget, "ms")
 
         if "slider" not in args.skip:
             print("slider -> text on an idle page, ms", flush=True)
-            app_page = SliderPage(browser, app_server.url, APP_TARGET)
-            stack.callback(app_page.close)
-            bare_page = SliderPage(browser, bare_server.url, BARE_TARGET)
-            stack.callback(bare_page.close)
+            # The floor page has the bare page's slider and text line.
+            pages = {name: SliderPage(browser, server.url,
+                                      APP_TARGET if name == "app" else BARE_TARGET)
+                     for name, server in running.items()}
+            for page in pages.values():
+                stack.callback(page.close)
             for _ in range(args.warmup):
-                app_page.move_ms()
-                bare_page.move_ms()
-            _interleave(args.rounds, slider, app_page.move_ms, bare_page.move_ms, budget, "ms")
+                for page in pages.values():
+                    page.move_ms()
+            _interleave(args.rounds, slider, {name: page.move_ms for name, page in pages.items()},
+                        budget, "ms")
 
     rows = []
-    if cold.app:
+    if cold.runs:
         rows.append((cold, "s", 1.0, 2))
-    if session.app:
+    if session.runs:
         rows.append((session, "s", 0.001, 2))
-    if slider.app:
+    if slider.runs:
         rows.append((slider, "ms", 1.0, 0))
     ok = report(rows)
     return 0 if ok else 1

@@ -13,7 +13,8 @@ where every other one is:
   again on every hover, from the attribute);
 - the rest (a table's toolbar and its tooltips, a column's menu and its statistics and
   formats, the column picker, the search box, an upload box's button and size limit, the
-  keyboard-only "Skip to main content" link, the running indicator, the names screen
+  keyboard-only "Skip to main content" link, the running indicator, the dialog Streamlit
+  opens when the server is gone, the names screen
   readers read for the sidebar's buttons, the help icons and the map's controls):
   :func:`chrome_script`, a small script that writes the
   catalogue's words in place of Streamlit's, text and ``aria-label`` / ``title`` /
@@ -59,6 +60,7 @@ CHROME_SCOPES: tuple[str, ...] = (
     '[data-testid="stSidebarNavViewButton"]',
     '[data-testid="stSkipToContent"]',
     '[data-testid="stFileUploaderDropzone"]',
+    '[role="dialog"]',  # Streamlit's own dialogs: the connection error when the server is gone
 )
 """Streamlit's own controls: :func:`chrome_script` writes their text and labels."""
 

@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,45 +51,55 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI: scripts/test.sh should have installed it")
-        pytest.skip(f"{CHROMIUM} not installed")
+@contextmanager
+def app_server(script: Path = ROOT / "serve.py") -> Iterator[tuple[str, subprocess.Popen]]:
+    """``streamlit run script`` on a free port of 127.0.0.1, as scripts/start.sh starts it;
+    yields its base URL and process once ``/_stcore/health`` answers, and stops it on the way
+    out (a test may stop it sooner). Its log goes to ``artifacts/streamlit-<port>.log``."""
     port = _free_port()
     log = (ROOT / "artifacts").resolve()
     log.mkdir(exist_ok=True)
     log_file = open(log / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
         cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log_file.close()
-            pytest.fail(f"streamlit did not start; see {log_file.name}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {log_file.name}")
+            time.sleep(0.3)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log_file.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: scripts/test.sh should have installed it")
+        pytest.skip(f"{CHROMIUM} not installed")
+    with app_server() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

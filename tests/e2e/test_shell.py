@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from equity.report import export_name
-from tests.e2e.conftest import download_button
+from tests.e2e.conftest import app_server, download_button
 
 HEADER = (
     "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
@@ -196,6 +196,25 @@ def test_chart_buttons_speak_chinese(page: Page, app_url: str, open_page) -> Non
     expect(skip).to_be_focused()
     expect(skip).to_have_text("跳到主要内容")
 
+
+
+def test_connection_error_speaks_chinese(page: Page, app_url: str, open_page,
+                                         screenshot) -> None:
+    """The dialog Streamlit opens when the server is gone (a presenter's laptop lost the
+    server mid-talk) was English on a Chinese page. A server of its own, stopped under the
+    page."""
+    with app_server() as (url, proc):
+        open_page(f"{url}/?lang=zh")
+        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        proc.terminate()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible(timeout=60_000)
+        expect(dialog).to_contain_text("连接错误")
+        # Served on 127.0.0.1, Streamlit says the server is not responding.
+        expect(dialog).to_contain_text("服务器没有响应", timeout=10_000)
+        expect(dialog.locator("button")).to_have_attribute("aria-label", "关闭")
+        screenshot(page, "connection_error_zh", full_page=False)
+        assert not re.search(r"[A-Za-z]{3,}", dialog.inner_text()), dialog.inner_text()
 
 def _open_column_menu(page: Page, table) -> None:
     """Open the first column's menu (Streamlit draws it on a click in the header cell)."""
