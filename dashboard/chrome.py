@@ -6,24 +6,24 @@ word comes from the catalogue (``equity/i18n/catalogue/*/plotly.yaml`` and
 ``streamlit.yaml``, keyed by the English words themselves), so a translation is edited
 where every other one is:
 
-- plotly's mode bar: a plotly locale passed with each chart (:func:`dashboard.exports.
-  plotly_locale`);
+- plotly's mode bar: a plotly locale passed with each chart (:func:`plotly_locale`);
 - the Fullscreen button Streamlit adds to that mode bar: CSS that shows the catalogue's
   words in place of the button's title (:func:`modebar_css`; plotly draws that title
   again on every hover, from the attribute);
-- the rest (a table's toolbar and its tooltips, a column's menu and its statistics and
-  formats, the column picker, the search box, an upload box's button and size limit, the
-  keyboard-only "Skip to main content" link, the running indicator, the dialog Streamlit
-  opens when the server is gone, the names screen
-  readers read for the sidebar's buttons, the help icons and the map's controls):
-  :func:`chrome_script`, a small script that writes the
-  catalogue's words in place of Streamlit's, text and ``aria-label`` / ``title`` /
-  ``placeholder`` alike. It writes only in Streamlit's own controls (:data:`CHROME_SCOPES`)
-  and in the attributes Streamlit puts on the pages' elements (:data:`CHROME_LABELLED`),
-  changes a text only when the whole text (or the part before ": ", as in "Download as CSV:
-  <the table's name>") is a catalogue entry, and puts the English back when the language
-  switches to English. The pages' own content is never touched: it is already in the
-  page's language.
+- the rest: :func:`chrome_script`, a small script that writes the catalogue's words in place
+  of Streamlit's, text and ``aria-label`` / ``title`` / ``placeholder`` alike: a table's
+  toolbar and its tooltips, a column's menu and its statistics and formats, the column
+  picker, the search box, an upload box's button and size limit and why it refused a file,
+  "Press Enter to apply" and why a number box refused a value, a list's "No results" and
+  "Select all", the keyboard-only "Skip to main content" link, the running indicator, the
+  dialog Streamlit opens when the server is gone, and the names screen readers read for the
+  sidebar's buttons, the help icons and the map's controls. It writes only in Streamlit's
+  own controls (:data:`CHROME_SCOPES`) and in the attributes Streamlit puts on the pages'
+  elements (:data:`CHROME_LABELLED`), changes a text only when the whole text (or the part
+  before ": ", as in "Download as CSV: <the table's name>") is a catalogue entry or fits
+  one of its patterns ("Help for {}"), and puts the English back when the language switches
+  to English. The pages' own content is never touched: it is already in the page's
+  language.
 """
 
 from __future__ import annotations
@@ -49,6 +49,13 @@ STREAMLIT_BUTTONS = ("Fullscreen", "Close fullscreen")
 CHROME_SCOPES: tuple[str, ...] = (
     '[data-testid="stElementToolbar"]',
     ".stTooltipContent",
+    ".stTooltipErrorContent",  # why an upload or a number was refused, on hovering it
+    '[data-testid="InputInstructions"]',  # "Press Enter to apply" while typing
+    '[data-testid="stNumberInput"] [role="alert"]',
+    # A select box's or multiselect's list: its empty state ("No results", a multiselect at
+    # its limit) and its bulk actions ("Select all"), never the options themselves.
+    '[role="listbox"][data-empty="true"]',
+    '[role="option"][data-key^="__"]',
     '[data-testid^="stDataFrame"][data-testid$="Menu"]',
     '[data-testid="stDataFrame"] input',
     '[data-testid="stMainMenu"]',
@@ -123,19 +130,40 @@ const word = (english) => {
   if (Object.prototype.hasOwnProperty.call(g.words, english)) return g.words[english];
   const cut = english.indexOf(": ");
   const head = cut > 0 ? english.slice(0, cut) : "";
-  if (head && Object.prototype.hasOwnProperty.call(g.words, head))
-    return g.words[head] + english.slice(cut);
-  for (const [before, after, to] of g.patterns) {
-    if (english.length > before.length + after.length && english.startsWith(before)
-        && english.endsWith(after))
-      return to.split("{}").join(english.slice(before.length, english.length - after.length));
+  if (head && Object.prototype.hasOwnProperty.call(g.words, head)) {
+    // "Download as CSV: " and a table's name keeps the name; "Error: " and a message (a
+    // number box's alert) translates the message too.
+    const rest = english.slice(cut + 2);
+    return g.words[head] + ": " + (word(rest) ?? rest);
+  }
+  for (const [parts, to] of g.patterns) {
+    const values = filled(english, parts);
+    if (values) return to.split("{}").map((s, j) => (j ? values[j - 1] : "") + s).join("");
   }
   return null;
 };
+// The values of a pattern's "{}"s in ``english`` (each at least one character), or null.
+const filled = (english, parts) => {
+  const first = parts[0], last = parts[parts.length - 1];
+  if (english.length < first.length + last.length || !english.startsWith(first)
+      || !english.endsWith(last)) return null;
+  const body = english.slice(first.length, english.length - last.length);
+  const values = [];
+  let at = 0;
+  for (const part of parts.slice(1, -1)) {
+    const i = body.indexOf(part, at + 1);
+    if (i < 0) return null;
+    values.push(body.slice(at, i)); at = i + part.length;
+  }
+  values.push(body.slice(at));
+  return values.every((v) => v.length) ? values : null;
+};
 const shown = (english) => {
   const bare = english.trim();
-  const to = bare ? word(bare) : null;
-  return to === null ? english : english.replace(bare, () => to);
+  // ": " and a message follow a bold "Error" in Streamlit's error tooltips.
+  const lead = bare.startsWith(": ") ? ": " : "";
+  const to = bare.length > lead.length ? word(bare.slice(lead.length)) : null;
+  return to === null ? english : english.replace(bare, () => lead + to);
 };
 const text = (node) => {
   if (node.__eqShown !== node.nodeValue) node.__eqEn = node.nodeValue;
@@ -187,7 +215,7 @@ if (g.observer) g.observer.disconnect();
 restore();
 g.words = __WORDS__;
 g.patterns = Object.keys(g.words).filter((k) => k.includes("{}"))
-  .map((k) => [...k.split("{}"), g.words[k]]);
+  .map((k) => [k.split("{}"), g.words[k]]);
 if (!Object.keys(g.words).length) return;
 g.observer = g.observer || new MutationObserver((records) => {
   for (const r of records) {

@@ -15,9 +15,17 @@ PAGE = """<!doctype html><html><body>
   <button id="search" aria-label="Search"></button>
 </div>
 <div class="stTooltipHoverTarget"><span id="help" aria-label="Help for 数据集"></span></div>
+<div data-testid="stFileUploaderDropzone">
+  <span id="refused" role="alert">Error: <!-- -->text/plain files are not allowed.</span>
+</div>
+<div data-testid="InputInstructions"><span id="typing">Press Enter to apply</span></div>
+<div class="stTooltipErrorContent"><p id="range"><strong>Error</strong>: </p></div>
 <div data-testid="stMarkdownContainer"><p id="content">Search</p></div>
 <button id="page-button" aria-label="Search"></button>
 </body></html>"""
+
+
+RANGE = "Number is outside the allowed range. Please enter a value between 0 and 100."
 
 
 def _run(pg, lang: str) -> None:
@@ -40,10 +48,17 @@ def _label(pg, selector: str) -> str:
 
 
 def test_streamlit_s_words_in_chinese_and_the_page_s_own_untouched(blank) -> None:
+    blank.evaluate("text => { document.querySelector('#range').lastChild.nodeValue += text; }",
+                   RANGE)
     _run(blank, "zh")
     assert _label(blank, "#download") == "下载为 CSV: Regions"  # the part before ": "
     assert _label(blank, "#search") == "搜索"
     assert _label(blank, "#help") == "“数据集”的说明"  # "Help for {}"
+    assert blank.inner_text("#typing") == "按回车键确认"
+    # A message with two values (both kept, in the translation's order) after a bold "Error".
+    assert blank.inner_text("#range") == "错误: 数值超出允许范围，请输入 0 到 100 之间的值。"
+    # Why an upload was refused, in two text nodes as Streamlit writes it: both translated.
+    assert blank.inner_text("#refused") == "错误: 不允许上传 text/plain 类型的文件。"
     # The page's own content and controls are the page's: never rewritten.
     assert blank.inner_text("#content") == "Search"
     assert _label(blank, "#page-button") == "Search"

@@ -170,6 +170,58 @@ def test_uploaders_speak_chinese(page: Page, app_url: str, open_page, screenshot
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("good.csv")
 
 
+def test_refused_upload_speaks_chinese(page: Page, app_url: str, open_page) -> None:
+    """A file of a type the box does not take (dropped, so the browser's own filter does not
+    apply): Streamlit says why in English, read aloud and on hover."""
+    open_page(f"{app_url}/data?lang=zh")
+    boundary = page.get_by_test_id("stFileUploader").nth(1)
+    boundary.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}])
+    chip = boundary.get_by_test_id("stFileChip")
+    expect(chip).to_have_attribute("aria-invalid", "true")
+    # What a screen reader reads, and the button that adds another file.
+    expect(boundary.get_by_role("alert")).to_have_text(
+        "错误: 不允许上传 application/pdf 类型的文件。")
+    expect(boundary.get_by_role("button", name="添加文件")).to_be_visible()
+    # What the mouse shows.
+    chip.hover()
+    expect(page.get_by_test_id("stTooltipErrorContent")).to_have_text(
+        "不允许上传 application/pdf 类型的文件。")
+
+
+def test_number_box_speaks_chinese(page: Page, app_url: str, open_page) -> None:
+    """Typing in a number box: Streamlit's "Press Enter to apply", and why it refuses a value
+    out of range (read aloud, and on hovering the box's error icon), were English."""
+    open_page(f"{app_url}/benefit?lang=zh")
+    box = _main(page).get_by_test_id("stNumberInput").first
+    field = box.locator("input")
+    field.fill("-5")
+    expect(box.get_by_test_id("InputInstructions")).to_have_text("按回车键确认")
+    field.press("Enter")
+    refused = "数值超出允许范围，请输入 0 到 1000000000 之间的值。"
+    expect(box.get_by_role("alert")).to_have_text("错误: " + refused)
+    box.locator(".stTooltipErrorHoverTarget").first.hover()
+    expect(page.get_by_test_id("stTooltipErrorContent")).to_have_text("错误: " + refused)
+    assert not re.search(r"[A-Za-z]{3,}", box.inner_text()), box.inner_text()
+
+
+def test_lists_speak_chinese(page: Page, app_url: str, open_page) -> None:
+    """A multiselect's "Select all" and a list's "No results" (typing a name that matches
+    nothing) were English; the options themselves are the page's own."""
+    open_page(f"{app_url}/transfer_fund?lang=zh")
+    _main(page).get_by_test_id("stMultiSelect").first.locator("input").click()
+    listbox = page.get_by_role("listbox")
+    expect(listbox.get_by_role("option").first).to_have_text("全选")
+    expect(listbox).to_contain_text("浙江")
+    page.keyboard.type("zzz")
+    expect(listbox).to_have_text("无匹配结果")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.locator(
+        "input").click()
+    page.keyboard.type("zzz")
+    expect(page.get_by_role("listbox")).to_have_text("无匹配结果")
+
+
 def test_chart_buttons_speak_chinese(page: Page, app_url: str, open_page) -> None:
     # Issue 10: plotly's mode bar titles and Streamlit's Fullscreen button were English.
     open_page(f"{app_url}/?lang=zh")
