@@ -15,15 +15,15 @@ where every other one is:
   toolbar and its tooltips, a column's menu and its statistics and formats, the column
   picker, the search box, an upload box's button and size limit and why it refused a file,
   "Press Enter to apply" and why a number box refused a value, a list's "No results" and
-  "Select all", the keyboard-only "Skip to main content" link, the running indicator, the
-  dialog Streamlit opens when the server is gone, and the names screen readers read for the
-  sidebar's buttons, the help icons and the map's controls. It writes only in Streamlit's
-  own controls (:data:`CHROME_SCOPES`) and in the attributes Streamlit puts on the pages'
-  elements (:data:`CHROME_LABELLED`), changes a text only when the whole text (or the part
-  before ": ", as in "Download as CSV: <the table's name>") is a catalogue entry or fits
-  one of its patterns ("Help for {}"), and puts the English back when the language switches
-  to English. The pages' own content is never touched: it is already in the page's
-  language.
+  "Select all", a download that failed, the keyboard-only "Skip to main content" link, the
+  running indicator, the dialog Streamlit opens when the server is gone, and the names
+  screen readers read for the sidebar's buttons, the help icons and the map's controls. It
+  writes only in Streamlit's own controls (:data:`CHROME_SCOPES`) and in the attributes
+  Streamlit puts on the pages' elements (:data:`CHROME_LABELLED`), changes a text only when
+  the whole text (or the part before ": ", as in "Download as CSV: <the table's name>") is a
+  catalogue entry or fits one of its patterns ("Help for {}"), and puts the English back
+  when the language switches to English. The pages' own content is never touched: it is
+  already in the page's language.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ CHROME_SCOPES: tuple[str, ...] = (
     '[data-testid="stSkipToContent"]',
     '[data-testid="stFileUploaderDropzone"]',
     '[role="dialog"]',  # Streamlit's own dialogs: the connection error when the server is gone
+    '[data-testid="stDownloadButtonError"]',  # a download whose file could not be made
 )
 """Streamlit's own controls: :func:`chrome_script` writes their text and labels."""
 

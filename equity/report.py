@@ -8,7 +8,10 @@ a negative number is data, not a formula.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import concurrent.futures
+import contextlib
 import html
 import io
 import os
@@ -109,28 +112,81 @@ def ensure_browser_path() -> str | None:
     return os.environ.get("BROWSER_PATH")
 
 
-_server_lock = threading.Lock()
-_server_started = False
+RENDER_SECONDS = 120.0
+"""Longest wait, in seconds, for Chromium to start or to render one chart before an export
+gives up with an error."""
 
 
-def _warm_kaleido() -> None:
-    """Start kaleido's one shared Chromium once per process and keep it.
+class _ChartRenderer:
+    """kaleido's Chromium, opened once per process and kept, driven from an event loop of its
+    own thread.
 
     A fresh kaleido per image costs a browser start (about 4-5 s on the 2-core machine); the
-    shared server renders a chart in a fraction of that. ``mathjax=False``: kaleido would
+    kept one renders a chart in a fraction of that. kaleido's own sync server would do the
+    same, but when its browser fails to start its thread dies unreported and every later
+    call waits forever (a PNG download that never ends): here the opening and every chart are
+    awaited with a deadline, and a failure is raised. ``mathjax=False``: kaleido would
     otherwise load MathJax from a CDN for every page, a request off the machine; no chart here
     uses LaTeX. Plotly's own bundled plotly.js is used (kaleido's default when plotly is
     installed), so nothing is fetched.
     """
-    global _server_started
-    with _server_lock:
-        if _server_started:
-            return
+
+    def __init__(self) -> None:
         import kaleido
 
-        kaleido.start_sync_server(n=1, timeout=120, mathjax=False, silence_warnings=True)
-        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-        _server_started = True
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido",
+                                       daemon=True)
+        self.thread.start()
+        try:
+            self.kaleido = kaleido.Kaleido(n=1, timeout=RENDER_SECONDS, mathjax=False)
+            self._await(self.kaleido.open())
+        except BaseException:
+            self.close()
+            raise
+
+    def _await(self, coroutine: Any) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout=RENDER_SECONDS)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"Chromium gave no answer in {RENDER_SECONDS:.0f} s") from None
+
+    def render(self, fig: dict[str, Any], opts: dict[str, Any]) -> bytes:
+        """``fig`` (plotly JSON) as image bytes, ``opts`` as kaleido takes them."""
+        return self._await(self.kaleido.calc_fig(fig, opts=opts))
+
+    def close(self) -> None:
+        """Close the browser (if it opened) and stop the thread; never raises."""
+        kept = getattr(self, "kaleido", None)
+        if kept is not None and self.thread.is_alive():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(kept.close(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+_renderer_lock = threading.Lock()
+_renderer: _ChartRenderer | None = None
+
+
+def _render(fig: dict[str, Any], opts: dict[str, Any]) -> bytes:
+    """Render with this process's kept Chromium, opening it on first use; a renderer that
+    failed is closed, so the next export starts a new one."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = _ChartRenderer()
+            atexit.register(_renderer.close)
+        renderer = _renderer
+    try:
+        return renderer.render(fig, opts)
+    except BaseException:
+        with _renderer_lock:
+            if _renderer is renderer:
+                _renderer = None
+        renderer.close()
+        raise
 
 
 def stamped(fig: Any, *, source: str | None = None) -> Any:
@@ -209,11 +265,7 @@ def figure_to_image(fig: Any, fmt: str = "png", *, width: int = 1600, height: in
     if stamp:  # the stamp's strip is added to the chart, not taken from it
         h += STAMP_HEIGHT
     try:
-        _warm_kaleido()
-        import kaleido
-
-        return kaleido.calc_fig_sync(
-            raw, opts={"format": fmt, "width": width, "height": h, "scale": scale})
+        return _render(raw, {"format": fmt, "width": width, "height": h, "scale": scale})
     except Exception as err:  # kaleido raises many types; callers need one with a reason
         raise RuntimeError(f"could not render the chart as {fmt.upper()}: {err}") from err
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 from pathlib import Path
 
 import openpyxl
@@ -93,6 +94,27 @@ def test_figure_to_png_and_svg() -> None:
     assert svg.lstrip().startswith(b"<svg") and b"</svg>" in svg
     assert f"model {MODEL_VERSION}".encode() in svg
     assert not fig.layout.annotations  # the stamp went on a copy
+
+
+def test_a_browser_that_cannot_start_gives_an_error_not_a_hang(monkeypatch) -> None:
+    """kaleido's own kept browser, when it failed to start, left every export waiting forever
+    (a PNG download that never ended); now each attempt fails at once with the reason, and a
+    browser that works again is used by the next export."""
+    import equity.report as report
+
+    monkeypatch.setattr(report, "_renderer", None)  # this process's kept browser, if any
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")
+    fig = go.Figure(go.Bar(y=[1, 2]))
+    for _ in range(2):  # the failed renderer is not kept: the second attempt tries again
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="could not render the chart as PNG"):
+            figure_to_image(fig, "png")
+        assert time.monotonic() - started < 30
+        assert report._renderer is None
+    if Path("/usr/bin/chromium").exists():
+        monkeypatch.setenv("BROWSER_PATH", "/usr/bin/chromium")
+        assert figure_to_image(fig, "png", width=300, height=200).startswith(b"\x89PNG")
+        report._renderer.close()  # this test's browser; the process's is restored after
 
 
 def test_figure_to_image_rejects_other_formats() -> None:

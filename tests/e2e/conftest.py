@@ -52,10 +52,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def app_server(script: Path = ROOT / "serve.py") -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run script`` on a free port of 127.0.0.1, as scripts/start.sh starts it;
-    yields its base URL and process once ``/_stcore/health`` answers, and stops it on the way
-    out (a test may stop it sooner). Its log goes to ``artifacts/streamlit-<port>.log``."""
+def app_server(script: Path = ROOT / "serve.py",
+               env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``streamlit run script`` on a free port of 127.0.0.1, as scripts/start.sh starts it
+    (``env``: variables to set for it); yields its base URL and process once
+    ``/_stcore/health`` answers, and stops it on the way out (a test may stop it sooner).
+    Its log goes to ``artifacts/streamlit-<port>.log``."""
     port = _free_port()
     log = (ROOT / "artifacts").resolve()
     log.mkdir(exist_ok=True)
@@ -66,7 +68,7 @@ def app_server(script: Path = ROOT / "serve.py") -> Iterator[tuple[str, subproce
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
-        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     try:
         url = f"http://127.0.0.1:{port}"

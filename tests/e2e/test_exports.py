@@ -22,7 +22,7 @@ import openpyxl
 from playwright.sync_api import expect
 
 from equity import MODEL_VERSION
-from tests.e2e.conftest import download_button, wait_for_app
+from tests.e2e.conftest import app_server, download_button, wait_for_app
 
 QUERY = {"central_pool": "2000000"}
 TABS: dict[str, tuple[str, ...]] = {
@@ -109,16 +109,18 @@ def test_a_png_click_costs_about_a_warm_kaleido_export(page, app_url):
     from equity.charts.fund import build_before_after_figure
     from equity.datasets import load
     from equity.fund import simulate
-    from equity.report import figure_to_image
+    from equity.report import ensure_browser_path
 
     _open(page, app_url, "results")
     selector = ".st-key-png_tf_before_after"
     _download(page, selector)  # the first: may start the server's Chromium
     fig = build_before_after_figure(gap=simulate(load("city_w"), {"central_pool": 2e6}).gap,
                                     lang="en")
-    figure_to_image(fig, "png")  # start this process's Chromium
     opts = {"format": "png", "width": 1600, "height": fig.layout.height or 700, "scale": 1.0}
     raw = fig.to_plotly_json()
+    ensure_browser_path()
+    kaleido.start_sync_server(n=1, mathjax=False, silence_warnings=True)
+    kaleido.calc_fig_sync(raw, opts=opts)  # kaleido's own kept Chromium, started
     ours, theirs, plain = [], [], []
     for _ in range(5):  # interleaved, so machine noise hits both alike
         start = time.perf_counter()
@@ -136,3 +138,16 @@ def test_a_png_click_costs_about_a_warm_kaleido_export(page, app_url):
     # issue's target is 1.2x. Fail only on the old behaviour (a fresh Chromium per click,
     # 4.6-5.1 s) so a busy shared machine does not make this flaky.
     assert o < 2.5, f"a warm PNG click took {o:.2f} s"
+
+
+def test_an_export_that_fails_says_so_in_the_page_s_language(page) -> None:
+    """A server whose Chromium cannot start (BROWSER_PATH names a program that exits at once):
+    a PNG click must end with Streamlit's error under the button, in Chinese on a Chinese
+    page, not a download that never ends (kaleido's own kept browser waited forever)."""
+    with app_server(env={"BROWSER_PATH": "/bin/false"}) as (url, _):
+        page.goto(f"{url}/?lang=zh")
+        wait_for_app(page)
+        page.locator(".st-key-menu_rank button").first.click()
+        page.locator(".st-key-png_rank button").first.click()
+        error = page.get_by_test_id("stDownloadButtonError")
+        expect(error).to_have_text("无法生成下载文件", timeout=30_000)
