@@ -40,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -49,7 +48,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  the browser tests' flags
+from tests.e2e.conftest import (  # noqa: E402  the browser tests' flags and health check
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    wait_healthy,
+)
 
 APP = ROOT / "serve.py"  # as scripts/start.sh starts it: app.py behind its warm-up
 BARE = ROOT / "benchmarks" / "bare_chart_page.py"
@@ -153,18 +156,10 @@ class Server:
         )
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"streamlit did not start; see {self.log.name}")
-            time.sleep(0.02)
+        # Polled every 20 ms: the cold start is timed to the first chart, not to the poll.
+        if not wait_healthy(self.url, self.proc, timeout=timeout, interval=0.02):
+            self.stop()
+            raise RuntimeError(f"streamlit did not start; see {self.log.name}")
 
     def stop(self) -> None:
         if self.proc.poll() is None:

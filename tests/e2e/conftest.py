@@ -51,6 +51,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, *, timeout: float,
+                 interval: float) -> bool:
+    """Poll ``url``'s ``/_stcore/health`` every ``interval`` seconds until it answers 200
+    (True), or until ``proc`` exits or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+
+
 @contextmanager
 def app_server(script: Path = ROOT / "serve.py",
                env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
@@ -72,17 +89,8 @@ def app_server(script: Path = ROOT / "serve.py",
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {log_file.name}")
-            time.sleep(0.3)
+        if not wait_healthy(url, proc, timeout=60, interval=0.3):
+            pytest.fail(f"streamlit did not start; see {log_file.name}")
         yield url, proc
     finally:
         proc.terminate()
