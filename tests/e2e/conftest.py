@@ -28,6 +28,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
+MAIN_UPLOAD = ".st-key-upload_file input[type=file]"
+"""The Data page's table upload box (by its key: the boundary box is drawn beside it)."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -144,11 +146,17 @@ def screenshot():
 
 
 def wait_for_app(pg, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished running the script (no running indicator)."""
+    """Wait until Streamlit has run the script and is idle: its app element says the script
+    is not running (``data-test-script-state``; before the first run it says "initial", and
+    the running indicator alone is idle then too) and no running indicator shows. Elements
+    drawn by lazily loaded components may still appear a moment later: wait for those by
+    locator."""
     pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || document.querySelector('[data-testid=\"stStatusWidget\"]').innerText === ''",
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " const state = app && app.getAttribute('data-test-script-state');"
+        " const s = document.querySelector('[data-testid=\"stStatusWidget\"]');"
+        " return (state === null || state === 'notRunning') && (!s || s.innerText === ''); }",
         timeout=timeout,
     )
     pg.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout)

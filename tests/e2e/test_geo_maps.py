@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app.test_geo_pages import filled_template
+from tests.e2e.conftest import MAIN_UPLOAD
 
 ZHEJIANG = "330000"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -57,7 +58,7 @@ def test_zhejiang_county_map_in_chinese_offline(browser, app_url, app_ready, scr
     try:
         page.goto(f"{app_url}/data?lang=zh")
         app_ready(page)
-        uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
+        uploader = page.locator(MAIN_UPLOAD)
         uploader.set_input_files(files=[{"name": "浙江县级.csv", "mimeType": "text/csv",
                                          "buffer": data}])
         expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=90_000)
@@ -140,7 +141,7 @@ def test_national_county_map_draws_every_county(browser, app_url, app_ready, scr
     try:
         page.goto(f"{app_url}/data")
         app_ready(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+        page.locator(MAIN_UPLOAD).set_input_files(
             files=[{"name": "china_counties.csv", "mimeType": "text/csv", "buffer": data}])
         expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=120_000)
         app_ready(page)

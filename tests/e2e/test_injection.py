@@ -10,6 +10,7 @@ import io
 from playwright.sync_api import Page, expect
 
 from equity.i18n import t
+from tests.e2e.conftest import MAIN_UPLOAD
 
 HOSTILE_GROUP = "**B** [x](javascript:alert(8))"
 AMPERSAND = "Rural & remote"
@@ -54,7 +55,7 @@ def test_hostile_names_stay_text_on_every_page(page: Page, app_url: str, app_rea
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{app_url}/data")
     app_ready(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(MAIN_UPLOAD).set_input_files(
         files=[{"name": "<b>hostile</b>.csv", "mimeType": "text/csv",
                 "buffer": _hostile_csv()}])
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("6 regions loaded")

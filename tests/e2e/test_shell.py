@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from equity.report import export_name
-from tests.e2e.conftest import app_server, download_button
+from tests.e2e.conftest import MAIN_UPLOAD, app_server, download_button
 
 HEADER = (
     "region_id,region_name,area_type,patients,charity_coverage,oop_share,cost_per_patient,"
@@ -117,7 +117,7 @@ def test_bad_link_value_gives_notice(page: Page, app_url: str, open_page) -> Non
 def test_data_page_uploads(page: Page, app_url: str, open_page, screenshot) -> None:
     open_page(f"{app_url}/data")
     expect(_main(page).get_by_text("Upload your own")).to_be_visible()
-    uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
+    uploader = page.locator(MAIN_UPLOAD)
     uploader.set_input_files(
         files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": BAD_CSV.encode()}]
     )
@@ -165,7 +165,7 @@ def test_uploaders_speak_chinese(page: Page, app_url: str, open_page, screenshot
     page.get_by_test_id("stFileUploader").first.scroll_into_view_if_needed()
     screenshot(page, "data_uploader_zh", full_page=False)
     # The uploader still uploads.
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(MAIN_UPLOAD).set_input_files(
         files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}])
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("good.csv")
 
@@ -174,8 +174,8 @@ def test_refused_upload_speaks_chinese(page: Page, app_url: str, open_page) -> N
     """A file of a type the box does not take (dropped, so the browser's own filter does not
     apply): Streamlit says why in English, read aloud and on hover."""
     open_page(f"{app_url}/data?lang=zh")
-    boundary = page.get_by_test_id("stFileUploader").nth(1)
-    boundary.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    boundary = page.locator(".st-key-upload_boundaries")
+    boundary.locator("input[type=file]").set_input_files(
         files=[{"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}])
     chip = boundary.get_by_test_id("stFileChip")
     expect(chip).to_have_attribute("aria-invalid", "true")
@@ -356,7 +356,7 @@ def test_sidebar_in_chinese_shows_titles_and_links_by_code(
     screenshot(page, "sidebar_zh", full_page=False)
     # An upload is named by its file and linked as ?dataset=upload.
     sidebar.get_by_test_id("stSidebarNav").get_by_text("数据", exact=True).click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(MAIN_UPLOAD).set_input_files(
         files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}])
     expect(sidebar.get_by_text(t("app.uploaded", "zh", name="good.csv"))).to_be_visible()
     expect(page).to_have_url(re.compile(r"dataset=upload"))
