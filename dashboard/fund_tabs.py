@@ -81,6 +81,7 @@ def protection_section(data: Any, key: str, scenario: Scenario, result: Any, lan
                for c in ("before", "after", "change", "impoverished_before",
                          "impoverished_after")},
         },
+        placeholder=t("app.empty_cell", lang),
     )
     st.caption(t("tf.prot.table_caption", lang, threshold=f"{threshold * 100:g}%"))
     with st.expander(t("tf.prot.notes", lang), expanded=True, icon=":material/info:"):

@@ -146,6 +146,7 @@ def edit_layers(base: Cascade, lang: str) -> Cascade | None:
             **{c: st.column_config.Column(label[c]) for c in EDITOR_ORDER
                if c not in ("position", "payer", "base", "eligibility", "rate")},
         },
+        placeholder=t("app.empty_cell", lang),
     )
     st.caption(t("ben.editor_help", lang))
     try:
@@ -248,7 +249,8 @@ def by_region(lang: str, presenter: bool) -> None:
                   name="protection_by_region", key="ben_protection_chart", lang=lang,
                   documents=exports.FUND_DOCUMENTS)
     st.dataframe(fund_charts.build_protection_table(frame=answer.regions, threshold=threshold,
-                                                    lang=lang), hide_index=True)
+                                                    lang=lang),
+                 hide_index=True, placeholder=t("app.empty_cell", lang))
 
 
 def main() -> None:

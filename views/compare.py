@@ -137,14 +137,14 @@ def side_by_side(names: list[str], lang: str, presenter: bool) -> None:
     for name, result in results.items():
         st.markdown(f"**{escape_md(name)}**: {escape_md(build_headline(result=result, lang=lang))}")
     st.subheader(t("cmp.results", lang))
-    st.dataframe(results_table(results, lang))
+    st.dataframe(results_table(results, lang), placeholder=t("app.empty_cell", lang))
     st.subheader(t("cmp.parameters", lang))
     params = parameter_table({n: r.scenario for n, r in results.items()}, lang)
     only_diff = st.toggle(t("cmp.only_diff", lang), key="cmp_only_diff")
     shown = params[params["differs"]] if only_diff else params
     st.dataframe(shown.drop(columns=["differs"]).style.apply(
         lambda row: ["background-color: #FFF3CD" if shown.loc[row.name, "differs"] else ""
-                     for _ in row], axis=1))
+                     for _ in row], axis=1), placeholder=t("app.empty_cell", lang))
     st.caption(t("cmp.diff_note", lang))
     entries = list(results.items())
     gap_fig = build_gap_compare_figure(entries=entries, lang=lang, presenter=presenter)
@@ -161,7 +161,7 @@ def side_by_side(names: list[str], lang: str, presenter: bool) -> None:
     table = pd.DataFrame(rows).T
     table.insert(0, t("cmp.before_all", lang), pd.Series(before))
     st.dataframe(table.dropna(how="all"), column_config={c: st.column_config.NumberColumn(
-        format="%.3f") for c in table.columns})
+        format="%.3f") for c in table.columns}, placeholder=t("app.empty_cell", lang))
     share(names, lang)
     notes = list(dataset_notes(data, lang)) if data is not None else []
     report = build_report(entries=results, lang=lang, dataset_title=get_dataset_title(),

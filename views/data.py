@@ -116,7 +116,8 @@ def table_section(data: Any, lang: str) -> None:
         st.caption(t("data.table_first", lang, shown=fmt_count(TABLE_ROWS, lang),
                      rows=fmt_count(len(table), lang)))
         table = table.head(TABLE_ROWS)
-    st.dataframe(safe_frame(table), hide_index=True, width="stretch")
+    st.dataframe(safe_frame(table), hide_index=True, width="stretch",
+                 placeholder=t("app.empty_cell", lang))
 
 
 def dictionary_section(data: Any, lang: str) -> None:

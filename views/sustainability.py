@@ -115,7 +115,8 @@ def transfer_fund_section(lang: str, presenter: bool) -> None:
     exports.chart(figure, name="fund_reserve", key="sust_fund_chart", lang=lang, data=frame,
                   documents=(("000", ("4.1.2",)), ("002", ("3",))))
     with st.expander(t("sust.table", lang)):
-        st.dataframe(_years_table(frame, lang), hide_index=True)
+        st.dataframe(_years_table(frame, lang), hide_index=True,
+                     placeholder=t("app.empty_cell", lang))
     report = build_report(entries={t("sust.report_name", lang): result}, lang=lang,
                           dataset_title=get_dataset_title(),
                           provenance=list(dataset_notes(data, lang)), figures=[figure],
@@ -140,7 +141,7 @@ def zhejiang_section(lang: str, presenter: bool) -> None:
     st.caption(t("sust.zj.intro", lang))
     table = zhejiang_table3(yuan=False)
     st.dataframe(table.rename(columns={c: t(f"sust.zj.col.{c}", lang) for c in table.columns}),
-                 hide_index=True)
+                 hide_index=True, placeholder=t("app.empty_cell", lang))
     for flag in zhejiang_flags():
         st.warning(escape_md(flag.message_zh if lang == "zh" else flag.message_en),
                    icon=":material/report:")
@@ -184,7 +185,7 @@ def reference_section(lang: str) -> None:
                               for c in columns})
         shown[t("sust.ref.col.source", lang)] = [
             titled_references(text.replace(";", ","), lang) for text in table["source"]]
-        st.dataframe(shown, hide_index=True)
+        st.dataframe(shown, hide_index=True, placeholder=t("app.empty_cell", lang))
         st.caption(t("sust.ref.note", lang, document=document_title("000", lang, short=True)))
 
 
