@@ -31,8 +31,9 @@ def build_waterfall_figure(*, result: BenefitResult, lang: str, presenter: bool 
         totals={"marker": {"color": style.ADVERSE}},
         connector={"line": {"color": style.NEUTRAL, "width": 1}},
     ))
-    fig.update_yaxes(title=t("ben.chart.yuan", lang), exponentformat="B",
-                     range=[0, max(result.cost, 1.0) * 1.15])
+    top = max(result.cost, 1.0) * 1.15
+    fig.update_yaxes(title=t("ben.chart.yuan", lang), range=[0, top],
+                     **style.amount_axis(0, top, lang))
     fig.update_layout(showlegend=False)
     return style.apply_style(
         fig, title=title or t("ben.chart.waterfall", lang, cost=fmt_money(result.cost, lang)),
@@ -61,7 +62,8 @@ def build_oop_curve_figure(*, schemes: Sequence[tuple[str, Cascade]], max_cost: 
         fig.add_scatter(x=costs, y=oop_points(cascade, costs), name=style.plain_label(label),
                         mode="lines", line={"color": colours[i % len(colours)], "width": 3,
                                             "dash": dashes[i % len(dashes)]})
-    fig.update_xaxes(title=t("ben.chart.cost_axis", lang), exponentformat="B")
-    fig.update_yaxes(title=t("ben.chart.oop_axis", lang), exponentformat="B")
+    # Out-of-pocket never exceeds the cost: both axes run 0 .. max_cost.
+    fig.update_xaxes(title=t("ben.chart.cost_axis", lang), **style.amount_axis(0, max_cost, lang))
+    fig.update_yaxes(title=t("ben.chart.oop_axis", lang), **style.amount_axis(0, max_cost, lang))
     return style.apply_style(fig, title=t("ben.chart.curve", lang), lang=lang,
                              presenter=presenter)

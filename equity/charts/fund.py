@@ -566,7 +566,7 @@ def build_optimal_figure(
         ))
     top = float(frame[["allocation_formula", "allocation_optimal"]].to_numpy().max()) \
         if len(frame) else 1.0
-    fig.update_xaxes(range=[0, max(top, 1.0) * 1.3])
+    fig.update_xaxes(range=[0, max(top, 1.0) * 1.3], **style.amount_axis(0, max(top, 1.0), lang))
     fig.update_layout(barmode="group",
                       height=max(420, 2 * _row_height(presenter) * len(frame) + 160))
     fig.update_xaxes(title_text=t("chart.with_unit", lang, label=t("tf.optimal.axis", lang),

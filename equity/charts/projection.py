@@ -60,7 +60,10 @@ def build_reserve_figure(
                       opacity=0.4, line_width=0, layer="below")
     fig.update_layout(barmode="group")
     fig.update_xaxes(title=t("proj.chart.year", lang), dtick=1)
-    fig.update_yaxes(title=t("proj.chart.yuan", lang), exponentformat="B")
+    low, high = y_range if y_range is not None else (
+        min(0.0, *(float(frame[c].min()) for c in ("income", "expenditure", "reserve"))),
+        max(0.0, *(float(frame[c].max()) for c in ("income", "expenditure", "reserve"))))
+    fig.update_yaxes(title=t("proj.chart.yuan", lang), **style.amount_axis(low, high, lang))
     if y_range is not None:
         fig.update_yaxes(range=list(y_range))
     return style.apply_style(fig, title=title or t("proj.chart.title", lang), lang=lang,

@@ -8,10 +8,12 @@ are told apart by fill pattern as well as shade, so they survive greyscale print
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from equity.i18n import has, t
+from equity.i18n import fmt_tick_zh, has, t
 from equity.indicators import ADVERSE_INDICATORS, FAVOURABLE_INDICATORS, is_favourable  # noqa: F401
 
 OKABE_ITO: dict[str, str] = {
@@ -118,6 +120,33 @@ def indicator_colour(indicator: str) -> str:
 def indicator_scale(indicator: str) -> list[list[float | str]]:
     """Sequential colour scale for maps of ``indicator`` (darker = more)."""
     return FAVOURABLE_SCALE if is_favourable(indicator) else ADVERSE_SCALE
+
+
+def nice_step(span: float, count: int = 6) -> float:
+    """A tick step of 1, 2, 2.5 or 5 x 10^k giving at most about ``count`` intervals over
+    ``span`` (> 0)."""
+    raw = span / max(count, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if raw <= m * power * (1 + 1e-9))
+
+
+def amount_axis(low: float, high: float, lang: str, count: int = 6) -> dict:
+    """Axis settings for large amounts (yuan, people) running from ``low`` to ``high``.
+
+    English: Plotly's own short forms (500k, 1.5M, 2B). Chinese: ticks at a round step written
+    in 万 or 亿 (:func:`equity.i18n.fmt_tick_zh`), since Plotly's suffixes are Latin letters;
+    these ticks are fixed, so a zoomed-in chart shows fewer of them."""
+    if lang != "zh":
+        return {"exponentformat": "B"}
+    low, high = min(float(low), 0.0), max(float(high), 0.0)
+    if not (math.isfinite(low) and math.isfinite(high)) or high - low <= 0:
+        return {"tickmode": "array", "tickvals": [0], "ticktext": ["0"]}
+    step = nice_step(high - low, count)
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    values = [i * step for i in range(first, last + 1)]
+    top = max(abs(v) for v in values)
+    return {"tickmode": "array", "tickvals": values,
+            "ticktext": [fmt_tick_zh(v, top=top) for v in values]}
 
 
 def font_size(presenter: bool = False) -> int:

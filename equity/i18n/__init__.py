@@ -148,6 +148,10 @@ def _sig(number: float) -> int:
     return 2
 
 
+_ZH_UNITS: tuple[tuple[float, str], ...] = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+"""Chinese counts large numbers in 万 (10^4), 亿 (10^8) and 万亿 (10^12)."""
+
+
 def fmt_money(yuan: float, lang: str) -> str:
     """An amount in yuan, written as people of ``lang`` write it.
 
@@ -162,7 +166,7 @@ def fmt_money(yuan: float, lang: str) -> str:
     sign = "-" if value < 0 else ""
     size = abs(value)
     if lang == "zh":
-        units = ((1e12, "万亿元"), (1e8, "亿元"), (1e4, "万元"), (1.0, "元"))
+        units = (*((f, f"{u}元") for f, u in _ZH_UNITS), (1.0, "元"))
     else:
         units = ((1e9, " billion yuan"), (1e6, " million yuan"), (1.0, " yuan"))
     # Largest unit the amount reaches; if rounding carries it into the next larger unit
@@ -182,6 +186,18 @@ def fmt_money(yuan: float, lang: str) -> str:
     if factor == 1.0:
         return f"{sign}{rounded:,.0f}{unit}"
     return f"{sign}{_trim(rounded, digits, grouping=lang != 'zh')}{unit}"
+
+
+def fmt_tick_zh(value: float, *, top: float) -> str:
+    """A Chinese tick label on an axis whose largest tick (in absolute value) is ``top``: the
+    whole axis in one unit, the largest that ``top`` reaches ("0", "50万", "150万"; "-2.5亿",
+    "1亿"), below 10,000 plain ("5000"). Plotly itself only writes SI suffixes (500k, 1.5M, 2B),
+    Latin letters on a Chinese page."""
+    factor, unit = next(((f, u) for f, u in _ZH_UNITS if abs(top) >= f), (1.0, ""))
+    scaled = round(float(value) / factor, 6)
+    if scaled == 0:
+        return "0"
+    return f"{_trim(scaled, 6, grouping=False)}{unit}"
 
 
 def fmt_pct(fraction: float, lang: str, digits: int = 1) -> str:
@@ -234,6 +250,7 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_points",
+    "fmt_tick_zh",
     "has",
     "msg",
     "t",

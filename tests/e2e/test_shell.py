@@ -250,6 +250,37 @@ def test_chart_buttons_speak_chinese(page: Page, app_url: str, open_page) -> Non
 
 
 
+_TICKS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => [
+  (p.querySelector('.gtitle') || {}).textContent || '',
+  Array.from(p.querySelectorAll('.xtick text, .ytick text')).map(e => e.textContent)])"""
+
+
+@pytest.mark.parametrize(("path", "title", "tick"), [
+    ("sustainability", "浙江专项基金——收入、支出与结余", "亿"),  # income 1 亿 a year
+    ("benefit", "年费用70万元由谁支付", "80万"),  # the waterfall runs to 80.5万
+    ("transfer_fund?tab=goal&central_pool=2000000", "各地区分配：公式分配与最优分配", "万"),
+])
+def test_chart_ticks_speak_chinese(page: Page, app_url: str, open_page, path: str, title: str,
+                                   tick: str) -> None:
+    """Plotly writes large numbers with SI letters (800k, 1.5M, 2B) in any language; on a
+    Chinese page the money axes count in 万 and 亿. The ticks are drawn by Plotly in the
+    browser, so only a browser sees them."""
+    from equity.datasets import load
+    from tests.latin import latin_words, words_of
+
+    open_page(f"{app_url}/{path}{'&' if '?' in path else '?'}lang=zh")
+    page.wait_for_function(f"() => ({_TICKS})().some(([t, ticks]) => t === {title!r}"
+                           " && ticks.length > 0)", timeout=60_000)
+    charts = page.evaluate(_TICKS)
+    names = words_of(load("city_w").table["region_name"])  # region names are English in the data
+    # A number with a letter after it (800k, 1.5M) is not a "word" to latin_words: both kinds.
+    found = {text: words for _, ticks in charts for text in ticks
+             if (words := latin_words(text, names) + re.findall(r"\d[A-Za-z]+", text))}
+    assert not found, found
+    ticks = next(ticks for name, ticks in charts if name == title)
+    assert any(text.endswith(tick) for text in ticks), ticks
+
+
 def test_connection_error_speaks_chinese(page: Page, app_url: str, open_page,
                                          screenshot) -> None:
     """The dialog Streamlit opens when the server is gone (a presenter's laptop lost the
