@@ -94,3 +94,22 @@ def test_optimal_allocation_in_chinese() -> None:
                             "allocation_optimal": [600_000.0, 1_800_000.0]})
     fig = fund_charts.build_optimal_figure(optimal=optimal, names={}, lang="zh")
     assert _ticks(fig.layout.xaxis) == ["0", "50万", "100万", "150万"]
+
+
+def test_any_other_chinese_axis_writes_whole_numbers() -> None:
+    """An axis no builder gave Chinese ticks (a count a larger dataset might bring) shows
+    2,000,000 rather than 2M; English keeps Plotly's default; given ticks are kept."""
+    import plotly.graph_objects as go
+
+    from equity.charts.style import apply_style
+
+    def figure(lang: str) -> go.Figure:
+        fig = go.Figure(go.Bar(x=["a", "b"], y=[1e6, 2e6]))
+        fig.update_xaxes(**amount_axis(0, 2e6, lang))
+        return apply_style(fig, title="t", lang=lang)
+
+    zh = figure("zh")
+    assert zh.layout.yaxis.exponentformat == "none" and zh.layout.yaxis.separatethousands
+    assert zh.layout.xaxis.exponentformat is None and zh.layout.xaxis.tickmode == "array"
+    en = figure("en")
+    assert en.layout.yaxis.exponentformat is None and en.layout.xaxis.exponentformat == "B"

@@ -217,4 +217,10 @@ def apply_style(
     if height is not None:
         layout["height"] = height
     fig.update_layout(**layout)
+    if lang == "zh":
+        # Any axis not given Chinese ticks by amount_axis: whole numbers (2,000,000) rather
+        # than Plotly's SI letters (2M), which are Latin on a Chinese page.
+        for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+            if axis.tickmode != "array" and axis.exponentformat is None:
+                axis.update(exponentformat="none", separatethousands=True)
     return fig
