@@ -110,6 +110,6 @@ def test_any_other_chinese_axis_writes_whole_numbers() -> None:
 
     zh = figure("zh")
     assert zh.layout.yaxis.exponentformat == "none" and zh.layout.yaxis.separatethousands
-    assert zh.layout.xaxis.exponentformat is None and zh.layout.xaxis.tickmode == "array"
+    assert zh.layout.xaxis.tickmode == "array" and zh.layout.xaxis.exponentformat == "none"
     en = figure("en")
     assert en.layout.yaxis.exponentformat is None and en.layout.xaxis.exponentformat == "B"

@@ -55,3 +55,5 @@ def test_plotly_locale_is_the_catalogue_s() -> None:
     locale = chrome.plotly_locale("zh")
     assert locale["locale"] == "zh"
     assert locale["locales"]["zh"]["dictionary"]["Zoom in"] == "放大"
+    # The money-flow Sankey's hover labels, looked up by plotly.js with the colon.
+    assert locale["locales"]["zh"]["dictionary"]["incoming flow count:"] == "流入笔数："

@@ -25,7 +25,8 @@ def build_waterfall_figure(*, result: BenefitResult, lang: str, presenter: bool 
     fig = go.Figure(go.Waterfall(
         x=names, y=values, measure=measures, orientation="v",
         text=[fmt_money(abs(v), lang) for v in values], textposition="outside",
-        cliponaxis=False,
+        # Plotly's own waterfall hover adds an English "Initial:" that no locale reaches.
+        hovertemplate="%{x}<br>%{text}<extra></extra>", cliponaxis=False,
         decreasing={"marker": {"color": style.FAVOURABLE}},
         increasing={"marker": {"color": style.NEUTRAL}},
         totals={"marker": {"color": style.ADVERSE}},
@@ -58,12 +59,19 @@ def build_oop_curve_figure(*, schemes: Sequence[tuple[str, Cascade]], max_cost: 
                     line={"color": style.NEUTRAL, "dash": "dot", "width": 1})
     colours = (style.ADVERSE, style.FAVOURABLE, *style.GROUP_COLOURS)
     dashes = ("solid", "dash", "dashdot", "longdash")
+    # One hover for all schemes at the cost under the pointer, which the header names (the
+    # default wrote the axes' values bare, "(1,800,000, 918,000)").
+    hover = f"%{{y:,.0f}}{t('chart.yuan_suffix', lang)}"
+    fig.data[0].hovertemplate = hover
     for i, (label, cascade) in enumerate(schemes):
         fig.add_scatter(x=costs, y=oop_points(cascade, costs), name=style.plain_label(label),
                         mode="lines", line={"color": colours[i % len(colours)], "width": 3,
-                                            "dash": dashes[i % len(dashes)]})
+                                            "dash": dashes[i % len(dashes)]},
+                        hovertemplate=hover)
     # Out-of-pocket never exceeds the cost: both axes run 0 .. max_cost.
-    fig.update_xaxes(title=t("ben.chart.cost_axis", lang), **style.amount_axis(0, max_cost, lang))
+    fig.update_layout(hovermode="x unified")
+    fig.update_xaxes(title=t("ben.chart.cost_axis", lang), hoverformat=",.0f",
+                     **style.amount_axis(0, max_cost, lang))
     fig.update_yaxes(title=t("ben.chart.oop_axis", lang), **style.amount_axis(0, max_cost, lang))
     return style.apply_style(fig, title=t("ben.chart.curve", lang), lang=lang,
                              presenter=presenter)

@@ -135,18 +135,19 @@ def amount_axis(low: float, high: float, lang: str, count: int = 6) -> dict:
 
     English: Plotly's own short forms (500k, 1.5M, 2B). Chinese: ticks at a round step written
     in 万 or 亿 (:func:`equity.i18n.fmt_tick_zh`), since Plotly's suffixes are Latin letters;
-    these ticks are fixed, so a zoomed-in chart shows fewer of them."""
+    these ticks are fixed, so a zoomed-in chart shows fewer of them. A hover label that shows
+    the axis' value writes it whole (1,500,000), not with Plotly's letters."""
     if lang != "zh":
         return {"exponentformat": "B"}
+    whole = {"tickmode": "array", "exponentformat": "none", "separatethousands": True}
     low, high = min(float(low), 0.0), max(float(high), 0.0)
     if not (math.isfinite(low) and math.isfinite(high)) or high - low <= 0:
-        return {"tickmode": "array", "tickvals": [0], "ticktext": ["0"]}
+        return {**whole, "tickvals": [0], "ticktext": ["0"]}
     step = nice_step(high - low, count)
     first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
     values = [i * step for i in range(first, last + 1)]
     top = max(abs(v) for v in values)
-    return {"tickmode": "array", "tickvals": values,
-            "ticktext": [fmt_tick_zh(v, top=top) for v in values]}
+    return {**whole, "tickvals": values, "ticktext": [fmt_tick_zh(v, top=top) for v in values]}
 
 
 def font_size(presenter: bool = False) -> int:
@@ -219,8 +220,8 @@ def apply_style(
     fig.update_layout(**layout)
     if lang == "zh":
         # Any axis not given Chinese ticks by amount_axis: whole numbers (2,000,000) rather
-        # than Plotly's SI letters (2M), which are Latin on a Chinese page.
+        # than Plotly's SI letters (2M), which are Latin on a Chinese page (ticks and hover).
         for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
-            if axis.tickmode != "array" and axis.exponentformat is None:
+            if axis.exponentformat is None:
                 axis.update(exponentformat="none", separatethousands=True)
     return fig

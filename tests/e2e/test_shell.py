@@ -281,6 +281,25 @@ def test_chart_ticks_speak_chinese(page: Page, app_url: str, open_page, path: st
     assert any(text.endswith(tick) for text in ticks), ticks
 
 
+def test_chart_hover_speaks_chinese(page: Page, app_url: str, open_page) -> None:
+    """Plotly's hover labels are drawn in the browser: the waterfall's default one added an
+    English "Initial: 700,000" that no plotly locale translates."""
+    open_page(f"{app_url}/benefit?lang=zh")
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts.nth(1).locator(".main-svg").first).to_be_visible(timeout=30_000)
+    seen = []
+    for chart, spots in ((charts.nth(0), (0.2, 0.5, 0.85)), (charts.nth(1), (0.5, 0.9))):
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".nsewdrag").first.bounding_box()
+        for fx in spots:
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * 0.5)
+            page.wait_for_timeout(400)
+            seen += page.locator(".hoverlayer text").all_text_contents()
+    assert any("万元" in text for text in seen), seen  # the waterfall's amounts
+    assert any(" : " in text and text.endswith("元") for text in seen), seen  # each scheme
+    assert not [text for text in seen if re.search("[A-Za-z]", text)], seen
+
+
 def test_connection_error_speaks_chinese(page: Page, app_url: str, open_page,
                                          screenshot) -> None:
     """The dialog Streamlit opens when the server is gone (a presenter's laptop lost the
