@@ -189,22 +189,6 @@ def _render(fig: dict[str, Any], opts: dict[str, Any]) -> bytes:
         raise
 
 
-def stamped(fig: Any, *, source: str | None = None) -> Any:
-    """A copy of ``fig`` with "model <version>" in its bottom-right corner and, when given, a
-    ``source`` line (dataset, documents) in its bottom-left, so an exported chart says where it
-    comes from and which model drew it. ``fig`` is not changed."""
-    import plotly.graph_objects as go
-
-    out = go.Figure(fig)
-    grey = {"size": 11, "color": "#666666"}
-    out.add_annotation(text=f"model {MODEL_VERSION}", xref="paper", yref="paper", x=1.0, y=0.0,
-                       xanchor="right", yanchor="top", yshift=-4, showarrow=False, font=grey)
-    if source:
-        out.add_annotation(text=html.escape(source), xref="paper", yref="paper", x=0.0, y=0.0,
-                           xanchor="left", yanchor="top", yshift=-4, showarrow=False, font=grey)
-    return out
-
-
 STAMP_HEIGHT = 26
 """Pixels added under a chart's bottom margin for the source line / model stamp."""
 AXIS_ROOM = 90
@@ -217,9 +201,10 @@ NO_AXES: frozenset[str] = frozenset({
 
 
 def stamped_json(fig: Any, *, source: str | None = None) -> dict[str, Any]:
-    """``fig`` as plotly JSON with the same stamp as :func:`stamped`, in a strip added below
-    the chart's bottom margin so it never sits on the axis labels. Works on the JSON dict
-    (no second validation of every property, about 25 ms a chart); ``fig`` is not changed.
+    """``fig`` as plotly JSON with its ``source`` line (dataset, documents, model version), when
+    given, in a strip added below the chart's bottom margin so it never sits on the axis
+    labels. Works on the JSON dict (no second validation of every property, about 25 ms a
+    chart); ``fig`` is not changed.
     When ``source`` already names the model version (:func:`source_line`) it is written once,
     bottom left; otherwise "model <version>" goes bottom right."""
     raw = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else dict(fig)
