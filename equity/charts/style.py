@@ -134,9 +134,10 @@ def amount_axis(low: float, high: float, lang: str, count: int = 6) -> dict:
     """Axis settings for large amounts (yuan, people) running from ``low`` to ``high``.
 
     English: Plotly's own short forms (500k, 1.5M, 2B). Chinese: ticks at a round step written
-    in 万 or 亿 (:func:`equity.i18n.fmt_tick_zh`), since Plotly's suffixes are Latin letters;
-    these ticks are fixed, so a zoomed-in chart shows fewer of them. A hover label that shows
-    the axis' value writes it whole (1,500,000), not with Plotly's letters."""
+    in the Chinese units of 10^4 or 10^8 (:func:`equity.i18n.fmt_tick_zh`), since Plotly's
+    suffixes are Latin letters; these ticks are fixed, so a zoomed-in chart shows fewer of
+    them. A hover label that shows the axis' value writes it whole (1,500,000), not with
+    Plotly's letters."""
     if lang != "zh":
         return {"exponentformat": "B"}
     whole = {"tickmode": "array", "exponentformat": "none", "separatethousands": True}
