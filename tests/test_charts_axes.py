@@ -51,6 +51,7 @@ def test_chinese_axis_runs_over_the_data_at_a_round_step() -> None:
     assert axis["tickvals"] == pytest.approx([-2e9, -1e9, 0, 1e9])
     assert axis["ticktext"] == ["-20亿", "-10亿", "0", "10亿"]
     assert amount_axis(0, 0, "zh")["ticktext"] == ["0"]  # nothing to scale: no crash
+    assert amount_axis(float("nan"), float("nan"), "zh")["ticktext"] == ["0"]  # no values
 
 
 def _ticks(axis) -> list[str]:
