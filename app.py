@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import warmup
+from dashboard import first_screen, warmup
 
 # Under `streamlit run serve.py` the server's warm-up may still be importing; let it finish.
 warmup.wait()
@@ -30,22 +30,14 @@ from dashboard.links import (  # noqa: E402
     keep_valid,
     language_changed,
     remember_link_notices,
+    seed_choice,
     show_link_notices,
 )
 from dashboard.render import escape_md  # noqa: E402
-from dashboard.state import DEFAULT_COMPARE  # noqa: E402
+from dashboard.state import DEFAULT_COMPARE, is_presenter  # noqa: E402
 from equity import MODEL_VERSION  # noqa: E402
 from equity.charts.style import column_label, group_name  # noqa: E402
 from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
-
-
-def _presenter_requested() -> bool:
-    """Presenter mode as the toggle left it, else as the link asks (read before the toggle
-    exists, so the page can open with the sidebar collapsed)."""
-    if "presenter" in st.session_state:
-        return bool(st.session_state["presenter"])
-    return str(st.query_params.get("presenter", "")).lower() == "true"
-
 
 st.set_page_config(
     page_title=t("app.page_title", "en"),  # bilingual text, the same in both
@@ -54,7 +46,7 @@ st.set_page_config(
     page_icon=str(Path(__file__).resolve().parent / "dashboard" / "icon.png"),
     layout="wide",
     # Presenter mode: the whole width for the headline and the chart.
-    initial_sidebar_state="collapsed" if _presenter_requested() else "expanded",
+    initial_sidebar_state="collapsed" if is_presenter() else "expanded",
 )
 
 @st.cache_resource(show_spinner=False)
@@ -96,6 +88,19 @@ def _page_style(presenter: bool, lang: str) -> None:
         st.html(chrome_script(lang), unsafe_allow_javascript=True)
 
 
+# A session's first run draws the page's first screen only; the controls follow once its
+# charts are drawn (dashboard/first_screen.py).
+first = first_screen.begin()
+
+
+def _pick(widget, key: str, label: str, options: list[str], default: str, **kwargs) -> str:
+    """A sidebar choice: its widget, or on the first screen only its value (the widget comes
+    with the rest of the page)."""
+    if first:
+        return seed_choice(key, options, default)
+    return coded_choice(widget, key, label, options, default, **kwargs)
+
+
 pending_upload = st.session_state.pop("_switch_to_upload", False)
 if pending_upload and "uploaded_data" in st.session_state:
     st.session_state["dataset"] = UPLOAD
@@ -103,15 +108,18 @@ if pending_upload and "uploaded_data" in st.session_state:
 notices: list[LinkNotice] = []
 
 with st.sidebar:
+    if first:
+        first_screen.reveal()
     # The title goes above the language switch but depends on it: reserve its place first.
     title_slot = st.empty()
     check_link("lang", list(LANGUAGES), LANGUAGE_NAMES[LANGUAGES[0]], notices)
-    lang = coded_choice(
+    lang = _pick(
         st.radio, "lang", t("app.language", "en"), LANGUAGES, LANGUAGES[0],
         format_func=LANGUAGE_NAMES.__getitem__, horizontal=True,
         on_change=language_changed,
     )
-    title_slot.title(t("app.title", lang))
+    if not first:
+        title_slot.title(t("app.title", lang))
 
     try:
         infos = _datasets()
@@ -130,7 +138,7 @@ with st.sidebar:
         # Shown by title, the code kept in the URL (?dataset=city_w): bind="query-params"
         # would put the displayed title there.
         title_of = dict(zip(names, titles, strict=True))
-        dataset = coded_choice(
+        dataset = _pick(
             st.radio, "dataset", t("app.dataset", lang), names, names[0],
             format_func=lambda name: escape_md(title_of[name]),
             help=t("app.dataset_help", lang), on_change=dismiss_link_notices,
@@ -141,12 +149,13 @@ with st.sidebar:
     compare = dict(DEFAULT_COMPARE)
     if region_data is not None:
         table = region_data.table
-        st.subheader(t("app.compare", lang))
+        if not first:
+            st.subheader(t("app.compare", lang))
         columns = _categorical_columns(table) or ["area_type"]
         check_link("compare_col", columns, columns[0], notices)
         keep_valid("compare_col", columns, columns[0])
         # Shown in words when the catalogue knows the column, its name kept in the URL.
-        column = coded_choice(
+        column = _pick(
             st.selectbox, "compare_col", t("app.compare_column", lang), columns, columns[0],
             format_func=lambda name: escape_md(column_label(name, lang)),
             help=t("app.compare_column_help", lang), on_change=dismiss_link_notices,
@@ -157,28 +166,31 @@ with st.sidebar:
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
             check_link("compare_a", values, default_a, notices)
-            a = coded_choice(
+            a = _pick(
                 st.selectbox, "compare_a", t("app.compare_a", lang), values, default_a,
                 format_func=lambda v: escape_md(group_name(v, lang)),
                 on_change=dismiss_link_notices,
             )
             check_link("compare_b", values, default_b, notices)
-            b = coded_choice(
+            b = _pick(
                 st.selectbox, "compare_b", t("app.compare_b", lang), values, default_b,
                 format_func=lambda v: escape_md(group_name(v, lang)),
                 on_change=dismiss_link_notices,
             )
             compare = {"column": column, "a": a, "b": b}
-            if a == b:
+            if a == b and not first:
                 st.warning(t("app.compare_same", lang, value=escape_md(group_name(a, lang))))
 
-    st.divider()
     check_link("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
-    presenter = st.toggle(
-        t("app.presenter", lang), help=t("app.presenter_help", lang),
-        key="presenter", bind="query-params", on_change=dismiss_link_notices,
-    )
-    st.caption(t("app.link_help", lang))
+    if first:
+        presenter = is_presenter()
+    else:
+        st.divider()
+        presenter = st.toggle(
+            t("app.presenter", lang), help=t("app.presenter_help", lang),
+            key="presenter", bind="query-params", on_change=dismiss_link_notices,
+        )
+        st.caption(t("app.link_help", lang))
 
 _page_style(presenter, lang)
 
@@ -186,7 +198,8 @@ st.session_state["region_data"] = region_data
 st.session_state["dataset_title"] = dataset_title
 st.session_state["compare"] = compare
 
-show_link_notices(remember_link_notices(notices), lang)
+if not first:  # the link's notices come with the controls they are about
+    show_link_notices(remember_link_notices(notices), lang)
 if region_data is None:
     st.error(t("app.data_missing", lang))
 
@@ -209,5 +222,6 @@ pages = [
 page = st.navigation(pages)
 page.run()
 
-st.divider()
-st.caption(t("app.footer", lang, version=MODEL_VERSION))
+if not first:
+    st.divider()
+    st.caption(t("app.footer", lang, version=MODEL_VERSION))

@@ -2,15 +2,18 @@
 lifespan warms the process up before the first visitor (``dashboard/warmup.py``).
 
 ``streamlit run app.py`` serves the same app without the warm-up, with Python's default GIL
-switch interval, and without presenter mode's type size in a presenter link's first paint
-(``dashboard/page_html.py``).
+switch interval, without presenter mode's type size in a presenter link's first paint
+(``dashboard/page_html.py``) and with every run drawn whole (no first screen first,
+``dashboard/first_screen.py``).
 """
 
+import os
 import sys
 
 import streamlit as st
 from starlette.middleware import Middleware
 
+from dashboard import first_screen
 from dashboard.page_html import PresenterFirstPaint
 from dashboard.warmup import lifespan
 
@@ -19,6 +22,9 @@ from dashboard.warmup import lifespan
 # headline could leave the server 50-125 ms after it was drawn (benchmarks/README.md,
 # slider -> headline). 0.5 ms hands the GIL over ten times sooner.
 sys.setswitchinterval(0.0005)
+
+# A session's first run draws the page's first screen, the rest once its charts are drawn.
+os.environ[first_screen.ENV] = "1"
 
 # A presenter link's page carries presenter mode's type size from its first paint.
 app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(PresenterFirstPaint)])

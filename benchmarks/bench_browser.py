@@ -89,11 +89,14 @@ class Target:
     path: str
     slider: str  # CSS selector of the slider's range input (react-aria)
     text: str  # CSS selector of the element whose text the slider changes
+    # CSS selector of an element the whole page has: the app's first screen has no sidebar
+    # controls, and a press before the rest of the page arrived would race its rerun.
+    ready: str = ""
 
 
 APP_TARGET = Target(
     "app", "/transfer_fund?central_pool=1000000",
-    '.st-key-breadth_share input[type="range"]', ".st-key-tf_headline",
+    '.st-key-breadth_share input[type="range"]', ".st-key-tf_headline", ready=".st-key-lang",
 )
 BARE_TARGET = Target(
     "bare", "/", '.st-key-bare_slider input[type="range"]', ".st-key-bare_text",
@@ -216,6 +219,8 @@ class SliderPage:
         self.page.goto(base_url + target.path)
         self.page.wait_for_selector(target.slider)
         self.page.wait_for_selector(target.text)
+        if target.ready:
+            self.page.wait_for_selector(target.ready)
         _wait_idle(self.page)
 
     def move_ms(self) -> float:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import first_screen
 from dashboard.chrome import plotly_locale
 from dashboard.render import escape_md
 from dashboard.state import get_data, get_dataset_title
@@ -113,6 +114,8 @@ def downloads(fig: Any, *, name: str, lang: str, data: Any = None, source: str =
     box = st.container(horizontal=True, vertical_alignment="center", gap="small",
                        key=f"exports_{key}")
     box.caption(escape_md(source))  # plain text (a dataset title is uploaded text)
+    if first_screen.active():  # the menu follows once the chart is drawn
+        return
     # One "Download" menu per chart rather than three buttons in a row: less under every
     # chart on a shared screen, and a closed popover's buttons are not drawn at all (on
     # Transfer fund's slider -> headline the difference was inside the noise;

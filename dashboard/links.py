@@ -229,13 +229,20 @@ def coded_choice(widget: Callable[..., Any], key: str, label: str, options: Sequ
     URL follows the widget (the default left out). Report unusable link values with
     :func:`check_link` before calling this."""
     options = list(options)
-    current = st.session_state.get(key)
-    if current not in options:
-        raw = link_value(key) if key not in st.session_state else None
-        st.session_state[key] = raw if raw in options else default
+    seed_choice(key, options, default)
     value = widget(label, options, format_func=format_func, key=key, **kwargs)
     write_to_link(key, value, default)
     return value
+
+
+def seed_choice(key: str, options: Sequence[str], default: str) -> str:
+    """The value :func:`coded_choice` starts its widget at, kept under ``key``: the value held,
+    else (a new session) a usable link value, else ``default``. Alone, it is the choice on a
+    session's first screen, before the widget is drawn (``dashboard.first_screen``)."""
+    if st.session_state.get(key) not in options:
+        raw = link_value(key) if key not in st.session_state else None
+        st.session_state[key] = raw if raw in options else default
+    return str(st.session_state[key])
 
 
 def bound_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,

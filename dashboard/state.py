@@ -82,5 +82,8 @@ def get_compare() -> dict[str, str]:
 
 
 def is_presenter() -> bool:
-    """True when presenter mode (larger fonts) is on."""
-    return bool(st.session_state.get("presenter", False))
+    """True when presenter mode (larger fonts) is on: as the toggle left it, else (before the
+    toggle exists: set_page_config, a session's first screen) as the link asks."""
+    if "presenter" in st.session_state:
+        return bool(st.session_state["presenter"])
+    return str(st.query_params.get("presenter", "")).lower() == "true"

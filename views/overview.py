@@ -2,7 +2,8 @@
 
 Wiring only; one function per section. The ranking chart comes right after the headline (the
 indicator picker above it, or below it in presenter mode), so both are on the first screen,
-and the metrics follow it.
+and the metrics follow it. On a session's first screen the page stops after the picker; the
+metrics, map and sources come once the ranking is drawn (``dashboard/first_screen.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import division_maps, exports, figures, models
+from dashboard import division_maps, exports, figures, first_screen, models
 from dashboard.links import seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
@@ -181,6 +182,8 @@ def main() -> None:
     ranking(data.table, indicator, compare, lang, presenter)
     with st.container() if presenter else above:
         indicator = indicator_picker(lang)
+    if first_screen.active():  # the rest once the ranking is drawn
+        return
     metrics(summary, lang)
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -146,17 +146,21 @@ def screenshot():
 
 
 def wait_for_app(pg, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has run the script and is idle: its app element says the script
-    is not running (``data-test-script-state``; before the first run it says "initial", and
-    the running indicator alone is idle then too) and no running indicator shows. Elements
-    drawn by lazily loaded components may still appear a moment later: wait for those by
+    """Wait until Streamlit has drawn the whole page and is idle: the sidebar's language
+    switch is there (a session's first screen has no sidebar controls: the whole page follows
+    once its charts are drawn, dashboard/first_screen.py), its app element says the script is
+    not running (``data-test-script-state``; before the first run it says "initial", and the
+    running indicator alone is idle then too) and no running indicator shows. Elements drawn
+    by lazily loaded components may still appear a moment later: wait for those by
     locator."""
     pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     pg.wait_for_function(
         "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
         " const state = app && app.getAttribute('data-test-script-state');"
         " const s = document.querySelector('[data-testid=\"stStatusWidget\"]');"
-        " return (state === null || state === 'notRunning') && (!s || s.innerText === ''); }",
+        " const whole = document.querySelector('.st-key-lang');"
+        " return whole && (state === null || state === 'notRunning')"
+        " && (!s || s.innerText === ''); }",
         timeout=timeout,
     )
     pg.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout)

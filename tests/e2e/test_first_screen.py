@@ -1,0 +1,53 @@
+"""A session's first screen in Chromium (dashboard/first_screen.py): the ranking is drawn
+before the sidebar's controls and the metrics arrive, the whole page follows on its own, the
+link's values hold throughout, and the chart does not move when the rest arrives."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from equity.i18n import t
+
+# Polled every animation frame: the first frame in which a chart is drawn, with what else
+# the page holds in that frame and where the chart sits.
+FIRST_CHART_JS = """() => {
+  for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg')) {
+    const box = svg.getBoundingClientRect();
+    if (box.width > 0 && box.height > 0) {
+      return {
+        controls: document.querySelectorAll('[data-testid="stSidebar"] .st-key-lang').length,
+        metrics: document.querySelectorAll('[data-testid="stMetric"]').length,
+        top: document.querySelector('.st-key-rank').getBoundingClientRect().top,
+      };
+    }
+  }
+  return false;
+}"""
+
+
+def test_first_chart_comes_before_the_controls_then_the_whole_page(
+        page: Page, app_url: str, app_ready, screenshot) -> None:
+    page.goto(f"{app_url}/?lang=zh&compare_a=suburban&compare_b=urban&indicator=oop_share")
+    first = page.wait_for_function(FIRST_CHART_JS, polling="raf", timeout=60_000).json_value()
+    assert first["controls"] == 0 and first["metrics"] == 0
+    screenshot(page, "first_screen_zh")
+    app_ready(page)  # the whole page, without anything done by the test
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.locator(".st-key-lang input[type=radio]").nth(1)).to_be_checked()
+    expect(sidebar.locator(".st-key-compare_a input")).to_have_value("郊区")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    expect(page.locator(".st-key-menu_rank")).to_be_visible()  # the chart's Download menu
+    top = page.locator(".st-key-rank").bounding_box()["y"]
+    assert abs(top - first["top"]) < 1  # the ranking stays where it was drawn
+    assert "lang=zh" in page.url and "compare_a=suburban" in page.url
+    assert "indicator=oop_share" in page.url
+    assert not page.get_by_test_id("stAlert").count()  # no notice for a good link
+    screenshot(page, "first_screen_then_whole_zh")
+
+
+def test_a_bad_link_value_is_reported_once_the_controls_arrive(
+        page: Page, app_url: str, app_ready) -> None:
+    page.goto(f"{app_url}/?lang=xx")
+    app_ready(page)
+    expect(page.get_by_test_id("stAlert").first).to_contain_text("xx")
+    expect(page.get_by_test_id("stMain")).to_contain_text(t("ov.title", "en"))
