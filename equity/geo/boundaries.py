@@ -44,13 +44,13 @@ def boundaries_for(table: pd.DataFrame) -> DivisionBoundaries:
     division's simplified outline, the rest none (each listed in ``notes``). A table that is
     not keyed by Chinese divisions gives ``DivisionBoundaries(None, None, ())``.
     """
-    import geopandas as gpd
-
     found = match_table(table)
     if found is None:
         return DivisionBoundaries(None, None, ())
     if found.matched.empty:
         return DivisionBoundaries(None, found, found.notes)
+    import geopandas as gpd  # only for a table keyed by divisions
+
     shapes = shapes_for_codes(list(found.matched["code"]), found.level)
     joined = found.matched.merge(shapes[["code", "geometry"]], on="code", how="inner")
     geometry = gpd.GeoDataFrame({"region_id": joined["region_id"].to_numpy()},

@@ -19,6 +19,7 @@ also its own county, and a municipality's prefecture shares the province's outli
 
 from __future__ import annotations
 
+import posixpath
 import sqlite3
 import unicodedata
 from functools import cache
@@ -126,7 +127,9 @@ def divisions() -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["province", "city", "district", "path", "index_level"])
     frame["level"] = frame["index_level"].map(_INDEX_LEVELS)
     frame = frame[frame["level"].notna()].copy()
-    frame["code"] = frame["path"].map(lambda p: Path(p).stem)
+    # The index's paths are POSIX ("administrative/amap/land/110000.geojson"); string
+    # operations rather than a Path per row (thousands of rows, read at every server start).
+    frame["code"] = frame["path"].map(lambda p: posixpath.splitext(posixpath.basename(p))[0])
     province_code = dict(
         frame.loc[frame["level"] == "province", ["province", "code"]].itertuples(index=False)
     )
@@ -148,7 +151,7 @@ def divisions() -> pd.DataFrame:
             "parent_code": parent, "province_code": prov,
             "prefecture_code": pref if level == "county" else (code if level == "prefecture"
                                                                  else ""),
-            "path": str(Path(path).relative_to(Path(path).parts[0])),
+            "path": path.split("/", 1)[1],  # relative to the index's top folder
         })
     table = pd.DataFrame(records)
     table["level"] = pd.Categorical(table["level"], categories=list(LEVELS), ordered=True)
