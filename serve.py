@@ -23,8 +23,9 @@ from dashboard.warmup import lifespan
 # slider -> headline). 0.5 ms hands the GIL over ten times sooner.
 sys.setswitchinterval(0.0005)
 
-# A session's first run draws the page's first screen, the rest once its charts are drawn.
-os.environ[first_screen.ENV] = "1"
+# A session's first run draws the page's first screen, the rest once its charts are drawn
+# (EQUITY_FIRST_SCREEN=0 in the environment draws every page whole at once).
+os.environ.setdefault(first_screen.ENV, "1")
 
 # A presenter link's page carries presenter mode's type size from its first paint.
 app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(PresenterFirstPaint)])

@@ -12,8 +12,12 @@ Streamlit's Plotly module (4.7 MB, fetched when the first chart arrives). Contro
 metrics sent before or with the first chart delay it by 0.2-0.6 s on a two-core machine
 (benchmarks/README.md, "Eighth session"); drawn right after it, they cost the chart nothing.
 
-Served by ``serve.py`` (``scripts/start.sh``), which sets :data:`ENV`. Plain
+Served by ``serve.py`` (``scripts/start.sh``), which sets :data:`ENV` to "1" unless the
+environment already sets it (``EQUITY_FIRST_SCREEN=0`` draws every page whole at once). Plain
 ``streamlit run app.py`` and AppTest draw every run whole, unless a test sets :data:`ENV`.
+
+The price: the rest of the page arrives after the chart instead of with it, about 0.8 s
+after it on a warm two-core machine (``benchmarks/bench_browser.py``, "whole page").
 """
 
 from __future__ import annotations
