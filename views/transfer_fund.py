@@ -66,23 +66,45 @@ def headline(result: Any, lang: str, presenter: bool = False,
                      upper=fund_tabs.pts(gap_ci.upper, lang)))
 
 
-def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
+def results_figures(result: Any, data: Any, lang: str, presenter: bool) -> dict[str, Any]:
+    """The Results tab's figures, built and not drawn: the gap before and after, each
+    region's change and (unless the regions are Chinese divisions, whose map draws itself)
+    the change map or tile grid."""
     column = result.gap.indicator
     favourable = column != "oop_share"
+    figures = {
+        "before_after": charts.build_before_after_figure(gap=result.gap, lang=lang,
+                                                         presenter=presenter),
+        "region_change": charts.build_region_change_figure(
+            regions=result.regions, column=column, favourable=favourable, lang=lang,
+            presenter=presenter),
+    }
+    if division_maps.has_divisions(data):
+        return figures
+    if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
+        figures["map"] = charts.build_change_tile_figure(
+            regions=result.regions, column=column, favourable=favourable, lang=lang,
+            presenter=presenter)
+    else:
+        figures["map"] = charts.build_change_map_figure(
+            geojson=models.geojson(data.geometry), regions=result.regions, column=column,
+            favourable=favourable, schematic=is_schematic(data), lang=lang, presenter=presenter)
+    return figures
+
+
+def results_tab(result: Any, data: Any, lang: str, presenter: bool,
+                figures: dict[str, Any] | None = None) -> None:
+    """The Results tab; ``figures``: :func:`results_figures` of the same result, if built."""
+    column = result.gap.indicator
+    figures = figures or results_figures(result, data, lang, presenter)
     # Presenter mode enlarges all text: one chart a row keeps titles and labels whole.
     left, right = (st.container(), st.container()) if presenter else st.columns(2, gap="large")
     with left:
-        exports.chart(
-            charts.build_before_after_figure(gap=result.gap, lang=lang, presenter=presenter),
-            name="gap_before_after", key="tf_before_after", lang=lang,
-            documents=exports.FUND_DOCUMENTS)
+        exports.chart(figures["before_after"], name="gap_before_after", key="tf_before_after",
+                      lang=lang, documents=exports.FUND_DOCUMENTS)
     with right:
-        exports.chart(
-            charts.build_region_change_figure(regions=result.regions, column=column,
-                                              favourable=favourable, lang=lang,
-                                              presenter=presenter),
-            name="region_change", key="tf_region_change", lang=lang,
-            documents=exports.FUND_DOCUMENTS)
+        exports.chart(figures["region_change"], name="region_change", key="tf_region_change",
+                      lang=lang, documents=exports.FUND_DOCUMENTS)
     if division_maps.has_divisions(data):  # real Chinese divisions: before / after / change
         division_maps.division_map(
             data, table=result.regions, indicator=column, lang=lang, key="tf_map",
@@ -93,16 +115,7 @@ def results_tab(result: Any, data: Any, lang: str, presenter: bool) -> None:
                 f"{column}_after"],
         )
     else:
-        if data.geometry is None or not len(data.geometry):  # no boundaries: a tile grid
-            figure = charts.build_change_tile_figure(regions=result.regions, column=column,
-                                                     favourable=favourable, lang=lang,
-                                                     presenter=presenter)
-        else:
-            figure = charts.build_change_map_figure(
-                geojson=models.geojson(data.geometry), regions=result.regions, column=column,
-                favourable=favourable, schematic=is_schematic(data), lang=lang,
-                presenter=presenter)
-        exports.chart(figure, name="change_map", key="tf_map", lang=lang,
+        exports.chart(figures["map"], name="change_map", key="tf_map", lang=lang,
                       documents=exports.FUND_DOCUMENTS)
     exports.results(result, lang)
 
@@ -217,6 +230,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     # out first, so the browser shows it before re-rendering the controls and charts.
     early = ui.stored_values(options)
     first = None
+    prebuilt = None
     if early is not None:
         try:
             first = outcome(early)
@@ -224,6 +238,12 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
             early = None  # the full path below reports it
         else:
             draw_headline(first[2])
+            if st.session_state.get("tf_tab_code") == TABS[0]:
+                # The open Results tab's charts are built before the controls are drawn, not
+                # after: while they are built the headline's message is alone on the wire,
+                # and the browser draws it before the rerun's hundred other messages arrive
+                # (with them, it waits for all of them; benchmarks/README.md).
+                prebuilt = results_figures(first[2], data, lang, presenter)
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
@@ -254,7 +274,8 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
             mechanisms_note(values, compare, data, key, result, lang, presenter)
 
     def results_section() -> None:
-        results_tab(result, data, lang, presenter)
+        built = prebuilt if first is not None and result is first[2] else None
+        results_tab(result, data, lang, presenter, figures=built)
         if presenter:
             mechanisms_note(values, compare, data, key, result, lang, presenter)
 

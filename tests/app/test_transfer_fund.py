@@ -134,6 +134,40 @@ def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
 
 
 
+def test_after_a_move_the_results_charts_are_built_before_the_controls(monkeypatch):
+    """The open Results tab's charts are built right after the headline, before the controls
+    are drawn (issue 10, slider -> headline), and are the new value's: the same figures as a
+    link to that value opens with."""
+    import dashboard.scenario_ui
+    import equity.charts.fund
+
+    order: list[str] = []
+    controls = dashboard.scenario_ui.controls
+    build_change = equity.charts.fund.build_region_change_figure
+
+    def recording_controls(*args, **kwargs):
+        order.append("controls")
+        return controls(*args, **kwargs)
+
+    def recording_change(*args, **kwargs):
+        order.append("region_change")
+        return build_change(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard.scenario_ui, "controls", recording_controls)
+    monkeypatch.setattr(equity.charts.fund, "build_region_change_figure", recording_change)
+    at = _open({"central_pool": "1000000"})
+    assert order == ["controls", "region_change"]  # first run: built where drawn
+    order.clear()
+    at.slider(key="breadth_share").set_value(0.35)
+    _rerun(at)
+    assert order == ["region_change", "controls"]  # built once, before the controls
+    moved = [chart.proto.spec for chart in at.get("plotly_chart")]
+    linked = _open({"central_pool": "1000000", "breadth_share": "0.35"})
+    assert moved == [chart.proto.spec for chart in linked.get("plotly_chart")]
+    stale = _open({"central_pool": "1000000"})
+    assert moved != [chart.proto.spec for chart in stale.get("plotly_chart")]
+
+
 def test_a_model_error_is_said_once_with_no_stale_headline(monkeypatch):
     """The model refusing a scenario on a rerun (here: made to raise) leaves the page with the
     error in words and no headline from the run before (the early headline is cleared)."""
