@@ -98,26 +98,32 @@ def test_headline_and_metrics_are_the_models_numbers():
 
 
 
-def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
-    """On a rerun the controls' values are read before the widgets are drawn, so the headline
-    is sent first (issue 10, slider -> headline); it is drawn once and is the new value's."""
+def _record_calls(monkeypatch, **chart_builders: str) -> list[str]:
+    """The order in which the page calls ``dashboard.scenario_ui.controls`` ("controls") and
+    the named builders of ``equity.charts.fund`` (recorded under the given names)."""
     import dashboard.scenario_ui
     import equity.charts.fund
 
     order: list[str] = []
-    controls = dashboard.scenario_ui.controls
-    build_headline = equity.charts.fund.build_headline
 
-    def recording_controls(*args, **kwargs):
-        order.append("controls")
-        return controls(*args, **kwargs)
+    def recording(function, label):
+        def record(*args, **kwargs):
+            order.append(label)
+            return function(*args, **kwargs)
+        return record
 
-    def recording_headline(*args, **kwargs):
-        order.append("headline")
-        return build_headline(*args, **kwargs)
+    monkeypatch.setattr(dashboard.scenario_ui, "controls",
+                        recording(dashboard.scenario_ui.controls, "controls"))
+    for name, label in chart_builders.items():
+        monkeypatch.setattr(equity.charts.fund, name,
+                            recording(getattr(equity.charts.fund, name), label))
+    return order
 
-    monkeypatch.setattr(dashboard.scenario_ui, "controls", recording_controls)
-    monkeypatch.setattr(equity.charts.fund, "build_headline", recording_headline)
+
+def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
+    """On a rerun the controls' values are read before the widgets are drawn, so the headline
+    is sent first (issue 10, slider -> headline); it is drawn once and is the new value's."""
+    order = _record_calls(monkeypatch, build_headline="headline")
     at = _open({"central_pool": "1000000"})
     assert order[:2] == ["controls", "headline"]  # first run: no values before the widgets
     order.clear()
@@ -132,29 +138,11 @@ def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
     assert f"{expected.gap.after * 100:.1f} points" in _headline(at)
 
 
-
-
 def test_after_a_move_the_results_charts_are_built_before_the_controls(monkeypatch):
     """The open Results tab's charts are built right after the headline, before the controls
     are drawn (issue 10, slider -> headline), and are the new value's: the same figures as a
     link to that value opens with."""
-    import dashboard.scenario_ui
-    import equity.charts.fund
-
-    order: list[str] = []
-    controls = dashboard.scenario_ui.controls
-    build_change = equity.charts.fund.build_region_change_figure
-
-    def recording_controls(*args, **kwargs):
-        order.append("controls")
-        return controls(*args, **kwargs)
-
-    def recording_change(*args, **kwargs):
-        order.append("region_change")
-        return build_change(*args, **kwargs)
-
-    monkeypatch.setattr(dashboard.scenario_ui, "controls", recording_controls)
-    monkeypatch.setattr(equity.charts.fund, "build_region_change_figure", recording_change)
+    order = _record_calls(monkeypatch, build_region_change_figure="region_change")
     at = _open({"central_pool": "1000000"})
     assert order == ["controls", "region_change"]  # first run: built where drawn
     order.clear()
