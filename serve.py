@@ -2,7 +2,7 @@
 lifespan warms the process up before the first visitor (``dashboard/warmup.py``).
 
 ``streamlit run app.py`` serves the same app without the warm-up, with Python's default GIL
-switch interval, without presenter mode's type size in a presenter link's first paint
+switch interval, without the page's type size in its first paint
 (``dashboard/page_html.py``) and with every run drawn whole (no first screen first,
 ``dashboard/first_screen.py``).
 """
@@ -14,7 +14,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from dashboard import first_screen
-from dashboard.page_html import PresenterFirstPaint
+from dashboard.page_html import TypeSizeFirstPaint
 from dashboard.warmup import lifespan
 
 # Streamlit's event loop sends a run's messages one per loop turn, each turn waiting for the
@@ -27,5 +27,5 @@ sys.setswitchinterval(0.0005)
 # (EQUITY_FIRST_SCREEN=0 in the environment draws every page whole at once).
 os.environ.setdefault(first_screen.ENV, "1")
 
-# A presenter link's page carries presenter mode's type size from its first paint.
-app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(PresenterFirstPaint)])
+# A page carries its type size (presenter mode's for a presenter link) from its first paint.
+app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(TypeSizeFirstPaint)])

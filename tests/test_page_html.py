@@ -1,5 +1,6 @@
-"""dashboard/page_html.py: a presenter link's page HTML carries presenter mode's type size
-(issue 10: the page opened at 16 px and jumped to 21 px); nothing else is touched."""
+"""dashboard/page_html.py: a page's HTML carries the type size its link asks for, presenter
+mode's or the normal one (issue 10: a page opened at 16 px and jumped to 21 px, or to 17 px);
+nothing else is touched."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 from dashboard.css import type_size_css
 from dashboard.page_html import (
     UNLESS_TOGGLED_OFF,
-    PresenterFirstPaint,
+    UNLESS_TOGGLED_ON,
+    TypeSizeFirstPaint,
     asks_presenter,
+    is_page,
     with_style,
 )
 
@@ -47,9 +50,23 @@ def test_asks_presenter(path, query, method, expected) -> None:
     assert asks_presenter(_scope(path, query, method)) is expected
 
 
+@pytest.mark.parametrize(("path", "method", "expected"), [
+    ("/", "GET", True),
+    ("/transfer_fund", "GET", True),
+    ("/", "HEAD", False),
+    ("/static/js/index.js", "GET", False),
+    ("/_stcore/host-config", "GET", False),
+    ("/media/abc.png", "GET", False),
+    ("/favicon.png", "GET", False),
+])
+def test_is_page(path, method, expected) -> None:
+    assert is_page(_scope(path, "", method)) is expected
+
+
 def test_a_websocket_is_never_a_page() -> None:
-    assert not asks_presenter({"type": "websocket", "path": "/_stcore/stream",
-                               "query_string": b"presenter=true"})
+    scope = {"type": "websocket", "path": "/_stcore/stream", "query_string": b"presenter=true"}
+    assert not asks_presenter(scope)
+    assert not is_page(scope)
 
 
 def test_with_style_goes_before_the_head_closes() -> None:
@@ -80,7 +97,7 @@ def _serve(scope: dict, *, content_type: bytes = b"text/html; charset=utf-8",
     async def receive():
         return {"type": "http.request"}
 
-    _run(PresenterFirstPaint(app)(scope, receive, send))
+    _run(TypeSizeFirstPaint(app)(scope, receive, send))
     return sent, seen
 
 
@@ -98,9 +115,22 @@ def test_a_presenter_link_gets_the_presenter_type_size_in_its_html() -> None:
     assert seen["headers"] == []  # asked uncompressed, so it could be edited
 
 
+@pytest.mark.parametrize("query", ["", "presenter=false", "lang=zh&presenter=no"])
+def test_any_other_page_gets_the_normal_type_size_in_its_html(query) -> None:
+    sent, seen = _serve(_scope("/", query))
+    html = sent[1]["body"]
+    css = type_size_css(presenter=False, root=UNLESS_TOGGLED_ON)
+    assert html == HTML.replace(b"</head>", f"<style>{css}</style></head>".encode())
+    assert b"font-size: 17px" in html and b"21px" not in html
+    # scoped: void once the sidebar's presenter toggle is drawn and on
+    assert html.count(UNLESS_TOGGLED_ON.encode()) == 2
+    assert seen["headers"] == []
+
+
 @pytest.mark.parametrize(("scope", "content_type"), [
-    (_scope("/", ""), b"text/html"),                        # no presenter link
     (_scope("/static/js/a.js", "presenter=true"), b"application/javascript"),
+    (_scope("/_stcore/host-config", ""), b"application/json"),
+    (_scope("/", "", "POST"), b"text/html"),
 ])
 def test_everything_else_passes_untouched(scope, content_type) -> None:
     sent, seen = _serve(scope, content_type=content_type)
@@ -120,5 +150,5 @@ def test_a_compressed_answer_is_not_edited() -> None:
     async def send(message):
         sent.append(message)
 
-    _run(PresenterFirstPaint(app)(_scope("/", "presenter=true"), None, send))
+    _run(TypeSizeFirstPaint(app)(_scope("/", "presenter=true"), None, send))
     assert sent[1]["body"] == b"\x1f\x8b..."

@@ -128,6 +128,33 @@ def test_presenter_link_paints_at_presenter_size_from_the_start(browser, app_url
         context.close()
 
 
+def test_any_link_paints_at_its_type_size_from_the_start(browser, app_url) -> None:
+    # Not only presenter links: every page drew its title at Chromium's 16 px and moved every
+    # line of text to 17 px a fraction of a second later (issue 10).
+    context = browser.new_context(viewport=SCREEN, locale="en-GB")
+    context.add_init_script(FIRST_PAINT_JS)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        pg.goto(f"{app_url}/?lang=zh")
+        wait_for_app(pg)
+        expect(pg.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first
+               ).to_be_visible()
+        sizes = pg.evaluate("window.__sizes")
+        assert sizes and set(sizes) == {"17px"}, sorted(set(sizes))
+        # Presenter mode switched on in the page, then off: the size follows the toggle.
+        toggle = pg.locator(".st-key-presenter label")
+        toggle.click()
+        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize"
+                             " === '21px'")
+        pg.get_by_test_id("stExpandSidebarButton").click()  # presenter mode collapsed it
+        toggle.click()
+        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize"
+                             " === '17px'")
+    finally:
+        context.close()
+
+
 def test_no_request_leaves_the_machine(big_page, app_url) -> None:
     seen: list[str] = []
     big_page.on("request", lambda request: seen.append(request.url))
