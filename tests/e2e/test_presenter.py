@@ -9,10 +9,12 @@ Offline: every request the pages make goes to the app's own host.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import wait_for_app
 
@@ -98,61 +100,61 @@ def test_presenter_transfer_fund_first_screen(big_page, app_url, screenshot, lan
 
 
 # Records, every animation frame from the first, the root font size whenever the page has a
-# title: a presenter link must never show its title at another size than presenter mode's.
+# title: a page must never show its title at another size than its own.
 FIRST_PAINT_JS = """window.__sizes = []; (function tick() {
   const title = document.querySelector("[data-testid=stMainBlockContainer] h1");
   if (title) window.__sizes.push(getComputedStyle(document.documentElement).fontSize);
   requestAnimationFrame(tick); })();"""
 
 
-def test_presenter_link_paints_at_presenter_size_from_the_start(browser, app_url) -> None:
-    # A new browser (nothing cached): the page used to draw its title at 16 px and jump to
-    # 21 px once Streamlit had fetched the renderer of the app's own style (issue 10).
+@contextmanager
+def _first_visit(browser, url: str) -> Iterator[tuple[Page, set[str]]]:
+    """A new browser (nothing cached) opens ``url``: the page, once its first chart is
+    drawn, and every root font size its title was shown at."""
     context = browser.new_context(viewport=SCREEN, locale="en-GB")
     context.add_init_script(FIRST_PAINT_JS)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     try:
-        pg.goto(f"{app_url}/transfer_fund?presenter=true&lang=zh&central_pool=2000000")
+        pg.goto(url)
         wait_for_app(pg)
-        _chart_drawn(pg)
-        sizes = pg.evaluate("window.__sizes")
-        assert sizes and set(sizes) == {"21px"}, sorted(set(sizes))
+        expect(pg.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first
+               ).to_be_visible()
+        yield pg, set(pg.evaluate("window.__sizes"))
+    finally:
+        context.close()
+
+
+def _root_font(page: Page, size: str) -> None:
+    page.wait_for_function("size => getComputedStyle(document.documentElement).fontSize"
+                           " === size", arg=size)
+
+
+def test_presenter_link_paints_at_presenter_size_from_the_start(browser, app_url) -> None:
+    # The page used to draw its title at 16 px and jump to 21 px once Streamlit had fetched
+    # the renderer of the app's own style (issue 10).
+    url = f"{app_url}/transfer_fund?presenter=true&lang=zh&central_pool=2000000"
+    with _first_visit(browser, url) as (pg, sizes):
+        assert sizes == {"21px"}, sorted(sizes)
         # Presenter mode switched off in the page: back to the normal size and spacing.
         pg.get_by_test_id("stExpandSidebarButton").click()
         pg.locator(".st-key-presenter label").click()
-        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize"
-                             " === '17px'")
+        _root_font(pg, "17px")
         expect(pg).not_to_have_url(re.compile("presenter="))
-    finally:
-        context.close()
 
 
 def test_any_link_paints_at_its_type_size_from_the_start(browser, app_url) -> None:
     # Not only presenter links: every page drew its title at Chromium's 16 px and moved every
     # line of text to 17 px a fraction of a second later (issue 10).
-    context = browser.new_context(viewport=SCREEN, locale="en-GB")
-    context.add_init_script(FIRST_PAINT_JS)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    try:
-        pg.goto(f"{app_url}/?lang=zh")
-        wait_for_app(pg)
-        expect(pg.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first
-               ).to_be_visible()
-        sizes = pg.evaluate("window.__sizes")
-        assert sizes and set(sizes) == {"17px"}, sorted(set(sizes))
+    with _first_visit(browser, f"{app_url}/?lang=zh") as (pg, sizes):
+        assert sizes == {"17px"}, sorted(sizes)
         # Presenter mode switched on in the page, then off: the size follows the toggle.
         toggle = pg.locator(".st-key-presenter label")
         toggle.click()
-        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize"
-                             " === '21px'")
+        _root_font(pg, "21px")
         pg.get_by_test_id("stExpandSidebarButton").click()  # presenter mode collapsed it
         toggle.click()
-        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize"
-                             " === '17px'")
-    finally:
-        context.close()
+        _root_font(pg, "17px")
 
 
 def test_no_request_leaves_the_machine(big_page, app_url) -> None:
