@@ -2,9 +2,9 @@
 lifespan warms the process up before the first visitor (``dashboard/warmup.py``).
 
 ``streamlit run app.py`` serves the same app without the warm-up, with Python's default GIL
-switch interval, without the page's type size in its first paint
-(``dashboard/page_html.py``) and with every run drawn whole (no first screen first,
-``dashboard/first_screen.py``).
+switch interval, with Streamlit's own file serving (``dashboard/assets.py``), without the
+page's type size in its first paint (``dashboard/page_html.py``) and with every run drawn
+whole (no first screen first, ``dashboard/first_screen.py``).
 """
 
 import os
@@ -14,6 +14,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from dashboard import first_screen
+from dashboard.assets import MEMORY_ASSETS_ENV, FrontendAssets
 from dashboard.page_html import TypeSizeFirstPaint
 from dashboard.warmup import lifespan
 
@@ -27,5 +28,11 @@ sys.setswitchinterval(0.0005)
 # (EQUITY_FIRST_SCREEN=0 in the environment draws every page whole at once).
 os.environ.setdefault(first_screen.ENV, "1")
 
-# A page carries its type size (presenter mode's for a presenter link) from its first paint.
-app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(TypeSizeFirstPaint)])
+# Streamlit's frontend files come from memory, not through a worker thread per read, so a
+# page loads as fast while the warm-up imports or another visitor's script runs
+# (EQUITY_MEMORY_ASSETS=0 leaves them to Streamlit); a page carries its type size (presenter
+# mode's for a presenter link) from its first paint.
+middleware = [Middleware(TypeSizeFirstPaint)]
+if os.environ.get(MEMORY_ASSETS_ENV, "1") != "0":
+    middleware.insert(0, Middleware(FrontendAssets))
+app = st.App("app.py", lifespan=lifespan, middleware=middleware)

@@ -34,6 +34,7 @@ Run: ``.venv/bin/python benchmarks/bench_browser.py [--rounds 7] [--cold-rounds 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -163,7 +164,7 @@ def _checkout(script: Path) -> Path:
 class Server:
     """One ``streamlit run`` process on 127.0.0.1, stopped by ``stop()`` (idempotent)."""
 
-    def __init__(self, script: Path, log_dir: Path) -> None:
+    def __init__(self, script: Path, log_dir: Path, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(log_dir / f"{script.stem}-{self.port}.log", "w")  # noqa: SIM115
@@ -175,6 +176,7 @@ class Server:
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=_checkout(script), stdout=self.log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
 
     def wait_healthy(self, timeout: float = 90.0) -> None:

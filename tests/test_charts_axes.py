@@ -114,3 +114,18 @@ def test_any_other_chinese_axis_writes_whole_numbers() -> None:
     assert zh.layout.xaxis.tickmode == "array" and zh.layout.xaxis.exponentformat == "none"
     en = figure("en")
     assert en.layout.yaxis.exponentformat is None and en.layout.xaxis.exponentformat == "B"
+
+
+def test_house_template_is_plotly_white_with_the_house_layout() -> None:
+    """Built from plotly_white's plain data (faster than copying the template object): the
+    same template as the copy, at both sizes."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from equity.charts.style import _house_layout, _house_template
+
+    for size in (16, 22):
+        copied = go.layout.Template(pio.templates["plotly_white"])
+        copied.layout.update(_house_layout(size))
+        assert _house_template(size).to_plotly_json() == copied.to_plotly_json()
+        assert _house_template(size).layout.font.size == size

@@ -176,7 +176,8 @@ def _house_layout(size: int) -> dict:
 
 
 def _house_template(size: int) -> go.layout.Template:
-    template = go.layout.Template(pio.templates["plotly_white"])
+    # From plain data: copying the registered template object validates it all again (4x).
+    template = go.layout.Template(pio.templates["plotly_white"].to_plotly_json())
     template.layout.update(_house_layout(size))
     return template
 
