@@ -33,3 +33,18 @@ def shared(builder: Callable[..., Any], *, data_key: str, data_args: tuple[str, 
     dataclasses)."""
     plain = sorted((k, v) for k, v in kwargs.items() if k not in data_args)
     return _built(f"{builder.__module__}.{builder.__qualname__}", data_key, repr(plain), kwargs)
+
+
+def ranking(data: Any, *, indicator: str, compare: dict[str, str], lang: str,
+            presenter: bool) -> tuple[Any, tuple[Any, ...]]:
+    """The Overview's ranking of regions for ``data`` (an ``equity.readers.RegionData``) and
+    the documents' reference lines drawn on it, shared (the page and the server's warm-up,
+    ``dashboard/warmup.py``, ask for the same figure)."""
+    from dashboard import models
+    from equity.charts.overview import build_ranked_regions_figure, reference_lines_for
+
+    references = tuple(reference_lines_for(indicator, models.reference_lines()))
+    fig = shared(build_ranked_regions_figure, data_key=models.data_key(data),
+                 data_args=("table",), table=data.table, indicator=indicator,
+                 compare=compare, lang=lang, references=references, presenter=presenter)
+    return fig, references

@@ -28,10 +28,8 @@ from equity.charts.maps import build_choropleth_figure, build_tile_grid_figure, 
 from equity.charts.overview import (
     INDICATORS,
     build_distribution_figure,
-    build_ranked_regions_figure,
     group_summary,
     is_truncated,
-    reference_lines_for,
 )
 from equity.charts.style import group_name, indicator_label
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
@@ -103,15 +101,12 @@ def indicator_picker(lang: str) -> str:
     return indicator
 
 
-def ranking(table: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:
+def ranking(data: Any, indicator: str, compare: dict, lang: str, presenter: bool) -> None:
     if not presenter:  # the chart's own title says the same; presenter mode needs the room
         st.subheader(t("ov.rank_header", lang))
-    references = reference_lines_for(indicator, models.reference_lines())
-    fig = figures.shared(
-        build_ranked_regions_figure, data_key=models.data_key(get_data()), data_args=("table",),
-        table=table, indicator=indicator, compare=compare, lang=lang,
-        references=tuple(references), presenter=presenter,
-    )
+    table = data.table
+    fig, references = figures.ranking(data, indicator=indicator, compare=compare, lang=lang,
+                                      presenter=presenter)
     exports.chart(fig, name=f"ranking_{indicator}", key="rank", lang=lang)
     if references:
         st.caption(t("ov.reference_caption", lang))
@@ -179,7 +174,7 @@ def main() -> None:
     # The picker sits above it, or below it in presenter mode (the chart on the first screen).
     above = st.container()
     indicator = current_indicator(lang)
-    ranking(data.table, indicator, compare, lang, presenter)
+    ranking(data, indicator, compare, lang, presenter)
     with st.container() if presenter else above:
         indicator = indicator_picker(lang)
     if first_screen.active():  # the rest once the ranking is drawn
