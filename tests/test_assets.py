@@ -94,8 +94,9 @@ def test_answers_as_streamlit_does(url: str) -> None:
     our_status, our_headers, our_body = _run(_call(ours, _scope(url)))
     assert inner.paths == []
     assert (our_status, our_body) == (status, body) == (200, (STATIC / url[1:]).read_bytes())
-    for name in (b"content-type", b"content-length", b"cache-control"):
+    for name in (b"content-type", b"content-length", b"cache-control", b"etag"):
         assert our_headers[name] == headers[name], name
+    assert b"accept-ranges" in headers and b"accept-ranges" not in our_headers
     assert our_headers[b"cache-control"] == CACHE_CONTROL
 
 

@@ -1,11 +1,10 @@
 """serve.py answers Streamlit's frontend files from memory (dashboard/assets.py): every file a
-page's HTML asks for comes back whole, with Streamlit's content type and caching, and with the
-ETag of its bytes, which only ``FrontendAssets`` gives (Streamlit's own handler derives its
-ETag from the file's time and size)."""
+page's HTML asks for comes back whole, with Streamlit's content type and caching, and without
+``Accept-Ranges``, which Streamlit's own handler sends (``FrontendAssets`` leaves range
+requests to it)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import urllib.request
 
@@ -24,6 +23,6 @@ def test_the_pages_files_come_from_memory(app_url: str) -> None:
             headers = answer.headers
         assert body == (static / url).read_bytes(), url
         assert headers["Cache-Control"] == CACHE_CONTROL.decode(), url
-        assert headers["ETag"] == f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+        assert headers["ETag"] and headers["Accept-Ranges"] is None, url
         if url.endswith(".js"):
             assert headers["Content-Type"] == "application/javascript", url
