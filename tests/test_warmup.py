@@ -105,3 +105,43 @@ def test_shared_figures_are_built_once_per_arguments() -> None:
     assert [c["title"] for c in CALLS] == ["x", "y", "x"]
     at.run()
     assert len(CALLS) == 3  # a rerun (or another session) builds nothing
+
+
+def test_the_overview_draws_the_ranking_the_warm_up_built(monkeypatch) -> None:
+    """The warm-up builds the Overview's ranking through the same shared call the page makes
+    (``dashboard.figures.ranking``): a new server's first visitor gets it built, and so does
+    any visitor of the default view. Checked by making the builder fail after the warm-up."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import warmup
+    from equity.charts import overview
+
+    warmup.warm()
+
+    def not_again(**_: object) -> None:
+        raise AssertionError("the ranking was built again")
+
+    # Under the real builder's name: the shared cache keys a figure by its builder's name.
+    not_again.__module__ = overview.build_ranked_regions_figure.__module__
+    not_again.__qualname__ = overview.build_ranked_regions_figure.__qualname__
+    monkeypatch.setattr(overview, "build_ranked_regions_figure", not_again)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) >= 1
+
+
+def test_the_warm_up_does_the_first_runs_once_per_process_work() -> None:
+    """Streamlit's first element in a process runs ``inspect.stack()`` (its REPL check), whose
+    first call maps every loaded module to its path, and the page icon needs Pillow: the
+    warm-up does both, so the first visitor's run does not."""
+    import inspect
+    import os
+    import sys
+
+    import pandas
+
+    from dashboard import warmup
+
+    warmup.first_run_of_the_process()
+    assert "PIL.Image" in sys.modules
+    assert inspect.modulesbyfile.get(os.path.realpath(pandas.__file__)) == "pandas"

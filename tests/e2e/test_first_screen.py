@@ -18,11 +18,25 @@ FIRST_CHART_JS = """() => {
         controls: document.querySelectorAll('[data-testid="stSidebar"] .st-key-lang').length,
         metrics: document.querySelectorAll('[data-testid="stMetric"]').length,
         top: document.querySelector('.st-key-rank').getBoundingClientRect().top,
+        // What is above the chart in that frame, should it move later.
+        skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+        above: Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid]'))
+          .filter((el) => el.getBoundingClientRect().bottom <= box.top)
+          .map((el) => el.getAttribute('data-testid') + ':'
+               + Math.round(el.getBoundingClientRect().height)).slice(0, 40).join(' '),
       };
     }
   }
   return false;
 }"""
+
+
+# What is above the ranking in the whole page (to compare with the first frame's list).
+ABOVE_JS = """(limit) => Array.from(
+    document.querySelectorAll('[data-testid="stMain"] [data-testid]'))
+  .filter((el) => el.getBoundingClientRect().bottom <= limit + 40)
+  .map((el) => el.getAttribute('data-testid') + ':'
+       + Math.round(el.getBoundingClientRect().height)).slice(0, 40).join(' ')"""
 
 
 def test_first_chart_comes_before_the_controls_then_the_whole_page(
@@ -38,7 +52,10 @@ def test_first_chart_comes_before_the_controls_then_the_whole_page(
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     expect(page.locator(".st-key-menu_rank")).to_be_visible()  # the chart's Download menu
     top = page.locator(".st-key-rank").bounding_box()["y"]
-    assert abs(top - first["top"]) < 1  # the ranking stays where it was drawn
+    # The ranking stays where it was drawn.
+    assert abs(top - first["top"]) < 1, (
+        f"ranking at {top} in the whole page, {first['top']} in its first frame; first frame"
+        f" {first}; whole page above it: {page.evaluate(ABOVE_JS, first['top'])}")
     assert "lang=zh" in page.url and "compare_a=suburban" in page.url
     assert "indicator=oop_share" in page.url
     assert not page.get_by_test_id("stAlert").count()  # no notice for a good link
