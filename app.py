@@ -20,7 +20,7 @@ from dashboard import first_screen, warmup
 warmup.wait()
 
 from dashboard.chrome import chrome_script, modebar_css  # noqa: E402
-from dashboard.css import type_size_css  # noqa: E402
+from dashboard.css import reserved_height_css, type_size_css  # noqa: E402
 from dashboard.links import (  # noqa: E402
     UPLOAD,
     LinkNotice,
@@ -80,7 +80,8 @@ def _categorical_columns(table) -> list[str]:
 
 
 def _page_style(presenter: bool, lang: str) -> None:
-    st.html(f"<style>{type_size_css(presenter)} {modebar_css(lang)}</style>")
+    st.html(f"<style>{type_size_css(presenter)} {reserved_height_css()}"
+            f" {modebar_css(lang)}</style>")
     # Streamlit's own words (a table's toolbar, a column's menu): written in Chinese by a
     # script, which puts the English back when the language switches back.
     if lang != LANGUAGES[0] or st.session_state.get("_chrome_translated"):

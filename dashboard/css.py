@@ -1,4 +1,5 @@
-"""CSS the pages put into their style: the type size, and CSS string literals.
+"""CSS the pages put into their style: the type size, the room kept for a first screen's
+late elements, and CSS string literals.
 
 Imports nothing heavy: ``serve.py``'s middleware (:mod:`dashboard.page_html`) uses it while
 the server starts, and importing pandas there made the server answer 0.35 s later
@@ -25,6 +26,20 @@ def type_size_css(presenter: bool, root: str = "html") -> str:
     if presenter:
         css += f' {root} [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}'
     return css
+
+
+RESERVED_HEIGHTS_REM: dict[str, float] = {"ov_indicator": 3.75}
+"""Element key -> its height (rem), kept for it while its code loads. Streamlit draws a 43 px
+placeholder for an element whose code has not arrived; on a busy machine the Overview's
+indicator picker (label and buttons: 3.75 rem, 63.75 px at 17 px and 78.75 px at 21 px) could
+still be one when the ranking below it was drawn, and the ranking then moved down 21 px
+(``tests/e2e/test_first_screen.py``)."""
+
+
+def reserved_height_css() -> str:
+    """A minimum height for each element of :data:`RESERVED_HEIGHTS_REM` (its key's class)."""
+    return " ".join(f".st-key-{key} {{ min-height: {rem}rem; }}"
+                    for key, rem in RESERVED_HEIGHTS_REM.items())
 
 
 def css_string(text: str) -> str:

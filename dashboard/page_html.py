@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from dashboard.css import type_size_css
+from dashboard.css import reserved_height_css, type_size_css
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,10 +62,12 @@ def with_style(html: bytes, css: str) -> bytes:
 
 
 def first_paint_css(presenter: bool) -> str:
-    """The type size a page's HTML carries: presenter mode's unless the toggle is drawn and
-    off, or the normal one unless it is drawn and on."""
-    return type_size_css(presenter=presenter,
-                         root=UNLESS_TOGGLED_OFF if presenter else UNLESS_TOGGLED_ON)
+    """The type size a page's HTML carries (presenter mode's unless the toggle is drawn and
+    off, or the normal one unless it is drawn and on) and the room kept for the first
+    screen's elements whose code may come after its chart (``dashboard.css``)."""
+    return (type_size_css(presenter=presenter,
+                          root=UNLESS_TOGGLED_OFF if presenter else UNLESS_TOGGLED_ON)
+            + " " + reserved_height_css())
 
 
 class TypeSizeFirstPaint:

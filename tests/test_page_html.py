@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from dashboard.css import type_size_css
+from dashboard.css import reserved_height_css, type_size_css
 from dashboard.page_html import (
     UNLESS_TOGGLED_OFF,
     UNLESS_TOGGLED_ON,
@@ -106,7 +106,7 @@ def test_a_presenter_link_gets_the_presenter_type_size_in_its_html() -> None:
                         chunks=(HTML[:30], HTML[30:]))  # a body in two parts
     start, body = sent
     html = body["body"]
-    css = type_size_css(presenter=True, root=UNLESS_TOGGLED_OFF)
+    css = type_size_css(presenter=True, root=UNLESS_TOGGLED_OFF) + " " + reserved_height_css()
     assert html == HTML.replace(b"</head>", f"<style>{css}</style></head>".encode())
     assert dict(start["headers"])[b"content-length"] == str(len(html)).encode()
     assert b"font-size: 21px" in html and b"padding-top: 2.5rem" in html
@@ -119,7 +119,7 @@ def test_a_presenter_link_gets_the_presenter_type_size_in_its_html() -> None:
 def test_any_other_page_gets_the_normal_type_size_in_its_html(query) -> None:
     sent, seen = _serve(_scope("/", query))
     html = sent[1]["body"]
-    css = type_size_css(presenter=False, root=UNLESS_TOGGLED_ON)
+    css = type_size_css(presenter=False, root=UNLESS_TOGGLED_ON) + " " + reserved_height_css()
     assert html == HTML.replace(b"</head>", f"<style>{css}</style></head>".encode())
     assert b"font-size: 17px" in html and b"21px" not in html
     # scoped: void once the sidebar's presenter toggle is drawn and on
@@ -152,3 +152,11 @@ def test_a_compressed_answer_is_not_edited() -> None:
 
     _run(TypeSizeFirstPaint(app)(_scope("/", "presenter=true"), None, send))
     assert sent[1]["body"] == b"\x1f\x8b..."
+
+
+def test_every_page_keeps_room_for_the_overview_picker() -> None:
+    """The Overview's indicator picker is 3.75 rem high at either type size; its place is kept
+    from the first paint, so the ranking below never moves when the picker's code arrives."""
+    for query in ("", "presenter=true"):
+        html = _serve(_scope("/", query))[0][1]["body"]
+        assert b".st-key-ov_indicator { min-height: 3.75rem; }" in html

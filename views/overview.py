@@ -76,7 +76,7 @@ def metrics(summary: Any, lang: str) -> None:
 
 def current_indicator(lang: str) -> str:
     """The indicator the picker holds (from the link on a new session), read before the
-    picker is drawn so that the chart can be sent first."""
+    picker is drawn (in presenter mode the chart is sent first)."""
     # The indicator is in the URL by code (?indicator=oop_share), not by its translated label.
     seed_from_link("ov_indicator", "indicator", INDICATORS,
                    indicator_label(INDICATORS[0], lang, capital=True), lang)
@@ -169,14 +169,18 @@ def main() -> None:
         show_error(exc)
         return
     headline(summary, lang)
-    # The ranking (a bar chart, quick to draw) is the first chart and is sent before the
-    # picker and the metrics: the browser starts loading Plotly as soon as a chart arrives.
-    # The picker sits above it, or below it in presenter mode (the chart on the first screen).
-    above = st.container()
-    indicator = current_indicator(lang)
-    ranking(data, indicator, compare, lang, presenter)
-    with st.container() if presenter else above:
+    # The ranking is the page's first chart, sent before the metrics. The picker sits above
+    # it and is sent before it, so everything above the chart has arrived (its place kept,
+    # dashboard/css.py) when the chart is drawn: on a busy machine a chart sent first was
+    # sometimes drawn before the picker's caption, which then pushed it down. In presenter
+    # mode the picker goes below the chart (the chart on the first screen).
+    indicator = current_indicator(lang)  # also takes the link's indicator into the picker
+    if presenter:
+        ranking(data, indicator, compare, lang, presenter)
         indicator = indicator_picker(lang)
+    else:
+        indicator = indicator_picker(lang)
+        ranking(data, indicator, compare, lang, presenter)
     if first_screen.active():  # the rest once the ranking is drawn
         return
     metrics(summary, lang)
