@@ -154,9 +154,15 @@ def test_a_compressed_answer_is_not_edited() -> None:
     assert sent[1]["body"] == b"\x1f\x8b..."
 
 
-def test_every_page_keeps_room_for_the_overview_picker() -> None:
-    """The Overview's indicator picker is 3.75 rem high at either type size; its place is kept
-    from the first paint, so the ranking below never moves when the picker's code arrives."""
+def test_every_page_keeps_room_for_the_first_screens_late_elements() -> None:
+    """The Overview's indicator picker is 3.75 rem high at either type size and Transfer fund's
+    metrics 4.4-6.5 rem: their room is kept from the first paint, so the chart below never
+    moves when their code arrives."""
     for query in ("", "presenter=true"):
         html = _serve(_scope("/", query))[0][1]["body"]
         assert b".st-key-ov_indicator { min-height: 3.75rem; }" in html
+        # Transfer fund's headline metrics: placeholders as tall as a metric, the first one as
+        # tall as the metric with its change line.
+        assert b'.st-key-tf_headline [data-testid="stSkeleton"] { min-height: 4.4rem; }' in html
+        assert (b'.st-key-tf_headline [data-testid="stColumn"]:first-child'
+                b' [data-testid="stSkeleton"] { min-height: 6.3rem; }') in html

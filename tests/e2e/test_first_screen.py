@@ -68,3 +68,36 @@ def test_a_bad_link_value_is_reported_once_the_controls_arrive(
     app_ready(page)
     expect(page.get_by_test_id("stAlert").first).to_contain_text("xx")
     expect(page.get_by_test_id("stMain")).to_contain_text(t("ov.title", "en"))
+
+
+# The first frame with Transfer fund's before / after chart drawn: where it sits, and how many
+# placeholders (elements whose code is still loading) the page holds then.
+TF_CHART_JS = """() => {
+  const chart = document.querySelector('.st-key-tf_before_after .js-plotly-plot .main-svg');
+  const box = chart ? chart.getBoundingClientRect() : null;
+  if (!box || box.width === 0 || box.height === 0) return false;
+  return {top: box.top,
+          placeholders: document.querySelectorAll('[data-testid="stSkeleton"]').length};
+}"""
+
+
+def test_a_presenter_links_chart_stays_where_it_was_drawn(browser, app_url: str,
+                                                          app_ready) -> None:
+    """In presenter mode Transfer fund's headline metrics sit above its chart; when they were
+    still placeholders as the chart was drawn, the chart moved down 85 px when they arrived
+    (one first visit in four). Their placeholders now take the metrics' height
+    (dashboard/css.py): within 0.5 rem, whether or not they had arrived."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/transfer_fund?lang=zh&central_pool=1000000&presenter=true")
+        first = page.wait_for_function(TF_CHART_JS, polling="raf", timeout=60_000).json_value()
+        app_ready(page)
+        expect(page.get_by_test_id("stMetric").first).to_be_visible()
+        last = page.evaluate(TF_CHART_JS)
+        root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert root == 21  # presenter mode's type size
+        assert abs(last["top"] - first["top"]) <= 0.5 * root, (first, last)
+        assert last["top"] + 300 < 1080  # and the chart is on the first screen
+    finally:
+        context.close()
