@@ -29,7 +29,7 @@ sys.setswitchinterval(0.0005)
 os.environ.setdefault(first_screen.ENV, "1")
 
 # Streamlit's frontend files come from memory, not through a worker thread per read, so a
-# page loads as fast while the warm-up imports or another visitor's script runs
+# page's files come about twice as fast while the warm-up imports or a script runs
 # (EQUITY_MEMORY_ASSETS=0 leaves them to Streamlit); a page carries its type size (presenter
 # mode's for a presenter link) from its first paint.
 middleware = [Middleware(TypeSizeFirstPaint)]
