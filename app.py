@@ -10,17 +10,19 @@ and a value the app cannot use falls back to its default with a visible notice.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard import first_screen, warmup
+from dashboard import first_screen, replay, warmup
 
-# Under `streamlit run serve.py` the server's warm-up may still be importing; let it finish.
+# A new server's first visitor: the Overview's first screen from its recording, before
+# anything else is imported (dashboard/replay.py); the next run draws the whole page.
+if replay.replay():
+    st.stop()
+# Under `streamlit run serve.py` the server's warm-up may still be importing (or put off
+# until now); let it finish.
 warmup.wait()
 
-from dashboard.chrome import chrome_script, modebar_css  # noqa: E402
-from dashboard.css import reserved_height_css, type_size_css  # noqa: E402
+from dashboard import shell  # noqa: E402
 from dashboard.links import (  # noqa: E402
     UPLOAD,
     LinkNotice,
@@ -39,15 +41,8 @@ from equity import MODEL_VERSION  # noqa: E402
 from equity.charts.style import column_label, group_name  # noqa: E402
 from equity.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
 
-st.set_page_config(
-    page_title=t("app.page_title", "en"),  # bilingual text, the same in both
-    # A local file: a Material icon as page icon is fetched from a font server, and nothing
-    # may be requested from outside the machine.
-    page_icon=str(Path(__file__).resolve().parent / "dashboard" / "icon.png"),
-    layout="wide",
-    # Presenter mode: the whole width for the headline and the chart.
-    initial_sidebar_state="collapsed" if is_presenter() else "expanded",
-)
+shell.page_config(is_presenter())
+
 
 @st.cache_resource(show_spinner=False)
 def _bundled(name: str):
@@ -77,16 +72,6 @@ def _categorical_columns(table) -> list[str]:
         columns.remove("area_type")
         columns.insert(0, "area_type")
     return columns
-
-
-def _page_style(presenter: bool, lang: str) -> None:
-    st.html(f"<style>{type_size_css(presenter)} {reserved_height_css()}"
-            f" {modebar_css(lang)}</style>")
-    # Streamlit's own words (a table's toolbar, a column's menu): written in Chinese by a
-    # script, which puts the English back when the language switches back.
-    if lang != LANGUAGES[0] or st.session_state.get("_chrome_translated"):
-        st.session_state["_chrome_translated"] = True
-        st.html(chrome_script(lang), unsafe_allow_javascript=True)
 
 
 # A session's first run draws the page's first screen only; the controls follow once its
@@ -193,7 +178,7 @@ with st.sidebar:
         )
         st.caption(t("app.link_help", lang))
 
-_page_style(presenter, lang)
+shell.page_style(presenter, lang)
 
 st.session_state["region_data"] = region_data
 st.session_state["dataset_title"] = dataset_title
@@ -204,23 +189,7 @@ if not first:  # the link's notices come with the controls they are about
 if region_data is None:
     st.error(t("app.data_missing", lang))
 
-pages = [
-    st.Page("views/overview.py", title=t("nav.overview", lang), icon=":material/map:",
-            default=True),
-    st.Page("views/transfer_fund.py", title=t("nav.transfer_fund", lang),
-            icon=":material/swap_horiz:", url_path="transfer_fund"),
-    st.Page("views/sustainability.py", title=t("nav.sustainability", lang),
-            icon=":material/savings:", url_path="sustainability"),
-    st.Page("views/benefit_design.py", title=t("nav.benefit", lang),
-            icon=":material/layers:", url_path="benefit"),
-    st.Page("views/compare.py", title=t("nav.compare", lang),
-            icon=":material/compare:", url_path="compare"),
-    st.Page("views/data.py", title=t("nav.data", lang), icon=":material/table:",
-            url_path="data"),
-    st.Page("views/methods.py", title=t("nav.methods", lang), icon=":material/functions:",
-            url_path="methods"),
-]
-page = st.navigation(pages)
+page = st.navigation(shell.pages(lang))
 page.run()
 
 if not first:

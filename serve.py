@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from dashboard import first_screen
 from dashboard.assets import MEMORY_ASSETS_ENV, FrontendAssets
 from dashboard.page_html import TypeSizeFirstPaint
-from dashboard.warmup import lifespan
+from dashboard.warmup import StartOnPageRequest, lifespan
 
 # Streamlit's event loop sends a run's messages one per loop turn, each turn waiting for the
 # GIL while a script thread builds charts; at Python's default 5 ms switch interval a page's
@@ -32,7 +32,9 @@ os.environ.setdefault(first_screen.ENV, "1")
 # page's files come about twice as fast while the warm-up imports or a script runs
 # (EQUITY_MEMORY_ASSETS=0 leaves them to Streamlit); a page carries its type size (presenter
 # mode's for a presenter link) from its first paint.
-middleware = [Middleware(TypeSizeFirstPaint)]
+# A page whose first screen will not be replayed from its recording starts a put-off warm-up
+# as soon as its HTML is asked for (dashboard/replay.py, dashboard/warmup.py).
+middleware = [Middleware(StartOnPageRequest), Middleware(TypeSizeFirstPaint)]
 if os.environ.get(MEMORY_ASSETS_ENV, "1") != "0":
     middleware.insert(0, Middleware(FrontendAssets))
 app = st.App("app.py", lifespan=lifespan, middleware=middleware)

@@ -35,16 +35,29 @@ def shared(builder: Callable[..., Any], *, data_key: str, data_args: tuple[str, 
     return _built(f"{builder.__module__}.{builder.__qualname__}", data_key, repr(plain), kwargs)
 
 
+def ranked_regions(**kwargs: Any) -> Any:
+    """``equity.charts.overview.build_ranked_regions_figure(**kwargs)`` with its properties in
+    plotly's own order, as a figure read back from its JSON has them (about 20 ms): Streamlit
+    identifies a chart by its JSON text, so the same chart replayed from a recording
+    (:mod:`dashboard.replay`) is then the same element as the one drawn live, and the
+    session's next run does not draw it again."""
+    import plotly.graph_objects as go
+
+    from equity.charts.overview import build_ranked_regions_figure
+
+    return go.Figure(build_ranked_regions_figure(**kwargs).to_dict())
+
+
 def ranking(data: Any, *, indicator: str, compare: dict[str, str], lang: str,
             presenter: bool) -> tuple[Any, tuple[Any, ...]]:
     """The Overview's ranking of regions for ``data`` (an ``equity.readers.RegionData``) and
     the documents' reference lines drawn on it, shared (the page and the server's warm-up,
     ``dashboard/warmup.py``, ask for the same figure)."""
     from dashboard import models
-    from equity.charts.overview import build_ranked_regions_figure, reference_lines_for
+    from equity.charts.overview import reference_lines_for
 
     references = tuple(reference_lines_for(indicator, models.reference_lines()))
-    fig = shared(build_ranked_regions_figure, data_key=models.data_key(data),
+    fig = shared(ranked_regions, data_key=models.data_key(data),
                  data_args=("table",), table=data.table, indicator=indicator,
                  compare=compare, lang=lang, references=references, presenter=presenter)
     return fig, references

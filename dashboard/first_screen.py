@@ -90,6 +90,11 @@ def begin() -> bool:
     return first
 
 
+def seen() -> bool:
+    """True once the session has had its first run."""
+    return bool(st.session_state.get(_SEEN, False))
+
+
 def active() -> bool:
     """True while the current run draws only the first screen (pages stop after their main
     chart; charts leave their Download menus for the next run)."""

@@ -26,12 +26,18 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 _LOG = logging.getLogger(__name__)
+_planned = threading.Event()
+"""This process warms up (its server started through :func:`lifespan`)."""
 _started = threading.Event()
 _done = threading.Event()
+_lock = threading.Lock()
 
 WAIT_SECONDS = 60.0
 """A session waits at most this long for the warm-up, then goes on (it would do the same
 work itself)."""
+IDLE_SECONDS = 5.0
+"""With a recorded first screen, the warm-up starts this long after the server at the
+latest, visitor or not."""
 
 
 def warm() -> None:
@@ -88,24 +94,87 @@ def first_run_of_the_process() -> None:
     inspect.stack()
 
 
-def start() -> threading.Thread:
-    """Start :func:`warm` in a daemon thread (once per process)."""
-    _started.set()
-    thread = threading.Thread(target=warm, name="equity-warmup", daemon=True)
-    thread.start()
-    return thread
+def start() -> None:
+    """Start :func:`warm` in a daemon thread (once per process; later calls do nothing)."""
+    with _lock:
+        if _started.is_set():
+            return
+        _started.set()
+    threading.Thread(target=warm, name="equity-warmup", daemon=True).start()
+
+
+def start_later(seconds: float = IDLE_SECONDS) -> None:
+    """:func:`start` in ``seconds``, unless something starts it sooner."""
+    timer = threading.Timer(seconds, start)
+    timer.daemon = True
+    timer.start()
+
+
+def done() -> bool:
+    """True once the warm-up has finished (never, in a process that does not warm up)."""
+    return _done.is_set()
 
 
 def wait(timeout: float = WAIT_SECONDS) -> bool:
-    """Block until a started warm-up has finished (at most ``timeout`` seconds); True when
-    there is nothing to wait for."""
+    """Start this process's warm-up if it is still put off, then block until it has finished
+    (at most ``timeout`` seconds); True when there is nothing to wait for (a process that does
+    not warm up: AppTest, ``streamlit run app.py``)."""
+    if _planned.is_set():
+        start()
     if not _started.is_set():
         return True
     return _done.wait(timeout)
 
 
+def _start_or_put_off() -> None:
+    # A recorded first screen (dashboard/replay.py) needs none of the warm-up's work, and the
+    # warm-up's 0.9 s of CPU would compete with the browser drawing it on two cores: put it
+    # off until that screen is drawn (the session's next run starts it), at most
+    # IDLE_SECONDS.
+    from dashboard import replay
+
+    if replay.available():
+        _LOG.info("first screen recorded: warm-up put off")
+        start_later()  # at the latest; a page request that needs it starts it at once
+    else:
+        start()
+
+
+class StartOnPageRequest:
+    """ASGI middleware (``serve.py``): a request for a page's HTML is the first sign of a
+    visitor. When the warm-up is still put off (a recorded first screen,
+    :mod:`dashboard.replay`) and this page's first screen will not be replayed (another page,
+    another link), start it now: that visitor's first run needs it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if _planned.is_set() and not _started.is_set():
+            from dashboard.page_html import is_page
+
+            if is_page(scope) and not _replayed(scope):
+                start()
+        await self.app(scope, receive, send)
+
+
+def _replayed(scope: Any) -> bool:
+    import streamlit as st
+
+    from dashboard import replay
+
+    base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
+    path = str(scope.get("path", ""))
+    if not path.startswith(base):
+        return False
+    query = bytes(scope.get("query_string", b"")).decode("latin-1")
+    return replay.replayable(path[len(base):], query)
+
+
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """:class:`streamlit.App` lifespan: start the warm-up, then serve."""
-    start()
+    """:class:`streamlit.App` lifespan: start the warm-up (or put it off while a recorded
+    first screen can be replayed, :mod:`dashboard.replay`), then serve."""
+    _planned.set()
+    threading.Thread(target=_start_or_put_off, name="equity-warmup-plan", daemon=True).start()
     yield

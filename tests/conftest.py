@@ -8,8 +8,15 @@ locally is kept as an ``@example`` in its test.
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import settings
+
+# A first screen drawn by a test is recorded for later server processes (dashboard/replay.py):
+# into a directory of this run, never the checkout. AppTest tests draw live unless a test
+# switches replaying on; the browser tests' servers replay as shipped (tests/e2e/conftest.py).
+os.environ.setdefault("EQUITY_CACHE_DIR", tempfile.mkdtemp(prefix="equity-cache-"))
+os.environ.setdefault("EQUITY_REPLAY", "0")
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")

@@ -8,14 +8,25 @@ metrics, map and sources come once the ranking is drawn (``dashboard/first_scree
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
 import streamlit as st
 
+from dashboard import replay
+
+if replay.replaying():
+    # A new server's first visitor: this first screen from its recording, before the model
+    # is imported (dashboard/replay.py; app.py runs the page for it).
+    replay.draw_overview()
+    st.stop()
+
+from typing import Any
+
 from dashboard import division_maps, exports, figures, first_screen, models
-from dashboard.links import seed_from_link, write_to_link
+from dashboard.links import LINK_NOTICES, seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
+    DEFAULT_COMPARE,
     dataset_notes,
     get_compare,
     get_data,
@@ -32,11 +43,13 @@ from equity.charts.overview import (
     is_truncated,
 )
 from equity.charts.style import group_name, indicator_label
+from equity.datasets import DEFAULT_DATASET
 from equity.i18n import fmt_count, fmt_money, fmt_pct, fmt_points, t
 from equity.report import titled_references
 
 
-def headline(summary: Any, lang: str) -> None:
+def headline(summary: Any, lang: str) -> str:
+    """The headline (and a warning for a group without patients); returns its Markdown."""
     a_name, b_name = group_name(summary.group_a, lang), group_name(summary.group_b, lang)
     for group, count in ((summary.group_a, summary.a_patients),
                          (summary.group_b, summary.b_patients)):
@@ -46,7 +59,9 @@ def headline(summary: Any, lang: str) -> None:
              a_value=fmt_pct(summary.a_coverage, lang),
              b_value=fmt_pct(summary.b_coverage, lang),
              gap=fmt_points(summary.gap_points, lang))
-    st.markdown("### " + text[:1].upper() + text[1:])
+    line = "### " + text[:1].upper() + text[1:]
+    st.markdown(line)
+    return line
 
 
 def metrics(summary: Any, lang: str) -> None:
@@ -156,6 +171,36 @@ def sources(data: Any, lang: str) -> None:
         st.markdown("\n".join(f"- {escape_md(note)}" for note in notes))
 
 
+def record_first_screen(data: Any, summary: Any, line: str, indicator: str, compare: dict,
+                        lang: str, presenter: bool) -> None:
+    """Record the first screen just drawn for a new server's first visitor
+    (:mod:`dashboard.replay`) when every visitor of this link sees the same: the bundled
+    default dataset, groups and indicator, no notice, no warning, every region in the
+    ranking. The texts are those :func:`main`, :func:`headline`, :func:`indicator_picker` and
+    :func:`ranking` drew."""
+    query = replay.recordable_link()
+    if (query is None or indicator != INDICATORS[0] or compare != DEFAULT_COMPARE
+            or st.session_state.get("dataset") != DEFAULT_DATASET
+            or getattr(data, "name", None) != DEFAULT_DATASET
+            or "uploaded_data" in st.session_state or st.session_state.get(LINK_NOTICES)
+            or summary.a_patients <= 0 or summary.b_patients <= 0
+            or is_truncated(data.table)):
+        return
+    fig, references = figures.ranking(data, indicator=indicator, compare=compare, lang=lang,
+                                      presenter=presenter)
+    replay.record(replay.OverviewScreen(
+        query=query, lang=lang, presenter=presenter, title=t("ov.title", lang),
+        intro=t("ov.intro", lang, dataset=escape_md(get_dataset_title())), headline=line,
+        picker_label=t("ov.indicator", lang), indicators=list(INDICATORS),
+        indicator_labels=[indicator_label(key, lang, capital=True) for key in INDICATORS],
+        picker_caption=t(f"ind.{indicator}.help", lang),
+        rank_header="" if presenter else t("ov.rank_header", lang),
+        figure=json.loads(fig.to_json()), config=exports.plot_config(f"ranking_{indicator}", fig),
+        source=escape_md(exports.chart_source(lang)),
+        reference_caption=t("ov.reference_caption", lang) if references else "",
+    ))
+
+
 def main() -> None:
     lang, data, compare, presenter = get_lang(), get_data(), get_compare(), is_presenter()
     st.title(t("ov.title", lang))
@@ -168,7 +213,7 @@ def main() -> None:
     except (KeyError, ValueError) as exc:
         show_error(exc)
         return
-    headline(summary, lang)
+    line = headline(summary, lang)
     # The ranking is the page's first chart, sent before the metrics. The picker sits above
     # it and is sent before it, so everything above the chart has arrived (its place kept,
     # dashboard/css.py) when the chart is drawn: on a busy machine a chart sent first was
@@ -182,6 +227,7 @@ def main() -> None:
         indicator = indicator_picker(lang)
         ranking(data, indicator, compare, lang, presenter)
     if first_screen.active():  # the rest once the ranking is drawn
+        record_first_screen(data, summary, line, indicator, compare, lang, presenter)
         return
     metrics(summary, lang)
     left, right = st.columns([3, 2], gap="large")

@@ -87,7 +87,9 @@ def app_server(script: Path = ROOT / "serve.py",
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
-        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+        # As shipped: first screens recorded and replayed (into this run's EQUITY_CACHE_DIR).
+        env={**os.environ, "EQUITY_REPLAY": "1", **(env or {})},
     )
     try:
         url = f"http://127.0.0.1:{port}"
