@@ -17,11 +17,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.render import notice
-from dashboard.state import get_lang
+from dashboard.state import SIDEBAR_KEYS, get_lang
 from equity.i18n import has, t
 
-# URL keys app.py's sidebar binds (language, dataset, groups compared), in link order.
-SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", "compare_b")
 # Dataset option of the last uploaded file (set by the Data page when a file validates); an
 # upload cannot travel in a link.
 UPLOAD = "upload"

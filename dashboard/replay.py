@@ -105,11 +105,14 @@ def fingerprint() -> str:
 class OverviewScreen:
     """The Overview's first screen as a session drew it: every text as shown (Markdown
     already escaped), the indicator picker's codes and labels, the ranking's figure (Plotly
-    JSON) and config. ``query`` is the link it was drawn for; ``rank_header`` is "" in
-    presenter mode (no subheader there), ``reference_caption`` "" when the chart has no
-    documents' reference lines."""
+    JSON) and config. ``query`` is the link it was drawn for; ``choices`` the sidebar's
+    choices as that run left them in the session (``dashboard.state.SIDEBAR_KEYS``: the
+    controls drawn by the next run start from them); ``rank_header`` is "" in presenter mode
+    (no subheader there), ``reference_caption`` "" when the chart has no documents'
+    reference lines."""
 
     query: dict[str, str]
+    choices: dict[str, str]
     lang: str
     presenter: bool
     title: str
@@ -148,6 +151,10 @@ class OverviewScreen:
             raise ValueError("indicators: one label per indicator")
         if not set(screen.query) <= LINK_KEYS:
             raise ValueError("query: not a recordable link")
+        from dashboard.state import SIDEBAR_KEYS
+
+        if not set(screen.choices) <= set(SIDEBAR_KEYS):
+            raise ValueError("choices: not the sidebar's")
         return screen
 
 
@@ -298,6 +305,7 @@ def replay() -> bool:
         _LOG.warning("first-screen recording not replayed: %s", err)
         return False
     first_screen.begin()
+    st.session_state.update(screen.choices)
     shell.page_config(screen.presenter)
     with st.sidebar:
         first_screen.reveal()

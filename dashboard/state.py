@@ -13,6 +13,9 @@ import streamlit as st
 
 from equity.i18n import LANGUAGES, has, t
 
+SIDEBAR_KEYS: tuple[str, ...] = ("lang", "dataset", "compare_col", "compare_a", "compare_b")
+"""URL keys app.py's sidebar binds (language, dataset, groups compared), in link order; each
+is also the session key of the choice."""
 DEFAULT_COMPARE: dict[str, str] = {"column": "area_type", "a": "urban", "b": "suburban"}
 
 # Bundled datasets whose boundaries are drawn, not surveyed (data/city_w/boundaries.geojson

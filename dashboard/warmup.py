@@ -103,9 +103,10 @@ def start() -> None:
     threading.Thread(target=warm, name="equity-warmup", daemon=True).start()
 
 
-def start_later(seconds: float = IDLE_SECONDS) -> None:
-    """:func:`start` in ``seconds``, unless something starts it sooner."""
-    timer = threading.Timer(seconds, start)
+def start_later(seconds: float | None = None) -> None:
+    """:func:`start` in ``seconds`` (default :data:`IDLE_SECONDS`), unless something starts
+    it sooner."""
+    timer = threading.Timer(IDLE_SECONDS if seconds is None else seconds, start)
     timer.daemon = True
     timer.start()
 

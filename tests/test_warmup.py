@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -48,7 +49,7 @@ def test_wait_returns_at_once_without_a_warm_up_and_after_one() -> None:
 
     async def run() -> None:
         async with warmup.lifespan(None):
-            assert warmup._started.is_set()
+            assert warmup._planned.is_set()
             assert await asyncio.to_thread(warmup.wait, 120.0) is True
 
     # In a thread of its own: the browser tests' Playwright may have left an event loop
@@ -145,3 +146,77 @@ def test_the_warm_up_does_the_first_runs_once_per_process_work() -> None:
     warmup.first_run_of_the_process()
     assert "PIL.Image" in sys.modules
     assert inspect.modulesbyfile.get(os.path.realpath(pandas.__file__)) == "pandas"
+
+
+@pytest.fixture
+def fresh_warmup(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The warm-up's process state as in a new server, with :func:`warm` replaced by a
+    recorder of its calls."""
+    from dashboard import warmup
+
+    calls: list[str] = []
+
+    def fake_warm() -> None:
+        calls.append("warm")
+        warmup._done.set()
+
+    for name in ("_planned", "_started", "_done"):
+        monkeypatch.setattr(warmup, name, threading.Event())
+    monkeypatch.setattr(warmup, "warm", fake_warm)
+    return calls
+
+
+def _settle(calls: list[str], expected: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(calls) < expected and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+def test_the_warm_up_is_put_off_while_a_first_screen_can_be_replayed(
+        fresh_warmup: list[str], monkeypatch: pytest.MonkeyPatch, recorded: bool) -> None:
+    from dashboard import replay, warmup
+
+    monkeypatch.setattr(replay, "available", lambda: recorded)
+    monkeypatch.setattr(warmup, "IDLE_SECONDS", 30.0)
+
+    async def serve() -> None:
+        async with warmup.lifespan(None):
+            pass
+
+    asyncio.run(serve())
+    _settle(fresh_warmup, 0 if recorded else 1)
+    time.sleep(0.2)
+    # With a recording the warm-up waits (at most IDLE_SECONDS); without one it starts.
+    assert fresh_warmup == ([] if recorded else ["warm"])
+    assert warmup.wait(5.0) is True  # a session that needs it starts it and waits
+    assert fresh_warmup == ["warm"]
+
+
+@pytest.mark.parametrize(("path", "query", "starts"), [
+    ("/", b"", False),                       # replayed: the warm-up stays put off
+    ("/", b"lang=zh", False),
+    ("/transfer_fund", b"", True),           # another page needs the model at once
+    ("/", b"indicator=oop_share", True),     # a link with choices is drawn live
+    ("/static/js/index.js", b"", False),     # not a page
+])
+def test_a_page_request_starts_a_put_off_warm_up_unless_it_will_be_replayed(
+        fresh_warmup: list[str], monkeypatch: pytest.MonkeyPatch, path: str, query: bytes,
+        starts: bool) -> None:
+    from dashboard import replay, warmup
+
+    monkeypatch.setenv(replay.ENV, "1")
+    monkeypatch.setattr(replay, "load", lambda q: object() if set(q) <= {"lang"} else None)
+    warmup._planned.set()
+    passed: list[str] = []
+
+    async def app(scope, receive, send) -> None:
+        passed.append(scope["path"])
+
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": query,
+             "headers": []}
+    asyncio.run(warmup.StartOnPageRequest(app)(scope, None, None))
+    _settle(fresh_warmup, 1 if starts else 0)
+    time.sleep(0.05)
+    assert passed == [path]  # every request goes on to Streamlit
+    assert fresh_warmup == (["warm"] if starts else [])

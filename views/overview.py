@@ -27,6 +27,7 @@ from dashboard.links import LINK_NOTICES, seed_from_link, write_to_link
 from dashboard.render import escape_md, show_error
 from dashboard.state import (
     DEFAULT_COMPARE,
+    SIDEBAR_KEYS,
     dataset_notes,
     get_compare,
     get_data,
@@ -189,7 +190,9 @@ def record_first_screen(data: Any, summary: Any, line: str, indicator: str, comp
     fig, references = figures.ranking(data, indicator=indicator, compare=compare, lang=lang,
                                       presenter=presenter)
     replay.record(replay.OverviewScreen(
-        query=query, lang=lang, presenter=presenter, title=t("ov.title", lang),
+        query=query, choices={key: str(st.session_state[key]) for key in SIDEBAR_KEYS
+                              if key in st.session_state},
+        lang=lang, presenter=presenter, title=t("ov.title", lang),
         intro=t("ov.intro", lang, dataset=escape_md(get_dataset_title())), headline=line,
         picker_label=t("ov.indicator", lang), indicators=list(INDICATORS),
         indicator_labels=[indicator_label(key, lang, capital=True) for key in INDICATORS],
