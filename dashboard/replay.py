@@ -358,3 +358,51 @@ def _ranking(screen: OverviewScreen, figure: Any) -> None:
                  key="exports_rank").caption(screen.source)
     if screen.reference_caption:
         st.caption(screen.reference_caption)
+
+
+LINKS: tuple[dict[str, str], ...] = ({}, {"lang": "zh"}, {"presenter": "true"},
+                                     {"lang": "zh", "presenter": "true"})
+"""The links whose first screens :func:`record_all` records."""
+
+
+def missing() -> list[dict[str, str]]:
+    """The links of :data:`LINKS` without a recording under this fingerprint."""
+    return [query for query in LINKS if load(query) is None]
+
+
+def record_all(timeout: float = 120.0) -> list[dict[str, str]]:
+    """Record the first screen of every link of :data:`LINKS` that has none, by drawing it
+    live in Streamlit's ``AppTest`` (as a session's first run under ``serve.py``); returns the
+    links recorded. ``scripts/start.sh`` calls this before it starts the server, so even the
+    first start after a change replays (about 5 s once per change; nothing when every
+    recording is there)."""
+    if not enabled():
+        return []
+    todo = missing()
+    if not todo:
+        return []
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import first_screen
+
+    os.environ[first_screen.ENV] = "1"
+    done = []
+    for query in todo:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        if not at.exception and load(query) is not None:
+            done.append(query)
+    return done
+
+
+if __name__ == "__main__":  # python -m dashboard.replay: what scripts/start.sh runs
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        recorded = record_all()
+    except Exception as err:  # a start must never fail for want of a recording
+        print(f"first screens not recorded: {err}")
+    else:
+        if recorded:
+            print(f"first screens recorded for {len(recorded)} link(s) ({directory()})")

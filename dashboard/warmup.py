@@ -105,7 +105,10 @@ def start() -> None:
 
 def start_later(seconds: float | None = None) -> None:
     """:func:`start` in ``seconds`` (default :data:`IDLE_SECONDS`), unless something starts
-    it sooner."""
+    it sooner; nothing in a process that does not warm up (AppTest, ``streamlit run
+    app.py``)."""
+    if not _planned.is_set():
+        return
     timer = threading.Timer(IDLE_SECONDS if seconds is None else seconds, start)
     timer.daemon = True
     timer.start()

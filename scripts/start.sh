@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements.txt
+# The Overview's first screens, recorded once per change of code or data, so a new server's
+# first visitor gets them without waiting for the model to load (dashboard/replay.py).
+.venv/bin/python -m dashboard.replay 2>/dev/null || true
 exec .venv/bin/python -m streamlit run serve.py "$@"

@@ -220,3 +220,16 @@ def test_a_page_request_starts_a_put_off_warm_up_unless_it_will_be_replayed(
     time.sleep(0.05)
     assert passed == [path]  # every request goes on to Streamlit
     assert fresh_warmup == (["warm"] if starts else [])
+
+
+def test_a_process_that_does_not_warm_up_never_starts_it_later(
+        fresh_warmup: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import warmup
+
+    warmup.start_later(0.01)  # as a replayed first screen asks, under AppTest
+    time.sleep(0.2)
+    assert fresh_warmup == [] and not warmup._started.is_set()
+    warmup._planned.set()  # a server's process
+    warmup.start_later(0.01)
+    _settle(fresh_warmup, 1)
+    assert fresh_warmup == ["warm"]

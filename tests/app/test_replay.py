@@ -221,3 +221,14 @@ def test_a_recording_is_written_whole_with_its_fingerprint(cache: Path) -> None:
     screen = replay.OverviewScreen.from_json(raw["screen"])
     assert screen.query == {"lang": "zh"} and screen.lang == "zh" and not screen.presenter
     assert "90.0%" in screen.headline and screen.title
+
+
+def test_record_all_records_every_link_once(cache: Path, replays: list[str]) -> None:
+    assert replay.missing() == list(replay.LINKS)
+    assert replay.record_all() == list(replay.LINKS)
+    assert sorted(f.name for f in cache.iterdir()) == [
+        "overview_en_normal.json", "overview_en_presenter.json", "overview_zh_normal.json",
+        "overview_zh_presenter.json"]
+    assert replay.missing() == [] and replay.record_all() == []
+    at = _session(lang="zh", presenter="true")
+    assert not at.exception and replays == ["replayed"]

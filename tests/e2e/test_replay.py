@@ -5,11 +5,14 @@ the same chart; a first visitor of another page gets it as before."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import app_server, wait_for_app
+from tests.e2e.conftest import ROOT, app_server, wait_for_app
 
 MARK = "Replayed headline (test marker)"
 
@@ -78,4 +81,38 @@ def test_a_new_servers_first_visitor_gets_the_recorded_first_screen(
         page.goto(f"{url}/transfer_fund")
         wait_for_app(page, timeout=60_000)
         expect(page.locator(".st-key-tf_headline")).to_be_visible()
+        context.close()
+
+
+def test_start_sh_records_first_screens_that_a_server_replays(browser, tmp_path: Path,
+                                                               screenshot) -> None:
+    """``python -m dashboard.replay`` (run by scripts/start.sh) records in AppTest what a
+    served session would: a presenter link in Chinese replays it, chart and all."""
+    env = {"EQUITY_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "dashboard.replay"], cwd=ROOT,
+                          env={**os.environ, **env, "EQUITY_REPLAY": "1"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "4 link(s)" in done.stdout
+    recording = tmp_path / "first_screen" / "overview_zh_presenter.json"
+    raw = json.loads(recording.read_text(encoding="utf-8"))
+    assert "90.0%" in raw["screen"]["headline"] and raw["screen"]["presenter"] is True
+    raw["screen"]["headline"] = "### " + MARK
+    recording.write_text(json.dumps(raw), encoding="utf-8")
+
+    with app_server(env=env) as (url, _):
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/?lang=zh&presenter=true")
+        first = page.wait_for_function(FIRST_CHART_JS, arg="kept", polling="raf",
+                                       timeout=60_000).json_value()
+        assert first["headline"].startswith(MARK)
+        box = page.locator(".st-key-rank").bounding_box()
+        assert box["y"] + box["height"] <= 1080  # presenter mode: the chart on the first screen
+        wait_for_app(page, timeout=60_000)
+        expect(page.locator('[data-testid="stMain"] h3').first).to_contain_text("个百分点")
+        assert page.locator(".st-key-rank .js-plotly-plot").get_attribute(
+            "data-replay-mark") == "kept"
+        screenshot(page, "replayed_presenter_zh_whole", full_page=False)
         context.close()
