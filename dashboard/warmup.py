@@ -9,11 +9,18 @@ figures once, so plotly has made the validators those figures use. Without it th
 visitor of a new server paid all of that (about 1 s on the two-core machine;
 ``benchmarks/bench_browser.py``, cold start).
 
-``app.py`` calls :func:`wait` first: a session never imports in parallel with the warm-up
-(Python's import locks would serialise it anyway), and under plain ``streamlit run app.py``
-or AppTest, where no warm-up was started, :func:`wait` returns at once. Nothing here is
-kept apart from what the modules cache themselves (``equity.datasets``' bundled tables,
-plotly's validators); a failure is logged and leaves the app to do the work itself.
+When a first screen recorded by an earlier server can be replayed (:mod:`dashboard.replay`),
+the warm-up is put off: its 0.9 s of CPU would compete with the browser drawing that screen.
+A session's next run, a request for a page that will not be replayed
+(:class:`StartOnPageRequest`) or :data:`IDLE_SECONDS` after the start, whichever comes first,
+starts it.
+
+``app.py`` calls :func:`wait` first (after a replay): a session never imports in parallel
+with the warm-up (Python's import locks would serialise it anyway), and under plain
+``streamlit run app.py`` or AppTest, where no warm-up was started, :func:`wait` returns at
+once. Nothing here is kept apart from what the modules cache themselves
+(``equity.datasets``' bundled tables, plotly's validators); a failure is logged and leaves
+the app to do the work itself.
 """
 
 from __future__ import annotations
@@ -157,12 +164,12 @@ class StartOnPageRequest:
         if _planned.is_set() and not _started.is_set():
             from dashboard.page_html import is_page
 
-            if is_page(scope) and not _replayed(scope):
+            if is_page(scope) and not _will_be_replayed(scope):
                 start()
         await self.app(scope, receive, send)
 
 
-def _replayed(scope: Any) -> bool:
+def _will_be_replayed(scope: Any) -> bool:
     import streamlit as st
 
     from dashboard import replay

@@ -3,7 +3,9 @@
 Wiring only; one function per section. The ranking chart comes right after the headline (the
 indicator picker above it, or below it in presenter mode), so both are on the first screen,
 and the metrics follow it. On a session's first screen the page stops after the picker; the
-metrics, map and sources come once the ranking is drawn (``dashboard/first_screen.py``).
+metrics, map and sources come once the ranking is drawn (``dashboard/first_screen.py``). That
+first screen, at a link without choices, is recorded for a new server's first visitor, who
+gets it replayed before the model is imported (``dashboard/replay.py``).
 """
 
 from __future__ import annotations

@@ -21,7 +21,14 @@ LINKS = [{}, {"lang": "zh"}, {"presenter": "true"}, {"lang": "zh", "presenter": 
 
 @pytest.fixture
 def cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """First screen on (as serve.py serves), replaying on, recordings in a fresh directory."""
+    """First screen on (as serve.py serves), replaying on, recordings in a fresh directory,
+    the process not warmed up (another test may have run the warm-up in this process)."""
+    import threading
+
+    from dashboard import warmup
+
+    for name in ("_planned", "_started", "_done"):
+        monkeypatch.setattr(warmup, name, threading.Event())
     monkeypatch.setenv(first_screen.ENV, "1")
     monkeypatch.setenv(replay.ENV, "1")
     monkeypatch.setenv(replay.CACHE_ENV, str(tmp_path))
