@@ -151,7 +151,7 @@ class OverviewScreen:
         screen = cls(**values)
         if len(screen.indicators) != len(screen.indicator_labels) or not screen.indicators:
             raise ValueError("indicators: one label per indicator")
-        if not set(screen.query) <= LINK_KEYS:
+        if not canonical(screen.query):
             raise ValueError("query: not a recordable link")
         from dashboard.state import SIDEBAR_KEYS
 
@@ -160,8 +160,20 @@ class OverviewScreen:
         return screen
 
 
-def _file(lang: str, presenter: bool) -> Path:
-    return directory() / f"overview_{lang}_{'presenter' if presenter else 'normal'}.json"
+def canonical(query: dict[str, str]) -> bool:
+    """True for a link a recording may be made for: no parameter but the language and
+    presenter mode, spelt as the app writes them (``lang=zh``, ``presenter=true``)."""
+    from equity.i18n import LANGUAGES
+
+    return (set(query) <= LINK_KEYS and query.get("lang", LANGUAGES[0]) in LANGUAGES
+            and query.get("presenter", "false") in ("true", "false"))
+
+
+def _file(query: dict[str, str]) -> Path:
+    """The recording of the link ``query`` (canonical: its values are codes, so the name is
+    safe): one file per link, ``overview.json`` for the root, ``overview_lang-zh.json``..."""
+    return directory() / ("overview" + "".join(f"_{key}-{query[key]}" for key in sorted(query))
+                          + ".json")
 
 
 def _link() -> dict[str, str] | None:
@@ -188,18 +200,12 @@ def _on_default_page() -> bool:
         return False
 
 
-def _view(query: dict[str, str]) -> tuple[str, bool]:
-    from equity.i18n import LANGUAGES
-
-    lang = query.get("lang", LANGUAGES[0])
-    return (lang if lang in LANGUAGES else LANGUAGES[0],
-            query.get("presenter", "").lower() == "true")
-
-
 def load(query: dict[str, str]) -> OverviewScreen | None:
     """The recording for the link ``query``, if one was made under this fingerprint for
     exactly this link; None otherwise (and for anything unreadable, logged)."""
-    path = _file(*_view(query))
+    if not canonical(query):
+        return None
+    path = _file(query)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -220,11 +226,8 @@ def load(query: dict[str, str]) -> OverviewScreen | None:
 def available() -> bool:
     """True when any link's recording is there under this fingerprint: a new process's first
     visitor may not need the warm-up for their first chart."""
-    from equity.i18n import LANGUAGES
-
-    return enabled() and any(
-        _file(lang, presenter).exists() and _fingerprint_of(_file(lang, presenter))
-        for lang in LANGUAGES for presenter in (False, True))
+    return enabled() and any(_fingerprint_of(path)
+                             for path in sorted(directory().glob("overview*.json")))
 
 
 def _fingerprint_of(path: Path) -> bool:
@@ -254,10 +257,10 @@ def record(screen: OverviewScreen) -> None:
     """Keep ``screen`` for later processes (once per link and process; written whole or not
     at all: another file renamed over the old one)."""
     done = json.dumps(screen.query, sort_keys=True)
-    if not enabled() or done in _RECORDED:
+    if not enabled() or done in _RECORDED or not canonical(screen.query):
         return
     _RECORDED.add(done)
-    path = _file(screen.lang, screen.presenter)
+    path = _file(screen.query)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
@@ -270,15 +273,10 @@ def record(screen: OverviewScreen) -> None:
 
 
 def recordable_link() -> dict[str, str] | None:
-    """The session's link, when a first screen drawn for it may be recorded: no parameter
-    but the language and presenter mode, each once and spelt as the app writes them."""
-    from equity.i18n import LANGUAGES
-
+    """The session's link, when a first screen drawn for it may be recorded
+    (:func:`canonical`, each parameter once)."""
     query = _link()
-    if query is None or not enabled():
-        return None
-    if query.get("lang", LANGUAGES[0]) not in LANGUAGES or \
-            query.get("presenter", "false") not in ("true", "false"):
+    if query is None or not enabled() or not canonical(query):
         return None
     return query
 

@@ -111,6 +111,7 @@ def test_a_replayed_session_keeps_the_indicator_picked_on_its_first_screen(
 @pytest.mark.parametrize("link", [
     {"indicator": "oop_share"}, {"compare_a": "suburban", "compare_b": "urban"},
     {"dataset": "city_w"}, {"lang": "fr"}, {"presenter": "yes"}, {"tab": "money"},
+    {"lang": "../../zh"}, {"presenter": "true/../../x"},
 ])
 def test_a_link_with_choices_is_neither_recorded_nor_replayed(
         cache: Path, replays: list[str], link: dict[str, str]) -> None:
@@ -222,7 +223,7 @@ def test_a_damaged_recording_is_ignored_and_the_page_drawn_live(
 def test_a_recording_is_written_whole_with_its_fingerprint(cache: Path) -> None:
     _session(lang="zh")
     files = list(cache.iterdir())
-    assert [f.name for f in files] == ["overview_zh_normal.json"]  # no temporary file left
+    assert [f.name for f in files] == ["overview_lang-zh.json"]  # no temporary file left
     raw = json.loads(files[0].read_text(encoding="utf-8"))
     assert raw["fingerprint"] == replay.fingerprint()
     screen = replay.OverviewScreen.from_json(raw["screen"])
@@ -234,8 +235,21 @@ def test_record_all_records_every_link_once(cache: Path, replays: list[str]) -> 
     assert replay.missing() == list(replay.LINKS)
     assert replay.record_all() == list(replay.LINKS)
     assert sorted(f.name for f in cache.iterdir()) == [
-        "overview_en_normal.json", "overview_en_presenter.json", "overview_zh_normal.json",
-        "overview_zh_presenter.json"]
+        "overview.json", "overview_lang-zh.json", "overview_lang-zh_presenter-true.json",
+        "overview_presenter-true.json"]
     assert replay.missing() == [] and replay.record_all() == []
     at = _session(lang="zh", presenter="true")
     assert not at.exception and replays == ["replayed"]
+
+
+def test_links_that_show_the_same_screen_are_recorded_apart(cache: Path,
+                                                           replays: list[str]) -> None:
+    """``/?lang=en`` and ``/`` draw the same screen; each replays its own recording (one
+    would otherwise overwrite the other and fail its link check)."""
+    _session()
+    _session(lang="en", presenter="false")
+    assert sorted(f.name for f in cache.iterdir()) == [
+        "overview.json", "overview_lang-en_presenter-false.json"]
+    assert not _session().exception
+    assert not _session(lang="en", presenter="false").exception
+    assert replays == ["replayed", "replayed"]

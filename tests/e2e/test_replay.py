@@ -40,7 +40,7 @@ def test_a_new_servers_first_visitor_gets_the_recorded_first_screen(
         page.goto(url)
         wait_for_app(page, timeout=60_000)
         context.close()
-    recording = tmp_path / "first_screen" / "overview_en_normal.json"
+    recording = tmp_path / "first_screen" / "overview.json"
     raw = json.loads(recording.read_text(encoding="utf-8"))
     live_headline = raw["screen"]["headline"]
     assert "90.0%" in live_headline
@@ -94,7 +94,7 @@ def test_start_sh_records_first_screens_that_a_server_replays(browser, tmp_path:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "4 link(s)" in done.stdout
-    recording = tmp_path / "first_screen" / "overview_zh_presenter.json"
+    recording = tmp_path / "first_screen" / "overview_lang-zh_presenter-true.json"
     raw = json.loads(recording.read_text(encoding="utf-8"))
     assert "90.0%" in raw["screen"]["headline"] and raw["screen"]["presenter"] is True
     raw["screen"]["headline"] = "### " + MARK
