@@ -6,7 +6,6 @@ else passes through."""
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,9 @@ from streamlit.web.server.starlette.starlette_static_routes import (
 )
 
 from dashboard.assets import CACHE_CONTROL, FrontendAssets, asset_paths, streamlit_static_dir
+from tests.asgi import run_coroutine
 
 STATIC = streamlit_static_dir()
-
-
-def _run(coroutine):
-    """Run ``coroutine`` in a thread of its own: the browser tests leave an event loop
-    running in this one."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _scope(path: str, method: str = "GET", headers: list | None = None) -> dict:
@@ -88,10 +81,10 @@ def test_answers_as_streamlit_does(url: str) -> None:
     the content types its server registers at start), and Streamlit's app is not asked."""
     _initialize_mimetypes()
     theirs = create_streamlit_static_handler(directory=str(STATIC), base_url=None)
-    status, headers, body = _run(_call(theirs, _scope(url)))
+    status, headers, body = run_coroutine(_call(theirs, _scope(url)))
     inner = Inner()
     ours = FrontendAssets(inner, static_dir=STATIC, base_path="")
-    our_status, our_headers, our_body = _run(_call(ours, _scope(url)))
+    our_status, our_headers, our_body = run_coroutine(_call(ours, _scope(url)))
     assert inner.paths == []
     assert (our_status, our_body) == (status, body) == (200, (STATIC / url[1:]).read_bytes())
     for name in (b"content-type", b"content-length", b"cache-control", b"etag"):
@@ -118,7 +111,7 @@ def test_anything_else_passes_through(path: str, method: str, headers: list) -> 
     if path in {"HEAD", "POST", "RANGE"}:
         path = _one_of_each_kind()[0]
     inner = Inner()
-    status, _, body = _run(_call(FrontendAssets(inner, static_dir=STATIC, base_path=""),
+    status, _, body = run_coroutine(_call(FrontendAssets(inner, static_dir=STATIC, base_path=""),
                                  _scope(path, method, headers)))
     assert (status, body, inner.paths) == (418, b"inner", [path])
 
@@ -129,9 +122,9 @@ def test_a_file_is_read_once(tmp_path: Path) -> None:
     file.write_text("console.log(1)")
     inner = Inner()
     app = FrontendAssets(inner, static_dir=tmp_path, base_path="")
-    first = _run(_call(app, _scope("/static/js/index.abc.js")))
+    first = run_coroutine(_call(app, _scope("/static/js/index.abc.js")))
     file.write_text("changed on disk")  # hashed files never change; the first read stands
-    second = _run(_call(app, _scope("/static/js/index.abc.js")))
+    second = run_coroutine(_call(app, _scope("/static/js/index.abc.js")))
     assert first[2] == second[2] == b"console.log(1)"
     assert inner.paths == []
 
@@ -139,12 +132,13 @@ def test_a_file_is_read_once(tmp_path: Path) -> None:
 def test_revalidation_with_the_etag_gets_304() -> None:
     url = _one_of_each_kind()[0]
     app = FrontendAssets(Inner(), static_dir=STATIC, base_path="")
-    _, headers, _ = _run(_call(app, _scope(url)))
-    status, again, body = _run(_call(app, _scope(url, headers=[(b"if-none-match",
+    _, headers, _ = run_coroutine(_call(app, _scope(url)))
+    status, again, body = run_coroutine(_call(app, _scope(url, headers=[(b"if-none-match",
                                                                  headers[b"etag"])])))
     assert (status, body) == (304, b"")
     assert again[b"etag"] == headers[b"etag"] and b"content-length" not in again
-    status, _, body = _run(_call(app, _scope(url, headers=[(b"if-none-match", b'"other"')])))
+    status, _, body = run_coroutine(
+        _call(app, _scope(url, headers=[(b"if-none-match", b'"other"')])))
     assert status == 200 and body
 
 
@@ -153,10 +147,10 @@ def test_a_base_url_path_is_followed(tmp_path: Path) -> None:
     (tmp_path / "static" / "css" / "index.abc.css").write_text("body{}")
     inner = Inner()
     app = FrontendAssets(inner, static_dir=tmp_path, base_path="/dash/")
-    status, headers, body = _run(_call(app, _scope("/dash/static/css/index.abc.css")))
+    status, headers, body = run_coroutine(_call(app, _scope("/dash/static/css/index.abc.css")))
     assert (status, body) == (200, b"body{}")
     assert headers[b"content-type"].startswith(b"text/css")
-    _run(_call(app, _scope("/static/css/index.abc.css")))
+    run_coroutine(_call(app, _scope("/static/css/index.abc.css")))
     assert inner.paths == ["/static/css/index.abc.css"]
 
 
@@ -167,5 +161,5 @@ def test_a_file_gone_since_the_start_is_left_to_streamlit(tmp_path: Path) -> Non
     inner = Inner()
     app = FrontendAssets(inner, static_dir=tmp_path, base_path="")
     file.unlink()
-    status, _, _ = _run(_call(app, _scope("/static/gone.js")))
+    status, _, _ = run_coroutine(_call(app, _scope("/static/gone.js")))
     assert status == 418 and inner.paths == ["/static/gone.js"]

@@ -4,9 +4,6 @@ nothing else is touched."""
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from dashboard.css import reserved_height_css, type_size_css
@@ -18,15 +15,9 @@ from dashboard.page_html import (
     is_page,
     with_style,
 )
+from tests.asgi import run_coroutine
 
 HTML = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
-
-
-def _run(coroutine) -> None:
-    """Run ``coroutine`` to the end in a thread of its own: the browser tests leave an event
-    loop running in this one."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 def _scope(path: str = "/", query: str = "", method: str = "GET", **extra) -> dict:
@@ -97,7 +88,7 @@ def _serve(scope: dict, *, content_type: bytes = b"text/html; charset=utf-8",
     async def receive():
         return {"type": "http.request"}
 
-    _run(TypeSizeFirstPaint(app)(scope, receive, send))
+    run_coroutine(TypeSizeFirstPaint(app)(scope, receive, send))
     return sent, seen
 
 
@@ -150,7 +141,7 @@ def test_a_compressed_answer_is_not_edited() -> None:
     async def send(message):
         sent.append(message)
 
-    _run(TypeSizeFirstPaint(app)(_scope("/", "presenter=true"), None, send))
+    run_coroutine(TypeSizeFirstPaint(app)(_scope("/", "presenter=true"), None, send))
     assert sent[1]["body"] == b"\x1f\x8b..."
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
+from tests.asgi import run_coroutine
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -52,20 +54,7 @@ def test_wait_returns_at_once_without_a_warm_up_and_after_one() -> None:
             assert warmup._planned.is_set()
             assert await asyncio.to_thread(warmup.wait, 120.0) is True
 
-    # In a thread of its own: the browser tests' Playwright may have left an event loop
-    # running in this one.
-    errors: list[BaseException] = []
-
-    def in_thread() -> None:
-        try:
-            asyncio.run(run())
-        except BaseException as err:  # reported below, in the test's thread
-            errors.append(err)
-
-    thread = threading.Thread(target=in_thread)
-    thread.start()
-    thread.join(180)
-    assert not thread.is_alive() and not errors, errors
+    run_coroutine(run())
     assert warmup._done.is_set()
 
 
@@ -184,7 +173,7 @@ def test_the_warm_up_is_put_off_while_a_first_screen_can_be_replayed(
         async with warmup.lifespan(None):
             pass
 
-    asyncio.run(serve())
+    run_coroutine(serve())
     _settle(fresh_warmup, 0 if recorded else 1)
     time.sleep(0.2)
     # With a recording the warm-up waits (at most IDLE_SECONDS); without one it starts.
@@ -215,7 +204,7 @@ def test_a_page_request_starts_a_put_off_warm_up_unless_it_will_be_replayed(
 
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query,
              "headers": []}
-    asyncio.run(warmup.StartOnPageRequest(app)(scope, None, None))
+    run_coroutine(warmup.StartOnPageRequest(app)(scope, None, None))
     _settle(fresh_warmup, 1 if starts else 0)
     time.sleep(0.05)
     assert passed == [path]  # every request goes on to Streamlit
