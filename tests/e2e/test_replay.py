@@ -31,6 +31,28 @@ FIRST_CHART_JS = """(mark) => {
 }"""
 
 
+def _mark(recording: Path) -> dict:
+    """Replace the recording's headline with :data:`MARK`, so the test can tell the replayed
+    first screen from the live one (the recording's fingerprint is the code's and the data's,
+    not its own text's); returns the recorded screen as it was."""
+    raw = json.loads(recording.read_text(encoding="utf-8"))
+    screen = dict(raw["screen"])
+    raw["screen"]["headline"] = "### " + MARK
+    recording.write_text(json.dumps(raw), encoding="utf-8")
+    return screen
+
+
+def _first_frame(browser, url: str, width: int, height: int):
+    """A new browser context on ``url``: its context, page and first frame with a chart."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    first = page.wait_for_function(FIRST_CHART_JS, arg="kept", polling="raf",
+                                   timeout=60_000).json_value()
+    return context, page, first
+
+
 def test_a_new_servers_first_visitor_gets_the_recorded_first_screen(
         browser, tmp_path: Path, screenshot) -> None:
     env = {"EQUITY_CACHE_DIR": str(tmp_path)}
@@ -40,22 +62,11 @@ def test_a_new_servers_first_visitor_gets_the_recorded_first_screen(
         page.goto(url)
         wait_for_app(page, timeout=60_000)
         context.close()
-    recording = tmp_path / "first_screen" / "overview.json"
-    raw = json.loads(recording.read_text(encoding="utf-8"))
-    live_headline = raw["screen"]["headline"]
-    assert "90.0%" in live_headline
-    # Marked, so the test can tell the replayed first screen from the live one (the
-    # recording's fingerprint is the code's and the data's, not its own text's).
-    raw["screen"]["headline"] = "### " + MARK
-    recording.write_text(json.dumps(raw), encoding="utf-8")
+    recorded = _mark(tmp_path / "first_screen" / "overview.json")
+    assert "90.0%" in recorded["headline"]
 
     with app_server(env=env) as (url, _):
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(url)
-        first = page.wait_for_function(FIRST_CHART_JS, arg="kept", polling="raf",
-                                       timeout=60_000).json_value()
+        context, page, first = _first_frame(browser, url, 1400, 900)
         assert first["headline"].startswith(MARK) and first["controls"] == 0
         screenshot(page, "replayed_first_screen", full_page=False)
         wait_for_app(page, timeout=60_000)  # the whole page, drawn live
@@ -94,19 +105,11 @@ def test_start_sh_records_first_screens_that_a_server_replays(browser, tmp_path:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "4 link(s)" in done.stdout
-    recording = tmp_path / "first_screen" / "overview_lang-zh_presenter-true.json"
-    raw = json.loads(recording.read_text(encoding="utf-8"))
-    assert "90.0%" in raw["screen"]["headline"] and raw["screen"]["presenter"] is True
-    raw["screen"]["headline"] = "### " + MARK
-    recording.write_text(json.dumps(raw), encoding="utf-8")
+    recorded = _mark(tmp_path / "first_screen" / "overview_lang-zh_presenter-true.json")
+    assert "90.0%" in recorded["headline"] and recorded["presenter"] is True
 
     with app_server(env=env) as (url, _):
-        context = browser.new_context(viewport={"width": 1920, "height": 1080})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(f"{url}/?lang=zh&presenter=true")
-        first = page.wait_for_function(FIRST_CHART_JS, arg="kept", polling="raf",
-                                       timeout=60_000).json_value()
+        context, page, first = _first_frame(browser, f"{url}/?lang=zh&presenter=true", 1920, 1080)
         assert first["headline"].startswith(MARK)
         box = page.locator(".st-key-rank").bounding_box()
         assert box["y"] + box["height"] <= 1080  # presenter mode: the chart on the first screen
