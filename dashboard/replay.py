@@ -398,11 +398,13 @@ def record_all(timeout: float = 120.0) -> list[dict[str, str]]:
 
 
 if __name__ == "__main__":  # python -m dashboard.replay: what scripts/start.sh runs
+    from equity.i18n import t
+
     logging.basicConfig(level=logging.WARNING)
     try:
         recorded = record_all()
     except Exception as err:  # a start must never fail for want of a recording
-        print(f"first screens not recorded: {err}")
+        print(t("replay.not_recorded", "en", message=err))
     else:
         if recorded:
-            print(f"first screens recorded for {len(recorded)} link(s) ({directory()})")
+            print(t("replay.recorded", "en", count=len(recorded), directory=directory()))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from equity.i18n import t
 from tests.e2e.conftest import ROOT, app_server, wait_for_app
 
 MARK = "Replayed headline (test marker)"
@@ -104,7 +105,8 @@ def test_start_sh_records_first_screens_that_a_server_replays(browser, tmp_path:
                           env={**os.environ, **env, "EQUITY_REPLAY": "1"},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "4 link(s)" in done.stdout
+    assert done.stdout.strip() == t("replay.recorded", "en", count=4,
+                                    directory=tmp_path / "first_screen")
     recorded = _mark(tmp_path / "first_screen" / "overview_lang-zh_presenter-true.json")
     assert "90.0%" in recorded["headline"] and recorded["presenter"] is True
 
