@@ -21,8 +21,15 @@ def type_size_css(presenter: bool, root: str = "html") -> str:
     every rule under the selector ``root``. ``app.py``'s page style and a presenter link's
     first paint (``dashboard.page_html``)."""
     size = PRESENTER_FONT_PX if presenter else DEFAULT_FONT_PX
+    # Transfer fund's headline metrics: a slightly smaller value font, and wrapping instead
+    # of an ellipsis, keep "1.43 million yuan" whole in a quarter-width column at 1440 px.
+    # Under ``root`` like the rest, or the first paint's rules (dashboard.page_html, whose
+    # root outranks Streamlit's own) would set them back to 2 rem.
+    headline = f'{root} .st-key-tf_headline [data-testid="stMetricValue"]'
     css = (f"{root} {{ font-size: {size}px; }}"
-           f' {root} [data-testid="stMetricValue"] {{ font-size: 2rem; }}')
+           f' {root} [data-testid="stMetricValue"] {{ font-size: 2rem; }}'
+           f" {headline} {{ font-size: 1.9rem; }}"
+           f" {headline} * {{ white-space: normal; overflow: visible; text-overflow: clip; }}")
     if presenter:
         css += f' {root} [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}'
     return css

@@ -79,3 +79,13 @@ def test_floor_page_carries_the_apps_sidebar_and_one_chart_of_its_data() -> None
     assert len(chart) == 1
     bars = json.loads(chart[0].proto.spec)["data"][0]
     assert bars["x"] == table["region_name"].tolist()  # the data, read with pandas
+
+
+def test_every_app_slider_press_is_a_new_scenario() -> None:
+    """The app's slider has 19 steps below its default; each further page load is another fund
+    size, so a long run never presses its way into a scenario the model has cached."""
+    target = bench.APP_TARGET
+    paths = [target.path, *target.more_paths]
+    assert len(set(paths)) == len(paths) >= 2
+    assert all(p.startswith("/transfer_fund?central_pool=") for p in paths)
+    assert target.presses == 19

@@ -102,7 +102,7 @@ def test_a_presenter_link_gets_the_presenter_type_size_in_its_html() -> None:
     assert dict(start["headers"])[b"content-length"] == str(len(html)).encode()
     assert b"font-size: 21px" in html and b"padding-top: 2.5rem" in html
     # scoped: void once the sidebar's presenter toggle is drawn and off
-    assert html.count(UNLESS_TOGGLED_OFF.encode()) == 3
+    assert html.count(UNLESS_TOGGLED_OFF.encode()) == type_size_css(presenter=True).count("{")
     assert seen["headers"] == []  # asked uncompressed, so it could be edited
 
 
@@ -114,7 +114,7 @@ def test_any_other_page_gets_the_normal_type_size_in_its_html(query) -> None:
     assert html == HTML.replace(b"</head>", f"<style>{css}</style></head>".encode())
     assert b"font-size: 17px" in html and b"21px" not in html
     # scoped: void once the sidebar's presenter toggle is drawn and on
-    assert html.count(UNLESS_TOGGLED_ON.encode()) == 2
+    assert html.count(UNLESS_TOGGLED_ON.encode()) == type_size_css(presenter=False).count("{")
     assert seen["headers"] == []
 
 

@@ -41,11 +41,8 @@ def headline(result: Any, lang: str, presenter: bool = False,
     # One row even in presenter mode (values wrap rather than being cut), so the chart still
     # fits on the first screen.
     c1, c2, c3, c4 = st.columns(4)
-    # A slightly smaller value font, and wrapping instead of an ellipsis, keep "1.43 million
-    # yuan" whole in a quarter-width column at 1440 px.
-    st.html("<style>.st-key-tf_headline [data-testid='stMetricValue'] {font-size: 1.9rem;}"
-            " .st-key-tf_headline [data-testid='stMetricValue'] * {white-space: normal;"
-            " overflow: visible; text-overflow: clip;}</style>")
+    # Their value font and wrapping: dashboard.css.type_size_css, in the page's style (one
+    # element fewer in every rerun of the simulator: benchmarks/README.md, twelfth session).
     change = round(after - before, 1) + 0.0
     # The delta is the change in the gap's size (either direction), said in words; no arrow
     # at all when nothing changed (a red "+0.0" read as a loss).

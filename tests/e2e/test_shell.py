@@ -416,3 +416,27 @@ def test_sidebar_in_chinese_shows_titles_and_links_by_code(
     expect(sidebar.get_by_role("radio", name=t("dataset.city_w.title", "zh"))).to_be_checked()
     expect(page).not_to_have_url(re.compile(r"dataset="))
     expect(page.get_by_test_id("stMain")).to_contain_text(t("dataset.city_w.title", "zh"))
+
+
+def test_headline_metrics_are_whole_at_1440(page: Page, app_url: str, open_page) -> None:
+    """Issue 10: "1.43 million yu..." was cut in a quarter-width column at 1440 px. The metrics'
+    smaller value font and wrapping come from the page's style (dashboard.css); every value is
+    shown whole, in both languages, at the smaller size."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    for lang in ("en", "zh"):
+        open_page(f"{app_url}/transfer_fund?central_pool=2000000&lang={lang}")
+        values = page.locator(".st-key-tf_headline").get_by_test_id("stMetricValue")
+        expect(values).to_have_count(4)
+        sizes = page.evaluate("""() => {
+          const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
+          return Array.from(document.querySelectorAll(
+              '.st-key-tf_headline [data-testid="stMetricValue"]')).map(v => {
+            const cut = Array.from(v.querySelectorAll('*')).some(
+                el => el.scrollWidth > el.clientWidth + 1
+                      || getComputedStyle(el).textOverflow === 'ellipsis');
+            return [parseFloat(getComputedStyle(v).fontSize) / root, cut, v.innerText];
+          });
+        }""")
+        for rem, cut, text in sizes:
+            assert abs(rem - 1.9) < 0.01, (lang, text, rem)
+            assert not cut, (lang, text)
