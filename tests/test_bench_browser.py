@@ -89,3 +89,27 @@ def test_every_app_slider_press_is_a_new_scenario() -> None:
     assert len(set(paths)) == len(paths) >= 2
     assert all(p.startswith("/transfer_fund?central_pool=") for p in paths)
     assert target.presses == 19
+
+
+def test_ratio_interval_holds_the_ratio_and_narrows_with_more_runs() -> None:
+    """Bootstrap interval of median(app) / median(bare): identical runs give the ratio itself;
+    a spread gives an interval around it that narrows as the runs grow (same spread)."""
+    same = bench.Pair("slider", 1.2, runs={"app": [120.0] * 5, "bare": [100.0] * 5})
+    assert same.interval() == pytest.approx((1.2, 1.2))
+    values = [60.0, 100.0, 140.0]
+    few = bench.Pair("slider", 1.2, runs={"app": [1.2 * v for v in values],
+                                          "bare": values})
+    many = bench.Pair("slider", 1.2, runs={"app": [1.2 * v for v in values] * 10,
+                                           "bare": values * 10})
+    for pair in (few, many):
+        low, high = pair.interval()
+        assert pair.ratio() == pytest.approx(1.2)
+        assert low < 1.2 < high
+    assert (many.interval()[1] - many.interval()[0]) < (few.interval()[1] - few.interval()[0])
+    assert few.interval() == few.interval()  # seeded: the same table twice
+
+
+def test_report_gives_the_ratio_s_interval(capsys) -> None:
+    pair = bench.Pair("slider", 1.2, runs={"app": [130.0, 130.0], "bare": [100.0, 100.0]})
+    bench.report([(pair, "ms", 1.0, 0)])
+    assert "| 1.30x | <= 1.20x MISSED | 1.30-1.30x |" in capsys.readouterr().out
