@@ -1,6 +1,6 @@
 """Benchmark baseline: the Transfer fund page without the model.
 
-The same title, controls (generated from PARAMETERS, bound to the URL), headline, metrics, tabs
+The same title, controls (generated from PARAMETERS, the open group drawn), headline, metrics, tabs
 and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers and
 ``dashboard`` — but the result is one fixed SimulationResult made once per process, and
 nothing on a rerun validates a scenario, hashes the data or calls the model.
@@ -51,6 +51,7 @@ options = ui.page_options(data)
 st.caption(t("tf.intro", lang, a=group_label(compare["a"], lang),
              b=group_label(compare["b"], lang)))
 headline_box = st.container(key="tf_headline")
+ui.keep_values(options)
 values = ui.controls(lang, options)
 result = fixed_result()
 with headline_box:

@@ -147,8 +147,9 @@ class Target:
 
 
 # The app's slider has 20 further values below its default (100% by 5%); each further load is
-# another fund size, so no press repeats a scenario the model has seen.
-APP_PATHS = tuple(f"/transfer_fund?central_pool={pool}"
+# another fund size, so no press repeats a scenario the model has seen. The scenario panel
+# opens at the slider's group (Use and take-up), as a user moving it would have it.
+APP_PATHS = tuple(f"/transfer_fund?central_pool={pool}&group=use"
                   for pool in range(1_000_000, 1_600_000, 100_000))
 
 

@@ -53,6 +53,7 @@ def _session(script: Path):
     at.session_state["compare"] = dict(DEFAULT_COMPARE)
     at.session_state["presenter"] = False
     at.query_params["central_pool"] = "1000000"
+    at.query_params["group"] = "target"  # the scenario panel's group with the slider moved
     at.run()
     if at.exception:
         raise SystemExit(f"{script.name} failed: {[e.value for e in at.exception]}")

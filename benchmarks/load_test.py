@@ -53,8 +53,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 
-DEFAULT_LINK = "/transfer_fund?central_pool=1000000&recipients=suburban"
-"""The shared link each session opens: a fund of 1 million yuan for suburban regions."""
+DEFAULT_LINK = "/transfer_fund?central_pool=1000000&recipients=suburban&group=target"
+"""The shared link each session opens: a fund of 1 million yuan for suburban regions, the
+scenario panel at its Target group (the slider moved below)."""
 DEFAULT_SLIDER = "target_coverage"
 """Key of the slider each session moves (the target coverage, 0-1, step 0.01)."""
 MAX_SESSIONS = 200

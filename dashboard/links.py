@@ -1,9 +1,11 @@
 """URL binding and link checking, for app.py and every page.
 
 Widgets bind to the URL with ``bind="query-params"``: the address bar holds every non-default
-value and a copied link reopens the same view. Streamlit silently drops a link value a widget
-cannot use; people who followed the link should see that it did not apply, so each check here
-records a :class:`LinkNotice` that the caller shows. Choices whose *displayed* text changes
+value and a copied link reopens the same view. (The Transfer fund page's scenario controls,
+drawn one group at a time, are written by ``dashboard.scenario_ui.write_link`` instead.)
+Streamlit silently drops a link value a widget cannot use; people who followed the link should
+see that it did not apply, so each check here records a :class:`LinkNotice` that the caller
+shows. Choices whose *displayed* text changes
 with the language are bound by hand (:func:`bound_choice`).
 """
 

@@ -1,15 +1,17 @@
 """The scenario on the Transfer fund page: controls, the link check, the file upload, the link.
 
-Controls are generated from ``equity.scenario.PARAMETERS`` and bound to the page URL
-(``bind="query-params"``, ``persist_state="session"``), so the address bar always holds the
-scenario (non-default values only) and opening a copied link reproduces it. The two choice
-controls (recipients, gap indicator) are bound by hand (:func:`dashboard.links.bound_choice`).
+Controls are generated from ``equity.scenario.PARAMETERS``, in groups shown one at a time (tabs;
+a closed group draws nothing, so every rerun of the simulator re-renders a third as many
+elements: benchmarks/README.md, thirteenth session). Every control's value lives in
+``st.session_state`` under its parameter key (``persist_state="session"`` keeps a closed
+group's values), and the page writes the whole scenario into the address bar itself
+(:func:`write_link`, non-default values only), so a copied link holds the closed groups'
+settings too and opening it reproduces the scenario. (``bind="query-params"`` would drop a
+control's value from the address bar while its group is closed.)
 
-Link check, once per session: the bound widgets drop unreadable values and clamp out-of-range
-ones without telling anyone; the design wants the default and a visible notice. So the link's
-scenario keys go through ``equity.scenario.scenario_from_flat``; each unusable key is reset to
-its default on an immediate rerun (a URL value wins over session state only on a widget's first
-run) and the notices wait in session state until a control moves.
+Link check, once per session: each link value goes through
+``equity.scenario.scenario_from_flat``; a usable one becomes the control's value, an unusable
+one is replaced by the default with a visible notice (shown until a control moves).
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.links import bound_choice, dismiss_link_notices, share_link
+from dashboard.links import (
+    bound_choice,
+    coded_tabs,
+    dismiss_link_notices,
+    link_value,
+    share_link,
+    write_to_link,
+)
 from dashboard.render import escape_md
 from dashboard.state import get_compare
 from equity import comparison
@@ -32,6 +41,7 @@ from equity.scenario import (
     Parameter,
     Scenario,
     ScenarioError,
+    flat_value,
     scenario_from_flat,
     scenario_from_json,
     scenario_to_flat,
@@ -48,6 +58,7 @@ GROUPS: tuple[str, ...] = (
                    if p.group not in GROUP_ORDER and p.group != "compare"),
 )
 COLUMNS_PER_ROW = 4
+"""Controls a row in the open group; a group of five or six goes in two even rows."""
 INDICATOR_KEY = comparison.INDICATOR_KEY
 # Gap indicators offered here: both are 0-1 shares, so their gaps read in percentage points.
 PAGE_INDICATORS: tuple[str, ...] = ("charity_coverage", "oop_share")
@@ -55,8 +66,23 @@ CONTROL_KEYS: tuple[str, ...] = (
     *(p.key for p in PARAMETERS if p.group in GROUPS),
     INDICATOR_KEY,
 )
+
+
+def group_keys(group: str) -> list[str]:
+    """The control keys of ``group``, in the order shown (the gap indicator with the target)."""
+    keys = [p.key for p in PARAMETERS if p.group == group]
+    if group == "target":
+        keys.append(INDICATOR_KEY)
+    return keys
+
+
+GROUP_OF: dict[str, str] = {key: group for group in GROUPS for key in group_keys(group)}
+"""The group of each control key."""
+GROUP_KEY = "tf_group"
+"""Session key of the open group's tab (its label; ``tf_group_code`` holds the group's code,
+the URL's ``group`` too: :func:`dashboard.links.coded_tabs`)."""
+GROUP_URL_KEY = "group"
 NOTICES = "tf_url_notices"
-RESETS = "tf_url_resets"
 URL_CHECKED = "tf_url_checked"
 UPLOAD_KEY = "tf_upload"
 NAME_KEY = "name"
@@ -111,7 +137,7 @@ def _control(p: Parameter, lang: str, options: dict[str, list[str]]) -> Any:
     common: dict[str, Any] = {
         "key": p.key,
         "help": p.help[lang],
-        "bind": "query-params",
+        # Not bound to the URL: write_link writes every group's values, drawn or not.
         "persist_state": "session",
         "on_change": clear_notices,
     }
@@ -153,43 +179,99 @@ def _choice(p: Parameter, choices: list[str], lang: str) -> str:
                         help=p.help[lang], on_change=clear_notices)
 
 
+def group_title(group: str, lang: str) -> str:
+    code = f"tf.group.{group}"
+    return t(code, lang) if has(code) else f"{t('tf.group.other', lang)} ({group})"
+
+
+def open_group(group: str) -> None:
+    """Open ``group``'s tab on the next run (a callback: before the tabs are drawn)."""
+    st.session_state.pop(GROUP_KEY, None)
+    st.session_state[f"{GROUP_KEY}_code"] = group
+
+
+def _per_row(count: int) -> int:
+    rows = math.ceil(count / COLUMNS_PER_ROW)
+    return max(1, math.ceil(count / rows)) if count > COLUMNS_PER_ROW else COLUMNS_PER_ROW
+
+
+def is_default(key: str, value: Any) -> bool:
+    p = PARAMETER_BY_KEY[key]
+    return widget_value(p, value) == widget_value(p, p.default)
+
+
 def controls(lang: str, options: dict[str, list[str]], *,
              presenter: bool = False) -> dict[str, Any]:
-    """One widget per page parameter, in four groups; returns key -> widget value.
+    """The scenario panel: the scenario's name (``?name=`` in the link; the page title in
+    presenter mode, not read by the model), the presets, and the open group's controls (one
+    tab per group). Returns key -> value for every control, the closed groups' from the
+    session; writes the scenario into the address bar (:func:`write_link`).
 
     In presenter mode the panel starts folded, so the headline and the chart fill the screen.
-    Above the groups: the scenario's name (``?name=`` in the link; the page title in presenter
-    mode), which the model does not read."""
+    Call :func:`keep_values` first (every control then has a value)."""
     values: dict[str, Any] = {}
     with st.expander(t("tf.controls", lang), expanded=not presenter, icon=":material/tune:"):
         st.text_input(t("tf.name", lang), key=NAME_KEY, max_chars=80,
                       placeholder=t("tf.name_placeholder", lang), bind="query-params",
                       persist_state="session")
         presets_section(lang)
-        # At most COLUMNS_PER_ROW groups a row, so six groups stay readable at 1440 px.
-        per_row = len(GROUPS) if len(GROUPS) <= COLUMNS_PER_ROW else math.ceil(len(GROUPS) / 2)
-        columns = [c for start in range(0, len(GROUPS), per_row)
-                   for c in st.columns(per_row, gap="medium")]
-        for column, group in zip(columns, GROUPS, strict=False):
-            with column:
-                code = f"tf.group.{group}"
-                st.markdown(f"**{t(code if has(code) else 'tf.group.other', lang)}**")
+        tabs = coded_tabs({group: group_title(group, lang) for group in GROUPS}, key=GROUP_KEY,
+                          url_key=GROUP_URL_KEY, lang=lang)
+        for tab, group in zip(tabs, GROUPS, strict=True):
+            with tab:
+                if not tab.open:  # a closed group draws nothing; its values stay in the session
+                    continue
                 if group == "allocation":
                     st.caption(t("tf.group.allocation_help", lang))
-                keys = [p.key for p in PARAMETERS if p.group == group]
-                if group == "target":
-                    keys.append(INDICATOR_KEY)
-                for key in keys:
-                    values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
-    return values
+                keys = group_keys(group)
+                columns = st.columns(_per_row(len(keys)), gap="medium")
+                for i, key in enumerate(keys):
+                    with columns[i % len(columns)]:
+                        values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
+                elsewhere = [k for k in CONTROL_KEYS if GROUP_OF[k] != group
+                             and not is_default(k, st.session_state[k])]
+                if elsewhere:  # what the closed groups hold, so nothing set is out of sight
+                    st.caption(escape_md(elsewhere_text(elsewhere, lang)))
+    values.update({k: st.session_state[k] for k in CONTROL_KEYS if k not in values})
+    write_link(values)
+    return {k: values[k] for k in CONTROL_KEYS}
+
+
+def elsewhere_text(keys: list[str], lang: str) -> str:
+    """"Set in the other groups: <label>: <value>; …" for the controls ``keys``."""
+    items = [t("tf.group.elsewhere_item", lang, label=PARAMETER_BY_KEY[k].label[lang],
+               value=shown(PARAMETER_BY_KEY[k], st.session_state[k], lang)) for k in keys]
+    return t("tf.group.elsewhere", lang, settings=t("tf.group.elsewhere_sep", lang).join(items))
+
+
+def write_link(values: dict[str, Any]) -> None:
+    """Keep the address bar equal to the controls: each non-default value under its key
+    (written as a shared link writes it: ``equity.scenario.flat_value``), defaults left out."""
+    for key, value in values.items():
+        p = PARAMETER_BY_KEY[key]
+        write_to_link(key, None if is_default(key, value) else flat_value(p, value), None)
+
+
+def keep_values(options: dict[str, list[str]]) -> None:
+    """Give every control a value in the session before anything is drawn: its default where
+    it has none (a new session; the link's values are set by :func:`check_link`), and its
+    default where a choice is no longer offered (another dataset)."""
+    for key in CONTROL_KEYS:
+        p = PARAMETER_BY_KEY[key]
+        if key in options:
+            if st.session_state.get(key) not in options[key]:
+                st.session_state[key] = p.default
+        elif key not in st.session_state:
+            st.session_state[key] = widget_value(p, p.default)
 
 
 def stored_values(options: dict[str, list[str]]) -> dict[str, Any] | None:
     """The controls' values as this rerun will draw them, read from the session before the
-    widgets exist, or None while any control has no value yet (the page's first run).
+    widgets exist (:func:`keep_values` gives each one), or None if one has none or a choice
+    the data does not offer.
 
     A moved control's new value is in ``st.session_state`` when the rerun starts, so the
-    page can send the headline ahead of the 25 controls: the browser then draws the headline
+    page can send the headline ahead of the controls: the browser then draws the headline
     in its first batch instead of after re-rendering every control (issue 10, slider ->
     headline). :func:`controls` still draws the widgets; the page compares its values with
     these and redraws the headline in the rare case they differ (a value the widget
@@ -372,6 +454,7 @@ def set_lever(key: str, value: float) -> None:
     step = float(p.step or 0.0)
     applied = math.ceil(value / step - 1e-9) * step if step else value
     st.session_state[key] = min(float(p.maximum), applied)
+    open_group(GROUP_OF[key])  # the moved control in view
     st.session_state["tf_rerun_app"] = True
     clear_notices()
 
@@ -385,14 +468,16 @@ def scenario_name() -> str:
 
 
 def check_link(lang: str, options: dict[str, list[str]]) -> None:
-    """Record a notice and schedule a reset to the default for each unusable link value."""
-    # Only the link the page was opened with is checked: later the URL follows the controls,
+    """Set each control the link gives a usable value; reset each unusable one to its
+    default and record a notice saying so (shown until a control moves)."""
+    # Only the link the page was opened with is read: later the URL follows the controls,
     # and a control set to a refused combination (every weight 0) is reported by
     # problem_notices instead of being snapped back as if it came from a link.
     if st.session_state.get(URL_CHECKED):
         return
     st.session_state[URL_CHECKED] = True
-    raw = {key: st.query_params[key] for key in CONTROL_KEYS if key in st.query_params}
+    # A key given twice has no value here (link_value); the sidebar's check reports it.
+    raw = {key: value for key in CONTROL_KEYS if (value := link_value(key)) is not None}
     if not raw:
         return
     _, problems = scenario_from_flat(raw)
@@ -405,6 +490,12 @@ def check_link(lang: str, options: dict[str, list[str]]) -> None:
     for key, choices in options.items():
         if key in raw and key not in bad and raw[key] not in choices:
             bad[key] = None  # a value the page does not offer: listed with the others below
+    for key in CONTROL_KEYS:
+        p = PARAMETER_BY_KEY[key]
+        if key in bad:
+            st.session_state[key] = widget_value(p, p.default)
+        elif key in raw:
+            st.session_state[key] = widget_value(p, raw[key])
     if not bad:
         return
     items = [
@@ -416,7 +507,6 @@ def check_link(lang: str, options: dict[str, list[str]]) -> None:
     groups = [problem for key, problem in bad.items() if key not in raw]
     st.session_state[NOTICES] = [t("tf.notice.url", lang, items="; ".join(items)),
                                  *problem_notices(list(dict.fromkeys(groups)), lang)]
-    st.session_state[RESETS] = {k: PARAMETER_BY_KEY[k].default for k in bad}
 
 
 def problem_notices(problems: list[Message | None], lang: str) -> list[str]:
@@ -435,16 +525,6 @@ def problem_notices(problems: list[Message | None], lang: str) -> list[str]:
         elif field != "compare":
             notices.append(problem.text(lang))
     return notices
-
-
-def apply_resets() -> None:
-    """Reset the controls the link check refused (before the widgets are drawn)."""
-    for key, value in st.session_state.pop(RESETS, {}).items():
-        st.session_state[key] = widget_value(PARAMETER_BY_KEY[key], value)
-
-
-def resets_pending() -> bool:
-    return RESETS in st.session_state
 
 
 def link_notices() -> list[str]:

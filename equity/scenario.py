@@ -392,7 +392,19 @@ def scenario_to_json(s: Scenario, *, full: bool = True) -> str:
 
 
 def _format_number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+    # Rounded to 12 decimals: 19 steps of 0.05 make 0.9500000000000001.
+    x = round(float(x), 12)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def flat_value(p: Parameter, value: Any) -> str:
+    """``value`` of ``p`` as a URL query value (numbers without a trailing ``.0``, a list of
+    groups comma-separated)."""
+    if p.numeric:
+        return _format_number(value)
+    if isinstance(value, tuple | list):
+        return ",".join(value)
+    return str(value)
 
 
 def scenario_to_flat(s: Scenario) -> dict[str, str]:
@@ -403,12 +415,7 @@ def scenario_to_flat(s: Scenario) -> dict[str, str]:
         value = s.get(p.key)
         if value == p.default:
             continue
-        if p.numeric:
-            flat[p.key] = _format_number(value)
-        elif isinstance(value, tuple):
-            flat[p.key] = ",".join(value)
-        else:
-            flat[p.key] = str(value)
+        flat[p.key] = flat_value(p, value)
     return flat
 
 

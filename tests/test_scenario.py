@@ -181,6 +181,22 @@ def test_flat_codec_writes_only_non_default_values():
     assert back == s and notices == []
 
 
+def test_flat_values_are_written_as_people_read_them():
+    """A slider stepped by 0.05 can report 0.9500000000000001 (19 steps); the address bar and
+    the share link say 0.95 (the page writes every control through flat_value)."""
+    from equity.scenario import PARAMETER_BY_KEY, flat_value
+
+    take_up, pool = PARAMETER_BY_KEY["take_up"], PARAMETER_BY_KEY["central_pool"]
+    assert 0.05 * 19 != 0.95
+    assert flat_value(take_up, 0.05 * 19) == "0.95"
+    assert flat_value(take_up, 0.1 + 0.2) == "0.3"
+    assert flat_value(pool, 2_000_000.0) == "2000000"
+    assert flat_value(pool, 1e11) == "100000000000"
+    assert flat_value(PARAMETER_BY_KEY["levy_per_insured"], 2.5) == "2.5"
+    assert flat_value(PARAMETER_BY_KEY["recipients"], ("suburban", "rural")) == "suburban,rural"
+    assert scenario_to_flat(Scenario().replace(take_up=0.05 * 19)) == {"take_up": "0.95"}
+
+
 def test_flat_codec_falls_back_to_defaults_with_a_notice_naming_the_key():
     s, notices = scenario_from_flat({
         "central_pool": "lots",

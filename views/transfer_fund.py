@@ -202,8 +202,8 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
               presenter: bool) -> None:
     """Controls and results. A fragment: moving a control reruns this, not app.py's sidebar;
     the sidebar's own pickers (language, data, groups) rerun the whole app and so this too."""
-    ui.apply_resets()
     ui.check_link(lang, options)
+    ui.keep_values(options)
     # Notices go above the headline, where the eye is, not below the scenario panel.
     title_box, notice_box = st.container(), st.container()
     # An st.empty inside the keyed box: the headline can be drawn twice in one run (see
@@ -244,8 +244,6 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
-    if ui.resets_pending():
-        st.rerun()
     if first is not None and values == early:
         scenario, problems, result = first
     else:

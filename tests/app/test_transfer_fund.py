@@ -18,6 +18,7 @@ from equity.datasets import load
 from equity.fund import simulate
 from equity.i18n import t
 from equity.scenario import scenario_from_flat, scenario_to_flat
+from tests.app.scenario_panel import open_group
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/transfer_fund.py"
@@ -57,6 +58,17 @@ def _expected(query: dict[str, str]):
     return simulate(load("city_w"), scenario)
 
 
+def _control(at: AppTest, key: str, lang: str = "en"):
+    """The widget of control ``key``, its group opened first (only the open group is drawn)."""
+    from equity.scenario import PARAMETER_BY_KEY
+
+    open_group(at, key, lang)
+    p = PARAMETER_BY_KEY[key]
+    if not p.numeric:
+        return at.selectbox(key=f"tf_choice_{key}_{lang}")
+    return at.number_input(key=key) if p.kind == "money" else at.slider(key=key)
+
+
 def _rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -75,9 +87,18 @@ def test_default_page_runs_and_says_nothing_changes():
     # With every default the fund is zero; City W's documented 90% vs 65% gives 25.0 points.
     assert text.startswith("No fund is set yet")
     assert "the urban–suburban gap in charity coverage stays at 25.0 points" in text
-    assert {s.key for s in at.slider} >= {"weights.shortfall", "take_up", "breadth_share",
-                                          "target_coverage", "admin_overhead"}
-    assert {n.key for n in at.number_input} >= {"central_pool", "levy_per_insured"}
+    # Only the open group's controls are drawn: Financing first.
+    assert [tab.label for tab in at.tabs][:6] == [
+        "Financing", "Drug prices", "Coordination between regions", "Allocation weights",
+        "Use and take-up", "Target"]
+    assert {s.key for s in at.slider} == {"mutual_aid_share", "charity_pooling_share",
+                                          "admin_overhead"}
+    assert {n.key for n in at.number_input} == {"central_pool", "levy_per_insured",
+                                                "industry_levy"}
+    open_group(at, "use")
+    assert {s.key for s in at.slider} == {"take_up", "breadth_share", "take_up_gain"}
+    assert not at.number_input
+    assert _headline(at) == text  # opening a group changes nothing
 
 
 def test_headline_and_metrics_are_the_models_numbers():
@@ -125,9 +146,12 @@ def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
     is sent first (issue 10, slider -> headline); it is drawn once and is the new value's."""
     order = _record_calls(monkeypatch, build_headline="headline")
     at = _open({"central_pool": "1000000"})
-    assert order[:2] == ["controls", "headline"]  # first run: no values before the widgets
+    # The first run too: every control has a value before its widget is drawn (from the
+    # link, else its default).
+    assert order[:2] == ["headline", "controls"]
+    thumb = _control(at, "breadth_share")
     order.clear()
-    at.slider(key="breadth_share").set_value(0.5)
+    thumb.set_value(0.5)
     _rerun(at)
     assert order[:2] == ["headline", "controls"]
     assert order.count("headline") == 1
@@ -145,8 +169,9 @@ def test_after_a_move_the_results_charts_are_built_before_the_controls(monkeypat
     order = _record_calls(monkeypatch, build_region_change_figure="region_change")
     at = _open({"central_pool": "1000000"})
     assert order == ["controls", "region_change"]  # first run: built where drawn
+    thumb = _control(at, "breadth_share")
     order.clear()
-    at.slider(key="breadth_share").set_value(0.35)
+    thumb.set_value(0.35)
     _rerun(at)
     assert order == ["region_change", "controls"]  # built once, before the controls
     moved = [chart.proto.spec for chart in at.get("plotly_chart")]
@@ -167,8 +192,9 @@ def test_a_model_error_is_said_once_with_no_stale_headline(monkeypatch):
     def refuse(*args, **kwargs):
         raise ValueError("no regions to fund")
 
+    thumb = _control(at, "breadth_share")
     monkeypatch.setattr(dashboard.models, "simulation", refuse)
-    at.slider(key="breadth_share").set_value(0.5)
+    thumb.set_value(0.5)
     _rerun(at)
     assert [e.value for e in at.error] == [
         "The model could not run on this scenario: no regions to fund"]
@@ -187,7 +213,7 @@ def test_a_model_error_is_said_once_with_no_stale_headline(monkeypatch):
 def test_moving_each_control_group_changes_the_result(group, key, value):
     at = _open({"central_pool": "1000000"})
     first = _headline(at)
-    widget = at.number_input(key=key) if key == "central_pool" else at.slider(key=key)
+    widget = _control(at, key)
     widget.set_value(value)
     _rerun(at)
     expected = _expected({"central_pool": "1000000", key: str(value)}
@@ -201,11 +227,16 @@ def test_url_state_round_trip():
     query = {"central_pool": "1500000", "weights.equal": "0.5", "breadth_share": "0.75",
              "recipients": "suburban", "compare.indicator": "oop_share"}
     at = _open(query)
-    assert at.number_input(key="central_pool").value == 1_500_000.0
-    assert at.slider(key="weights.equal").value == 0.5
-    assert at.slider(key="breadth_share").value == 0.75
-    assert at.selectbox(key="tf_choice_recipients_en").value == "suburban"
-    assert at.selectbox(key="tf_choice_compare.indicator_en").value == "oop_share"
+    assert not at.warning  # every value was usable: no notice
+    assert at.query_params["central_pool"] == "1500000"  # the address bar keeps them all
+    assert at.query_params["breadth_share"] == "0.75"
+    assert _control(at, "central_pool").value == 1_500_000.0
+    assert _control(at, "weights.equal").value == 0.5
+    assert _control(at, "breadth_share").value == 0.75
+    assert _control(at, "recipients").value == "suburban"
+    assert _control(at, "compare.indicator").value == "oop_share"
+    # Every group's values stay in the address bar while another group is open.
+    assert {k: at.query_params[k] for k in query} == query
     assert not at.warning  # every value was usable: no notice
     expected = _expected(query)
     assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
@@ -246,7 +277,9 @@ def test_bad_url_values_fall_back_to_defaults_with_a_notice():
     # 0.9 is above the 0.5 maximum: the default (0), not the clamped maximum.
     assert at.slider(key="admin_overhead").value == 0.0
     assert at.number_input(key="central_pool").value == 0.0
-    assert at.slider(key="take_up").value == 0.8  # the good value is kept
+    assert "central_pool" not in at.query_params  # the address bar says what is used
+    assert _control(at, "take_up").value == 0.8  # the good value is kept
+    assert len(at.warning) == 1  # opening a group is not moving a control
     # Moving a control clears the notice.
     at.slider(key="take_up").set_value(0.9)
     _rerun(at)
@@ -255,7 +288,7 @@ def test_bad_url_values_fall_back_to_defaults_with_a_notice():
 
 def test_all_weights_zero_is_refused_visibly():
     at = _open({"central_pool": "1000000"})
-    at.slider(key="weights.shortfall").set_value(0.0)
+    _control(at, "weights.shortfall").set_value(0.0)
     _rerun(at)
     notices = [_plain(w.value) for w in at.warning]
     assert any(n.startswith("Every allocation weight is 0") for n in notices)
@@ -303,10 +336,12 @@ def test_goal_seek_reachable_then_apply():
     success = _plain(at.success[0].value)
     assert success.startswith("Reachable: with Central transfer pool at 1.4 million yuan")
     assert f"{expected.gap * 100:.1f} points" in success
+    open_group(at, "use")  # another group open: applying the answer brings the lever in view
     at.button(key="tf_goal_apply").click()
     _rerun(at)
     # Applied rounded up to the input's 100,000-yuan step, so the target is still met.
     assert at.number_input(key="central_pool").value == 1_500_000.0
+    assert at.query_params["central_pool"] == "1500000"
     gap_after = float(_metrics(at)["Gap after"].split()[0])
     assert gap_after <= 5.0
 
@@ -359,11 +394,11 @@ def test_scenario_upload_sets_every_control_and_bad_files_are_explained():
             b'"weights": {"patients": 1, "shortfall": 0, "disadvantage": 0, "equal": 0}}')
     at.get("file_uploader")[0].set_value(("mine.json", good, "application/json"))
     _rerun(at)
-    assert at.number_input(key="central_pool").value == 1_200_000.0
-    assert at.slider(key="take_up").value == 0.8
-    assert at.slider(key="weights.patients").value == 1.0
-    assert at.slider(key="weights.shortfall").value == 0.0
     assert "Scenario mine.json loaded." in _plain(at.success[0].value)
+    assert at.number_input(key="central_pool").value == 1_200_000.0
+    assert _control(at, "take_up").value == 0.8
+    assert _control(at, "weights.patients").value == 1.0
+    assert _control(at, "weights.shortfall").value == 0.0
     expected = _expected({"central_pool": "1200000", "take_up": "0.8",
                           "weights.patients": "1", "weights.shortfall": "0"})
     assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
@@ -373,7 +408,7 @@ def test_scenario_upload_sets_every_control_and_bad_files_are_explained():
            b'"indicator": "oop_per_patient"}}')
     at.get("file_uploader")[0].set_value(("odd.json", odd, "application/json"))
     _rerun(at)
-    assert at.number_input(key="central_pool").value == 900_000.0
+    assert at.session_state["central_pool"] == 900_000.0
     notes = [_plain(w.value) for w in at.warning]
     assert ("Recipient regions: suburban,urban is not offered on this page for this data; "
             "using Regions below the target coverage.") in notes
@@ -387,7 +422,8 @@ def test_scenario_upload_sets_every_control_and_bad_files_are_explained():
     error = _plain(at.error[0].value)
     assert "The scenario file bad.json could not be used:" in error
     assert "central_pool" in error and "colour: unknown key" in error
-    assert at.number_input(key="central_pool").value == 900_000.0  # nothing half-loaded
+    assert at.session_state["central_pool"] == 900_000.0  # nothing half-loaded
+    assert _control(at, "central_pool").value == 900_000.0
 
 
 def test_share_tab_offers_the_current_scenario():
@@ -497,7 +533,7 @@ def test_bad_language_in_link_is_reported_on_the_transfer_fund_page():
     assert any("“xx”" in n and "language" in n for n in notices), notices
     assert at.radio(key="lang").value == "en"
     # Moving a control means the notice was seen.
-    at.slider(key="target_coverage").set_value(0.8).run()
+    _control(at, "target_coverage").set_value(0.8).run()
     assert not [n for n in (_plain(w.value) for w in at.warning) if "“xx”" in n]
 
 
@@ -694,8 +730,6 @@ def test_presets_set_controls_show_who_set_what_and_undo_one():
     _rerun(at)
     # Zhejiang: 2 yuan per insured person (002 section 3); Australia: target 75% (000 3.1.2)
     assert at.number_input(key="levy_per_insured").value == 2.0
-    assert at.slider(key="target_coverage").value == 0.75
-    assert at.slider(key="weights.patients").value == 0.5
     expected = _expected({"levy_per_insured": "2", "target_coverage": "0.75",
                           "charity_pooling_share": "0.2", "breadth_share": "1",
                           "weights.patients": "0.5", "weights.shortfall": "0",
@@ -705,6 +739,13 @@ def test_presets_set_controls_show_who_set_what_and_undo_one():
     set_by = dict(zip(table["Setting"], table["Set by"], strict=True))
     assert set_by["Levy per insured person"] == "Zhejiang: per-capita levy"
     assert set_by["Target coverage"] == "Australia: national charity allocation"
+    # The closed groups' settings are named under the open one.
+    elsewhere = [_plain(c.value) for c in at.caption
+                 if c.value.startswith("Set in the other groups")]
+    # (Financing is open: the levy and the charity pooling share are in view.)
+    assert elsewhere == ["Set in the other groups: Target coverage = 75%; "
+                         "Weight: patient numbers = 0.5; Weight: coverage shortfall = 0; "
+                         "Weight: economic disadvantage = 0.5."]
     bold = " ".join(_plain(m.value) for m in at.markdown)
     assert "Document 002 — " in bold and "section 3" in bold
     assert "section 3.1.2" in bold
@@ -715,7 +756,8 @@ def test_presets_set_controls_show_who_set_what_and_undo_one():
     at.button(key="tf_preset_undo_zhejiang_levy").click()
     _rerun(at)
     assert at.number_input(key="levy_per_insured").value == 0.0  # back to its default
-    assert at.slider(key="target_coverage").value == 0.75  # the other preset stays
+    assert _control(at, "target_coverage").value == 0.75  # the other preset stays
+    assert _control(at, "weights.patients").value == 0.5
     assert at.multiselect(key="tf_presets").value == ["australia_charity_allocation"]
 
 
@@ -739,8 +781,15 @@ def test_every_declared_group_gets_its_controls():
     assert set(GROUPS) == {p.group for p in PARAMETERS} - {"compare"}
     assert {p.key for p in PARAMETERS if p.group != "compare"} <= set(CONTROL_KEYS)
     at = _open()
-    drawn = {w.key for w in [*at.slider, *at.number_input]} | {
-        s.key.removeprefix("tf_choice_").removesuffix("_en") for s in at.selectbox}
+    drawn: set[str] = set()
+    for group in GROUPS:
+        open_group(at, group)
+        here = {w.key for w in [*at.slider, *at.number_input]} | {
+            s.key.removeprefix("tf_choice_").removesuffix("_en") for s in at.selectbox
+            if s.key.startswith("tf_choice_")}
+        assert here == {p.key for p in PARAMETERS if p.group == group} | (
+            {"compare.indicator"} if group == "target" else set()), group
+        drawn |= here
     assert {p.key for p in PARAMETERS if p.group != "compare"} <= drawn
 
 

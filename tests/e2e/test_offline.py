@@ -58,7 +58,7 @@ def test_no_request_leaves_the_machine(page: Page, app_url: str, app_ready) -> N
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
     _wait_idle(page, app_ready)
 
-    page.goto(f"{app_url}/transfer_fund?central_pool=1000000")
+    page.goto(f"{app_url}/transfer_fund?central_pool=1000000&group=use")
     app_ready(page)
     headline = page.locator(".st-key-tf_headline")
     expect(headline).to_be_visible(timeout=60_000)

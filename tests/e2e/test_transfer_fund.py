@@ -69,12 +69,21 @@ def test_typing_an_amount_and_moving_a_slider_change_the_headline(page, app_url)
     box.press("Enter")
     expect(page.locator(HEADLINE).first).to_have_text(_expected({"central_pool": "2000000"}))
     expect(page).to_have_url(re.compile(r"central_pool=2000000"))
+    # Another group of the scenario panel: only the open group's controls are drawn.
+    expect(page.locator(".st-key-breadth_share")).to_have_count(0)
+    _open_tab(page, "Use and take-up", ".st-key-breadth_share")
+    expect(page.locator(".st-key-central_pool")).to_have_count(0)
     # A slider: keyboard steps the share spent on new places down from 100% to 95%.
     thumb = page.locator(".st-key-breadth_share input[type='range']")
     thumb.focus()
     thumb.press("ArrowLeft")
     expect(page.locator(HEADLINE).first).to_have_text(
         _expected({"central_pool": "2000000", "breadth_share": "0.95"}))
+    # The closed group's value stays in the address bar beside the open one's.
+    expect(page).to_have_url(re.compile(r"central_pool=2000000.*breadth_share=0\.95|"
+                                        r"breadth_share=0\.95.*central_pool=2000000"))
+    expect(page.get_by_text("Set in the other groups: Central transfer pool = 2 million yuan"))\
+        .to_be_visible()
 
 
 def test_a_shared_link_reproduces_the_headline(page, app_url):
@@ -87,6 +96,7 @@ def test_a_shared_link_reproduces_the_headline(page, app_url):
 
 def test_the_copied_link_reopens_the_same_view(page, app_url, browser):
     _open(page, app_url, {"central_pool": "1000000"})
+    _open_tab(page, "Use and take-up", ".st-key-take_up")
     thumb = page.locator(".st-key-take_up input[type='range']")
     thumb.focus()
     thumb.press("ArrowLeft")
@@ -141,7 +151,7 @@ def test_a_bad_link_value_shows_a_notice(page, app_url):
 
 def test_language_switch_and_screenshots(page, app_url, screenshot):
     query = {"central_pool": "1000000", "weights.equal": "0.5", "recipients": "suburban"}
-    _open(page, app_url, query)
+    _open(page, app_url, {**query, "group": "use"})
     expect(page.locator(HEADLINE).first).to_have_text(_expected(query))
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
     _screenshot_whole_page(page, screenshot, "transfer_fund_en")
