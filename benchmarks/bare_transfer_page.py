@@ -61,3 +61,4 @@ tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in page.TABS}, key="
 with tabs[0]:
     if tabs[0].open:
         page.results_tab(result, data, lang, presenter)
+ui.write_link(values)

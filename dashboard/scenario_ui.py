@@ -205,7 +205,7 @@ def controls(lang: str, options: dict[str, list[str]], *,
     """The scenario panel: the scenario's name (``?name=`` in the link; the page title in
     presenter mode, not read by the model), the presets, and the open group's controls (one
     tab per group). Returns key -> value for every control, the closed groups' from the
-    session; writes the scenario into the address bar (:func:`write_link`).
+    session, for :func:`write_link` to put into the address bar once the page is drawn.
 
     In presenter mode the panel starts folded, so the headline and the chart fill the screen.
     Call :func:`keep_values` first (every control then has a value)."""
@@ -233,7 +233,6 @@ def controls(lang: str, options: dict[str, list[str]], *,
                 if elsewhere:  # what the closed groups hold, so nothing set is out of sight
                     st.caption(escape_md(elsewhere_text(elsewhere, lang)))
     values.update({k: st.session_state[k] for k in CONTROL_KEYS if k not in values})
-    write_link(values)
     return {k: values[k] for k in CONTROL_KEYS}
 
 
@@ -246,7 +245,12 @@ def elsewhere_text(keys: list[str], lang: str) -> str:
 
 def write_link(values: dict[str, Any]) -> None:
     """Keep the address bar equal to the controls: each non-default value under its key
-    (written as a shared link writes it: ``equity.scenario.flat_value``), defaults left out."""
+    (written as a shared link writes it: ``equity.scenario.flat_value``), defaults left out.
+
+    Call it last in a run: the browser handles the address bar's change (the sidebar's
+    navigation renders again) in the same batch as the messages that arrived with it, so
+    written before the headline's it delayed the headline by about 15 ms (benchmarks/README.md,
+    thirteenth session)."""
     for key, value in values.items():
         p = PARAMETER_BY_KEY[key]
         write_to_link(key, None if is_default(key, value) else flat_value(p, value), None)

@@ -258,6 +258,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         except (ValueError, KeyError) as err:
             headline_box.empty()
             st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
+            ui.write_link(values)
             return
     with notice_box:
         for warning in result.warnings:
@@ -286,10 +287,15 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         "risk": lambda: fund_tabs.risk_tab(data, key, scenario, lang, presenter),
         "share": lambda: share_tab(scenario, data, lang),
     }
-    for tab, name in zip(tabs, TABS, strict=True):
-        with tab:
-            if tab.open:  # a closed tab computes nothing
-                sections[name]()
+    try:
+        for tab, name in zip(tabs, TABS, strict=True):
+            with tab:
+                if tab.open:  # a closed tab computes nothing
+                    sections[name]()
+    finally:
+        # Last: the browser handles the address bar's change with the messages that arrive
+        # with it, so it must not arrive with the headline's (dashboard.scenario_ui.write_link).
+        ui.write_link(values)
 
 
 def mechanisms_note(values: dict[str, Any], compare: dict[str, str], data: Any, key: str,
