@@ -120,8 +120,11 @@ def test_headline_and_metrics_are_the_models_numbers():
 
 
 def _record_calls(monkeypatch, **chart_builders: str) -> list[str]:
-    """The order in which the page calls ``dashboard.scenario_ui.controls`` ("controls") and
-    the named builders of ``equity.charts.fund`` (recorded under the given names)."""
+    """The order in which the page calls ``dashboard.scenario_ui.controls`` ("controls"),
+    ``dashboard.scenario_ui.write_link`` ("write_link"), ``dashboard.exports.results`` (the
+    Results tab's last element, "downloads") and the named builders of
+    ``equity.charts.fund`` (recorded under the given names)."""
+    import dashboard.exports
     import dashboard.scenario_ui
     import equity.charts.fund
 
@@ -135,6 +138,10 @@ def _record_calls(monkeypatch, **chart_builders: str) -> list[str]:
 
     monkeypatch.setattr(dashboard.scenario_ui, "controls",
                         recording(dashboard.scenario_ui.controls, "controls"))
+    monkeypatch.setattr(dashboard.scenario_ui, "write_link",
+                        recording(dashboard.scenario_ui.write_link, "write_link"))
+    monkeypatch.setattr(dashboard.exports, "results",
+                        recording(dashboard.exports.results, "downloads"))
     for name, label in chart_builders.items():
         monkeypatch.setattr(equity.charts.fund, name,
                             recording(getattr(equity.charts.fund, name), label))
@@ -155,6 +162,10 @@ def test_after_a_move_the_headline_goes_out_before_the_controls(monkeypatch):
     _rerun(at)
     assert order[:2] == ["headline", "controls"]
     assert order.count("headline") == 1
+    # The address bar is written once, last: its change must not reach the browser with the
+    # headline's messages (benchmarks/README.md, thirteenth session).
+    assert order[-2:] == ["downloads", "write_link"] and order.count("write_link") == 1
+    assert at.query_params["breadth_share"] == "0.5"
     expected = _expected({"central_pool": "1000000", "breadth_share": "0.5"})
     headlines = [m for m in at.markdown if m.value.startswith("### ")]
     assert len(headlines) == 1
@@ -168,12 +179,13 @@ def test_after_a_move_the_results_charts_are_built_before_the_controls(monkeypat
     link to that value opens with."""
     order = _record_calls(monkeypatch, build_region_change_figure="region_change")
     at = _open({"central_pool": "1000000"})
-    assert order == ["controls", "region_change"]  # first run: built where drawn
+    # first run: built where drawn
+    assert order == ["controls", "region_change", "downloads", "write_link"]
     thumb = _control(at, "breadth_share")
     order.clear()
     thumb.set_value(0.35)
     _rerun(at)
-    assert order == ["region_change", "controls"]  # built once, before the controls
+    assert order == ["region_change", "controls", "downloads", "write_link"]  # built once
     moved = [chart.proto.spec for chart in at.get("plotly_chart")]
     linked = _open({"central_pool": "1000000", "breadth_share": "0.35"})
     assert moved == [chart.proto.spec for chart in linked.get("plotly_chart")]
