@@ -264,6 +264,30 @@ def test_url_state_round_trip():
         for k, v in query.items()}
 
 
+def test_the_open_group_travels_in_the_link_and_a_bad_one_is_said():
+    """``?group=`` opens that group of the scenario panel (by code, in either language); the
+    default group leaves the link; an unknown group gets a notice and the first group."""
+    at = _open({"central_pool": "1000000", "group": "allocation"})
+    assert {s.key for s in at.slider} == {"weights.patients", "weights.shortfall",
+                                          "weights.disadvantage", "weights.equal"}
+    assert at.query_params["group"] == "allocation"
+    assert not at.warning
+    open_group(at, "target")
+    assert at.query_params["group"] == "target"
+    open_group(at, "financing")
+    assert "group" not in at.query_params
+    assert at.query_params["central_pool"] == "1000000"
+
+    zh = _open({"group": "use"}, lang="zh")
+    assert {s.key for s in zh.slider} == {"take_up", "breadth_share", "take_up_gain"}
+    bad = _open({"group": "everything"})
+    notices = [_plain(w.value) for w in bad.warning]
+    assert any("“everything”" in n and "group of scenario settings" in n for n in notices), \
+        notices
+    assert {n.key for n in bad.number_input} == {"central_pool", "levy_per_insured",
+                                                 "industry_levy"}
+
+
 def test_language_switch_changes_the_text_and_keeps_the_scenario():
     at = _open({"central_pool": "1000000"})
     english = _headline(at)
