@@ -5,8 +5,8 @@ value and a copied link reopens the same view. (The Transfer fund page's scenari
 drawn one group at a time, are written by ``dashboard.scenario_ui.write_link`` instead.)
 Streamlit silently drops a link value a widget cannot use; people who followed the link should
 see that it did not apply, so each check here records a :class:`LinkNotice` that the caller
-shows. Choices whose *displayed* text changes
-with the language are bound by hand (:func:`bound_choice`).
+shows. Choices whose *displayed* text changes with the language are bound by hand
+(:func:`coded_choice`; on Transfer fund :func:`translated_choice`).
 """
 
 from __future__ import annotations
@@ -245,30 +245,24 @@ def seed_choice(key: str, options: Sequence[str], default: str) -> str:
     return str(st.session_state[key])
 
 
-def bound_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,
-                 format_func: Callable[[str], str], help: str | None = None,
-                 on_change: Callable[[], None] | None = None) -> str:
-    """A selectbox with translated options whose value is kept under ``key`` and in the URL.
+def translated_choice(key: str, label: str, choices: list[str], default: str, lang: str, *,
+                      format_func: Callable[[str], str], help: str | None = None,
+                      on_change: Callable[[], None] | None = None) -> str:
+    """A selectbox with translated options whose language-independent value is kept under
+    ``key`` in the session (the Transfer fund page writes it into the URL with its other
+    controls: ``dashboard.scenario_ui.write_link``).
 
-    Streamlit stores (and would bind to the URL) the *displayed* text, so a language switch
-    would orphan the stored choice. Instead the language-independent value lives in
-    ``st.session_state[key]`` and in the URL (non-default only), and each language has its own
-    widget key (``tf_choice_<key>_<lang>``) seeded from it.
+    Streamlit stores the *displayed* text, so a language switch would orphan the stored
+    choice. Instead each language has its own widget key (``tf_choice_<key>_<lang>``) seeded
+    from ``st.session_state[key]``; a value not among ``choices`` becomes ``default``.
     """
-    if key not in st.session_state or st.session_state[key] not in choices:
-        raw = st.query_params.get(key)
-        st.session_state[key] = raw if raw in choices else default
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = default
     widget_key = f"tf_choice_{key}_{lang}"
     if st.session_state.get(widget_key) != st.session_state[key]:
         st.session_state[widget_key] = st.session_state[key]
-    value = st.selectbox(label, choices, format_func=format_func, key=widget_key, help=help,
-                         on_change=_choice_changed, args=(widget_key, key, on_change))
-    if value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
-    return value
+    return st.selectbox(label, choices, format_func=format_func, key=widget_key, help=help,
+                        on_change=_choice_changed, args=(widget_key, key, on_change))
 
 
 def _choice_changed(widget_key: str, key: str, then: Callable[[], None] | None) -> None:

@@ -22,11 +22,11 @@ from typing import Any
 import streamlit as st
 
 from dashboard.links import (
-    bound_choice,
     coded_tabs,
     dismiss_link_notices,
     link_value,
     share_link,
+    translated_choice,
     write_to_link,
 )
 from dashboard.render import escape_md
@@ -175,7 +175,7 @@ def _choice(p: Parameter, choices: list[str], lang: str) -> str:
     else:
         def fmt(value: str) -> str:
             return choice_label(p, value, lang)
-    return bound_choice(p.key, label(p, lang), choices, p.default, lang, format_func=fmt,
+    return translated_choice(p.key, label(p, lang), choices, p.default, lang, format_func=fmt,
                         help=p.help[lang], on_change=clear_notices)
 
 
@@ -237,7 +237,7 @@ def controls(lang: str, options: dict[str, list[str]], *,
 
 
 def elsewhere_text(keys: list[str], lang: str) -> str:
-    """"Set in the other groups: <label>: <value>; …" for the controls ``keys``."""
+    """"Set in the other groups: <label> = <value>; …" for the controls ``keys``."""
     items = [t("tf.group.elsewhere_item", lang, label=PARAMETER_BY_KEY[k].label[lang],
                value=shown(PARAMETER_BY_KEY[k], st.session_state[k], lang)) for k in keys]
     return t("tf.group.elsewhere", lang, settings=t("tf.group.elsewhere_sep", lang).join(items))
