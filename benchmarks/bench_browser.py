@@ -54,7 +54,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,6 +161,15 @@ APP_TARGET = Target(
 BARE_TARGET = Target(
     "bare", "/", '.st-key-bare_slider input[type="range"]', ".st-key-bare_text",
 )
+
+
+def slider_target(name: str, bare_as_app: bool = False) -> Target:
+    """Where each page's slider is pressed: the app's slider and headline on the app (and on
+    the baseline with ``--bare-as-app``, when the baseline is another checkout's app: the
+    same page in two versions), the bare page's slider and text on the floor and bare pages."""
+    if name == "app" or (bare_as_app and name == "bare"):
+        return replace(APP_TARGET, name=name)
+    return BARE_TARGET
 
 
 @dataclass
@@ -415,8 +424,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=1200.0, help="seconds for the run")
     parser.add_argument("--app", type=Path, default=APP, help="the app's script")
     parser.add_argument("--bare", type=Path, default=BARE,
-                        help="the baseline's script (another checkout's app.py compares two "
-                        "versions; then --skip slider)")
+                        help="the baseline's script (another checkout's serve.py compares two "
+                        "versions of the app; then --bare-as-app)")
+    parser.add_argument("--bare-as-app", action="store_true",
+                        help="the baseline is the app (another checkout): press its Transfer "
+                        "fund slider and wait for its sidebar, as on the app")
     parser.add_argument("--floor", default=str(FLOOR),
                         help="the reference page with the product's required controls and "
                         "data ('none' leaves it out)")
@@ -480,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
                     first_chart_ms(browser, server.url + "/")
             # The whole page too (the app's and the floor page's sidebar controls; the bare
             # page has nothing but its chart): what the first screen's gain costs the rest.
-            ready = {"app": ".st-key-lang", "floor": ".st-key-lang", "bare": ""}
+            ready = {"app": ".st-key-lang", "floor": ".st-key-lang",
+                     "bare": ".st-key-lang" if args.bare_as_app else ""}
             for name in running:
                 whole.runs[name] = []
             _interleave(args.rounds, session, {
@@ -491,8 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         if "slider" not in args.skip:
             print("slider -> text on an idle page, ms", flush=True)
             # The floor page has the bare page's slider and text line.
-            pages = {name: SliderPage(browser, server.url,
-                                      APP_TARGET if name == "app" else BARE_TARGET)
+            pages = {name: SliderPage(browser, server.url, slider_target(name, args.bare_as_app))
                      for name, server in running.items()}
             for page in pages.values():
                 stack.callback(page.close)

@@ -113,3 +113,17 @@ def test_report_gives_the_ratio_s_interval(capsys) -> None:
     pair = bench.Pair("slider", 1.2, runs={"app": [130.0, 130.0], "bare": [100.0, 100.0]})
     bench.report([(pair, "ms", 1.0, 0)])
     assert "| 1.30x | <= 1.20x MISSED | 1.30-1.30x |" in capsys.readouterr().out
+
+
+def test_two_versions_of_the_app_are_pressed_on_the_same_slider() -> None:
+    """``--bare-as-app`` (the baseline is another checkout's app): both pages are pressed on
+    Transfer fund's slider and watched on its headline; without it the baseline and the floor
+    page are pressed on the bare page's slider."""
+    for name in ("app", "bare"):
+        target = bench.slider_target(name, bare_as_app=True)
+        assert (target.name, target.path, target.slider, target.text) == (
+            name, bench.APP_TARGET.path, bench.APP_TARGET.slider, bench.APP_TARGET.text)
+        assert target.more_paths == bench.APP_PATHS[1:]
+    assert bench.slider_target("bare") is bench.BARE_TARGET
+    assert bench.slider_target("floor", bare_as_app=True) is bench.BARE_TARGET
+    assert bench.slider_target("app") == bench.APP_TARGET
