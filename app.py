@@ -135,43 +135,55 @@ with st.sidebar:
     compare = dict(DEFAULT_COMPARE)
     if region_data is not None:
         table = region_data.table
-        if not first:
-            st.subheader(t("app.compare", lang))
         columns = _categorical_columns(table) or ["area_type"]
         check_link("compare_col", columns, columns[0], notices)
         keep_valid("compare_col", columns, columns[0])
-        # Shown in words when the catalogue knows the column, its name kept in the URL.
-        column = _pick(
-            st.selectbox, "compare_col", t("app.compare_column", lang), columns, columns[0],
-            format_func=lambda name: escape_md(column_label(name, lang)),
-            help=t("app.compare_column_help", lang), on_change=dismiss_link_notices,
-        )
+        column = seed_choice("compare_col", columns, columns[0])
         values = sorted(table[column].astype(str).unique()) if column in table else []
         if len(values) >= 1:
             default_a = DEFAULT_COMPARE["a"] if DEFAULT_COMPARE["a"] in values else values[0]
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
             check_link("compare_a", values, default_a, notices)
-            a = _pick(
-                st.selectbox, "compare_a", t("app.compare_a", lang), values, default_a,
-                format_func=lambda v: escape_md(group_name(v, lang)),
-                on_change=dismiss_link_notices,
-            )
             check_link("compare_b", values, default_b, notices)
-            b = _pick(
-                st.selectbox, "compare_b", t("app.compare_b", lang), values, default_b,
-                format_func=lambda v: escape_md(group_name(v, lang)),
-                on_change=dismiss_link_notices,
-            )
-            compare = {"column": column, "a": a, "b": b}
-            if a == b and not first:
-                st.warning(t("app.compare_same", lang, value=escape_md(group_name(a, lang))))
+            compare = {"column": column, "a": seed_choice("compare_a", values, default_a),
+                       "b": seed_choice("compare_b", values, default_b)}
+        if not first:
+            # The pickers sit in a popover whose label names the groups compared: a closed
+            # popover's content is not in the page, so the browser does not render it again
+            # on every rerun of every page (benchmarks/README.md, fourteenth session).
+            label = (t("app.compare_label", lang, a=escape_md(group_name(compare["a"], lang)),
+                       b=escape_md(group_name(compare["b"], lang)))
+                     if values else t("app.compare", lang))
+            with st.popover(
+                label,
+                icon=":material/compare_arrows:", width="stretch", key="compare_box",
+            ):
+                st.markdown(f"**{t('app.compare', lang)}**")
+                coded_choice(
+                    st.selectbox, "compare_col", t("app.compare_column", lang), columns,
+                    columns[0], format_func=lambda name: escape_md(column_label(name, lang)),
+                    help=t("app.compare_column_help", lang), on_change=dismiss_link_notices,
+                )
+                if len(values) >= 1:
+                    coded_choice(
+                        st.selectbox, "compare_a", t("app.compare_a", lang), values, default_a,
+                        format_func=lambda v: escape_md(group_name(v, lang)),
+                        on_change=dismiss_link_notices,
+                    )
+                    coded_choice(
+                        st.selectbox, "compare_b", t("app.compare_b", lang), values, default_b,
+                        format_func=lambda v: escape_md(group_name(v, lang)),
+                        on_change=dismiss_link_notices,
+                    )
+            if len(values) >= 1 and compare["a"] == compare["b"]:
+                st.warning(t("app.compare_same", lang,
+                             value=escape_md(group_name(compare["a"], lang))))
 
     check_link("presenter", ["true", "false"], t("app.off", lang), notices, fold=True)
     if first:
         presenter = is_presenter()
     else:
-        st.divider()
         presenter = st.toggle(
             t("app.presenter", lang), help=t("app.presenter_help", lang),
             key="presenter", bind="query-params", on_change=dismiss_link_notices,

@@ -6,7 +6,7 @@ page of the app needs before it can draw anything of its own:
 - the data as a pandas DataFrame (the bundled City W table, read with ``pd.read_csv``; the
   chart plots it);
 - the sidebar's controls as ``app.py`` draws them: the language and dataset radios, the
-  comparison's column and two groups (select boxes), the presenter-mode toggle;
+  comparison's column and two groups (select boxes in a popover), the presenter-mode toggle;
 - the seven pages' navigation.
 
 No model, no catalogue, no styling, no second chart. ``benchmarks/bench_browser.py`` serves it
@@ -48,11 +48,12 @@ with st.sidebar:
     st.radio("Language · 语言", ["English", "中文"], horizontal=True, key="lang")
     st.radio("Dataset", ["City W (illustrative)", "Zhejiang special fund",
                          "International comparison"], key="dataset")
-    st.subheader("Compare")
-    st.selectbox("Grouping column", ["Area type", "Economic level"], key="compare_col")
-    st.selectbox("Group A", ["urban", "suburban"], key="compare_a")
-    st.selectbox("Group B", ["suburban", "urban"], key="compare_b")
-    st.divider()
+    with st.popover("Comparing: urban vs suburban", icon=":material/compare_arrows:",
+                    width="stretch", key="compare_box"):
+        st.markdown("**Compare**")
+        st.selectbox("Grouping column", ["Area type", "Economic level"], key="compare_col")
+        st.selectbox("Group A", ["urban", "suburban"], key="compare_a")
+        st.selectbox("Group B", ["suburban", "urban"], key="compare_b")
     st.toggle("Presenter mode", key="presenter")
     st.caption("The address bar holds this view: copy it to share.")
 

@@ -199,3 +199,51 @@ def test_upload_is_shown_by_its_name_and_linked_as_upload(make_app) -> None:
     assert radio.options[1] == escape_md(t("app.uploaded", "zh", name="mine.csv"))
     assert "upload" not in radio.options
     assert at.query_params["dataset"] == "upload"
+
+
+def _compare_box(at):
+    """The sidebar's comparison popover (a Block: AppTest has no Popover element)."""
+    boxes = [b for b in at.sidebar.children.values()
+             if getattr(b, "type", None) == "popover" and b.proto.popover]
+    assert len(boxes) == 1, boxes
+    return boxes[0]
+
+
+def test_comparison_pickers_sit_in_a_popover_named_by_the_groups(make_app, set_bound) -> None:
+    # Fourteenth session: the three pickers moved into a popover (a closed popover's content is
+    # not rendered by the browser on every rerun); its label says what is compared.
+    at = make_app()
+    box = _compare_box(at)
+    assert box.proto.popover.label == "Comparing: urban vs suburban"
+    inside = {w.key for w in box.selectbox}
+    assert inside == {"compare_col", "compare_a", "compare_b"}
+    set_bound(at, at.selectbox(key="compare_a"), "suburban")
+    set_bound(at, at.selectbox(key="compare_b"), "urban")
+    assert _compare_box(at).proto.popover.label == "Comparing: suburban vs urban"
+    set_bound(at, at.radio(key="lang"), "zh")
+    assert _compare_box(at).proto.popover.label == "比较：郊区 与 城区"
+    assert {m.value for m in at.metric} >= {"65.0%", "90.0%", "-25.0个百分点"}
+
+
+def test_same_groups_warning_is_outside_the_popover(make_app) -> None:
+    at = make_app(compare_b="urban")
+    box = _compare_box(at)
+    assert box.proto.popover.label == "Comparing: urban vs urban"
+    assert not box.warning
+    same = [w.value for w in at.sidebar.warning]
+    assert same == [t("app.compare_same", "en", value="urban")]
+
+
+def test_popover_label_escapes_a_group_name() -> None:
+    # Group names come from the data (an upload may hold anything): the label is Markdown, so
+    # they are escaped as in the select boxes.
+    from tests.app.test_injection import APP, HOSTILE, hostile_data
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["uploaded_data"] = hostile_data()
+    at.session_state["_switch_to_upload"] = True
+    at.query_params["compare_a"] = HOSTILE
+    at.query_params["compare_b"] = "urban"
+    at.run()
+    label = _compare_box(at).proto.popover.label
+    assert label == r"Comparing: \*\*B\*\* \[x\]\(javascript\:alert\(8\)\) vs urban", label

@@ -187,3 +187,20 @@ def app_ready():
     """``wait_for_app`` as a fixture, for tests that must not ``import conftest`` (tests/app
     has a conftest.py too, so the module name ``conftest`` is ambiguous in a full run)."""
     return wait_for_app
+
+
+def open_compare(pg):
+    """Open the sidebar's comparison popover (``.st-key-compare_box``) and return its body, which
+    holds the grouping column's and the two groups' select boxes (a closed popover's content
+    is not in the page)."""
+    body = pg.get_by_test_id("stPopoverBody").filter(has=pg.locator(".st-key-compare_col"))
+    if not body.count():
+        pg.locator(".st-key-compare_box button").first.click()
+    body.wait_for(state="visible")
+    return body
+
+
+@pytest.fixture
+def compare_picker():
+    """:func:`open_compare` as a fixture (see ``app_ready``)."""
+    return open_compare

@@ -40,7 +40,7 @@ ABOVE_JS = """(limit) => Array.from(
 
 
 def test_first_chart_comes_before_the_controls_then_the_whole_page(
-        page: Page, app_url: str, app_ready, screenshot) -> None:
+        page: Page, app_url: str, app_ready, compare_picker, screenshot) -> None:
     page.goto(f"{app_url}/?lang=zh&compare_a=suburban&compare_b=urban&indicator=oop_share")
     first = page.wait_for_function(FIRST_CHART_JS, polling="raf", timeout=60_000).json_value()
     assert first["controls"] == 0 and first["metrics"] == 0
@@ -48,7 +48,7 @@ def test_first_chart_comes_before_the_controls_then_the_whole_page(
     app_ready(page)  # the whole page, without anything done by the test
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.locator(".st-key-lang input[type=radio]").nth(1)).to_be_checked()
-    expect(sidebar.locator(".st-key-compare_a input")).to_have_value("郊区")
+    expect(sidebar.get_by_test_id("stPopoverButton")).to_contain_text("比较：郊区 与 城区")
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     expect(page.locator(".st-key-menu_rank")).to_be_visible()  # the chart's Download menu
     top = page.locator(".st-key-rank").bounding_box()["y"]
@@ -60,6 +60,8 @@ def test_first_chart_comes_before_the_controls_then_the_whole_page(
     assert "indicator=oop_share" in page.url
     assert not page.get_by_test_id("stAlert").count()  # no notice for a good link
     screenshot(page, "first_screen_then_whole_zh")
+    expect(compare_picker(page).locator(".st-key-compare_a input")).to_have_value("郊区")
+    page.keyboard.press("Escape")
 
 
 def test_a_bad_link_value_is_reported_once_the_controls_arrive(

@@ -75,7 +75,8 @@ def test_overview_shows_city_w_gap(page: Page, app_url: str, open_page, screensh
     assert head == b"\x89PNG\r\n\x1a\n"
 
 
-def test_language_switch_translates(page: Page, app_url: str, open_page, screenshot) -> None:
+def test_language_switch_translates(page: Page, app_url: str, open_page, compare_picker,
+                                    screenshot) -> None:
     open_page(app_url)
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     expect(_main(page).get_by_text("差距现状")).to_be_visible()
@@ -84,9 +85,12 @@ def test_language_switch_translates(page: Page, app_url: str, open_page, screens
     # The sidebar's choices follow the switch (they showed no dataset chosen and the groups
     # as "Area type", "urban", "suburban" until the page was reloaded).
     sidebar = page.get_by_test_id("stSidebar")
-    for label, shown in (("分组依据", "区域类型"), ("A组", "城区"), ("B组", "郊区")):
-        expect(sidebar.get_by_role("combobox", name=label)).to_have_value(shown)
     expect(sidebar.get_by_role("radio", name="W市（分区，按文献汇总数据示意拆分）")).to_be_checked()
+    expect(sidebar.get_by_test_id("stPopoverButton")).to_contain_text("比较：城区 与 郊区")
+    picker = compare_picker(page)
+    for label, shown in (("分组依据", "区域类型"), ("A组", "城区"), ("B组", "郊区")):
+        expect(picker.get_by_role("combobox", name=label)).to_have_value(shown)
+    page.keyboard.press("Escape")
     _shot(page, screenshot, "overview_zh")
 
 
@@ -205,7 +209,7 @@ def test_number_box_speaks_chinese(page: Page, app_url: str, open_page) -> None:
     assert not re.search(r"[A-Za-z]{3,}", box.inner_text()), box.inner_text()
 
 
-def test_lists_speak_chinese(page: Page, app_url: str, open_page) -> None:
+def test_lists_speak_chinese(page: Page, app_url: str, open_page, compare_picker) -> None:
     """A multiselect's "Select all" and a list's "No results" (typing a name that matches
     nothing) were English; the options themselves are the page's own."""
     open_page(f"{app_url}/transfer_fund?lang=zh")
@@ -216,8 +220,7 @@ def test_lists_speak_chinese(page: Page, app_url: str, open_page) -> None:
     page.keyboard.type("zzz")
     expect(listbox).to_have_text("无匹配结果")
     page.keyboard.press("Escape")
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.locator(
-        "input").click()
+    compare_picker(page).get_by_test_id("stSelectbox").first.locator("input").click()
     page.keyboard.type("zzz")
     expect(page.get_by_role("listbox")).to_have_text("无匹配结果")
 
@@ -387,7 +390,7 @@ def test_screenshots_other_pages(page: Page, app_url: str, open_page, screenshot
 
 
 def test_sidebar_in_chinese_shows_titles_and_links_by_code(
-        page: Page, app_url: str, open_page, screenshot) -> None:
+        page: Page, app_url: str, open_page, compare_picker, screenshot) -> None:
     # Issue 10: the sidebar showed the codes city_w, upload and area_type. It shows the
     # dataset's title and the column's name; the link keeps the codes.
     from equity.i18n import t
@@ -395,15 +398,17 @@ def test_sidebar_in_chinese_shows_titles_and_links_by_code(
     open_page(f"{app_url}/?lang=zh&dataset=city_w&compare_col=area_type")
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text(t("dataset.city_w.title", "zh"), exact=True)).to_be_visible()
-    expect(sidebar.get_by_role("combobox", name=t("app.compare_column", "zh"))).to_have_value(
+    picker = compare_picker(page)
+    expect(picker.get_by_role("combobox", name=t("app.compare_column", "zh"))).to_have_value(
         "区域类型")
     # What a screen reader reads, the pickers' values included: names, no codes.
-    text = sidebar.aria_snapshot()
-    assert "城区" in text and "郊区" in text
-    assert not re.search(r"city_w|area_type|\burban|suburban|\bupload", text), text
+    for text in (sidebar.aria_snapshot(), picker.aria_snapshot()):
+        assert "城区" in text and "郊区" in text
+        assert not re.search(r"city_w|area_type|\burban|suburban|\bupload", text), text
     assert not page.get_by_test_id("stAlertContentWarning").count()  # a good link
     page.wait_for_timeout(1000)
     screenshot(page, "sidebar_zh", full_page=False)
+    page.keyboard.press("Escape")
     # An upload is named by its file and linked as ?dataset=upload.
     sidebar.get_by_test_id("stSidebarNav").get_by_text("数据", exact=True).click()
     page.locator(MAIN_UPLOAD).set_input_files(
