@@ -10,6 +10,7 @@ page that never runs an analysis never loads it.
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any
 
 import numpy as np
@@ -25,11 +26,30 @@ def scenario_from_json(text: str) -> Any:
     return parse(text)
 
 
+# data_key's answers by the id of the data object they were computed for (with a weak reference
+# to check that the id was not reused): a fragment's reruns (Transfer fund's controls) get the
+# same object every time, and hashing the table took about 1 ms of each slider move.
+_DATA_KEYS: dict[int, tuple[weakref.ref, str]] = {}
+
+
 def data_key(data: Any) -> str:
-    """Identity of a region table for the caches: name, size and a hash of its values."""
+    """Identity of a region table for the caches: name, size and a hash of its values.
+
+    Computed once per data object: region tables are not changed after they are read (each
+    load, upload or bundled dataset's copy is a new object)."""
+    held = _DATA_KEYS.get(id(data))
+    if held is not None and held[0]() is data:
+        return held[1]
     table = data.table
     digest = int(pd.util.hash_pandas_object(table, index=False).sum()) & 0xFFFFFFFFFFFF
-    return f"{data.name}:{len(table)}:{digest:x}"
+    key = f"{data.name}:{len(table)}:{digest:x}"
+    ident = id(data)
+    try:
+        ref = weakref.ref(data, lambda _: _DATA_KEYS.pop(ident, None))
+    except TypeError:  # an object without weak references: not remembered
+        return key
+    _DATA_KEYS[ident] = (ref, key)
+    return key
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
