@@ -140,7 +140,7 @@ with st.sidebar:
         keep_valid("compare_col", columns, columns[0])
         column = seed_choice("compare_col", columns, columns[0])
         values = sorted(table[column].astype(str).unique()) if column in table else []
-        if len(values) >= 1:
+        if values:
             default_a = DEFAULT_COMPARE["a"] if DEFAULT_COMPARE["a"] in values else values[0]
             rest = [v for v in values if v != default_a] or values
             default_b = DEFAULT_COMPARE["b"] if DEFAULT_COMPARE["b"] in rest else rest[0]
@@ -149,9 +149,9 @@ with st.sidebar:
             compare = {"column": column, "a": seed_choice("compare_a", values, default_a),
                        "b": seed_choice("compare_b", values, default_b)}
         if not first:
-            # The pickers sit in a popover whose label names the groups compared: a closed
-            # popover's content is not in the page, so the browser does not render it again
-            # on every rerun of every page (benchmarks/README.md, fourteenth session).
+            # The pickers sit in a popover whose button names the groups compared: the sidebar
+            # then fits a 900 px screen and says what is compared at a glance (a closed
+            # popover's content is not in the page; benchmarks/README.md, fourteenth session).
             label = (t("app.compare_label", lang, a=escape_md(group_name(compare["a"], lang)),
                        b=escape_md(group_name(compare["b"], lang)))
                      if values else t("app.compare", lang))
@@ -160,12 +160,13 @@ with st.sidebar:
                 icon=":material/compare_arrows:", width="stretch", key="compare_box",
             ):
                 st.markdown(f"**{t('app.compare', lang)}**")
+                # Shown in words when the catalogue knows the column, its name kept in the URL.
                 coded_choice(
                     st.selectbox, "compare_col", t("app.compare_column", lang), columns,
                     columns[0], format_func=lambda name: escape_md(column_label(name, lang)),
                     help=t("app.compare_column_help", lang), on_change=dismiss_link_notices,
                 )
-                if len(values) >= 1:
+                if values:
                     coded_choice(
                         st.selectbox, "compare_a", t("app.compare_a", lang), values, default_a,
                         format_func=lambda v: escape_md(group_name(v, lang)),
@@ -176,7 +177,7 @@ with st.sidebar:
                         format_func=lambda v: escape_md(group_name(v, lang)),
                         on_change=dismiss_link_notices,
                     )
-            if len(values) >= 1 and compare["a"] == compare["b"]:
+            if values and compare["a"] == compare["b"]:
                 st.warning(t("app.compare_same", lang,
                              value=escape_md(group_name(compare["a"], lang))))
 
