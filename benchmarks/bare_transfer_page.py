@@ -1,7 +1,7 @@
 """Benchmark baseline: the Transfer fund page without the model.
 
-The same title, controls (generated from PARAMETERS, the open group drawn), headline, metrics, tabs
-and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers and
+The same title, controls (generated from PARAMETERS, the chosen group drawn), headline, metrics,
+section chooser and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers and
 ``dashboard`` — but the result is one fixed SimulationResult made once per process, and
 nothing on a rerun validates a scenario, hashes the data or calls the model.
 ``benchmarks/bench_rerun.py`` times a slider move on both pages; the difference is what the
@@ -29,7 +29,7 @@ if _NAME not in sys.modules:
 page = sys.modules[_NAME]
 
 from dashboard import scenario_ui as ui  # noqa: E402
-from dashboard.links import coded_tabs  # noqa: E402
+from dashboard.links import coded_sections  # noqa: E402
 from dashboard.state import get_compare, get_data, get_lang, is_presenter  # noqa: E402
 from equity.charts.style import group_label  # noqa: E402
 from equity.i18n import t  # noqa: E402
@@ -56,9 +56,7 @@ values = ui.controls(lang, options)
 result = fixed_result()
 with headline_box:
     page.headline(result, lang, presenter)
-tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in page.TABS}, key="tf_tab",
-                  url_key="tab", lang=lang)
-with tabs[0]:
-    if tabs[0].open:
-        page.results_tab(result, data, lang, presenter)
+if coded_sections({name: t(f"tf.tab.{name}", lang) for name in page.TABS}, key="tf_tab",
+                  url_key="tab", lang=lang, label=t("tf.tabs", lang)) == page.TABS[0]:
+    page.results_tab(result, data, lang, presenter)
 ui.write_link(values)

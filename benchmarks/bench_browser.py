@@ -109,19 +109,22 @@ IDLE_JS = """() => {
 
 TEXT_CHANGED_JS = """([selector, before]) => {
   const el = document.querySelector(selector);
-  if (el && el.innerText !== before) return performance.now() - window.__benchStart;
+  if (el && el.innerText.trim() && el.innerText !== before)
+    return performance.now() - window.__benchStart;
   return false;
 }"""
 
-# Watches the text's element from just before the key press: the first change of its text asks
-# for an animation frame, whose callback runs right before the frame that shows the new text is
-# painted; its time (ms after the press) is the measurement.
+# Watches the text's element from just before the key press: the first change of its text to
+# another non-empty text asks for an animation frame, whose callback runs right before the frame
+# that shows the new text is painted; its time (ms after the press) is the measurement. (Until
+# the fifteenth session an emptied box counted as changed: the app's headline sat in an
+# st.empty, blanked in some presses before the new text arrived.)
 WATCH_TEXT_JS = """(selector) => {
   window.__benchPainted = null;
   const el = document.querySelector(selector);
   const before = el.innerText;
   const observer = new MutationObserver(() => {
-    if (el.innerText === before) return;
+    if (el.innerText === before || !el.innerText.trim()) return;  // emptied is not changed
     observer.disconnect();
     requestAnimationFrame(() => {
       window.__benchPainted = performance.now() - window.__benchStart;

@@ -81,7 +81,6 @@ CHROME_LABELLED: tuple[str, ...] = (
     '[data-testid="stSelectbox"] [aria-label]',
     '[data-testid="stSelectbox"] input',
     '[data-testid="stFileUploaderDropzoneInput"]',
-    '[data-testid="stTabs"] button',
     '[data-testid="stMultiSelect"] [aria-label]',
     '[data-testid="stNumberInputStepDown"]',
     '[data-testid="stNumberInputStepUp"]',

@@ -194,12 +194,22 @@ def write_to_link(url_key: str, value: Any, default: Any) -> None:
         st.query_params[url_key] = str(value)
 
 
-def coded_tabs(labels: dict[str, str], *, key: str, url_key: str, lang: str) -> list:
-    """``st.tabs`` over ``labels`` (code -> translated label) whose open tab is in the URL by
-    code (``?tab=money``), and survives a language switch.
+def coded_sections(labels: dict[str, str], *, key: str, url_key: str, lang: str,
+                   label: str) -> str:
+    """A segmented control over ``labels`` (code -> translated label) choosing which section
+    of a page is drawn; returns the chosen code. The code is in the URL (``?tab=money``) and
+    survives a language switch. ``label`` names the control for screen readers (not shown).
 
-    Binding the tabs themselves would put the translated label in the URL; here the tabs'
-    state keeps the label, ``<key>_code`` and the URL the code. A tab change reruns the page."""
+    Not ``st.tabs``: every rerun of a page re-renders its tab panels, and each panel of
+    Streamlit's tabs (react-aria's ``useTabPanel``) then walks its whole content looking for
+    something focusable, checking each candidate's visibility (a style recalculation), and
+    does so again on every change inside it, such as a chart redrawing. On Transfer fund that
+    walk decided when a moved slider's headline appeared (benchmarks/README.md, fifteenth
+    session). A section that is not chosen draws nothing, as a closed tab did.
+
+    Binding the control itself would put the translated label in the URL; here the control's
+    state keeps the label, ``<key>_code`` and the URL the code. A change reruns the page (or
+    the fragment it is in)."""
     codes = list(labels)
     code_key = f"{key}_code"
     if st.session_state.get(key) not in labels.values():
@@ -207,14 +217,15 @@ def coded_tabs(labels: dict[str, str], *, key: str, url_key: str, lang: str) -> 
         if code not in labels:
             seed_from_link(code_key, url_key, codes, labels[codes[0]], lang)
             code = st.session_state.get(code_key)
-        if code in labels:
-            st.session_state[key] = labels[code]
-    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
-    by_label = {label: code for code, label in labels.items()}
+        # the first section unless the session or the link chose another
+        st.session_state[key] = labels[code if code in labels else codes[0]]
+    st.segmented_control(label, list(labels.values()), key=key, required=True,
+                         label_visibility="collapsed")
+    by_label = {text: code for code, text in labels.items()}
     code = by_label.get(st.session_state.get(key), codes[0])
     st.session_state[code_key] = code
     write_to_link(url_key, code, codes[0])
-    return tabs
+    return code
 
 
 def coded_choice(widget: Callable[..., Any], key: str, label: str, options: Sequence[str],

@@ -1,8 +1,8 @@
 """The scenario on the Transfer fund page: controls, the link check, the file upload, the link.
 
-Controls are generated from ``equity.scenario.PARAMETERS``, in groups shown one at a time (tabs;
-a closed group draws nothing, so every rerun of the simulator re-renders a third as many
-elements: benchmarks/README.md, thirteenth session). Every control's value lives in
+Controls are generated from ``equity.scenario.PARAMETERS``, in groups shown one at a time (a
+segmented control chooses the group; the others draw nothing, so every rerun of the simulator
+re-renders a third as many elements: benchmarks/README.md, thirteenth session). Every control's value lives in
 ``st.session_state`` under its parameter key (``persist_state="session"`` keeps a closed
 group's values), and the page writes the whole scenario into the address bar itself
 (:func:`write_link`, non-default values only), so a copied link holds the closed groups'
@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.links import (
-    coded_tabs,
+    coded_sections,
     dismiss_link_notices,
     link_value,
     share_link,
@@ -79,8 +79,8 @@ def group_keys(group: str) -> list[str]:
 GROUP_OF: dict[str, str] = {key: group for group in GROUPS for key in group_keys(group)}
 """The group of each control key."""
 GROUP_KEY = "tf_group"
-"""Session key of the open group's tab (its label; ``tf_group_code`` holds the group's code,
-the URL's ``group`` too: :func:`dashboard.links.coded_tabs`)."""
+"""Session key of the chosen group (its label; ``tf_group_code`` holds the group's code, the
+URL's ``group`` too: :func:`dashboard.links.coded_sections`)."""
 GROUP_URL_KEY = "group"
 NOTICES = "tf_url_notices"
 URL_CHECKED = "tf_url_checked"
@@ -185,7 +185,7 @@ def group_title(group: str, lang: str) -> str:
 
 
 def open_group(group: str) -> None:
-    """Open ``group``'s tab on the next run (a callback: before the tabs are drawn)."""
+    """Show ``group``'s controls on the next run (a callback: before the chooser is drawn)."""
     st.session_state.pop(GROUP_KEY, None)
     st.session_state[f"{GROUP_KEY}_code"] = group
 
@@ -203,9 +203,10 @@ def is_default(key: str, value: Any) -> bool:
 def controls(lang: str, options: dict[str, list[str]], *,
              presenter: bool = False) -> dict[str, Any]:
     """The scenario panel: the scenario's name (``?name=`` in the link; the page title in
-    presenter mode, not read by the model), the presets, and the open group's controls (one
-    tab per group). Returns key -> value for every control, the closed groups' from the
-    session, for :func:`write_link` to put into the address bar once the page is drawn.
+    presenter mode, not read by the model), the presets, and the chosen group's controls (a
+    segmented control chooses the group). Returns key -> value for every control, the other
+    groups' from the session, for :func:`write_link` to put into the address bar once the page
+    is drawn.
 
     In presenter mode the panel starts folded, so the headline and the chart fill the screen.
     Call :func:`keep_values` first (every control then has a value)."""
@@ -215,23 +216,20 @@ def controls(lang: str, options: dict[str, list[str]], *,
                       placeholder=t("tf.name_placeholder", lang), bind="query-params",
                       persist_state="session")
         presets_section(lang)
-        tabs = coded_tabs({group: group_title(group, lang) for group in GROUPS}, key=GROUP_KEY,
-                          url_key=GROUP_URL_KEY, lang=lang)
-        for tab, group in zip(tabs, GROUPS, strict=True):
-            with tab:
-                if not tab.open:  # a closed group draws nothing; its values stay in the session
-                    continue
-                if group == "allocation":
-                    st.caption(t("tf.group.allocation_help", lang))
-                keys = group_keys(group)
-                columns = st.columns(_per_row(len(keys)), gap="medium")
-                for i, key in enumerate(keys):
-                    with columns[i % len(columns)]:
-                        values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
-                elsewhere = [k for k in CONTROL_KEYS if GROUP_OF[k] != group
-                             and not is_default(k, st.session_state[k])]
-                if elsewhere:  # what the closed groups hold, so nothing set is out of sight
-                    st.caption(escape_md(elsewhere_text(elsewhere, lang)))
+        # Only the chosen group is drawn; the others' values stay in the session.
+        group = coded_sections({g: group_title(g, lang) for g in GROUPS}, key=GROUP_KEY,
+                               url_key=GROUP_URL_KEY, lang=lang, label=t("tf.groups", lang))
+        if group == "allocation":
+            st.caption(t("tf.group.allocation_help", lang))
+        keys = group_keys(group)
+        columns = st.columns(_per_row(len(keys)), gap="medium")
+        for i, key in enumerate(keys):
+            with columns[i % len(columns)]:
+                values[key] = _control(PARAMETER_BY_KEY[key], lang, options)
+        elsewhere = [k for k in CONTROL_KEYS if GROUP_OF[k] != group
+                     and not is_default(k, st.session_state[k])]
+        if elsewhere:  # what the other groups hold, so nothing set is out of sight
+            st.caption(escape_md(elsewhere_text(elsewhere, lang)))
     values.update({k: st.session_state[k] for k in CONTROL_KEYS if k not in values})
     return {k: values[k] for k in CONTROL_KEYS}
 

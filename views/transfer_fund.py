@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import division_maps, exports, fund_tabs, models
 from dashboard import scenario_ui as ui
-from dashboard.links import coded_tabs
+from dashboard.links import coded_sections
 from dashboard.render import escape_md, notice
 from dashboard.state import get_compare, get_data, get_lang, is_presenter, is_schematic
 from equity.charts import fund as charts
@@ -26,6 +26,8 @@ from equity.i18n import fmt_count, fmt_money, t
 from equity.scenario import PARAMETER_BY_KEY, Scenario, scenario_to_json
 
 TABS: tuple[str, ...] = ("results", "money", "measures", "protection", "goal", "risk", "share")
+REDRAW_KEY = "tf_headline_redraw"
+"""Set for one run when the headline drawn ahead of the controls was not the scenario's."""
 
 
 def headline(result: Any, lang: str, presenter: bool = False,
@@ -206,9 +208,10 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     ui.keep_values(options)
     # Notices go above the headline, where the eye is, not below the scenario panel.
     title_box, notice_box = st.container(), st.container()
-    # An st.empty inside the keyed box: the headline can be drawn twice in one run (see
-    # below) and the second replaces the first.
-    headline_box = st.container(key="tf_headline").empty()
+    # A container, not an st.empty: a container keeps the last run's headline on screen until
+    # each of its elements is replaced, where an st.empty blanked it (and shifted the page up)
+    # for as long as the model ran. Drawn once a run (see REDRAW_KEY).
+    headline_box = st.container(key="tf_headline")
     mechanism_box = st.container()
     key = models.data_key(data)
 
@@ -220,12 +223,12 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         # Computed, not cached: on a control move it is a cache miss anyway, and the cache's
         # own work (key, pickling, the simulation read back) cost more than the 1-2 ms here.
         gaps = models.gap_intervals_of(result, data.table)
-        with headline_box.container():
+        with headline_box:
             headline(result, lang, presenter, gap_ci=gaps["after"])
 
     # On a rerun the controls' values are known before they are drawn: the headline goes
     # out first, so the browser shows it before re-rendering the controls and charts.
-    early = ui.stored_values(options)
+    early = None if st.session_state.pop(REDRAW_KEY, False) else ui.stored_values(options)
     first = None
     prebuilt = None
     if early is not None:
@@ -244,7 +247,12 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
     values = ui.controls(lang, options, presenter=presenter)
     with title_box:
         title(compare, lang, presenter)
-    if first is not None and values == early:
+    if first is not None and values != early:
+        # A widget corrected a value the session held: the headline drawn is not this
+        # scenario's. Run again, drawing the headline after the controls (rare; at most once).
+        st.session_state[REDRAW_KEY] = True
+        st.rerun()
+    if first is not None:
         scenario, problems, result = first
     else:
         scenario, problems = ui.scenario_of(values, compare)
@@ -256,27 +264,26 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         try:
             result = models.simulation(key, scenario_to_json(scenario), data)
         except (ValueError, KeyError) as err:
-            headline_box.empty()
             st.error(t("tf.notice.model_error", lang, message=escape_md(err)))
             ui.write_link(values)
             return
     with notice_box:
         for warning in result.warnings:
             notice(warning.text(lang))
-    if values != early:
+    if first is None:
         draw_headline(result)
     if not presenter:  # presenter mode: under the results tab's charts, off the first screen
         with mechanism_box:
             mechanisms_note(values, compare, data, key, result, lang, presenter)
 
     def results_section() -> None:
-        built = prebuilt if first is not None and result is first[2] else None
-        results_tab(result, data, lang, presenter, figures=built)
+        results_tab(result, data, lang, presenter, figures=prebuilt)
         if presenter:
             mechanisms_note(values, compare, data, key, result, lang, presenter)
 
-    tabs = coded_tabs({name: t(f"tf.tab.{name}", lang) for name in TABS}, key="tf_tab",
-                      url_key="tab", lang=lang)
+    open_tab = coded_sections({name: t(f"tf.tab.{name}", lang) for name in TABS},
+                              key="tf_tab", url_key="tab", lang=lang,
+                              label=t("tf.tabs", lang))
     sections = {
         "results": results_section,
         "money": lambda: money_tab(result, lang, presenter),
@@ -288,10 +295,7 @@ def simulator(data: Any, compare: dict[str, str], options: dict[str, list[str]],
         "share": lambda: share_tab(scenario, data, lang),
     }
     try:
-        for tab, name in zip(tabs, TABS, strict=True):
-            with tab:
-                if tab.open:  # a closed tab computes nothing
-                    sections[name]()
+        sections[open_tab]()  # the others compute and draw nothing
     finally:
         # Last: the browser handles the address bar's change with the messages that arrive
         # with it, so it must not arrive with the headline's (dashboard.scenario_ui.write_link).

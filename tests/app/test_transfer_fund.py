@@ -87,10 +87,20 @@ def test_default_page_runs_and_says_nothing_changes():
     # With every default the fund is zero; City W's documented 90% vs 65% gives 25.0 points.
     assert text.startswith("No fund is set yet")
     assert "the urban–suburban gap in charity coverage stays at 25.0 points" in text
-    # Only the open group's controls are drawn: Financing first.
-    assert [tab.label for tab in at.tabs][:6] == [
+    # Only the chosen group's controls are drawn: Financing first. The groups and the
+    # results' sections are chosen with segmented controls, not tabs (no tab panel re-walks
+    # its content on every rerun: benchmarks/README.md, fifteenth session).
+    assert not at.tabs
+    groups = at.segmented_control(key="tf_group")
+    assert groups.options == [
         "Financing", "Drug prices", "Coordination between regions", "Allocation weights",
         "Use and take-up", "Target"]
+    assert at.session_state["tf_group"] == "Financing" and groups.label == "Groups of settings"
+    sections = at.segmented_control(key="tf_tab")
+    assert sections.options == [
+        "Results", "Money flow", "Inequality measures", "Financial protection",
+        "Goal seek and optimum", "Sensitivity and uncertainty", "Save and share"]
+    assert at.session_state["tf_tab"] == "Results" and sections.label == "Sections of the results"
     assert {s.key for s in at.slider} == {"mutual_aid_share", "charity_pooling_share",
                                           "admin_overhead"}
     assert {n.key for n in at.number_input} == {"central_pool", "levy_per_insured",
@@ -191,6 +201,53 @@ def test_after_a_move_the_results_charts_are_built_before_the_controls(monkeypat
     assert moved == [chart.proto.spec for chart in linked.get("plotly_chart")]
     stale = _open({"central_pool": "1000000"})
     assert moved != [chart.proto.spec for chart in stale.get("plotly_chart")]
+
+
+def test_a_headline_drawn_ahead_of_a_corrected_value_is_redrawn_once(monkeypatch):
+    """When the values read before the controls are drawn differ from the widgets' (a widget
+    corrected one; here ``stored_values`` is made to return a stale take-up once), the
+    headline sent ahead is not the scenario's: the page runs once more and shows one headline,
+    the widgets' scenario's, drawn after the controls. (It is drawn in a plain container, not
+    an st.empty, so the last run's headline stays on screen until replaced.)"""
+    import dashboard.scenario_ui
+    import equity.charts.fund
+
+    at = _open({"central_pool": "1000000"})
+    real_stored = dashboard.scenario_ui.stored_values
+    real_build = equity.charts.fund.build_headline
+    stored_calls: list[str] = []
+    headlines: list[str] = []
+
+    def stale(*args, **kwargs):
+        values = real_stored(*args, **kwargs)
+        stored_calls.append("stored")
+        if len(stored_calls) == 1 and values is not None:
+            values = {**values, "breadth_share": 0.5}
+        return values
+
+    def recording(*args, **kwargs):
+        headlines.append(real_build(*args, **kwargs))
+        return headlines[-1]
+
+    thumb = _control(at, "breadth_share")
+    monkeypatch.setattr(dashboard.scenario_ui, "stored_values", stale)
+    monkeypatch.setattr(equity.charts.fund, "build_headline", recording)
+    thumb.set_value(0.4)
+    _rerun(at)
+    expected = _expected({"central_pool": "1000000", "breadth_share": "0.4"})
+    wrong = _expected({"central_pool": "1000000", "breadth_share": "0.5"})
+    assert expected.gap.after != wrong.gap.after
+    # one run more, not a loop: its values are not read early
+    assert stored_calls == ["stored"]
+    assert len(headlines) == 2 and headlines[0] != headlines[1]
+    shown = [m for m in at.markdown if m.value.startswith("### ")]
+    assert len(shown) == 1
+    assert _metrics(at)["Gap after"] == f"{expected.gap.after * 100:.1f} points"
+    assert at.query_params["breadth_share"] == "0.4"
+    # and the next move takes the early path again
+    at.slider(key="breadth_share").set_value(0.3)
+    _rerun(at)
+    assert stored_calls == ["stored", "stored"]
 
 
 def test_a_model_error_is_said_once_with_no_stale_headline(monkeypatch):

@@ -38,10 +38,11 @@ def _expected(query: dict[str, str], lang: str = "en") -> str:
 
 
 def _open_tab(page, name: str, inside: str) -> None:
-    """Select a tab and wait for an element inside it. A click that lands while the app is
-    still rerunning can be dropped by the browser, so it is repeated once."""
+    """Choose a section (or group of controls) on its segmented control, a radio group, and
+    wait for an element inside it. A click that lands while the app is still rerunning can be
+    dropped by the browser, so it is repeated once."""
     for attempt in range(2):
-        page.get_by_role("tab", name=name).click()
+        page.get_by_role("radio", name=name, exact=True).click()
         wait_for_app(page)
         try:
             expect(page.locator(inside).first).to_be_visible(timeout=15_000)
@@ -84,6 +85,31 @@ def test_typing_an_amount_and_moving_a_slider_change_the_headline(page, app_url)
                                         r"breadth_share=0\.95.*central_pool=2000000"))
     expect(page.get_by_text("Set in the other groups: Central transfer pool = 2 million yuan"))\
         .to_be_visible()
+
+
+def test_the_headline_never_blanks_while_a_slider_moves(page, app_url):
+    """Every text the headline shows while the slider steps down is a whole headline: the
+    last one until the new one replaces it, never an empty box (an st.empty placeholder blanked
+    it, and shifted the page up, for as long as the model ran). Seven presses, each checked."""
+    _open(page, app_url, {"central_pool": "1000000", "group": "use"})
+    thumb = page.locator(".st-key-breadth_share input[type='range']")
+    page.evaluate("""() => {
+      window.__headlines = [];
+      const box = document.querySelector('.st-key-tf_headline');
+      new MutationObserver(() => window.__headlines.push(box.innerText.trim()))
+        .observe(box, {subtree: true, childList: true, characterData: true});
+    }""")
+    for step in range(1, 8):
+        thumb.focus()
+        thumb.press("ArrowLeft")
+        share = f"{1 - step * 0.05:.2f}".rstrip("0")
+        expect(page.locator(HEADLINE).first).to_have_text(
+            _expected({"central_pool": "1000000", "breadth_share": share}))
+        wait_for_app(page)
+    seen = page.evaluate("() => window.__headlines")
+    assert seen, "the headline never changed"
+    assert all(text.startswith("A fund of 1 million yuan") for text in seen), \
+        sorted({text[:40] for text in seen})
 
 
 def test_a_shared_link_reproduces_the_headline(page, app_url):
