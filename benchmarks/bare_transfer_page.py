@@ -1,9 +1,9 @@
 """Benchmark baseline: the Transfer fund page without the model.
 
 The same title, controls (generated from PARAMETERS, the chosen group drawn), headline, metrics,
-section chooser and Results charts as ``views/transfer_fund.py`` — drawn by the page's own helpers and
-``dashboard`` — but the result is one fixed SimulationResult made once per process, and
-nothing on a rerun validates a scenario, hashes the data or calls the model.
+section chooser and Results charts as ``views/transfer_fund.py`` — drawn by the page's own
+helpers and ``dashboard`` — but the result is one fixed SimulationResult made once per
+process, and nothing on a rerun validates a scenario, hashes the data or calls the model.
 ``benchmarks/bench_rerun.py`` times a slider move on both pages; the difference is what the
 model and its wiring cost per rerun.
 """

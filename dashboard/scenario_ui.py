@@ -2,12 +2,13 @@
 
 Controls are generated from ``equity.scenario.PARAMETERS``, in groups shown one at a time (a
 segmented control chooses the group; the others draw nothing, so every rerun of the simulator
-re-renders a third as many elements: benchmarks/README.md, thirteenth session). Every control's value lives in
-``st.session_state`` under its parameter key (``persist_state="session"`` keeps a closed
-group's values), and the page writes the whole scenario into the address bar itself
-(:func:`write_link`, non-default values only), so a copied link holds the closed groups'
-settings too and opening it reproduces the scenario. (``bind="query-params"`` would drop a
-control's value from the address bar while its group is closed.)
+re-renders a third as many elements: benchmarks/README.md, thirteenth session). Every
+control's value lives in ``st.session_state`` under its parameter key
+(``persist_state="session"`` keeps a hidden group's values), and the page writes the whole
+scenario into the address bar itself (:func:`write_link`, non-default values only), so a
+copied link holds the hidden groups' settings too and opening it reproduces the scenario.
+(``bind="query-params"`` would drop a control's value from the address bar while its group
+is hidden.)
 
 Link check, once per session: each link value goes through
 ``equity.scenario.scenario_from_flat``; a usable one becomes the control's value, an unusable
