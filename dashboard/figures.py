@@ -35,6 +35,28 @@ def shared(builder: Callable[..., Any], *, data_key: str, data_args: tuple[str, 
     return _built(f"{builder.__module__}.{builder.__qualname__}", data_key, repr(plain), kwargs)
 
 
+STREAMLIT_TICK_REM = 0.75
+"""Font size of a chart's tick labels on screen, in rem: Streamlit's Plotly theme draws them
+at 0.75 rem (12.75 px at the pages' 17 px, 15.75 px at presenter mode's 21 px), whatever the
+house template says (exports use the template's)."""
+
+
+def fit_label_margin(fig: Any, presenter: bool) -> Any:
+    """Give ``fig``, a chart of horizontal bars, a left margin that holds its y-axis labels
+    (region names) as they are drawn on screen, so the browser draws it once
+    (``equity.charts.text_width``; automargin stays on, for a wider font and for exports).
+    Returns ``fig``, changed in place: call it where the figure is built."""
+    from dashboard.css import DEFAULT_FONT_PX, PRESENTER_FONT_PX
+    from equity.charts.text_width import label_margin_px
+
+    labels = [*(fig.layout.yaxis.categoryarray or ()),
+              *(y for trace in fig.data if getattr(trace, "orientation", None) == "h"
+                for y in (trace.y if trace.y is not None else ()))]
+    root = PRESENTER_FONT_PX if presenter else DEFAULT_FONT_PX
+    fig.layout.margin.l = label_margin_px(labels, STREAMLIT_TICK_REM * root)
+    return fig
+
+
 def ranked_regions(**kwargs: Any) -> Any:
     """``equity.charts.overview.build_ranked_regions_figure(**kwargs)`` with its properties in
     plotly's own order, as a figure read back from its JSON has them (about 20 ms): Streamlit
@@ -45,7 +67,8 @@ def ranked_regions(**kwargs: Any) -> Any:
 
     from equity.charts.overview import build_ranked_regions_figure
 
-    return go.Figure(build_ranked_regions_figure(**kwargs).to_dict())
+    built = fit_label_margin(build_ranked_regions_figure(**kwargs), bool(kwargs.get("presenter")))
+    return go.Figure(built.to_dict())
 
 
 def ranking(data: Any, *, indicator: str, compare: dict[str, str], lang: str,

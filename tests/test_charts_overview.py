@@ -273,3 +273,12 @@ def test_reference_legend_names_the_document_not_its_code(lang) -> None:
     assert names, [tr.name for tr in fig.data]
     assert all("000" not in name for name in names), names
     assert ("血友病政策分析" if lang == "zh" else "hemophilia policy analysis") in names[0]
+
+
+
+def test_ranking_has_no_y_title_not_even_an_empty_one(small) -> None:
+    """An empty axis title still takes 26 px beside the labels in Plotly's automargin, which
+    the server's margin for the region names (dashboard.figures.fit_label_margin) leaves out."""
+    fig = build_ranked_regions_figure(table=small, indicator="charity_coverage",
+                                      compare=COMPARE, lang="en")
+    assert fig.layout.yaxis.title.text is None

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import division_maps, exports, fund_tabs, models
+from dashboard import figures as shared_figures
 from dashboard import scenario_ui as ui
 from dashboard.links import coded_sections
 from dashboard.render import escape_md, notice
@@ -74,9 +75,9 @@ def results_figures(result: Any, data: Any, lang: str, presenter: bool) -> dict[
     figures = {
         "before_after": charts.build_before_after_figure(gap=result.gap, lang=lang,
                                                          presenter=presenter),
-        "region_change": charts.build_region_change_figure(
+        "region_change": shared_figures.fit_label_margin(charts.build_region_change_figure(
             regions=result.regions, column=column, favourable=favourable, lang=lang,
-            presenter=presenter),
+            presenter=presenter), presenter),
     }
     if division_maps.has_divisions(data):
         return figures

@@ -278,7 +278,8 @@ def build_ranked_regions_figure(
         tickvals=[0, 20, 40, 60, 80, 100],
         ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=order, title_text="")
+    # No y title, not even an empty one: Plotly keeps 26 px beside the labels for it.
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
     apply_style(
         fig,
         title=t("chart.rank_title", lang, indicator=name),
