@@ -15,7 +15,7 @@ MEASURED_16PX = {
     "Suburban district A / 郊区甲": 203.90,
     "Urban district A / 中心城区甲": 208.59,
     "Hangzhou": 75.92,
-    "杭州市": 48.00,
+    "温州市下辖某县级市": 144.00,
     "Very long region name number one with words": 347.41,
 }
 
