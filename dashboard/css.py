@@ -15,27 +15,30 @@ PRESENTER_FONT_PX = 21
 DEFAULT_FONT_PX = 17
 
 
-def type_size_css(presenter: bool, root: str = "html") -> str:
+def type_size_css(presenter: bool, guard: str = "html") -> str:
     """The page's type size: a larger root font for readability on shared screens and, in
-    presenter mode, less empty space above the title so the chart fits the first screen;
-    every rule under the selector ``root``. ``app.py``'s page style and a presenter link's
-    first paint (``dashboard.page_html``)."""
+    presenter mode, less empty space above the title so the chart fits the first screen.
+    ``app.py``'s page style and a link's first paint (``dashboard.page_html``).
+
+    The rules that differ between the modes (the root font, presenter mode's space above the
+    title) are under the selector ``guard`` (the first paint's guard makes them void once the
+    sidebar's presenter toggle says otherwise); the rest, the same in both modes, under
+    ``html``."""
     size = PRESENTER_FONT_PX if presenter else DEFAULT_FONT_PX
     # Transfer fund's headline metrics: a slightly smaller value font, and wrapping instead
     # of an ellipsis, keep "1.43 million yuan" whole in a quarter-width column at 1440 px.
-    # Under ``root`` like the rest, or the first paint's rules (dashboard.page_html, whose
-    # root outranks Streamlit's own) would set them back to 2 rem.
-    headline = f'{root} .st-key-tf_headline [data-testid="stMetricValue"]'
-    css = (f"{root} {{ font-size: {size}px; }}"
-           f' {root} [data-testid="stMetricValue"] {{ font-size: 2rem; }}'
+    # Under ``html`` (one element more than Streamlit's own class rules) so they outrank them.
+    headline = 'html .st-key-tf_headline [data-testid="stMetricValue"]'
+    css = (f"{guard} {{ font-size: {size}px; }}"
+           ' html [data-testid="stMetricValue"] { font-size: 2rem; }'
            f" {headline} {{ font-size: 1.9rem; }}"
            f" {headline} * {{ white-space: normal; overflow: visible; text-overflow: clip; }}"
            # Segmented controls (Transfer fund's sections and groups of settings): 0.7 rem
            # a side instead of 1 rem keeps the seven sections on one row at 1440 px.
-           f' {root} [data-testid="stButtonGroup"] button'
+           ' html [data-testid="stButtonGroup"] button'
            " { padding-left: 0.7rem; padding-right: 0.7rem; }")
     if presenter:
-        css += f' {root} [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}'
+        css += f' {guard} [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}'
     return css
 
 

@@ -7,12 +7,15 @@ Chromium's 16 px and jumped to its own size 0.1-0.3 s later: a presenter link fr
 px while the audience watched (issue 10; it also made a first-screen check in CI measure the
 wrong layout), any other link from 16 to 17 px, moving every line of text.
 :class:`TypeSizeFirstPaint` puts the same style into the page's HTML: presenter mode's when
-the link asks for it (``?presenter=true``), the normal one otherwise. Each holds only while
+the link asks for it (``?presenter=true``), the normal one otherwise. The rules that differ
+between the modes (the root font; presenter mode's space above the title) hold only while
 the sidebar's presenter toggle does not say otherwise (:data:`UNLESS_TOGGLED_OFF`,
 :data:`UNLESS_TOGGLED_ON`): the style stays in the page's head for the whole visit, and
-switching presenter mode in the page must still change the size. The selectors also outrank
-the styles Streamlit adds to the head after them (a plain ``html`` rule there reset the page
-to 16 px).
+switching presenter mode in the page must still change the size. The guard also outranks
+the styles Streamlit adds to the head after it (a plain ``html`` rule there reset the page to
+16 px). The rules that are the same in both modes carry no guard: a ``:has()`` before a
+descendant selector is checked in every style recalculation of the page, and guarding them
+all made a new session's first chart 2% later (benchmarks/README.md, "Sixteenth session").
 
 ASGI middleware for ``serve.py``; the model and the pages do not import it.
 """
@@ -66,7 +69,7 @@ def first_paint_css(presenter: bool) -> str:
     off, or the normal one unless it is drawn and on) and the room kept for the first
     screen's elements whose code may come after its chart (``dashboard.css``)."""
     return (type_size_css(presenter=presenter,
-                          root=UNLESS_TOGGLED_OFF if presenter else UNLESS_TOGGLED_ON)
+                          guard=UNLESS_TOGGLED_OFF if presenter else UNLESS_TOGGLED_ON)
             + " " + reserved_height_css())
 
 
